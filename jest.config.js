@@ -1,0 +1,25 @@
+// One jest run for the whole workspace. Tests import @otelkit/* packages by name and are
+// mapped to their TypeScript sources, so no build is needed to test (only the tests that
+// check the built output, under test/, need `pnpm build` first).
+const transpileOnly = { isolatedModules: true, diagnostics: false };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/test', '<rootDir>/examples'],
+  testMatch: ['**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    // Files named *.legacy.ts / *.legacy.test.ts are compiled with experimentalDecorators,
+    // everything else with TypeScript's standard (TC39) decorators.
+    '^.+\\.legacy(\\.test)?\\.ts$': ['ts-jest', { ...transpileOnly, tsconfig: '<rootDir>/tsconfig.legacy.json' }],
+    '^.+\\.ts$': ['ts-jest', { ...transpileOnly, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  moduleNameMapper: {
+    '^@otelkit/([^/]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@otelkit/([^/]+)/(.+)$': '<rootDir>/packages/$1/src/$2',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist/'],
+  testTimeout: 30_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,657 @@
+/**
+ * The normalised otelkit configuration: the one full form every package receives a slice of.
+ *
+ * What people write by hand (shorthand, strings such as `'10s'`, `sampler: 0.1`,
+ * `outputs: ['console', 'file']`) is described by {@link OtelkitConfigInput}; `loadConfig()`
+ * turns it into this form, fills every default, and deep-freezes it.
+ */
+
+/** pino level names. `'silent'` turns logging off without removing the outputs. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** OpenTelemetry's own diagnostic log level (`OTEL_LOG_LEVEL`). */
+export type DiagLogLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+
+/** OTLP wire protocols, as named by `OTEL_EXPORTER_OTLP_PROTOCOL`. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+export type Compression = 'none' | 'gzip';
+
+/** A scalar resource attribute value. */
+export type AttributeScalar = string | number | boolean;
+
+/** Who the telemetry is about: becomes the OpenTelemetry resource. */
+export interface ServiceConfig {
+  /** `service.name`. @default the `name` in the nearest package.json is NOT read; `'unknown_service:node'` */
+  readonly name: string;
+  /** `service.version` */
+  readonly version?: string;
+  /** `deployment.environment.name` */
+  readonly environment?: string;
+  /** `service.namespace` */
+  readonly namespace?: string;
+  /** `service.instance.id` */
+  readonly instanceId?: string;
+  /** Extra resource attributes, e.g. `{ 'cloud.region': 'eu-west-1' }`. */
+  readonly attributes: Readonly<Record<string, AttributeScalar>>;
+}
+
+/** Where and how an OTLP exporter sends. `endpoint` is the full URL the exporter posts to. */
+export interface OtlpEndpointConfig {
+  /**
+   * Full URL. For HTTP protocols it includes the signal path (`/v1/traces`, `/v1/metrics`,
+   * `/v1/logs`); for gRPC it is `scheme://host:port`.
+   */
+  readonly endpoint: string;
+  /** @default 'http/protobuf' */
+  readonly protocol: OtlpProtocol;
+  /** Extra request headers (e.g. an API key). Masked in the startup summary. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** @default 'none' */
+  readonly compression: Compression;
+  /** Per-export request timeout. @default 10000 */
+  readonly timeoutMillis: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tracing
+
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+
+export interface SamplerConfig {
+  readonly type: SamplerName;
+  /** Used by the `*traceidratio` samplers; 1 otherwise. */
+  readonly ratio: number;
+}
+
+export interface OtlpTraceExporterConfig extends OtlpEndpointConfig {
+  readonly type: 'otlp';
+}
+
+/** Jaeger's native OTLP intake (Jaeger ≥ 1.35 receives OTLP on 4318/4317). */
+export interface JaegerOtlpTraceExporterConfig extends OtlpEndpointConfig {
+  readonly type: 'jaeger';
+}
+
+/** Legacy Jaeger thrift: compact thrift over UDP to an agent, or binary thrift over HTTP to a collector. */
+export interface JaegerThriftTraceExporterConfig {
+  readonly type: 'jaeger-thrift';
+  /** @default 'udp' */
+  readonly transport: 'udp' | 'http';
+  /** Agent host for UDP. @default '127.0.0.1' */
+  readonly host: string;
+  /** Agent port for UDP. @default 6832 */
+  readonly port: number;
+  /** Collector URL for HTTP. @default 'http://localhost:14268/api/traces' */
+  readonly endpoint: string;
+  /** Largest UDP datagram. @default 65000 */
+  readonly maxPacketSize: number;
+}
+
+export interface ZipkinTraceExporterConfig {
+  readonly type: 'zipkin';
+  /** @default 'http://localhost:9411/api/v2/spans' */
+  readonly endpoint: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** @default 10000 */
+  readonly timeoutMillis: number;
+}
+
+export interface ConsoleExporterConfig {
+  readonly type: 'console';
+}
+
+/** Keeps finished spans in memory (tests, and the in-process dashboard). Bounded. */
+export interface MemoryTraceExporterConfig {
+  readonly type: 'memory';
+  /** Oldest spans are evicted past this many (and counted). @default 1000 */
+  readonly maxSpans: number;
+}
+
+export type TraceExporterConfig =
+  | OtlpTraceExporterConfig
+  | JaegerOtlpTraceExporterConfig
+  | JaegerThriftTraceExporterConfig
+  | ZipkinTraceExporterConfig
+  | ConsoleExporterConfig
+  | MemoryTraceExporterConfig;
+
+export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger';
+
+/** BatchSpanProcessor limits (`OTEL_BSP_*`). */
+export interface BatchConfig {
+  /** Spans beyond this are dropped and counted. @default 2048 */
+  readonly maxQueueSize: number;
+  /** @default 512 */
+  readonly maxExportBatchSize: number;
+  /** @default 5000 */
+  readonly scheduledDelayMillis: number;
+  /** @default 30000 */
+  readonly exportTimeoutMillis: number;
+}
+
+export interface TracingConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** @default { type: 'parentbased_always_on', ratio: 1 } */
+  readonly sampler: SamplerConfig;
+  /** Several at once are allowed. @default [] (spans are created and propagated, not exported) */
+  readonly exporters: readonly TraceExporterConfig[];
+  /** @default ['tracecontext', 'baggage'] */
+  readonly propagators: readonly PropagatorName[];
+  readonly batch: BatchConfig;
+  /** Budget for `shutdown()`, flush included. @default 5000 */
+  readonly shutdownTimeoutMillis: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// metrics
+
+export interface PrometheusExporterConfig {
+  readonly type: 'prometheus';
+  /**
+   * `'server'`: otelkit's own HTTP listener on host:port/path. `'handler'`: no listener; mount
+   * the `(req, res)` handler on your own server. @default 'server'
+   */
+  readonly mode: 'server' | 'handler';
+  /** @default '127.0.0.1' */
+  readonly host: string;
+  /** @default 9464 */
+  readonly port: number;
+  /** @default '/metrics' */
+  readonly path: string;
+}
+
+export interface OtlpMetricExporterConfig extends OtlpEndpointConfig {
+  readonly type: 'otlp';
+  /** @default 'cumulative' */
+  readonly temporality: 'cumulative' | 'delta';
+}
+
+export type MetricExporterConfig = PrometheusExporterConfig | OtlpMetricExporterConfig | ConsoleExporterConfig;
+
+/** A view: change the buckets, keep only some attributes, or rename one instrument's stream. */
+export interface MetricViewConfig {
+  /** Instrument name; `*` wildcards allowed. */
+  readonly instrument: string;
+  readonly name?: string;
+  readonly description?: string;
+  /** Explicit histogram bucket boundaries, ascending. */
+  readonly buckets?: readonly number[];
+  /** Attribute keys to keep (all others dropped). */
+  readonly attributes?: readonly string[];
+  /** Drop the instrument entirely. */
+  readonly drop?: boolean;
+}
+
+export interface MetricsConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /**
+   * Push exporters export this often; for Prometheus (pull) it is the intended scrape interval,
+   * used by the generated deploy configs. @default 60000
+   */
+  readonly exportIntervalMillis: number;
+  /** @default 30000 */
+  readonly exportTimeoutMillis: number;
+  /** @default [] */
+  readonly exporters: readonly MetricExporterConfig[];
+  /** Attribute sets per instrument before new ones fold into one overflow series. @default 2000 */
+  readonly cardinalityLimit: number;
+  /** Default bucket boundaries (seconds) for duration histograms. */
+  readonly durationBuckets: readonly number[];
+  readonly views: readonly MetricViewConfig[];
+  readonly http: {
+    /** Paths never measured (exact, or a prefix ending in `*`). @default the metrics and health paths */
+    readonly ignorePaths: readonly string[];
+  };
+  /** Budget for `shutdown()`, flush included. @default 5000 */
+  readonly shutdownTimeoutMillis: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// logging
+
+export interface ConsoleLogOutputConfig {
+  readonly type: 'console';
+  /** @default 'stdout' */
+  readonly stream: 'stdout' | 'stderr';
+}
+
+export interface FileRotationConfig {
+  /** Rotate when the file reaches this size, in bytes (config accepts `'10MB'`). */
+  readonly maxSizeBytes?: number;
+  /** Rotate this often (config accepts `'1d'`). */
+  readonly intervalMillis?: number;
+  /** Rotated files kept, older ones pruned (including those left by earlier runs). @default 5 */
+  readonly maxFiles: number;
+}
+
+export interface FileLogOutputConfig {
+  readonly type: 'file';
+  /** @default `./logs/<service.name>.log` */
+  readonly path: string;
+  /** Create the directory when missing. @default true */
+  readonly mkdir: boolean;
+  /** `null` when the file is never rotated. @default null */
+  readonly rotation: FileRotationConfig | null;
+}
+
+export interface ElasticsearchLogOutputConfig {
+  readonly type: 'elasticsearch';
+  /** Elasticsearch URL. @default 'http://localhost:9200' */
+  readonly node: string;
+  /** Index or data stream name. @default `logs-<service.name>-default` (a data stream) */
+  readonly index: string;
+  /** Write with `create` into a data stream instead of `index` into an index. @default true */
+  readonly dataStream: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly auth: { readonly username: string; readonly password: string } | { readonly apiKey: string } | null;
+  /** @default 1000 */
+  readonly flushIntervalMillis: number;
+  /** Documents per `_bulk` request. @default 500 */
+  readonly maxBatchSize: number;
+  /** Lines held while Elasticsearch is slow or down; past it lines are dropped and counted. @default 10000 */
+  readonly maxBufferedLines: number;
+  /** Retries on 429/5xx/network errors, with backoff. @default 3 */
+  readonly maxRetries: number;
+  /** @default 10000 */
+  readonly timeoutMillis: number;
+}
+
+export interface OtlpLogOutputConfig extends OtlpEndpointConfig {
+  readonly type: 'otlp';
+}
+
+export type LogOutputConfig =
+  | ConsoleLogOutputConfig
+  | FileLogOutputConfig
+  | ElasticsearchLogOutputConfig
+  | OtlpLogOutputConfig;
+
+export interface RedactConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** pino redact paths; the defaults cover common secrets at the top level and one/two levels down. */
+  readonly paths: readonly string[];
+  /** @default '[REDACTED]' */
+  readonly censor: string;
+}
+
+export interface LoggingConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** @default 'info' */
+  readonly level: LogLevel;
+  /** `json` is pino's own format (`'structured'` is accepted as an alias). @default 'json' */
+  readonly format: 'json' | 'ecs' | 'pretty';
+  /** Add trace_id / span_id / trace_flags of the active span to every line. @default true */
+  readonly correlation: boolean;
+  /** @default [{ type: 'console', stream: 'stdout' }] */
+  readonly outputs: readonly LogOutputConfig[];
+  readonly redact: RedactConfig;
+}
+
+// ---------------------------------------------------------------------------------------------
+// resources, alerts, health
+
+export type ThresholdDirection = 'above' | 'below';
+
+export interface ThresholdConfig {
+  /** Level entered first. At least one of warning/critical is set. */
+  readonly warning?: number;
+  readonly critical?: number;
+  /** @default 'above' */
+  readonly direction: ThresholdDirection;
+  /** The value must stay past the level this long before the alert fires. @default 0 */
+  readonly forMillis: number;
+  /** Resolve only once the value is back past the level by this much. @default 0 */
+  readonly hysteresis: number;
+  readonly message?: string;
+}
+
+export interface ResourcesConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** Sampling interval. Config accepts `'5s'` or seconds as a bare number. @default 5000 */
+  readonly intervalMillis: number;
+  /** Samples kept per metric (ring buffer). @default 720 */
+  readonly historySize: number;
+  /** Measure CPU and memory against cgroup limits when present. @default true */
+  readonly containerAware: boolean;
+  /**
+   * Keyed by metric name (`cpu_usage`, `memory_usage`, …). A bare number is a `warning` level
+   * with direction `above`.
+   */
+  readonly thresholds: Readonly<Record<string, ThresholdConfig>>;
+}
+
+export type ComparisonOperator = '>' | '>=' | '<' | '<=' | '==' | '!=';
+
+export type ConditionAggregation = 'last' | 'avg' | 'min' | 'max' | 'p50' | 'p95' | 'p99' | 'rate';
+
+/** A parsed alert condition such as `p95(request_duration_seconds) > 1`. */
+export interface ParsedCondition {
+  readonly metric: string;
+  /** @default 'last' */
+  readonly aggregation: ConditionAggregation;
+  readonly operator: ComparisonOperator;
+  readonly value: number;
+}
+
+export interface AlertRuleConfig {
+  readonly name: string;
+  /** As written, e.g. `'request_duration_seconds > 1'`. */
+  readonly condition: string;
+  readonly parsed: ParsedCondition;
+  /** @default 0 */
+  readonly forMillis: number;
+  /** @default 'warning' */
+  readonly severity: 'warning' | 'critical';
+  readonly message?: string;
+  readonly runbook?: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface WebhookConfig {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** @default 5000 */
+  readonly timeoutMillis: number;
+  /** @default 3 */
+  readonly maxRetries: number;
+}
+
+export interface AlertsConfig {
+  readonly rules: readonly AlertRuleConfig[];
+  /** JSON POST per alert event; redirects are never followed. */
+  readonly webhooks: readonly WebhookConfig[];
+  /** Log every alert event through the logger. @default true */
+  readonly log: boolean;
+}
+
+export interface HealthConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** JSON detail of every check. @default '/health' */
+  readonly path: string;
+  /** @default '/health/live' */
+  readonly livenessPath: string;
+  /** @default '/health/ready' */
+  readonly readinessPath: string;
+  /** A check that has not answered by then counts as failed. @default 2000 */
+  readonly checkTimeoutMillis: number;
+  /** A check result is reused this long. @default 1000 */
+  readonly cacheMillis: number;
+  /** Built-in liveness check: event-loop delay p99 above this is unhealthy. @default 1000 */
+  readonly maxEventLoopDelayMillis: number;
+  /** Built-in readiness check: memory (vs the container limit when known) above this is not ready. @default 95 */
+  readonly maxMemoryPercent: number;
+}
+
+export interface ShutdownConfig {
+  /** One budget for the whole ordered shutdown. @default 5000 */
+  readonly timeoutMillis: number;
+  /** Flush and exit with 128+signal on SIGTERM/SIGINT when the app has no handler of its own. @default true */
+  readonly handleSignals: boolean;
+}
+
+export interface DiagnosticsConfig {
+  /** OpenTelemetry `diag` level (`OTEL_LOG_LEVEL`). @default 'warn' */
+  readonly logLevel: DiagLogLevelName;
+  /** Print the startup summary at info level (it is always available at debug). @default false */
+  readonly printSummary: boolean;
+}
+
+/** The normalised, frozen configuration. */
+export interface OtelkitConfig {
+  /** `false` when `OTEL_SDK_DISABLED=true`: every signal becomes a no-op. @default true */
+  readonly enabled: boolean;
+  readonly service: ServiceConfig;
+  readonly logging: LoggingConfig;
+  readonly metrics: MetricsConfig;
+  readonly tracing: TracingConfig;
+  readonly resources: ResourcesConfig;
+  readonly alerts: AlertsConfig;
+  readonly health: HealthConfig;
+  readonly shutdown: ShutdownConfig;
+  readonly diagnostics: DiagnosticsConfig;
+}
+
+// ---------------------------------------------------------------------------------------------
+// input (what people write)
+
+/** A duration: `'500ms' | '10s' | '5m' | '1h' | '1d'`, or a number in the unit the field names. */
+export type DurationInput = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` | (string & {});
+
+/** A size: `'10MB' | '512KiB'` or a number of bytes. */
+export type ByteSizeInput = number | string;
+
+type OtlpEndpointInput = {
+  /** A base URL (`http://collector:4318`, the signal path is appended) or a full one. */
+  endpoint?: string;
+  protocol?: OtlpProtocol;
+  headers?: Record<string, string>;
+  compression?: Compression;
+  timeout?: DurationInput;
+  timeoutMillis?: number;
+};
+
+export type TraceExporterInput =
+  | 'otlp'
+  | 'jaeger'
+  | 'jaeger-thrift'
+  | 'zipkin'
+  | 'console'
+  | 'memory'
+  | 'none'
+  | ({ type: 'otlp' | 'jaeger' } & OtlpEndpointInput)
+  | {
+      type: 'jaeger-thrift';
+      transport?: 'udp' | 'http';
+      host?: string;
+      port?: number;
+      endpoint?: string;
+      maxPacketSize?: number;
+    }
+  | { type: 'zipkin'; endpoint?: string; headers?: Record<string, string>; timeout?: DurationInput; timeoutMillis?: number }
+  | { type: 'console' }
+  | { type: 'memory'; maxSpans?: number };
+
+export interface TracingInput {
+  enabled?: boolean;
+  /** A ratio 0..1 (parent-based), a sampler name, or `{ type, ratio }`. */
+  sampler?: number | SamplerName | { type: SamplerName; ratio?: number };
+  /** One exporter (shorthand for `exporters: [x]`). */
+  exporter?: TraceExporterInput;
+  exporters?: TraceExporterInput[];
+  propagators?: PropagatorName[];
+  batch?: Partial<BatchConfig>;
+  shutdownTimeout?: DurationInput;
+  shutdownTimeoutMillis?: number;
+}
+
+export type MetricExporterInput =
+  | 'prometheus'
+  | 'otlp'
+  | 'console'
+  | 'none'
+  /** Transports; need `collectors`: `http` = Prometheus' own listener / OTLP over http/protobuf. */
+  | 'http'
+  | 'handler'
+  | 'grpc'
+  | 'http/json'
+  | 'http/protobuf'
+  | { type: 'prometheus'; mode?: 'server' | 'handler'; host?: string; port?: number; path?: string }
+  | ({ type: 'otlp'; temporality?: 'cumulative' | 'delta' } & OtlpEndpointInput)
+  | { type: 'console' };
+
+export interface MetricsInput {
+  enabled?: boolean;
+  /** Backends: `['prometheus']`, `['otlp']`, … (paired with transports in `exporters`). */
+  collectors?: Array<'prometheus' | 'otlp' | 'console'>;
+  exporters?: MetricExporterInput[];
+  /** Export / collection interval; a bare number is seconds. */
+  interval?: DurationInput;
+  exportIntervalMillis?: number;
+  exportTimeout?: DurationInput;
+  exportTimeoutMillis?: number;
+  cardinalityLimit?: number;
+  durationBuckets?: number[];
+  views?: MetricViewConfig[];
+  http?: { ignorePaths?: string[] };
+  shutdownTimeout?: DurationInput;
+  shutdownTimeoutMillis?: number;
+}
+
+export type LogOutputInput =
+  | 'console'
+  | 'stdout'
+  | 'stderr'
+  | 'file'
+  | 'elasticsearch'
+  | 'otlp'
+  | { type: 'console'; stream?: 'stdout' | 'stderr' }
+  | {
+      type: 'file';
+      path?: string;
+      mkdir?: boolean;
+      rotation?: {
+        maxSize?: ByteSizeInput;
+        maxSizeBytes?: number;
+        interval?: DurationInput;
+        intervalMillis?: number;
+        maxFiles?: number;
+      };
+    }
+  | {
+      type: 'elasticsearch';
+      node?: string;
+      index?: string;
+      dataStream?: boolean;
+      headers?: Record<string, string>;
+      auth?: { username: string; password: string } | { apiKey: string };
+      flushInterval?: DurationInput;
+      flushIntervalMillis?: number;
+      maxBatchSize?: number;
+      maxBufferedLines?: number;
+      maxRetries?: number;
+      timeout?: DurationInput;
+      timeoutMillis?: number;
+    }
+  | ({ type: 'otlp' } & OtlpEndpointInput);
+
+export interface LoggingInput {
+  enabled?: boolean;
+  /** Any case: `'INFO'`, `'info'`; `'warning'` and `'critical'` are accepted too. */
+  level?: string;
+  format?: 'json' | 'structured' | 'ecs' | 'pretty';
+  correlation?: boolean;
+  outputs?: LogOutputInput[];
+  /** `false` turns redaction off; a list adds paths to the defaults. */
+  redact?: boolean | string[] | { enabled?: boolean; paths?: string[]; censor?: string; replaceDefaults?: boolean };
+}
+
+export type ThresholdInput =
+  | number
+  | {
+      warning?: number;
+      critical?: number;
+      direction?: ThresholdDirection;
+      for?: DurationInput;
+      forMillis?: number;
+      hysteresis?: number;
+      message?: string;
+    };
+
+export interface ResourcesInput {
+  enabled?: boolean;
+  /** A bare number is seconds. */
+  interval?: DurationInput;
+  intervalMillis?: number;
+  historySize?: number;
+  containerAware?: boolean;
+  thresholds?: Record<string, ThresholdInput>;
+}
+
+export interface AlertRuleInput {
+  name: string;
+  condition: string;
+  for?: DurationInput;
+  forMillis?: number;
+  severity?: 'warning' | 'critical';
+  message?: string;
+  runbook?: string;
+  labels?: Record<string, string>;
+}
+
+export interface WebhookInput {
+  url: string;
+  headers?: Record<string, string>;
+  timeout?: DurationInput;
+  timeoutMillis?: number;
+  maxRetries?: number;
+}
+
+export type AlertsInput =
+  | AlertRuleInput[]
+  | { rules?: AlertRuleInput[]; webhooks?: Array<string | WebhookInput>; log?: boolean };
+
+export interface HealthInput {
+  enabled?: boolean;
+  path?: string;
+  livenessPath?: string;
+  readinessPath?: string;
+  checkTimeout?: DurationInput;
+  checkTimeoutMillis?: number;
+  cache?: DurationInput;
+  cacheMillis?: number;
+  maxEventLoopDelay?: DurationInput;
+  maxEventLoopDelayMillis?: number;
+  maxMemoryPercent?: number;
+}
+
+export interface ServiceInput {
+  name?: string;
+  version?: string;
+  environment?: string;
+  namespace?: string;
+  instanceId?: string;
+  attributes?: Record<string, AttributeScalar>;
+}
+
+/** What you write: every field optional, shorthand welcome. See the package README. */
+export interface OtelkitConfigInput {
+  enabled?: boolean;
+  service?: ServiceInput;
+  logging?: LoggingInput;
+  metrics?: MetricsInput;
+  tracing?: TracingInput;
+  resources?: ResourcesInput;
+  alerts?: AlertsInput;
+  health?: HealthInput;
+  shutdown?: { timeout?: DurationInput; timeoutMillis?: number; handleSignals?: boolean };
+  diagnostics?: { logLevel?: DiagLogLevelName | Uppercase<DiagLogLevelName>; printSummary?: boolean };
+}
+
+/** Options of {@link loadConfig}. Precedence, lowest first: defaults < file < `config` < env < `overrides`. */
+export interface LoadConfigOptions {
+  /** The config written in code (what `startMonitoring(config)` receives). Applied over the file. */
+  config?: OtelkitConfigInput;
+  /**
+   * A YAML or JSON file. `true`/omitted: use `OTELKIT_CONFIG` when set. `false`: never read a file.
+   */
+  file?: string | boolean;
+  /** Environment to read OTEL_* variables from. @default process.env; pass `{}` to ignore the environment. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Explicit overrides in code: win over everything, the environment included. */
+  overrides?: OtelkitConfigInput;
+  /** Directory relative paths (the config file, default log file) resolve against. @default process.cwd() */
+  cwd?: string;
+}
