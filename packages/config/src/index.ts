@@ -1,1 +1,12 @@
+export { parseCondition } from './condition';
+export { DEFAULT_DURATION_BUCKETS, DEFAULT_REDACT_PATHS, SECRET_KEYS } from './defaults';
+export { parseByteSize, parseDuration } from './duration';
+export { ENV_VARIABLES } from './env';
+export type { ConfigIssue, ConfigSource } from './errors';
+export { ConfigError, ConfigErrorCode } from './errors';
+export { readConfigFile } from './file';
+export { defineConfig, loadConfig } from './load';
+export { deepFreeze } from './merge';
+export { toResourceAttributes } from './resource';
+export { formatSummary, maskHeaders, maskUrl } from './summary';
 export type * from './types';

@@ -174,7 +174,10 @@ export interface OtlpMetricExporterConfig extends OtlpEndpointConfig {
   readonly temporality: 'cumulative' | 'delta';
 }
 
-export type MetricExporterConfig = PrometheusExporterConfig | OtlpMetricExporterConfig | ConsoleExporterConfig;
+export type MetricExporterConfig =
+  | PrometheusExporterConfig
+  | OtlpMetricExporterConfig
+  | ConsoleExporterConfig;
 
 /** A view: change the buckets, keep only some attributes, or rename one instrument's stream. */
 export interface MetricViewConfig {
@@ -252,7 +255,10 @@ export interface ElasticsearchLogOutputConfig {
   /** Write with `create` into a data stream instead of `index` into an index. @default true */
   readonly dataStream: boolean;
   readonly headers: Readonly<Record<string, string>>;
-  readonly auth: { readonly username: string; readonly password: string } | { readonly apiKey: string } | null;
+  readonly auth:
+    | { readonly username: string; readonly password: string }
+    | { readonly apiKey: string }
+    | null;
   /** @default 1000 */
   readonly flushIntervalMillis: number;
   /** Documents per `_bulk` request. @default 500 */
@@ -460,7 +466,13 @@ export type TraceExporterInput =
       endpoint?: string;
       maxPacketSize?: number;
     }
-  | { type: 'zipkin'; endpoint?: string; headers?: Record<string, string>; timeout?: DurationInput; timeoutMillis?: number }
+  | {
+      type: 'zipkin';
+      endpoint?: string;
+      headers?: Record<string, string>;
+      timeout?: DurationInput;
+      timeoutMillis?: number;
+    }
   | { type: 'console' }
   | { type: 'memory'; maxSpans?: number };
 
@@ -555,7 +567,10 @@ export interface LoggingInput {
   correlation?: boolean;
   outputs?: LogOutputInput[];
   /** `false` turns redaction off; a list adds paths to the defaults. */
-  redact?: boolean | string[] | { enabled?: boolean; paths?: string[]; censor?: string; replaceDefaults?: boolean };
+  redact?:
+    | boolean
+    | string[]
+    | { enabled?: boolean; paths?: string[]; censor?: string; replaceDefaults?: boolean };
 }
 
 export type ThresholdInput =

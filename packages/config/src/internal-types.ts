@@ -1,0 +1,37 @@
+import type { PartialLogOutput, PartialMetricExporter, PartialTraceExporter } from './schema';
+import type { OtelkitConfig, OtlpProtocol } from './types';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** An OTLP exporter in the draft: endpoint may still be unset until `finalize()`. */
+export interface DraftOtlp {
+  type: string;
+  endpoint?: string;
+  /** Set by the environment layer: the endpoint is used exactly as given. */
+  endpointFinal?: boolean;
+  protocol: OtlpProtocol;
+  headers: Record<string, string>;
+  compression: 'none' | 'gzip';
+  timeoutMillis: number;
+}
+
+/** The merged config before derived defaults are filled in; the env layer edits it in place. */
+export interface Draft {
+  enabled: boolean;
+  service: Mutable<Omit<OtelkitConfig['service'], 'attributes'>> & {
+    attributes: Record<string, string | number | boolean>;
+  };
+  logging: Mutable<Omit<OtelkitConfig['logging'], 'outputs'>> & { outputs: PartialLogOutput[] };
+  metrics: Mutable<Omit<OtelkitConfig['metrics'], 'exporters' | 'http'>> & {
+    exporters: PartialMetricExporter[];
+    http: { ignorePaths?: readonly string[] };
+  };
+  tracing: Mutable<Omit<OtelkitConfig['tracing'], 'exporters'>> & {
+    exporters: Exclude<PartialTraceExporter, { type: 'none' }>[];
+  };
+  resources: Mutable<OtelkitConfig['resources']>;
+  alerts: Mutable<OtelkitConfig['alerts']>;
+  health: Mutable<OtelkitConfig['health']>;
+  shutdown: Mutable<OtelkitConfig['shutdown']>;
+  diagnostics: Mutable<OtelkitConfig['diagnostics']>;
+}

@@ -1,0 +1,298 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { z } from 'zod';
+import {
+  DEFAULT_ALERTS,
+  DEFAULT_BATCH,
+  DEFAULT_DIAGNOSTICS,
+  DEFAULT_DURATION_BUCKETS,
+  DEFAULT_HEALTH,
+  DEFAULT_OTLP,
+  DEFAULT_OTLP_GRPC_BASE,
+  DEFAULT_OTLP_HTTP_BASE,
+  DEFAULT_REDACT_PATHS,
+  DEFAULT_RESOURCES,
+  DEFAULT_SERVICE,
+  DEFAULT_SHUTDOWN,
+} from './defaults';
+import { applyEnv, signalUrl } from './env';
+import { ConfigError, type ConfigIssue, type ConfigSource, describeValue } from './errors';
+import { readConfigFile } from './file';
+import type { Draft, DraftOtlp } from './internal-types';
+import { deepFreeze, deepMerge, findUnsafeKeys, joinPath } from './merge';
+import { configInputSchema, type PartialConfig } from './schema';
+import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  record: 'an object',
+};
+
+function toIssue(zi: z.core.$ZodIssue, source: ConfigSource): ConfigIssue {
+  const path = joinPath(zi.path);
+  const input = (zi as { input?: unknown }).input;
+  const got = `, got ${describeValue(input)}`;
+  let message: string;
+  let suggestion: string | undefined;
+  switch (zi.code) {
+    case 'custom': {
+      const params = (zi.params ?? {}) as { unknownKey?: boolean; suggestion?: string };
+      suggestion = params.suggestion;
+      message = params.unknownKey ? zi.message : `${zi.message}${got}`;
+      break;
+    }
+    case 'invalid_type':
+      message =
+        input === undefined
+          ? `required: expected ${TYPE_NAMES[zi.expected] ?? zi.expected}`
+          : `expected ${TYPE_NAMES[zi.expected] ?? zi.expected}${got}`;
+      break;
+    case 'invalid_value':
+      message = `expected one of ${zi.values.map((v) => String(v)).join('|')}${got}`;
+      break;
+    case 'too_small':
+    case 'too_big': {
+      const bound = zi.code === 'too_small' ? zi.minimum : zi.maximum;
+      const op = zi.code === 'too_small' ? (zi.inclusive ? '>=' : '>') : zi.inclusive ? '<=' : '<';
+      if (zi.origin === 'string') {
+        message =
+          zi.code === 'too_small' && Number(bound) <= 1
+            ? `expected a non-empty string${got}`
+            : `expected a string of length ${op} ${bound}${got}`;
+      } else if (zi.origin === 'array') {
+        message = `expected a list of ${op} ${bound} items${got}`;
+      } else {
+        message = `expected a number ${op} ${bound}${got}`;
+      }
+      break;
+    }
+    case 'invalid_format':
+      message =
+        zi.format === 'starts_with'
+          ? `expected a string starting with "${(zi as { prefix?: string }).prefix}"${got}`
+          : `${zi.message}${got}`;
+      break;
+    default:
+      message = `${zi.message}${got}`;
+  }
+  return suggestion ? { path, message, source, suggestion } : { path, message, source };
+}
+
+function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): PartialConfig | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const unsafe = findUnsafeKeys(raw, source);
+  if (unsafe.length > 0) {
+    // Never hand data that tries to reach a prototype to anything else.
+    issues.push(...unsafe);
+    return undefined;
+  }
+  const r = configInputSchema.safeParse(raw, { reportInput: true });
+  if (!r.success) {
+    issues.push(...r.error.issues.map((i) => toIssue(i, source)));
+    return undefined;
+  }
+  return r.data;
+}
+
+function defaultDraft(): Draft {
+  return {
+    enabled: true,
+    service: { ...DEFAULT_SERVICE, attributes: {} },
+    logging: {
+      enabled: true,
+      level: 'info',
+      format: 'json',
+      correlation: true,
+      outputs: [{ type: 'console', stream: 'stdout' }],
+      redact: { enabled: true, paths: DEFAULT_REDACT_PATHS, censor: '[REDACTED]' },
+    },
+    metrics: {
+      enabled: true,
+      exportIntervalMillis: 60_000,
+      exportTimeoutMillis: 30_000,
+      exporters: [{ type: 'prometheus', mode: 'server', host: '127.0.0.1', port: 9464, path: '/metrics' }],
+      cardinalityLimit: 2000,
+      durationBuckets: DEFAULT_DURATION_BUCKETS,
+      views: [],
+      http: {},
+      shutdownTimeoutMillis: 5000,
+    },
+    tracing: {
+      enabled: true,
+      sampler: { type: 'parentbased_always_on', ratio: 1 },
+      exporters: [{ type: 'otlp', ...DEFAULT_OTLP, headers: {} }],
+      propagators: ['tracecontext', 'baggage'],
+      batch: { ...DEFAULT_BATCH },
+      shutdownTimeoutMillis: 5000,
+    },
+    resources: { ...DEFAULT_RESOURCES, thresholds: {} },
+    alerts: { ...DEFAULT_ALERTS, rules: [], webhooks: [] },
+    health: { ...DEFAULT_HEALTH },
+    shutdown: { ...DEFAULT_SHUTDOWN },
+    diagnostics: { ...DEFAULT_DIAGNOSTICS },
+  };
+}
+
+function finishOtlp<T extends DraftOtlp>(
+  e: T,
+  signal: 'traces' | 'metrics' | 'logs',
+): Omit<T, 'endpointFinal'> & { endpoint: string } {
+  const { endpointFinal, ...rest } = e;
+  let endpoint = rest.endpoint;
+  if (endpoint === undefined) {
+    endpoint = rest.protocol === 'grpc' ? DEFAULT_OTLP_GRPC_BASE : signalUrl(DEFAULT_OTLP_HTTP_BASE, signal);
+  } else if (!endpointFinal && rest.protocol !== 'grpc') {
+    // A base URL written in config gets the signal path, like OTEL_EXPORTER_OTLP_ENDPOINT.
+    const u = new URL(endpoint);
+    if (u.pathname === '/' || u.pathname === '') endpoint = signalUrl(endpoint, signal);
+  }
+  return { ...rest, endpoint, headers: { ...rest.headers } } as Omit<T, 'endpointFinal'> & {
+    endpoint: string;
+  };
+}
+
+/** An index / dataset-safe slug of the service name. */
+function slug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9_.]+/g, '_')
+      .replace(/^[_.]+/, '') || 'service'
+  );
+}
+
+function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
+  const serviceSlug = slug(d.service.name);
+  const outputs: LogOutputConfig[] = d.logging.outputs.map((o): LogOutputConfig => {
+    switch (o.type) {
+      case 'file': {
+        const p = o.path ?? `logs/${serviceSlug}.log`;
+        return {
+          ...o,
+          path: isAbsolute(p) ? p : resolve(cwd, p),
+          rotation: o.rotation ? { ...o.rotation } : null,
+        };
+      }
+      case 'elasticsearch':
+        return {
+          ...o,
+          index: o.index ?? (o.dataStream ? `logs-${serviceSlug}-default` : `${serviceSlug}-logs`),
+          headers: { ...o.headers },
+          auth: o.auth ? { ...o.auth } : null,
+        };
+      case 'otlp':
+        return finishOtlp(o, 'logs') as LogOutputConfig;
+      default:
+        return { ...o };
+    }
+  });
+  const seenFiles = new Map<string, number>();
+  outputs.forEach((o, i) => {
+    if (o.type !== 'file') return;
+    if (seenFiles.has(o.path)) {
+      issues.push({
+        path: `logging.outputs[${i}].path`,
+        message: `the same file as logging.outputs[${seenFiles.get(o.path)}]: ${o.path}`,
+        source: 'code',
+      });
+    }
+    seenFiles.set(o.path, i);
+  });
+
+  const metricExporters = d.metrics.exporters.map((e) =>
+    e.type === 'otlp' ? finishOtlp(e as typeof e & DraftOtlp, 'metrics') : { ...e },
+  ) as OtelkitConfig['metrics']['exporters'];
+  const traceExporters = d.tracing.exporters.map((e) =>
+    e.type === 'otlp' || e.type === 'jaeger' ? finishOtlp(e as typeof e & DraftOtlp, 'traces') : { ...e },
+  ) as OtelkitConfig['tracing']['exporters'];
+
+  const promPaths = metricExporters.flatMap((e) => (e.type === 'prometheus' ? [e.path] : []));
+  const ignorePaths = d.metrics.http.ignorePaths ?? [
+    ...new Set([...promPaths, d.health.path, d.health.livenessPath, d.health.readinessPath]),
+  ];
+
+  const t = d.tracing;
+  if (t.batch.maxExportBatchSize > t.batch.maxQueueSize) {
+    issues.push({
+      path: 'tracing.batch.maxExportBatchSize',
+      message: `expected at most tracing.batch.maxQueueSize (${t.batch.maxQueueSize}), got ${t.batch.maxExportBatchSize}`,
+      source: 'env',
+    });
+  }
+
+  return {
+    enabled: d.enabled,
+    service: { ...d.service, attributes: { ...d.service.attributes } },
+    logging: {
+      ...d.logging,
+      outputs,
+      redact: { ...d.logging.redact, paths: [...d.logging.redact.paths] },
+    },
+    metrics: {
+      ...d.metrics,
+      exporters: metricExporters,
+      durationBuckets: [...d.metrics.durationBuckets],
+      views: d.metrics.views.map((v) => ({ ...v })),
+      http: { ignorePaths: [...ignorePaths] },
+    },
+    tracing: {
+      ...t,
+      sampler: { ...t.sampler },
+      exporters: traceExporters,
+      propagators: [...t.propagators],
+      batch: { ...t.batch },
+    },
+    resources: { ...d.resources, thresholds: { ...d.resources.thresholds } },
+    alerts: { ...d.alerts, rules: [...d.alerts.rules], webhooks: [...d.alerts.webhooks] },
+    health: { ...d.health },
+    shutdown: { ...d.shutdown },
+    diagnostics: { ...d.diagnostics },
+  };
+}
+
+/**
+ * Loads, validates, normalises and deep-freezes the otelkit config.
+ *
+ * Precedence, lowest first: built-in defaults < config file (`file`, or `OTELKIT_CONFIG`) <
+ * `config` (the object written in code) < the OpenTelemetry environment variables (`OTEL_*`) <
+ * `overrides`. Every problem in every layer is collected into one {@link ConfigError}.
+ *
+ * @example
+ * const config = loadConfig({ config: { service: { name: 'orders' }, tracing: { sampler: 0.1 } } });
+ * config.tracing.sampler; // { type: 'parentbased_traceidratio', ratio: 0.1 }
+ */
+export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const issues: ConfigIssue[] = [];
+
+  const fromEnv = env.OTELKIT_CONFIG?.trim() ? env.OTELKIT_CONFIG.trim() : undefined;
+  const filePath =
+    options.file === false ? undefined : typeof options.file === 'string' ? options.file : fromEnv;
+
+  let draft = defaultDraft();
+  if (filePath !== undefined) {
+    draft = deepMerge(draft, parseLayer(readConfigFile(resolve(cwd, filePath)), 'file', issues));
+  }
+  draft = deepMerge(draft, parseLayer(options.config, 'code', issues));
+  issues.push(...applyEnv(draft, env));
+  draft = deepMerge(draft, parseLayer(options.overrides, 'overrides', issues));
+
+  const config = finalize(draft, cwd, issues);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return deepFreeze(config);
+}
+
+/**
+ * Identity, with types: write the config object with completion and checking.
+ *
+ * @example
+ * export default defineConfig({ service: { name: 'orders' }, tracing: { sampler: 0.1, exporter: 'jaeger' } });
+ */
+export function defineConfig<const T extends OtelkitConfigInput>(input: T): T {
+  return input;
+}

@@ -1,0 +1,957 @@
+/**
+ * Input schemas: what people write (shorthand welcome) → a *partial* canonical form.
+ *
+ * Each layer (file, code, overrides) is parsed on its own with these schemas, so every problem
+ * is reported with the path the user wrote. Fields whose default depends on other layers (OTLP
+ * endpoints depend on the protocol, which the environment may change; file paths and index names
+ * depend on the service name) are left unset here and filled in by `finalize()`.
+ */
+import { z } from 'zod';
+import { parseCondition } from './condition';
+import { DEFAULT_BATCH, DEFAULT_OTLP, DEFAULT_REDACT_PATHS } from './defaults';
+import { ExpectedError, parseByteSize, parseDuration } from './duration';
+import { didYouMean } from './suggest';
+import type {
+  AlertRuleConfig,
+  LogLevel,
+  LogOutputConfig,
+  MetricExporterConfig,
+  OtlpProtocol,
+  SamplerConfig,
+  SamplerName,
+  ThresholdConfig,
+  TraceExporterConfig,
+  WebhookConfig,
+} from './types';
+
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function reemit(ctx: Ctx, issues: readonly z.core.$ZodIssue[]): void {
+  for (const issue of issues) ctx.addIssue(issue as z.core.$ZodRawIssue);
+}
+
+function issue(ctx: Ctx, message: string, input: unknown, path: PropertyKey[] = []): void {
+  ctx.addIssue({ code: 'custom', message, input, path });
+}
+
+/** A field parsed by a function that throws ExpectedError with what is allowed. */
+function custom<T>(parse: (v: unknown) => T) {
+  return z.any().transform((v, ctx): T | undefined => {
+    if (v === undefined) return undefined;
+    try {
+      return parse(v);
+    } catch (err) {
+      if (err instanceof ExpectedError) {
+        issue(ctx, err.message, v);
+        return z.NEVER;
+      }
+      throw err;
+    }
+  });
+}
+
+/**
+ * A strict object: unknown keys are reported (with a "did you mean"), *and* the known keys are
+ * still validated, so one pass finds every problem.
+ */
+function obj<S extends z.ZodRawShape>(shape: S) {
+  const known = Object.keys(shape);
+  // Fields parsed by a transform (custom, nested obj, tagged) are optional: zod 4 would
+  // otherwise require the key, since a transform's output is not known to allow undefined.
+  const optionalShape = Object.fromEntries(
+    Object.entries(shape).map(([k, s]) => [k, s instanceof z.ZodPipe ? s.optional() : s]),
+  ) as S;
+  const inner = z.object(optionalShape);
+  return z.any().transform((v, ctx): z.output<typeof inner> | undefined => {
+    if (v === undefined) return undefined;
+    if (!isPlainObject(v)) {
+      issue(ctx, 'expected an object', v);
+      return z.NEVER;
+    }
+    let failed = false;
+    const picked: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      if (known.includes(k)) {
+        picked[k] = v[k];
+        continue;
+      }
+      failed = true;
+      const suggestion = didYouMean(k, known);
+      ctx.addIssue({
+        code: 'custom',
+        path: [k],
+        input: v[k],
+        message: `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${known.join(', ')}`,
+        params: { unknownKey: true, suggestion },
+      });
+    }
+    const r = inner.safeParse(picked, { reportInput: true });
+    if (!r.success) {
+      reemit(ctx, r.error.issues);
+      return z.NEVER;
+    }
+    return failed ? z.NEVER : r.data;
+  });
+}
+
+/** A list element or required field: `undefined` is an error, not "not given". */
+function req<I, O>(schema: z.ZodType<O, I>) {
+  return z.any().transform((v, ctx): NonNullable<O> => {
+    if (v === undefined || v === null) {
+      issue(ctx, 'expected a value', v);
+      return z.NEVER;
+    }
+    const r = schema.safeParse(v, { reportInput: true });
+    if (!r.success) {
+      reemit(ctx, r.error.issues);
+      return z.NEVER;
+    }
+    return r.data as NonNullable<O>;
+  });
+}
+
+/** `obj()` then a transform that only runs when the object was given. */
+function objT<S extends z.ZodRawShape, R>(shape: S, then: (o: z.output<z.ZodObject<S>>, ctx: Ctx) => R) {
+  return obj(shape).transform((o, ctx): R | undefined => (o === undefined ? undefined : then(o, ctx)));
+}
+
+/** A value that is one of several object kinds told apart by `type`; a bare string is `{ type }`. */
+function tagged<V extends Record<string, z.ZodType>>(variants: V) {
+  const types = Object.keys(variants);
+  return z.any().transform((v, ctx): z.output<V[keyof V]> | undefined => {
+    if (v === undefined) return undefined;
+    const o = typeof v === 'string' ? { type: v } : v;
+    const type = isPlainObject(o) ? o.type : undefined;
+    if (typeof type !== 'string' || !types.includes(type)) {
+      const hint = typeof type === 'string' ? didYouMean(type, types) : undefined;
+      const given = isPlainObject(o) && typeof v !== 'string' ? type : v;
+      issue(
+        ctx,
+        `expected one of ${types.join('|')}${typeof v === 'string' ? '' : ' (as a string or { type, ... })'}${hint ? ` (did you mean "${hint}"?)` : ''}`,
+        given,
+        isPlainObject(v) ? ['type'] : [],
+      );
+      return z.NEVER;
+    }
+    const r = variants[type]!.safeParse(o, { reportInput: true });
+    if (!r.success) {
+      reemit(ctx, r.error.issues);
+      return z.NEVER;
+    }
+    return r.data as z.output<V[keyof V]>;
+  });
+}
+
+/** `interval` (seconds or '10s') and `intervalMillis` (ms): one at most. */
+function pair(
+  ctx: Ctx,
+  o: Record<string, unknown>,
+  base: string,
+  millisKey = `${base}Millis`,
+): number | undefined {
+  const a = o[base] as number | undefined;
+  const b = o[millisKey] as number | undefined;
+  if (a !== undefined && b !== undefined) {
+    issue(ctx, `give either ${base} or ${millisKey}, not both`, a, [base]);
+    return undefined;
+  }
+  return a ?? b;
+}
+
+function parseHttpUrl(v: unknown): string {
+  if (typeof v === 'string') {
+    try {
+      const u = new URL(v);
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname) return v;
+    } catch {
+      // fall through to the error below
+    }
+  }
+  throw new ExpectedError('expected an http(s) URL such as "http://localhost:4318"');
+}
+
+const durationSeconds = custom((v) => parseDuration(v, 's'));
+const durationMillis = custom((v) => parseDuration(v, 'ms'));
+const httpUrl = custom(parseHttpUrl);
+const bool = z.boolean();
+const text = z.string().min(1);
+const posInt = z.number().int().positive();
+const headers = z.record(z.string().min(1), z.string());
+
+function defined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// service
+
+const service = obj({
+  name: text.optional(),
+  version: text.optional(),
+  environment: text.optional(),
+  namespace: text.optional(),
+  instanceId: text.optional(),
+  attributes: z.record(text, z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// OTLP pieces
+
+const protocol = z.enum(['http/protobuf', 'http/json', 'grpc']);
+const otlpShape = {
+  endpoint: httpUrl,
+  protocol: protocol.optional(),
+  headers: headers.optional(),
+  compression: z.enum(['none', 'gzip']).optional(),
+  timeout: durationSeconds,
+  timeoutMillis: durationMillis,
+};
+
+interface OtlpPartial {
+  endpoint?: string;
+  protocol: OtlpProtocol;
+  headers: Record<string, string>;
+  compression: 'none' | 'gzip';
+  timeoutMillis: number;
+}
+
+function otlpFields(o: z.output<ReturnType<typeof obj<typeof otlpShape>>> & object, ctx: Ctx): OtlpPartial {
+  return defined({
+    endpoint: o.endpoint,
+    protocol: o.protocol ?? DEFAULT_OTLP.protocol,
+    headers: { ...(o.headers ?? {}) },
+    compression: o.compression ?? DEFAULT_OTLP.compression,
+    timeoutMillis: pair(ctx, o, 'timeout') ?? DEFAULT_OTLP.timeoutMillis,
+  });
+}
+
+function otlpVariant<T extends string>(type: T) {
+  return objT({ type: z.literal(type), ...otlpShape }, (o, ctx) => ({
+    type,
+    ...otlpFields(o!, ctx),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// tracing
+
+export const SAMPLER_NAMES: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+const SAMPLER_EXPECTED = `expected a ratio between 0 and 1 or one of ${SAMPLER_NAMES.join('|')} (or { type, ratio })`;
+
+/** `0.1` | `'always_on'` | `{ type: 'traceidratio', ratio: 0.5 }` → SamplerConfig. */
+export function parseSampler(v: unknown): SamplerConfig {
+  if (typeof v === 'number') {
+    if (Number.isFinite(v) && v >= 0 && v <= 1) return { type: 'parentbased_traceidratio', ratio: v };
+    throw new ExpectedError(SAMPLER_EXPECTED);
+  }
+  if (typeof v === 'string') {
+    const name = v.trim().toLowerCase();
+    if ((SAMPLER_NAMES as string[]).includes(name)) return { type: name as SamplerName, ratio: 1 };
+    const hint = didYouMean(name, SAMPLER_NAMES);
+    throw new ExpectedError(`${SAMPLER_EXPECTED}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  }
+  if (isPlainObject(v) && typeof v.type === 'string' && (SAMPLER_NAMES as string[]).includes(v.type)) {
+    const extra = Object.keys(v).filter((k) => k !== 'type' && k !== 'ratio');
+    const r = v.ratio ?? 1;
+    if (extra.length === 0 && typeof r === 'number' && r >= 0 && r <= 1) {
+      return { type: v.type as SamplerName, ratio: r };
+    }
+  }
+  throw new ExpectedError(SAMPLER_EXPECTED);
+}
+
+const traceExporter = tagged({
+  otlp: otlpVariant('otlp'),
+  jaeger: otlpVariant('jaeger'),
+  'jaeger-thrift': objT(
+    {
+      type: z.literal('jaeger-thrift'),
+      transport: z.enum(['udp', 'http']).optional(),
+      host: text.optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+      endpoint: httpUrl,
+      maxPacketSize: z.number().int().min(512).max(65507).optional(),
+    },
+    (o) => ({
+      type: 'jaeger-thrift' as const,
+      transport: o!.transport ?? 'udp',
+      host: o!.host ?? '127.0.0.1',
+      port: o!.port ?? 6832,
+      endpoint: o!.endpoint ?? 'http://localhost:14268/api/traces',
+      maxPacketSize: o!.maxPacketSize ?? 65000,
+    }),
+  ),
+  zipkin: objT(
+    {
+      type: z.literal('zipkin'),
+      endpoint: httpUrl,
+      headers: headers.optional(),
+      timeout: durationSeconds,
+      timeoutMillis: durationMillis,
+    },
+    (o, ctx) => ({
+      type: 'zipkin' as const,
+      endpoint: o!.endpoint ?? 'http://localhost:9411/api/v2/spans',
+      headers: { ...(o!.headers ?? {}) },
+      timeoutMillis: pair(ctx, o!, 'timeout') ?? 10_000,
+    }),
+  ),
+  console: objT({ type: z.literal('console') }, () => ({ type: 'console' as const })),
+  memory: objT({ type: z.literal('memory'), maxSpans: posInt.optional() }, (o) => ({
+    type: 'memory' as const,
+    maxSpans: o!.maxSpans ?? 1000,
+  })),
+  none: objT({ type: z.literal('none') }, () => ({ type: 'none' as const })),
+});
+
+/** One trace exporter as written → its canonical form (endpoint may still be unset), or `none`. */
+export type PartialTraceExporter =
+  | (Exclude<TraceExporterConfig, { type: 'otlp' | 'jaeger' }> & object)
+  | ({ type: 'otlp' | 'jaeger' } & OtlpPartial)
+  | { type: 'none' };
+
+function dropNone<T extends { type: string }>(list: (T | undefined)[]): Exclude<T, { type: 'none' }>[] {
+  return list.filter((e): e is Exclude<T, { type: 'none' }> => e !== undefined && e.type !== 'none');
+}
+
+const tracing = objT(
+  {
+    enabled: bool.optional(),
+    sampler: custom(parseSampler),
+    exporter: traceExporter,
+    exporters: z.array(req(traceExporter)).optional(),
+    propagators: z.array(z.enum(['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger'])).optional(),
+    batch: obj({
+      maxQueueSize: posInt.optional(),
+      maxExportBatchSize: posInt.optional(),
+      scheduledDelayMillis: durationMillis,
+      exportTimeoutMillis: durationMillis,
+    }),
+    shutdownTimeout: durationSeconds,
+    shutdownTimeoutMillis: durationMillis,
+  },
+  (o, ctx) => {
+    const t = o!;
+    if (t.exporter !== undefined && t.exporters !== undefined) {
+      issue(ctx, 'give either exporter or exporters, not both', t.exporter, ['exporter']);
+    }
+    const list =
+      t.exporters !== undefined
+        ? dropNone(t.exporters)
+        : t.exporter !== undefined
+          ? dropNone([t.exporter])
+          : undefined;
+    if (t.batch) {
+      const b = { ...DEFAULT_BATCH, ...defined({ ...t.batch }) };
+      if (b.maxExportBatchSize > b.maxQueueSize) {
+        issue(ctx, `expected at most batch.maxQueueSize (${b.maxQueueSize})`, b.maxExportBatchSize, [
+          'batch',
+          'maxExportBatchSize',
+        ]);
+      }
+    }
+    return defined({
+      enabled: t.enabled,
+      sampler: t.sampler,
+      exporters: list,
+      propagators: t.propagators ? [...new Set(t.propagators)] : undefined,
+      batch: t.batch ? defined({ ...t.batch }) : undefined,
+      shutdownTimeoutMillis: pair(ctx, t, 'shutdownTimeout'),
+    });
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// metrics
+
+const metricExporterObject = tagged({
+  prometheus: objT(
+    {
+      type: z.literal('prometheus'),
+      mode: z.enum(['server', 'handler']).optional(),
+      host: text.optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+      path: z.string().startsWith('/').optional(),
+    },
+    (o) => ({
+      type: 'prometheus' as const,
+      mode: o!.mode ?? 'server',
+      host: o!.host ?? '127.0.0.1',
+      port: o!.port ?? 9464,
+      path: o!.path ?? '/metrics',
+    }),
+  ),
+  otlp: objT(
+    { type: z.literal('otlp'), temporality: z.enum(['cumulative', 'delta']).optional(), ...otlpShape },
+    (o, ctx) => ({
+      type: 'otlp' as const,
+      temporality: o!.temporality ?? 'cumulative',
+      ...otlpFields(o!, ctx),
+    }),
+  ),
+  console: objT({ type: z.literal('console') }, () => ({ type: 'console' as const })),
+  none: objT({ type: z.literal('none') }, () => ({ type: 'none' as const })),
+});
+
+const METRIC_BACKENDS = ['prometheus', 'otlp', 'console', 'none'] as const;
+const METRIC_TRANSPORTS = ['http', 'handler', 'grpc', 'http/json', 'http/protobuf'] as const;
+type MetricTransport = (typeof METRIC_TRANSPORTS)[number];
+
+/** A metrics exporter as parsed, endpoint possibly still unset. */
+export type PartialMetricExporter =
+  | Exclude<MetricExporterConfig, { type: 'otlp' }>
+  | ({ type: 'otlp'; temporality: 'cumulative' | 'delta' } & OtlpPartial);
+
+const metricExporterEntry = z.any().transform((v, ctx) => {
+  if (typeof v === 'string' && (METRIC_TRANSPORTS as readonly string[]).includes(v)) {
+    return { transport: v as MetricTransport };
+  }
+  if (typeof v === 'string' && !(METRIC_BACKENDS as readonly string[]).includes(v)) {
+    const all = [...METRIC_BACKENDS, ...METRIC_TRANSPORTS];
+    const hint = didYouMean(v, all);
+    issue(
+      ctx,
+      `expected a backend (${METRIC_BACKENDS.join('|')}), a transport paired with metrics.collectors (${METRIC_TRANSPORTS.join('|')}) or { type, ... }${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      v,
+    );
+    return z.NEVER;
+  }
+  const r = metricExporterObject.safeParse(v, { reportInput: true });
+  if (!r.success) {
+    reemit(ctx, r.error.issues);
+    return z.NEVER;
+  }
+  return { exporter: r.data! };
+});
+
+const view = objT(
+  {
+    instrument: text,
+    name: text.optional(),
+    description: z.string().optional(),
+    buckets: z.array(z.number()).optional(),
+    attributes: z.array(text).optional(),
+    drop: bool.optional(),
+  },
+  (v, ctx) => {
+    const b = v!.buckets;
+    if (b?.some((x, i) => i > 0 && x <= b[i - 1]!))
+      issue(ctx, 'expected strictly ascending numbers', b, ['buckets']);
+    return defined({ ...v! });
+  },
+);
+
+const metrics = objT(
+  {
+    enabled: bool.optional(),
+    collectors: z.array(z.enum(['prometheus', 'otlp', 'console'])).optional(),
+    exporters: z.array(req(metricExporterEntry)).optional(),
+    interval: durationSeconds,
+    exportIntervalMillis: durationMillis,
+    exportTimeout: durationSeconds,
+    exportTimeoutMillis: durationMillis,
+    cardinalityLimit: posInt.optional(),
+    durationBuckets: z.array(z.number().positive()).min(1).optional(),
+    views: z.array(req(view)).optional(),
+    http: obj({ ignorePaths: z.array(z.string().startsWith('/')).optional() }),
+    shutdownTimeout: durationSeconds,
+    shutdownTimeoutMillis: durationMillis,
+  },
+  (o, ctx) => {
+    const m = o!;
+    let exporters: PartialMetricExporter[] | undefined;
+    if (m.exporters !== undefined || m.collectors !== undefined) {
+      const transports = new Set<MetricTransport>();
+      const transportIndex = new Map<MetricTransport, number>();
+      exporters = [];
+      (m.exporters ?? []).forEach((e, i) => {
+        if ('transport' in e) {
+          const t = e.transport as MetricTransport;
+          transports.add(t);
+          transportIndex.set(t, i);
+        } else if (e.exporter.type !== 'none') {
+          exporters!.push(e.exporter);
+        }
+      });
+      const used = new Set<MetricTransport>();
+      for (const backend of m.collectors ?? []) {
+        if (backend === 'prometheus') {
+          const handler = transports.has('handler');
+          if (handler) used.add('handler');
+          if (transports.has('http')) used.add('http');
+          exporters.push({
+            type: 'prometheus',
+            mode: handler ? 'handler' : 'server',
+            host: '127.0.0.1',
+            port: 9464,
+            path: '/metrics',
+          });
+        } else if (backend === 'otlp') {
+          const proto: OtlpProtocol = transports.has('grpc')
+            ? 'grpc'
+            : transports.has('http/json')
+              ? 'http/json'
+              : 'http/protobuf';
+          for (const t of ['grpc', 'http/json', 'http/protobuf', 'http'] as const)
+            if (transports.has(t)) used.add(t);
+          exporters.push({
+            type: 'otlp',
+            temporality: 'cumulative',
+            protocol: proto,
+            headers: {},
+            compression: DEFAULT_OTLP.compression,
+            timeoutMillis: DEFAULT_OTLP.timeoutMillis,
+          });
+        } else {
+          exporters.push({ type: 'console' });
+        }
+      }
+      for (const t of transports) {
+        if (used.has(t)) continue;
+        issue(
+          ctx,
+          m.collectors === undefined
+            ? `"${t}" is a transport: name the backend in metrics.collectors (prometheus|otlp|console), or write { type: 'prometheus' | 'otlp', ... }`
+            : `transport "${t}" does not apply to collectors ${m.collectors.join(', ')} (prometheus takes http|handler, otlp takes http|http/protobuf|http/json|grpc)`,
+          t,
+          ['exporters', transportIndex.get(t)!],
+        );
+      }
+      // one Prometheus exporter at most: two would fight over the port and double every series
+      if (exporters.filter((e) => e.type === 'prometheus').length > 1) {
+        issue(ctx, 'expected at most one prometheus exporter', m.exporters, ['exporters']);
+      }
+    }
+    if (m.durationBuckets?.some((x, i) => i > 0 && x <= m.durationBuckets![i - 1]!)) {
+      issue(ctx, 'expected strictly ascending numbers (seconds)', m.durationBuckets, ['durationBuckets']);
+    }
+    return defined({
+      enabled: m.enabled,
+      exportIntervalMillis: pair(ctx, m, 'interval', 'exportIntervalMillis'),
+      exportTimeoutMillis: pair(ctx, m, 'exportTimeout'),
+      exporters,
+      cardinalityLimit: m.cardinalityLimit,
+      durationBuckets: m.durationBuckets,
+      views: m.views as z.output<typeof view>[] | undefined,
+      http: m.http?.ignorePaths ? { ignorePaths: m.http.ignorePaths } : undefined,
+      shutdownTimeoutMillis: pair(ctx, m, 'shutdownTimeout'),
+    });
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// logging
+
+const LEVEL_ALIASES: Record<string, LogLevel> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+  critical: 'fatal',
+  silent: 'silent',
+  off: 'silent',
+  none: 'silent',
+};
+
+/** `'INFO'`, `'warning'`, `'critical'` … → a pino level. */
+export function parseLogLevel(v: unknown): LogLevel {
+  if (typeof v === 'string') {
+    const level = LEVEL_ALIASES[v.trim().toLowerCase()];
+    if (level) return level;
+  }
+  throw new ExpectedError('expected one of trace|debug|info|warn|error|fatal|silent (any case)');
+}
+
+/** A log output as parsed; file path and index may still be unset. */
+export type PartialLogOutput =
+  | Exclude<LogOutputConfig, { type: 'file' | 'elasticsearch' | 'otlp' }>
+  | (Omit<Extract<LogOutputConfig, { type: 'file' }>, 'path'> & { path?: string })
+  | (Omit<Extract<LogOutputConfig, { type: 'elasticsearch' }>, 'index'> & { index?: string })
+  | ({ type: 'otlp' } & OtlpPartial);
+
+const logOutput = z
+  .any()
+  .transform((v) => (v === 'stdout' || v === 'stderr' ? { type: 'console', stream: v } : v))
+  .pipe(
+    tagged({
+      console: objT({ type: z.literal('console'), stream: z.enum(['stdout', 'stderr']).optional() }, (o) => ({
+        type: 'console' as const,
+        stream: o!.stream ?? 'stdout',
+      })),
+      file: objT(
+        {
+          type: z.literal('file'),
+          path: text.optional(),
+          mkdir: bool.optional(),
+          rotation: obj({
+            maxSize: custom(parseByteSize),
+            maxSizeBytes: custom(parseByteSize),
+            interval: durationSeconds,
+            intervalMillis: durationMillis,
+            maxFiles: posInt.optional(),
+          }),
+        },
+        (o, ctx) => {
+          const f = o!;
+          let rotation: { maxSizeBytes?: number; intervalMillis?: number; maxFiles: number } | null = null;
+          if (f.rotation) {
+            rotation = defined({
+              maxSizeBytes: pair(ctx, f.rotation, 'maxSize', 'maxSizeBytes'),
+              intervalMillis: pair(ctx, f.rotation, 'interval'),
+              maxFiles: f.rotation.maxFiles ?? 5,
+            });
+            if (rotation.maxSizeBytes === undefined && rotation.intervalMillis === undefined) {
+              issue(ctx, 'expected maxSize and/or interval to rotate on', f.rotation, ['rotation']);
+            }
+          }
+          return defined({ type: 'file' as const, path: f.path, mkdir: f.mkdir ?? true, rotation });
+        },
+      ),
+      elasticsearch: objT(
+        {
+          type: z.literal('elasticsearch'),
+          node: httpUrl,
+          index: text.optional(),
+          dataStream: bool.optional(),
+          headers: headers.optional(),
+          auth: z
+            .union(
+              [z.strictObject({ username: text, password: z.string() }), z.strictObject({ apiKey: text })],
+              {
+                error: 'expected { username, password } or { apiKey }',
+              },
+            )
+            .optional(),
+          flushInterval: durationSeconds,
+          flushIntervalMillis: durationMillis,
+          maxBatchSize: posInt.optional(),
+          maxBufferedLines: posInt.optional(),
+          maxRetries: z.number().int().min(0).max(20).optional(),
+          timeout: durationSeconds,
+          timeoutMillis: durationMillis,
+        },
+        (o, ctx) => {
+          const e = o!;
+          return defined({
+            type: 'elasticsearch' as const,
+            node: e.node ?? 'http://localhost:9200',
+            index: e.index,
+            dataStream: e.dataStream ?? true,
+            headers: { ...(e.headers ?? {}) },
+            auth: e.auth ?? null,
+            flushIntervalMillis: pair(ctx, e, 'flushInterval') ?? 1000,
+            maxBatchSize: e.maxBatchSize ?? 500,
+            maxBufferedLines: e.maxBufferedLines ?? 10_000,
+            maxRetries: e.maxRetries ?? 3,
+            timeoutMillis: pair(ctx, e, 'timeout') ?? 10_000,
+          });
+        },
+      ),
+      otlp: otlpVariant('otlp'),
+    }),
+  );
+
+const redact = z.any().transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return { enabled: v };
+  if (Array.isArray(v)) {
+    if (v.every((p) => typeof p === 'string' && p.length > 0)) {
+      return { enabled: true, paths: [...new Set([...DEFAULT_REDACT_PATHS, ...(v as string[])])] };
+    }
+    issue(ctx, 'expected a list of non-empty pino redact paths', v);
+    return z.NEVER;
+  }
+  const r = obj({
+    enabled: bool.optional(),
+    paths: z.array(text).optional(),
+    censor: z.string().optional(),
+    replaceDefaults: bool.optional(),
+  }).safeParse(v, { reportInput: true });
+  if (!r.success) {
+    reemit(ctx, r.error.issues);
+    return z.NEVER;
+  }
+  const o = r.data!;
+  const paths = o.paths
+    ? o.replaceDefaults
+      ? [...o.paths]
+      : [...new Set([...DEFAULT_REDACT_PATHS, ...o.paths])]
+    : undefined;
+  return defined({ enabled: o.enabled, paths, censor: o.censor });
+});
+
+const logging = objT(
+  {
+    enabled: bool.optional(),
+    level: custom(parseLogLevel),
+    format: z.enum(['json', 'structured', 'ecs', 'pretty']).optional(),
+    correlation: bool.optional(),
+    outputs: z.array(req(logOutput)).optional(),
+    redact,
+  },
+  (o) => {
+    const l = o!;
+    return defined({
+      enabled: l.enabled,
+      level: l.level,
+      format: l.format === 'structured' ? ('json' as const) : l.format,
+      correlation: l.correlation,
+      outputs: l.outputs as PartialLogOutput[] | undefined,
+      redact: l.redact,
+    });
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// resources, alerts, health, shutdown, diagnostics
+
+const thresholdObject = obj({
+  warning: z.number().optional(),
+  critical: z.number().optional(),
+  direction: z.enum(['above', 'below']).optional(),
+  for: durationSeconds,
+  forMillis: durationMillis,
+  hysteresis: z.number().min(0).optional(),
+  message: z.string().optional(),
+});
+
+const threshold = z.any().transform((v, ctx): ThresholdConfig => {
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    return { warning: v, direction: 'above', forMillis: 0, hysteresis: 0 };
+  }
+  const r = thresholdObject.safeParse(v, { reportInput: true });
+  if (!r.success || r.data === undefined) {
+    if (r.success)
+      issue(ctx, 'expected a number or { warning, critical, direction, for, hysteresis, message }', v);
+    else reemit(ctx, r.error.issues);
+    return z.NEVER;
+  }
+  const t = r.data;
+  const direction = t.direction ?? 'above';
+  if (t.warning === undefined && t.critical === undefined) {
+    issue(ctx, 'expected warning and/or critical', v);
+  } else if (t.warning !== undefined && t.critical !== undefined) {
+    const ok = direction === 'above' ? t.warning <= t.critical : t.warning >= t.critical;
+    if (!ok) {
+      issue(
+        ctx,
+        `expected warning ${direction === 'above' ? '<=' : '>='} critical for direction "${direction}"`,
+        t.warning,
+        ['warning'],
+      );
+    }
+  }
+  return defined({
+    warning: t.warning,
+    critical: t.critical,
+    direction,
+    forMillis: pair(ctx, t, 'for') ?? 0,
+    hysteresis: t.hysteresis ?? 0,
+    message: t.message,
+  });
+});
+
+const resources = objT(
+  {
+    enabled: bool.optional(),
+    interval: durationSeconds,
+    intervalMillis: durationMillis,
+    historySize: posInt.max(1_000_000).optional(),
+    containerAware: bool.optional(),
+    thresholds: z.record(text, threshold).optional(),
+  },
+  (o, ctx) => {
+    const r = o!;
+    const intervalMillis = pair(ctx, r, 'interval');
+    if (intervalMillis !== undefined && intervalMillis < 100) {
+      issue(ctx, 'expected at least 100ms', intervalMillis, [
+        r.interval !== undefined ? 'interval' : 'intervalMillis',
+      ]);
+    }
+    return defined({
+      enabled: r.enabled,
+      intervalMillis,
+      historySize: r.historySize,
+      containerAware: r.containerAware,
+      thresholds: r.thresholds,
+    });
+  },
+);
+
+const alertRule = objT(
+  {
+    name: text,
+    condition: text,
+    for: durationSeconds,
+    forMillis: durationMillis,
+    severity: z.enum(['warning', 'critical']).optional(),
+    message: z.string().optional(),
+    runbook: httpUrl,
+    labels: z.record(text, z.string()).optional(),
+  },
+  (o, ctx): AlertRuleConfig => {
+    const a = o!;
+    let parsed: AlertRuleConfig['parsed'];
+    try {
+      parsed = parseCondition(a.condition);
+    } catch (err) {
+      if (!(err instanceof ExpectedError)) throw err;
+      issue(ctx, err.message, a.condition, ['condition']);
+      return z.NEVER;
+    }
+    return defined({
+      name: a.name,
+      condition: a.condition,
+      parsed,
+      forMillis: pair(ctx, a, 'for') ?? 0,
+      severity: a.severity ?? 'warning',
+      message: a.message,
+      runbook: a.runbook,
+      labels: { ...(a.labels ?? {}) },
+    });
+  },
+);
+
+const webhook = z
+  .any()
+  .transform((v) => (typeof v === 'string' ? { url: v } : v))
+  .pipe(
+    objT(
+      {
+        url: httpUrl,
+        headers: headers.optional(),
+        timeout: durationSeconds,
+        timeoutMillis: durationMillis,
+        maxRetries: z.number().int().min(0).max(10).optional(),
+      },
+      (o, ctx): WebhookConfig => {
+        const w = o!;
+        if (w.url === undefined) issue(ctx, 'expected an http(s) URL', undefined, ['url']);
+        return {
+          url: w.url!,
+          headers: { ...(w.headers ?? {}) },
+          timeoutMillis: pair(ctx, w, 'timeout') ?? 5000,
+          maxRetries: w.maxRetries ?? 3,
+        };
+      },
+    ),
+  );
+
+function uniqueNames(ctx: Ctx, rules: AlertRuleConfig[] | undefined, pathPrefix: PropertyKey[]): void {
+  const seen = new Set<string>();
+  rules?.forEach((r, i) => {
+    if (seen.has(r.name)) issue(ctx, `duplicate alert name "${r.name}"`, r.name, [...pathPrefix, i, 'name']);
+    seen.add(r.name);
+  });
+}
+
+const alerts = z.any().transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) {
+    const r = z.array(req(alertRule)).safeParse(v, { reportInput: true });
+    if (!r.success) {
+      reemit(ctx, r.error.issues);
+      return z.NEVER;
+    }
+    uniqueNames(ctx, r.data, []);
+    return { rules: r.data };
+  }
+  const r = obj({
+    rules: z.array(req(alertRule)).optional(),
+    webhooks: z.array(req(webhook)).optional(),
+    log: bool.optional(),
+  }).safeParse(v, { reportInput: true });
+  if (!r.success) {
+    reemit(ctx, r.error.issues);
+    return z.NEVER;
+  }
+  uniqueNames(ctx, r.data!.rules, ['rules']);
+  return defined({ ...r.data! });
+});
+
+const path = z.string().startsWith('/', { error: 'expected a path starting with "/"' });
+
+const health = objT(
+  {
+    enabled: bool.optional(),
+    path: path.optional(),
+    livenessPath: path.optional(),
+    readinessPath: path.optional(),
+    checkTimeout: durationSeconds,
+    checkTimeoutMillis: durationMillis,
+    cache: durationSeconds,
+    cacheMillis: durationMillis,
+    maxEventLoopDelay: durationSeconds,
+    maxEventLoopDelayMillis: durationMillis,
+    maxMemoryPercent: z.number().gt(0).max(100).optional(),
+  },
+  (o, ctx) => {
+    const h = o!;
+    return defined({
+      enabled: h.enabled,
+      path: h.path,
+      livenessPath: h.livenessPath,
+      readinessPath: h.readinessPath,
+      checkTimeoutMillis: pair(ctx, h, 'checkTimeout'),
+      cacheMillis: pair(ctx, h, 'cache'),
+      maxEventLoopDelayMillis: pair(ctx, h, 'maxEventLoopDelay'),
+      maxMemoryPercent: h.maxMemoryPercent,
+    });
+  },
+);
+
+const shutdown = objT(
+  { timeout: durationSeconds, timeoutMillis: durationMillis, handleSignals: bool.optional() },
+  (o, ctx) => defined({ timeoutMillis: pair(ctx, o!, 'timeout'), handleSignals: o!.handleSignals }),
+);
+
+const DIAG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
+
+/** `OTEL_LOG_LEVEL` values, any case. */
+export function parseDiagLevel(v: unknown): (typeof DIAG_LEVELS)[number] {
+  if (typeof v === 'string') {
+    const l = v.trim().toLowerCase();
+    if ((DIAG_LEVELS as readonly string[]).includes(l)) return l as (typeof DIAG_LEVELS)[number];
+  }
+  throw new ExpectedError(`expected one of ${DIAG_LEVELS.join('|')} (any case)`);
+}
+
+const diagnostics = objT({ logLevel: custom(parseDiagLevel), printSummary: bool.optional() }, (o) =>
+  defined({ ...o! }),
+);
+
+/** The whole input → partial canonical form. */
+export const configInputSchema = obj({
+  enabled: bool.optional(),
+  service,
+  logging,
+  metrics,
+  tracing,
+  resources,
+  alerts,
+  health,
+  shutdown,
+  diagnostics,
+});
+
+export type PartialConfig = NonNullable<z.output<typeof configInputSchema>>;
+
+/** Exposed for the environment layer, which builds exporters from their names. */
+export const schemas = { traceExporter, metricExporterObject, logOutput } as const;

@@ -1,0 +1,147 @@
+import type { LogOutputConfig, MetricExporterConfig, OtelkitConfig, TraceExporterConfig } from './types';
+
+const MASK = '***';
+const SECRET_PARAM = /(token|key|secret|password|passwd|pwd|auth|signature|sig|credential)/i;
+
+/** A URL with credentials and secret-looking query parameters masked. */
+export function maskUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return MASK;
+  }
+  if (u.username) u.username = MASK;
+  if (u.password) u.password = MASK;
+  for (const key of [...u.searchParams.keys()]) {
+    if (SECRET_PARAM.test(key)) u.searchParams.set(key, MASK);
+  }
+  // URLSearchParams percent-encodes the mask; keep it readable.
+  return u.toString().replaceAll('%2A%2A%2A', MASK);
+}
+
+/** Header names kept, values masked: any header may carry a credential. */
+export function maskHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((k) => [k, MASK]));
+}
+
+function traceTarget(e: TraceExporterConfig): string {
+  switch (e.type) {
+    case 'otlp':
+    case 'jaeger':
+      return `${e.type} ${maskUrl(e.endpoint)} (${e.protocol}${e.compression === 'gzip' ? ', gzip' : ''})${headerNote(e.headers)}`;
+    case 'jaeger-thrift':
+      return e.transport === 'udp'
+        ? `jaeger-thrift udp://${e.host}:${e.port}`
+        : `jaeger-thrift ${maskUrl(e.endpoint)}`;
+    case 'zipkin':
+      return `zipkin ${maskUrl(e.endpoint)}${headerNote(e.headers)}`;
+    case 'memory':
+      return `memory (last ${e.maxSpans} spans)`;
+    default:
+      return e.type;
+  }
+}
+
+function metricTarget(e: MetricExporterConfig): string {
+  switch (e.type) {
+    case 'prometheus':
+      return e.mode === 'server'
+        ? `prometheus http://${e.host}:${e.port}${e.path}`
+        : `prometheus handler (mount it on your server at ${e.path})`;
+    case 'otlp':
+      return `otlp ${maskUrl(e.endpoint)} (${e.protocol}, ${e.temporality})${headerNote(e.headers)}`;
+    default:
+      return e.type;
+  }
+}
+
+function logTarget(o: LogOutputConfig): string {
+  switch (o.type) {
+    case 'console':
+      return o.stream;
+    case 'file': {
+      const r = o.rotation;
+      const rot = r
+        ? `, rotate ${[r.maxSizeBytes ? `at ${r.maxSizeBytes} bytes` : '', r.intervalMillis ? `every ${ms(r.intervalMillis)}` : ''].filter(Boolean).join(' or ')}, keep ${r.maxFiles}`
+        : '';
+      return `file ${o.path}${rot}`;
+    }
+    case 'elasticsearch':
+      return `elasticsearch ${maskUrl(o.node)} ${o.dataStream ? 'data stream' : 'index'} ${o.index}${o.auth ? ` (auth ${MASK})` : ''}${headerNote(o.headers)}`;
+    case 'otlp':
+      return `otlp ${maskUrl(o.endpoint)} (${o.protocol})${headerNote(o.headers)}`;
+  }
+}
+
+function headerNote(h: Readonly<Record<string, string>>): string {
+  const names = Object.keys(h);
+  return names.length ? ` headers ${names.map((n) => `${n}=${MASK}`).join(',')}` : '';
+}
+
+function ms(n: number): string {
+  if (n % 3_600_000 === 0) return `${n / 3_600_000}h`;
+  if (n % 60_000 === 0) return `${n / 60_000}m`;
+  if (n % 1000 === 0) return `${n / 1000}s`;
+  return `${n}ms`;
+}
+
+const onOff = (b: boolean) => (b ? 'on ' : 'off');
+
+/**
+ * The startup summary: what is on and where each signal goes, one line per signal, with
+ * credentials (headers, URL passwords, secret query parameters) masked.
+ *
+ * @example console.log(formatSummary(loadConfig()));
+ */
+export function formatSummary(config: OtelkitConfig): string {
+  const s = config.service;
+  const ident = [
+    `service=${s.name}`,
+    s.version && `version=${s.version}`,
+    s.environment && `environment=${s.environment}`,
+    s.namespace && `namespace=${s.namespace}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const lines = [
+    `otelkit ${ident}${config.enabled ? '' : '  [DISABLED by OTEL_SDK_DISABLED: every signal is a no-op]'}`,
+  ];
+  const on = (b: boolean) => config.enabled && b;
+
+  const t = config.tracing;
+  const sampler = t.sampler.type.endsWith('traceidratio')
+    ? `${t.sampler.type}(${t.sampler.ratio})`
+    : t.sampler.type;
+  lines.push(
+    `  tracing    ${onOff(on(t.enabled))} sampler=${sampler} propagators=${t.propagators.join(',') || 'none'} -> ${t.exporters.map(traceTarget).join('; ') || 'no exporter'}`,
+  );
+  const m = config.metrics;
+  lines.push(
+    `  metrics    ${onOff(on(m.enabled))} every ${ms(m.exportIntervalMillis)}, max ${m.cardinalityLimit} series/instrument -> ${m.exporters.map(metricTarget).join('; ') || 'no exporter'}`,
+  );
+  const l = config.logging;
+  lines.push(
+    `  logging    ${onOff(on(l.enabled))} level=${l.level} format=${l.format} correlation=${l.correlation ? 'on' : 'off'} redaction=${l.redact.enabled ? `${l.redact.paths.length} paths` : 'off'} -> ${l.outputs.map(logTarget).join('; ') || 'nowhere'}`,
+  );
+  const r = config.resources;
+  const thresholds = Object.entries(r.thresholds)
+    .map(
+      ([k, v]) =>
+        `${k}${v.direction === 'above' ? '>' : '<'}${[v.warning, v.critical].filter((x) => x !== undefined).join('/')}`,
+    )
+    .join(' ');
+  lines.push(
+    `  resources  ${onOff(on(r.enabled))} every ${ms(r.intervalMillis)}, history ${r.historySize} samples${thresholds ? `, thresholds ${thresholds}` : ''}`,
+  );
+  const a = config.alerts;
+  lines.push(
+    `  alerts     ${a.rules.length} rule${a.rules.length === 1 ? '' : 's'}${a.rules.length ? ` (${a.rules.map((x) => x.name).join(', ')})` : ''}${a.webhooks.length ? ` -> webhooks ${a.webhooks.map((w) => maskUrl(w.url)).join(', ')}` : ''}`,
+  );
+  const h = config.health;
+  lines.push(`  health     ${onOff(on(h.enabled))} ${h.path} ${h.livenessPath} ${h.readinessPath}`);
+  lines.push(
+    `  shutdown   budget ${ms(config.shutdown.timeoutMillis)}, signals ${config.shutdown.handleSignals ? 'handled' : 'left to the app'}`,
+  );
+  return lines.join('\n');
+}
