@@ -1,7 +1,8 @@
 // One jest run for the whole workspace. Tests import @otelkit/* packages by name and are
 // mapped to their TypeScript sources, so no build is needed to test (only the tests that
 // check the built output, under test/, need `pnpm build` first).
-const transpileOnly = { isolatedModules: true, diagnostics: false };
+// tsconfig sets isolatedModules, so ts-jest transpiles each file alone (fast); `pnpm typecheck` type-checks.
+const transpileOnly = { diagnostics: false };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -12,7 +13,10 @@ module.exports = {
   transform: {
     // Files named *.legacy.ts / *.legacy.test.ts are compiled with experimentalDecorators,
     // everything else with TypeScript's standard (TC39) decorators.
-    '^.+\\.legacy(\\.test)?\\.ts$': ['ts-jest', { ...transpileOnly, tsconfig: '<rootDir>/tsconfig.legacy.json' }],
+    '^.+\\.legacy(\\.test)?\\.ts$': [
+      'ts-jest',
+      { ...transpileOnly, tsconfig: '<rootDir>/tsconfig.legacy.json' },
+    ],
     '^.+\\.ts$': ['ts-jest', { ...transpileOnly, tsconfig: '<rootDir>/tsconfig.json' }],
   },
   moduleNameMapper: {

@@ -45,8 +45,15 @@ export function readConfigFile(path: string): unknown {
       ConfigErrorCode.FILE,
     );
   }
-  const data = doc.toJS({ maxAliasCount: 100 });
-  return data ?? {};
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    // an alias bomb ("billion laughs") ends here
+    throw new ConfigError(
+      [{ path, message: `invalid YAML: ${(err as Error).message}`, source: 'file' }],
+      ConfigErrorCode.FILE,
+    );
+  }
 }
 
 function jsonPosition(text: string, err: Error): string {
