@@ -1,0 +1,202 @@
+import { context, diag, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { Resource } from '@opentelemetry/resources';
+import { AlwaysOffSampler, BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { TracingConfig } from '@otelkit/config';
+import { createExporter } from './exporters/create-exporter';
+import { MemorySpanExporter } from './exporters/memory-span-exporter';
+import { publishStats } from './internal/publish-stats';
+import { settleWithin } from './internal/with-deadline';
+import { BoundedBatchSpanProcessor, type NamedExporter } from './processors/bounded-batch-span-processor';
+import { createPropagator } from './propagators/create-propagator';
+import { createSampler } from './samplers/create-sampler';
+import type { CreateTracingOptions, TracingHandle, TracingStats } from './types';
+import { TRACER_NAME, VERSION } from './version';
+
+/** Set once per process, whichever handle registered first (the OTel globals are process-wide). */
+let registeredBy: object | undefined;
+
+/**
+ * Builds a tracer provider from the normalised `tracing` config slice: sampler, exporters behind
+ * one bounded, fully-accounted batch processor, propagators. It does NOT touch the OpenTelemetry
+ * globals; call `handle.register()` for that (the service package does).
+ *
+ * @example
+ * const tracing = createTracing(config.tracing, resourceFromAttributes({ 'service.name': 'api' }));
+ * tracing.register();
+ * await withSpan('work', async () => { ... });
+ * await tracing.shutdown();
+ *
+ * @throws Error naming the offending `tracing.*` field when the config is invalid.
+ */
+export function createTracing(
+  config: TracingConfig,
+  resource?: Resource,
+  options: CreateTracingOptions = {},
+): TracingHandle {
+  if (config === null || typeof config !== 'object') {
+    throw new Error('tracing config must be an object (the normalised `tracing` section)');
+  }
+  if (config.enabled === false) return createDisabledHandle(resource);
+
+  validateBatch(config);
+  const sampler = createSampler(config.sampler);
+  const propagator = createPropagator(config.propagators);
+
+  let memory: MemorySpanExporter | undefined;
+  const exporters: NamedExporter[] = [];
+  config.exporters.forEach((exporterConfig, i) => {
+    const exporter = createExporter(exporterConfig, i);
+    if (exporter instanceof MemorySpanExporter) {
+      if (memory !== undefined)
+        throw new Error(`tracing.exporters[${i}]: only one memory exporter is allowed`);
+      memory = exporter;
+    } else {
+      exporters.push({ type: `${i}:${exporterConfig.type}`, exporter });
+    }
+  });
+
+  const processor = new BoundedBatchSpanProcessor({
+    exporters,
+    memory,
+    maxQueueSize: config.batch.maxQueueSize,
+    maxExportBatchSize: config.batch.maxExportBatchSize,
+    scheduledDelayMillis: config.batch.scheduledDelayMillis,
+    exportTimeoutMillis: config.batch.exportTimeoutMillis,
+    shutdownTimeoutMillis: config.shutdownTimeoutMillis,
+  });
+  const provider = new BasicTracerProvider({
+    sampler,
+    spanProcessors: [processor],
+    ...(resource !== undefined ? { resource } : {}),
+  });
+  const unpublish =
+    options.meter !== undefined ? publishStats(options.meter, () => processor.stats()) : undefined;
+
+  return buildHandle({
+    enabled: true,
+    provider,
+    processor,
+    propagator,
+    memory,
+    budget: config.shutdownTimeoutMillis,
+    onShutdown: unpublish,
+  });
+}
+
+interface HandleParts {
+  enabled: boolean;
+  provider: BasicTracerProvider;
+  processor: SpanProcessor & { stats(): TracingStats };
+  propagator: TextMapPropagator;
+  memory: MemorySpanExporter | undefined;
+  budget: number;
+  onShutdown: (() => void) | undefined;
+}
+
+function buildHandle(parts: HandleParts): TracingHandle {
+  const { provider, processor, propagator, memory, budget } = parts;
+  const tracer = provider.getTracer(TRACER_NAME, VERSION);
+  let shutdownPromise: Promise<void> | undefined;
+  let registered = false;
+
+  const handle: TracingHandle = {
+    provider,
+    tracer,
+    enabled: parts.enabled,
+    ...(memory !== undefined ? { memoryExporter: memory } : {}),
+    forceFlush: async () => {
+      try {
+        await processor.forceFlush();
+      } catch (err) {
+        diag.error('@otelkit/tracing: forceFlush failed', err);
+      }
+    },
+    shutdown: () => {
+      if (shutdownPromise === undefined) {
+        shutdownPromise = (async () => {
+          try {
+            parts.onShutdown?.();
+            // The processor bounds itself by the budget; the provider's own shutdown is raced
+            // against the same budget as a second line of defence.
+            await settleWithin(provider.shutdown(), budget);
+          } catch (err) {
+            diag.error('@otelkit/tracing: shutdown failed', err);
+          }
+          if (registered && registeredBy === handle) {
+            trace.disable();
+            propagation.disable();
+            context.disable();
+            registeredBy = undefined;
+          }
+        })();
+      }
+      return shutdownPromise;
+    },
+    stats: () => processor.stats(),
+    register: () => {
+      if (registeredBy !== undefined) {
+        diag.warn('@otelkit/tracing: tracing globals are already registered; register() ignored');
+        return false;
+      }
+      const contextManager = new AsyncLocalStorageContextManager().enable();
+      const ok =
+        context.setGlobalContextManager(contextManager) &&
+        propagation.setGlobalPropagator(propagator) &&
+        trace.setGlobalTracerProvider(provider);
+      if (!ok) {
+        diag.warn(
+          '@otelkit/tracing: another OpenTelemetry SDK already registered globals; register() incomplete',
+        );
+        return false;
+      }
+      registered = true;
+      registeredBy = handle;
+      return true;
+    },
+  };
+  return handle;
+}
+
+function createDisabledHandle(resource: Resource | undefined): TracingHandle {
+  const processor = new BoundedBatchSpanProcessor({ exporters: [] });
+  // A provider that never samples: spans are non-recording, nothing is kept or sent.
+  const provider = new BasicTracerProvider({
+    sampler: new AlwaysOffSampler(),
+    ...(resource !== undefined ? { resource } : {}),
+  });
+  return buildHandle({
+    enabled: false,
+    provider,
+    processor,
+    propagator: createPropagator(['tracecontext', 'baggage']),
+    memory: undefined,
+    budget: 1000,
+    onShutdown: undefined,
+  });
+}
+
+function validateBatch(config: TracingConfig): void {
+  const b = config.batch;
+  if (b === null || typeof b !== 'object') throw new Error('tracing.batch must be an object');
+  for (const key of ['maxQueueSize', 'maxExportBatchSize'] as const) {
+    if (!Number.isInteger(b[key]) || b[key] < 1) {
+      throw new Error(`tracing.batch.${key} must be a positive integer; got ${JSON.stringify(b[key])}`);
+    }
+  }
+  for (const key of ['scheduledDelayMillis', 'exportTimeoutMillis'] as const) {
+    if (!(typeof b[key] === 'number' && b[key] >= 0 && Number.isFinite(b[key]))) {
+      throw new Error(
+        `tracing.batch.${key} must be a non-negative number of milliseconds; got ${JSON.stringify(b[key])}`,
+      );
+    }
+  }
+  const t = config.shutdownTimeoutMillis;
+  if (!(typeof t === 'number' && t > 0 && Number.isFinite(t))) {
+    throw new Error(
+      `tracing.shutdownTimeoutMillis must be a positive number of milliseconds; got ${JSON.stringify(t)}`,
+    );
+  }
+  if (!Array.isArray(config.exporters)) throw new Error('tracing.exporters must be an array');
+  if (!Array.isArray(config.propagators)) throw new Error('tracing.propagators must be an array');
+}

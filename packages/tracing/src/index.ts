@@ -1,0 +1,37 @@
+export { createTracing } from './create-tracing';
+export { createExporter } from './exporters/create-exporter';
+export { MemorySpanExporter } from './exporters/memory-span-exporter';
+export { getActiveSpan, setSpanAttribute, setSpanAttributes, toAttributes } from './helpers/active-span';
+export type { UniversalMethodDecorator } from './helpers/decorator-kind';
+export { traced } from './helpers/traced';
+export { withSpan } from './helpers/with-span';
+export { SPAN_METRIC_NAMES } from './internal/publish-stats';
+export type {
+  BoundedBatchSpanProcessorOptions,
+  NamedExporter,
+} from './processors/bounded-batch-span-processor';
+export { BoundedBatchSpanProcessor } from './processors/bounded-batch-span-processor';
+export { toChromeTrace } from './profiler/chrome-trace';
+export { Profiler } from './profiler/profiler';
+export type {
+  ChromeTrace,
+  ChromeTraceEvent,
+  Profile,
+  ProfileNameStats,
+  ProfilerOptions,
+  ProfileTrace,
+  TraceHandle,
+  TraceOptions,
+} from './profiler/types';
+export { createPropagator } from './propagators/create-propagator';
+export { createSampler } from './samplers/create-sampler';
+export type {
+  CreateTracingOptions,
+  ExporterStats,
+  MemorySpanExporterLike,
+  SpanOptions,
+  TracedOptions,
+  TracingHandle,
+  TracingStats,
+} from './types';
+export { TRACER_NAME, VERSION } from './version';

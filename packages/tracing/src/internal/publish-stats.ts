@@ -1,0 +1,48 @@
+import type { Meter } from '@opentelemetry/api';
+import type { TracingStats } from '../types';
+
+/** Instrument names published by {@link publishStats} (documented in the README). */
+export const SPAN_METRIC_NAMES = {
+  started: 'otelkit.tracing.spans.started',
+  ended: 'otelkit.tracing.spans.ended',
+  exported: 'otelkit.tracing.spans.exported',
+  dropped: 'otelkit.tracing.spans.dropped',
+  failed: 'otelkit.tracing.spans.failed',
+  queued: 'otelkit.tracing.queue.size',
+  memoryEvicted: 'otelkit.tracing.memory.evicted',
+} as const;
+
+/**
+ * Publishes the span counters as observable instruments read lazily at collection time,
+ * so the hot path pays nothing. Returns a function that detaches the callback.
+ */
+export function publishStats(meter: Meter, read: () => TracingStats): () => void {
+  const counter = (name: string, description: string) =>
+    meter.createObservableCounter(name, { description, unit: '{span}' });
+  const started = counter(SPAN_METRIC_NAMES.started, 'Sampled spans started');
+  const ended = counter(SPAN_METRIC_NAMES.ended, 'Sampled spans ended');
+  const exported = counter(SPAN_METRIC_NAMES.exported, 'Spans every exporter accepted');
+  const dropped = counter(
+    SPAN_METRIC_NAMES.dropped,
+    'Spans dropped: queue full, or still queued when the shutdown budget ran out',
+  );
+  const failed = counter(SPAN_METRIC_NAMES.failed, 'Spans whose export failed or timed out');
+  const evicted = counter(SPAN_METRIC_NAMES.memoryEvicted, 'Spans evicted from the bounded memory exporter');
+  const queued = meter.createObservableUpDownCounter(SPAN_METRIC_NAMES.queued, {
+    description: 'Spans waiting in the export queue',
+    unit: '{span}',
+  });
+  const observables = [started, ended, exported, dropped, failed, evicted, queued];
+  const callback = (result: import('@opentelemetry/api').BatchObservableResult): void => {
+    const s = read();
+    result.observe(started, s.started);
+    result.observe(ended, s.ended);
+    result.observe(exported, s.exported);
+    result.observe(dropped, s.dropped);
+    result.observe(failed, s.failed);
+    result.observe(evicted, s.memoryEvicted);
+    result.observe(queued, s.queued);
+  };
+  meter.addBatchObservableCallback(callback, observables);
+  return () => meter.removeBatchObservableCallback(callback, observables);
+}

@@ -1,0 +1,316 @@
+import { type Context, context, diag, TraceFlags } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
+import { settleWithin } from '../internal/with-deadline';
+import type { ExporterStats, TracingStats } from '../types';
+
+/** One exporter fed by the processor. */
+export interface NamedExporter {
+  /** Shown in {@link TracingStats.exporters}, e.g. `0:otlp`. */
+  readonly type: string;
+  readonly exporter: SpanExporter;
+}
+
+/** Options of {@link BoundedBatchSpanProcessor}. */
+export interface BoundedBatchSpanProcessorOptions {
+  /** Exporters fed from the one queue (each batch goes to all of them in parallel). */
+  exporters: readonly NamedExporter[];
+  /** Fed synchronously on span end, outside the queue (recent spans for tests and the dashboard). */
+  memory?: MemorySpanExporter;
+  /** @default 2048 */
+  maxQueueSize?: number;
+  /** @default 512 */
+  maxExportBatchSize?: number;
+  /** @default 5000 */
+  scheduledDelayMillis?: number;
+  /** A batch an exporter has not answered by then counts as failed. @default 30000 */
+  exportTimeoutMillis?: number;
+  /** Budget for `shutdown()`, flush and exporter shutdown included. @default 5000 */
+  shutdownTimeoutMillis?: number;
+}
+
+interface MutableExporterStats {
+  type: string;
+  exported: number;
+  failed: number;
+  readonly exporter: SpanExporter;
+}
+
+interface Batch {
+  readonly spans: ReadableSpan[];
+  /** Indexes of exporters that have not answered yet. */
+  readonly pending: Set<number>;
+  anyFailed: boolean;
+  settled: boolean;
+}
+
+/**
+ * A batch span processor whose every span is accounted for, built because the SDK's
+ * BatchSpanProcessor drops silently on a full queue and its shutdown waits on the exporter.
+ *
+ * - The queue is bounded (`maxQueueSize`); a span that does not fit is dropped and counted.
+ * - One batch is in flight at a time; each exporter gets `exportTimeoutMillis` to answer,
+ *   after which its share counts as failed.
+ * - `shutdown()` resolves within `shutdownTimeoutMillis`: whatever is still queued when the budget
+ *   runs out is counted as dropped, the batch in flight as failed.
+ * - Exports run with tracing suppressed, so exporter HTTP calls never create spans.
+ *
+ * Invariant for sampled spans once flushed: `exported + dropped + failed = ended`.
+ */
+export class BoundedBatchSpanProcessor implements SpanProcessor {
+  private readonly _exporters: MutableExporterStats[];
+  private readonly _memory: MemorySpanExporter | undefined;
+  private readonly _maxQueueSize: number;
+  private readonly _batchSize: number;
+  private readonly _delay: number;
+  private readonly _exportTimeout: number;
+  private readonly _shutdownTimeout: number;
+  private readonly _queue: ReadableSpan[] = [];
+  private _timer: NodeJS.Timeout | undefined;
+  private _loop: Promise<void> | undefined;
+  private _inFlight: Batch | undefined;
+  private _draining = 0;
+  private _closed = false;
+  private _shutdown: Promise<void> | undefined;
+  private _started = 0;
+  private _ended = 0;
+  private _exported = 0;
+  private _dropped = 0;
+  private _failed = 0;
+
+  constructor(options: BoundedBatchSpanProcessorOptions) {
+    this._exporters = options.exporters.map((e) => ({
+      type: e.type,
+      exporter: e.exporter,
+      exported: 0,
+      failed: 0,
+    }));
+    this._memory = options.memory;
+    this._maxQueueSize = options.maxQueueSize ?? 2048;
+    this._batchSize = Math.min(options.maxExportBatchSize ?? 512, this._maxQueueSize);
+    this._delay = options.scheduledDelayMillis ?? 5000;
+    this._exportTimeout = options.exportTimeoutMillis ?? 30000;
+    this._shutdownTimeout = options.shutdownTimeoutMillis ?? 5000;
+  }
+
+  onStart(span: Span, _parentContext: Context): void {
+    if (span.spanContext().traceFlags & TraceFlags.SAMPLED) this._started++;
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    this._ended++;
+    if (this._memory !== undefined && !this._closed) this._memory.store(span);
+    if (this._exporters.length === 0) {
+      // Only the memory exporter (or none at all): nothing is queued.
+      if (this._memory !== undefined) {
+        if (this._closed) this._dropped++;
+        else this._exported++;
+      }
+      return;
+    }
+    if (this._closed) {
+      this._dropped++;
+      return;
+    }
+    if (this._queue.length >= this._maxQueueSize) {
+      this._dropped++;
+      if (this._dropped === 1 || this._dropped % 1000 === 0) {
+        diag.warn(
+          `@otelkit/tracing: span queue full (maxQueueSize ${this._maxQueueSize}), ${this._dropped} spans dropped so far`,
+        );
+      }
+      return;
+    }
+    this._queue.push(span);
+    if (this._loop !== undefined) return;
+    if (this._queue.length >= this._batchSize) {
+      void this._runLoop();
+    } else if (this._timer === undefined) {
+      this._timer = setTimeout(() => {
+        this._timer = undefined;
+        void this._runLoop();
+      }, this._delay);
+      this._timer.unref();
+    }
+  }
+
+  /** Exports everything queued now (each batch bounded by `exportTimeoutMillis`). Never rejects. */
+  async forceFlush(): Promise<void> {
+    this._draining++;
+    try {
+      while (this._queue.length > 0 || this._loop !== undefined) {
+        await this._runLoop();
+      }
+    } finally {
+      this._draining--;
+    }
+  }
+
+  /** Flushes, then shuts the exporters down, all within `shutdownTimeoutMillis`. Idempotent, never rejects. */
+  shutdown(): Promise<void> {
+    if (this._shutdown === undefined) this._shutdown = this._doShutdown();
+    return this._shutdown;
+  }
+
+  /** Current counters. */
+  stats(): TracingStats {
+    const exporters: ExporterStats[] = this._exporters.map((e) => ({
+      type: e.type,
+      exported: e.exported,
+      failed: e.failed,
+    }));
+    return {
+      started: this._started,
+      ended: this._ended,
+      exported: this._exported,
+      dropped: this._dropped,
+      failed: this._failed,
+      queued: this._queue.length,
+      inFlight: this._inFlight !== undefined && !this._inFlight.settled ? this._inFlight.spans.length : 0,
+      memoryEvicted: this._memory?.evicted ?? 0,
+      exporters,
+    };
+  }
+
+  private async _doShutdown(): Promise<void> {
+    const deadline = Date.now() + this._shutdownTimeout;
+    // Keep a slice of the budget for the exporters' own shutdown (closing sockets, gRPC channels).
+    const reserve = Math.min(500, Math.floor(this._shutdownTimeout / 5));
+    try {
+      this._closed = true;
+      if (this._timer !== undefined) {
+        clearTimeout(this._timer);
+        this._timer = undefined;
+      }
+      const flushed = await settleWithin(this.forceFlush(), deadline - reserve - Date.now());
+      if (!flushed) {
+        diag.warn('@otelkit/tracing: shutdown budget exhausted before all spans were exported');
+        this._abandon();
+      }
+      await settleWithin(
+        Promise.all(this._exporters.map((e) => Promise.resolve().then(() => e.exporter.shutdown()))),
+        deadline - Date.now(),
+      );
+      if (this._memory !== undefined) await this._memory.shutdown();
+    } catch (err) {
+      diag.error('@otelkit/tracing: error during shutdown', err);
+    }
+  }
+
+  /** Budget exhausted: the batch in flight counts as failed, the queue as dropped. */
+  private _abandon(): void {
+    const batch = this._inFlight;
+    if (batch !== undefined && !batch.settled) {
+      for (const i of batch.pending) this._exporters[i]!.failed += batch.spans.length;
+      batch.pending.clear();
+      batch.settled = true;
+      this._failed += batch.spans.length;
+    }
+    this._dropped += this._queue.length;
+    this._queue.length = 0;
+  }
+
+  private _runLoop(): Promise<void> {
+    if (this._timer !== undefined) {
+      clearTimeout(this._timer);
+      this._timer = undefined;
+    }
+    if (this._loop === undefined) {
+      this._loop = this._exportLoop().finally(() => {
+        this._loop = undefined;
+        if (this._queue.length > 0 && !this._closed && this._draining === 0 && this._timer === undefined) {
+          this._timer = setTimeout(() => {
+            this._timer = undefined;
+            void this._runLoop();
+          }, this._delay);
+          this._timer.unref();
+        }
+      });
+    }
+    return this._loop;
+  }
+
+  private async _exportLoop(): Promise<void> {
+    do {
+      const spans = this._queue.splice(0, this._batchSize);
+      if (spans.length === 0) return;
+      await this._exportBatch(spans);
+    } while (this._queue.length >= this._batchSize || this._draining > 0);
+  }
+
+  private async _exportBatch(spans: ReadableSpan[]): Promise<void> {
+    const batch: Batch = {
+      spans,
+      pending: new Set(this._exporters.map((_, i) => i)),
+      anyFailed: false,
+      settled: false,
+    };
+    this._inFlight = batch;
+    try {
+      await waitForResources(spans);
+    } catch (err) {
+      diag.debug('@otelkit/tracing: resource attributes failed to settle', err);
+    }
+    await Promise.all(
+      this._exporters.map((e, i) =>
+        this._exportTo(e.exporter, spans).then((ok) => {
+          if (batch.settled || !batch.pending.delete(i)) return;
+          if (ok) e.exported += spans.length;
+          else {
+            e.failed += spans.length;
+            batch.anyFailed = true;
+          }
+        }),
+      ),
+    );
+    if (batch.settled) return;
+    batch.settled = true;
+    if (batch.anyFailed) this._failed += spans.length;
+    else this._exported += spans.length;
+  }
+
+  private _exportTo(exporter: SpanExporter, spans: ReadableSpan[]): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        if (done) return;
+        done = true;
+        diag.warn(
+          `@otelkit/tracing: export of ${spans.length} spans timed out after ${this._exportTimeout} ms`,
+        );
+        resolve(false);
+      }, this._exportTimeout);
+      timer.unref();
+      const callback = (result: ExportResult): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (result.code !== ExportResultCode.SUCCESS) {
+          diag.warn(`@otelkit/tracing: export of ${spans.length} spans failed`, result.error);
+        }
+        resolve(result.code === ExportResultCode.SUCCESS);
+      };
+      try {
+        context.with(suppressTracing(context.active()), () => exporter.export(spans, callback));
+      } catch (err) {
+        callback({
+          code: ExportResultCode.FAILED,
+          error: err instanceof Error ? err : new Error(String(err)),
+        });
+      }
+    });
+  }
+}
+
+async function waitForResources(spans: ReadableSpan[]): Promise<void> {
+  const pending = new Set<Promise<void>>();
+  for (const span of spans) {
+    const resource = span.resource;
+    if (resource.asyncAttributesPending && resource.waitForAsyncAttributes) {
+      pending.add(resource.waitForAsyncAttributes());
+    }
+  }
+  if (pending.size > 0) await Promise.all(pending);
+}
