@@ -1,0 +1,264 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { diag, metrics as metricsApi } from '@opentelemetry/api';
+import { defaultResource, type Resource } from '@opentelemetry/resources';
+import {
+  AggregationType,
+  type CollectionResult,
+  createAllowListAttributesProcessor,
+  type IMetricReader,
+  MeterProvider,
+  type MetricReader,
+  PeriodicExportingMetricReader,
+  type ViewOptions,
+} from '@opentelemetry/sdk-metrics';
+import type { MetricExporterConfig, MetricsConfig, MetricViewConfig } from '@otelkit/config';
+import { CountingExporter, type ExportCounters } from './exporters/counting-exporter';
+import { createPushExporter } from './exporters/create-push-exporter';
+import { OverflowTracker } from './exporters/overflow-tracker';
+import { PrometheusEndpoint, type ScrapeCounters } from './exporters/prometheus-endpoint';
+import { PullReader } from './exporters/pull-reader';
+import { createInstrumentHelpers } from './instruments/create-instrument-helpers';
+import { validateBuckets, validateInstrumentName } from './instruments/validate';
+import type { MetricsHandle, MetricsStats } from './types';
+
+/** The name (instrumentation scope) of the meter the handle hands out. */
+export const METER_NAME = '@otelkit/metrics';
+
+/** Used when a config slice leaves `durationBuckets` empty: the semconv advice for http durations. */
+export const DEFAULT_DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+]);
+
+function fail(field: string, message: string): never {
+  throw new Error(`@otelkit/metrics: metrics.${field} ${message}`);
+}
+
+function positiveInt(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    fail(field, `must be a positive integer (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+function toViewOptions(view: MetricViewConfig, index: number, cardinalityLimit: number): ViewOptions {
+  const where = `views[${index}]`;
+  if (typeof view.instrument !== 'string' || view.instrument.length === 0) {
+    fail(`${where}.instrument`, 'must be an instrument name (wildcards * and ? allowed)');
+  }
+  const wildcard = /[*?]/.test(view.instrument);
+  if (view.name !== undefined) {
+    validateInstrumentName(view.name, `${where}.name`);
+    if (wildcard)
+      fail(`${where}.name`, 'cannot rename a wildcard selector (it would merge several instruments)');
+  }
+  const options: ViewOptions = {
+    instrumentName: view.instrument,
+    // A view's storage is shared by every reader, so the limit has to be set on the view itself.
+    aggregationCardinalityLimit: cardinalityLimit,
+  };
+  if (view.name !== undefined) options.name = view.name;
+  if (view.description !== undefined) options.description = view.description;
+  if (view.drop) {
+    options.aggregation = { type: AggregationType.DROP };
+  } else if (view.buckets !== undefined) {
+    options.aggregation = {
+      type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM,
+      options: { boundaries: validateBuckets(`metrics.${where}`, view.buckets) },
+    };
+  }
+  if (view.attributes !== undefined) {
+    if (!Array.isArray(view.attributes) || view.attributes.some((k) => typeof k !== 'string')) {
+      fail(`${where}.attributes`, 'must be an array of attribute keys');
+    }
+    options.attributesProcessors = [createAllowListAttributesProcessor([...view.attributes])];
+  }
+  return options;
+}
+
+/** Awaits `p` for at most `ms`; never rejects. Returns false on timeout or failure. */
+function bounded(p: Promise<unknown>, ms: number, what: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      diag.warn(`@otelkit/metrics: ${what} did not finish within ${ms} ms; giving up`);
+      resolve(false);
+    }, ms);
+    timer.unref();
+    p.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        diag.warn(`@otelkit/metrics: ${what} failed`, err);
+        resolve(false);
+      },
+    );
+  });
+}
+
+/**
+ * Builds a MeterProvider from the `metrics` slice of the otelkit config: Prometheus pull (own
+ * listener on 127.0.0.1:9464 or a handler to mount), OTLP push (http/protobuf, http/json, grpc) and
+ * console, several at once; a cardinality cap on every instrument; duration histograms in seconds;
+ * views from the config. It does not touch the global MeterProvider until you call `register()`.
+ *
+ * Throws a clear Error for a bad config slice; never throws after that.
+ *
+ * @example
+ * const metrics = createMetrics(config.metrics, resource);
+ * metrics.register();
+ * const jobs = metrics.counter('jobs.processed', { description: 'Jobs done' });
+ * jobs.inc({ queue: 'mail' });
+ * const latency = metrics.histogram('job.duration', { unit: 's' });
+ * await latency.time(() => runJob(), { queue: 'mail' });
+ */
+export function createMetrics(config: MetricsConfig, resource?: Resource): MetricsHandle {
+  if (config === null || typeof config !== 'object') fail('', 'config slice is required');
+  const enabled = config.enabled !== false;
+  const cardinalityLimit = positiveInt(config.cardinalityLimit ?? 2000, 'cardinalityLimit');
+  const durationBuckets =
+    config.durationBuckets && config.durationBuckets.length > 0
+      ? Object.freeze(validateBuckets('metrics.durationBuckets', config.durationBuckets))
+      : DEFAULT_DURATION_BUCKETS;
+  const exportIntervalMillis = positiveInt(config.exportIntervalMillis ?? 60_000, 'exportIntervalMillis');
+  const exportTimeoutMillis = positiveInt(config.exportTimeoutMillis ?? 30_000, 'exportTimeoutMillis');
+  const shutdownTimeoutMillis = positiveInt(config.shutdownTimeoutMillis ?? 5000, 'shutdownTimeoutMillis');
+  const views = (config.views ?? []).map((v, i) => toViewOptions(v, i, cardinalityLimit));
+  const exporters: readonly MetricExporterConfig[] = enabled ? (config.exporters ?? []) : [];
+
+  const exportCounters: ExportCounters = { succeeded: 0, failed: 0 };
+  const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0 };
+  const overflow = new OverflowTracker(cardinalityLimit);
+
+  const readers: IMetricReader[] = [];
+  let prometheus: PrometheusEndpoint | undefined;
+  // The reader in-process reads go through: one that already keeps cumulative state.
+  let cumulative: MetricReader | undefined;
+
+  exporters.forEach((exporter, i) => {
+    switch (exporter.type) {
+      case 'prometheus': {
+        if (prometheus) fail(`exporters[${i}]`, 'is a second Prometheus exporter; configure one');
+        if (exporter.mode !== 'server' && exporter.mode !== 'handler') {
+          fail(
+            `exporters[${i}].mode`,
+            `must be "server" or "handler" (got ${JSON.stringify(exporter.mode)})`,
+          );
+        }
+        if (typeof exporter.path !== 'string' || !exporter.path.startsWith('/')) {
+          fail(`exporters[${i}].path`, `must start with "/" (got ${JSON.stringify(exporter.path)})`);
+        }
+        if (!Number.isInteger(exporter.port) || exporter.port < 0 || exporter.port > 65535) {
+          fail(`exporters[${i}].port`, `must be an integer 0..65535 (got ${JSON.stringify(exporter.port)})`);
+        }
+        prometheus = new PrometheusEndpoint(exporter, cardinalityLimit, scrapeCounters, overflow);
+        readers.push(prometheus.reader);
+        cumulative = prometheus.reader;
+        break;
+      }
+      case 'otlp':
+      case 'console': {
+        const label =
+          exporter.type === 'otlp' ? `OTLP (${exporter.protocol} ${exporter.endpoint})` : 'console';
+        const reader = new PeriodicExportingMetricReader({
+          exporter: new CountingExporter(createPushExporter(exporter), label, exportCounters, overflow),
+          exportIntervalMillis,
+          exportTimeoutMillis: Math.min(exportTimeoutMillis, exportIntervalMillis),
+          cardinalityLimits: { default: cardinalityLimit },
+        });
+        readers.push(reader);
+        if (!cumulative && !(exporter.type === 'otlp' && exporter.temporality === 'delta'))
+          cumulative = reader;
+        break;
+      }
+      default:
+        fail(
+          `exporters[${i}].type`,
+          `must be one of prometheus, otlp, console (got ${JSON.stringify((exporter as { type?: unknown }).type)})`,
+        );
+    }
+  });
+  if (enabled && !cumulative) {
+    // Only delta exporters (or none): add a pull reader so in-process reads never steal deltas.
+    cumulative = new PullReader(cardinalityLimit);
+    readers.push(cumulative);
+  }
+
+  const providerResource = resource ?? defaultResource();
+  const provider = new MeterProvider({ resource: providerResource, views, readers });
+  const meter = provider.getMeter(METER_NAME);
+  const helpers = createInstrumentHelpers(meter, durationBuckets);
+
+  let shutdownPromise: Promise<void> | undefined;
+  const ignorePaths = [...(config.http?.ignorePaths ?? [])];
+  const prometheusPath = prometheus
+    ? (exporters.find((e) => e.type === 'prometheus') as { path: string }).path
+    : null;
+  if (prometheusPath && !ignorePaths.includes(prometheusPath)) ignorePaths.push(prometheusPath);
+
+  const notConfigured = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end(enabled ? '# no Prometheus exporter is configured\n' : '# metrics are disabled\n');
+  };
+
+  return {
+    enabled,
+    provider,
+    meter,
+    handler: prometheus ? prometheus.handler : notConfigured,
+    listening: prometheus ? prometheus.listening : Promise.resolve(null),
+    prometheusPath,
+    cardinalityLimit,
+    durationBuckets,
+    ignorePaths: Object.freeze(ignorePaths),
+    async collect(): Promise<CollectionResult> {
+      const empty = (errors: unknown[]): CollectionResult => ({
+        resourceMetrics: { resource: providerResource, scopeMetrics: [] },
+        errors,
+      });
+      if (!cumulative) return empty([]);
+      try {
+        const result = await cumulative.collect();
+        overflow.scan(result.resourceMetrics);
+        return result;
+      } catch (err) {
+        return empty([err]);
+      }
+    },
+    register() {
+      const ok = metricsApi.setGlobalMeterProvider(provider);
+      if (!ok) diag.warn('@otelkit/metrics: a global MeterProvider is already registered; keeping it');
+      return ok;
+    },
+    async forceFlush() {
+      if (shutdownPromise) return;
+      await bounded(provider.forceFlush(), exportTimeoutMillis, 'metrics forceFlush');
+    },
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        const closing = prometheus ? prometheus.close() : Promise.resolve();
+        await bounded(
+          Promise.allSettled([provider.shutdown({ timeoutMillis: shutdownTimeoutMillis }), closing]),
+          shutdownTimeoutMillis,
+          'metrics shutdown',
+        );
+      })();
+      return shutdownPromise;
+    },
+    stats(): MetricsStats {
+      const instruments = overflow.instruments;
+      return {
+        exports: { succeeded: exportCounters.succeeded, failed: exportCounters.failed },
+        scrapes: { served: scrapeCounters.served, failed: scrapeCounters.failed },
+        overflow: { series: instruments.length, instruments },
+        listenErrors: scrapeCounters.listenErrors,
+      };
+    },
+    counter: helpers.counter,
+    upDownCounter: helpers.upDownCounter,
+    histogram: helpers.histogram,
+    gauge: helpers.gauge,
+    observableGauge: helpers.observableGauge,
+  };
+}

@@ -1,0 +1,68 @@
+import { OTLPMetricExporter as GrpcExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import {
+  AggregationTemporalityPreference,
+  OTLPMetricExporter as HttpJsonExporter,
+} from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as HttpProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { ConsoleMetricExporter, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { ConsoleExporterConfig, OtlpMetricExporterConfig } from '@otelkit/config';
+
+const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+
+/**
+ * Builds the OpenTelemetry push exporter for one OTLP or console exporter config. Every option is
+ * passed explicitly; the OTLP exporters only fall back to `OTEL_EXPORTER_OTLP_*` for options we do
+ * not set (none that the config carries).
+ */
+export function createPushExporter(
+  config: OtlpMetricExporterConfig | ConsoleExporterConfig,
+): PushMetricExporter {
+  if (config.type === 'console') return new ConsoleMetricExporter();
+  if (!PROTOCOLS.includes(config.protocol)) {
+    throw new Error(
+      `@otelkit/metrics: metrics.exporters[otlp].protocol must be one of ${PROTOCOLS.join(', ')} (got ${JSON.stringify(config.protocol)})`,
+    );
+  }
+  if (config.temporality !== 'cumulative' && config.temporality !== 'delta') {
+    throw new Error(
+      `@otelkit/metrics: metrics.exporters[otlp].temporality must be "cumulative" or "delta" (got ${JSON.stringify(config.temporality)})`,
+    );
+  }
+  const common = {
+    url: config.endpoint,
+    headers: { ...config.headers },
+    timeoutMillis: config.timeoutMillis,
+    temporalityPreference:
+      config.temporality === 'delta'
+        ? AggregationTemporalityPreference.DELTA
+        : AggregationTemporalityPreference.CUMULATIVE,
+    // The exporters' own CompressionAlgorithm enum has exactly these string values.
+    compression: config.compression as never,
+  };
+  switch (config.protocol) {
+    case 'grpc': {
+      const { headers, ...rest } = common;
+      // gRPC sends headers as call metadata.
+      return new GrpcExporter(
+        Object.keys(headers).length > 0 ? { ...rest, metadata: grpcMetadata(headers) } : rest,
+      );
+    }
+    case 'http/json':
+      return new HttpJsonExporter(common);
+    default:
+      return new HttpProtoExporter(common);
+  }
+}
+
+type GrpcMetadata = NonNullable<ConstructorParameters<typeof GrpcExporter>[0]>['metadata'];
+
+function grpcMetadata(headers: Record<string, string>): GrpcMetadata {
+  // @grpc/grpc-js is the gRPC exporter's own dependency: resolve it from there, and only when needed.
+  const grpcPath = require.resolve('@grpc/grpc-js', {
+    paths: [require.resolve('@opentelemetry/exporter-metrics-otlp-grpc')],
+  });
+  const { Metadata } = require(grpcPath) as { Metadata: new () => { set(k: string, v: string): void } };
+  const metadata = new Metadata();
+  for (const [k, v] of Object.entries(headers)) metadata.set(k, v);
+  return metadata as unknown as GrpcMetadata;
+}

@@ -1,0 +1,338 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { TLSSocket } from 'node:tls';
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Histogram,
+  ProxyTracerProvider,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+  type UpDownCounter,
+} from '@opentelemetry/api';
+import { errorTypeOf } from '../instruments/validate';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+  METRIC_HTTP_SERVER_ACTIVE_REQUESTS,
+  METRIC_HTTP_SERVER_REQUEST_BODY_SIZE,
+  METRIC_HTTP_SERVER_REQUEST_DURATION,
+  METRIC_HTTP_SERVER_RESPONSE_BODY_SIZE,
+} from '../semconv';
+import type { MetricsHandle } from '../types';
+
+/** Options shared by the HTTP adapters (node:http, Express, Fastify). */
+export interface HttpMetricsOptions {
+  /**
+   * Tracer for one SERVER span per request (W3C context extracted from the headers through the
+   * global propagator). `'global'`: the global tracer, only once a TracerProvider is registered.
+   * `false`: no spans (e.g. when `@opentelemetry/instrumentation-http` already makes them).
+   * @default 'global'
+   */
+  tracer?: Tracer | 'global' | false;
+  /**
+   * Paths never measured: exact, or a prefix ending in `*`. The query string is ignored.
+   * @default the handle's `ignorePaths` (config `metrics.http.ignorePaths` plus the Prometheus path)
+   */
+  ignorePaths?: readonly string[];
+  /**
+   * The route template (`/users/:id`) of a request, for `http.route`. Never return the raw URL:
+   * ids in it would explode cardinality. Express and Fastify adapters supply their own.
+   */
+  route?: (req: IncomingMessage) => string | undefined;
+  /** Record `http.server.request.body.size` / `response.body.size` (from Content-Length). @default true */
+  bodySize?: boolean;
+}
+
+/** Per-request bookkeeping, kept on the response object. */
+export interface RequestState {
+  readonly t0: number;
+  readonly method: string;
+  readonly scheme: string;
+  readonly activeAttributes: Attributes;
+  readonly req: IncomingMessage;
+  route: string | undefined;
+  errorType: string | undefined;
+  error: unknown;
+  span: Span | undefined;
+  /** Context to run the rest of the request in (the span set), when a span was started. */
+  ctx: Context | undefined;
+  done: boolean;
+  readonly owner: HttpServerMetrics;
+}
+
+const kState = Symbol.for('@otelkit/metrics.request-state');
+type WithState = ServerResponse & { [kState]?: RequestState };
+
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+  'QUERY',
+]);
+
+function onFinish(this: WithState): void {
+  const state = this[kState];
+  if (state) state.owner.end(state, this, false);
+}
+
+function onClose(this: WithState): void {
+  const state = this[kState];
+  // 'close' without 'finish': the client went away (or the socket broke) before the response ended.
+  if (state) state.owner.end(state, this, !this.writableFinished);
+}
+
+/** The state of the request this response belongs to, when it is measured. */
+export function requestStateOf(res: ServerResponse): RequestState | undefined {
+  return (res as WithState)[kState];
+}
+
+/**
+ * Remembers an error thrown while handling the request behind `res`, so its class name becomes
+ * `error.type` (and the span records it). Safe to call for unmeasured requests.
+ */
+export function recordRequestError(res: ServerResponse, err: unknown): void {
+  const state = (res as WithState)[kState];
+  if (state && !state.done && state.error === undefined) {
+    state.error = err;
+    state.errorType = errorTypeOf(err);
+  }
+}
+
+function parseLength(value: unknown): number | undefined {
+  if (typeof value === 'number') return value >= 0 ? value : undefined;
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * Framework-independent request measurement following the OpenTelemetry HTTP semantic
+ * conventions. Adapters call {@link start} when a request arrives; the end is observed on the
+ * response's `finish`/`close` events, exactly once, so aborted requests are counted once and
+ * `http.server.active_requests` never goes negative.
+ */
+export class HttpServerMetrics {
+  private readonly _duration: Histogram;
+  private readonly _active: UpDownCounter;
+  private readonly _requestSize: Histogram | undefined;
+  private readonly _responseSize: Histogram | undefined;
+  private readonly _exact: Set<string>;
+  private readonly _prefixes: string[];
+  private readonly _activeAttrs = new Map<string, Attributes>();
+  private readonly _tracerOption: Tracer | 'global' | false;
+  private _tracer: Tracer | undefined;
+  private readonly _route: ((req: IncomingMessage) => string | undefined) | undefined;
+  readonly enabled: boolean;
+
+  constructor(metrics: MetricsHandle, options: HttpMetricsOptions = {}) {
+    const meter = metrics.meter;
+    this.enabled = metrics.enabled;
+    this._duration = meter.createHistogram(METRIC_HTTP_SERVER_REQUEST_DURATION, {
+      description: 'Duration of HTTP server requests.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...metrics.durationBuckets] },
+    });
+    this._active = meter.createUpDownCounter(METRIC_HTTP_SERVER_ACTIVE_REQUESTS, {
+      description: 'Number of active HTTP server requests.',
+      unit: '{request}',
+    });
+    if (options.bodySize !== false) {
+      this._requestSize = meter.createHistogram(METRIC_HTTP_SERVER_REQUEST_BODY_SIZE, {
+        description: 'Size of HTTP server request bodies.',
+        unit: 'By',
+      });
+      this._responseSize = meter.createHistogram(METRIC_HTTP_SERVER_RESPONSE_BODY_SIZE, {
+        description: 'Size of HTTP server response bodies.',
+        unit: 'By',
+      });
+    }
+    const ignore = options.ignorePaths ?? metrics.ignorePaths;
+    if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string')) {
+      throw new Error('@otelkit/metrics: http option "ignorePaths" must be an array of path strings');
+    }
+    this._exact = new Set(ignore.filter((p) => !p.endsWith('*')));
+    this._prefixes = ignore.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+    const tracer = options.tracer ?? 'global';
+    if (tracer !== 'global' && tracer !== false && typeof (tracer as Tracer).startSpan !== 'function') {
+      throw new Error('@otelkit/metrics: http option "tracer" must be a Tracer, "global" or false');
+    }
+    this._tracerOption = tracer;
+    if (typeof tracer === 'object') this._tracer = tracer;
+    if (options.route !== undefined && typeof options.route !== 'function') {
+      throw new Error('@otelkit/metrics: http option "route" must be a function (req) => string | undefined');
+    }
+    this._route = options.route;
+  }
+
+  /** Whether `url` (path and query) is on the skip list. */
+  ignored(url: string | undefined): boolean {
+    if (url === undefined) return false;
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (this._exact.has(path)) return true;
+    for (const prefix of this._prefixes) if (path.startsWith(prefix)) return true;
+    return false;
+  }
+
+  /** Starts measuring; `undefined` when the request is skipped or metrics are disabled. */
+  start(req: IncomingMessage, res: ServerResponse): RequestState | undefined {
+    if (!this.enabled || this.ignored(req.url)) return undefined;
+    const existing = (res as WithState)[kState];
+    if (existing) return existing; // mounted twice: measure once
+    const raw = req.method ?? 'GET';
+    const method = KNOWN_METHODS.has(raw) ? raw : '_OTHER';
+    const scheme = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
+    const key = method + scheme;
+    let activeAttributes = this._activeAttrs.get(key);
+    if (!activeAttributes) {
+      activeAttributes = { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_SCHEME]: scheme };
+      this._activeAttrs.set(key, activeAttributes);
+    }
+    const state: RequestState = {
+      t0: performance.now(),
+      method,
+      scheme,
+      activeAttributes,
+      req,
+      route: undefined,
+      errorType: undefined,
+      error: undefined,
+      span: undefined,
+      ctx: undefined,
+      done: false,
+      owner: this,
+    };
+    (res as WithState)[kState] = state;
+    this._active.add(1, activeAttributes);
+    res.on('finish', onFinish);
+    res.on('close', onClose);
+
+    const tracer = this._resolveTracer();
+    if (tracer) {
+      try {
+        const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+        const attributes: Attributes = {
+          [ATTR_HTTP_REQUEST_METHOD]: method,
+          [ATTR_URL_SCHEME]: scheme,
+          [ATTR_URL_PATH]: pathOf(req.url),
+        };
+        if (method === '_OTHER') attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = raw;
+        const host = req.headers.host;
+        if (host) attributes[ATTR_SERVER_ADDRESS] = host.replace(/:\d+$/, '');
+        const ua = req.headers['user-agent'];
+        if (ua) attributes[ATTR_USER_AGENT_ORIGINAL] = ua;
+        const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+        state.span = span;
+        state.ctx = trace.setSpan(parent, span);
+      } catch {
+        // Instrumentation never breaks the request.
+      }
+    }
+    return state;
+  }
+
+  /** Sets the route template for `http.route` (adapters call this once routing is known). */
+  setRoute(state: RequestState, route: string | undefined): void {
+    if (route) state.route = route;
+  }
+
+  /** Runs `fn` inside the request's span context (or plainly when there is none). */
+  runInContext<T>(state: RequestState | undefined, fn: () => T): T {
+    return state?.ctx ? context.with(state.ctx, fn) : fn();
+  }
+
+  /** Ends the measurement once; later calls are ignored. Called by the response events. */
+  end(state: RequestState, res: ServerResponse, aborted: boolean): void {
+    if (state.done) return;
+    state.done = true;
+    try {
+      const seconds = (performance.now() - state.t0) / 1000;
+      this._active.add(-1, state.activeAttributes);
+      const route = state.route ?? this._resolveRoute(state.req);
+      const attrs: Attributes = {
+        [ATTR_HTTP_REQUEST_METHOD]: state.method,
+        [ATTR_URL_SCHEME]: state.scheme,
+      };
+      const statusSent = !aborted || res.headersSent;
+      const status = res.statusCode;
+      if (statusSent) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
+      if (route) attrs[ATTR_HTTP_ROUTE] = route;
+      // Server side, only 5xx and unfinished responses are errors (semconv); 4xx are the client's.
+      const failed = aborted || status >= 500;
+      if (failed) attrs[ATTR_ERROR_TYPE] = state.errorType ?? (aborted ? 'aborted' : String(status));
+      this._duration.record(seconds, attrs);
+      if (this._requestSize) {
+        const inLength = parseLength(state.req.headers['content-length']);
+        if (inLength !== undefined) this._requestSize.record(inLength, attrs);
+        const outLength = parseLength(res.getHeader('content-length'));
+        if (outLength !== undefined && statusSent) this._responseSize?.record(outLength, attrs);
+      }
+      const span = state.span;
+      if (span) {
+        if (statusSent) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+        if (route) {
+          span.setAttribute(ATTR_HTTP_ROUTE, route);
+          span.updateName(`${state.method} ${route}`);
+        }
+        if (failed) {
+          span.setAttribute(ATTR_ERROR_TYPE, attrs[ATTR_ERROR_TYPE] as string);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        if (state.error instanceof Error) span.recordException(state.error);
+        span.end();
+      }
+    } catch {
+      // Never into the app.
+    } finally {
+      res.removeListener('finish', onFinish);
+      res.removeListener('close', onClose);
+    }
+  }
+
+  private _resolveRoute(req: IncomingMessage): string | undefined {
+    if (!this._route) return undefined;
+    try {
+      return this._route(req) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private _resolveTracer(): Tracer | undefined {
+    if (this._tracer || this._tracerOption !== 'global') return this._tracer;
+    // Only once a real TracerProvider is registered: spans from the no-op one would be pure cost.
+    const provider = trace.getTracerProvider();
+    if (provider instanceof ProxyTracerProvider) {
+      this._tracer = provider.getDelegateTracer('@otelkit/metrics');
+    } else {
+      this._tracer = provider.getTracer('@otelkit/metrics');
+    }
+    return this._tracer;
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  if (!url) return '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

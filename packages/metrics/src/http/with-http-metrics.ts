@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MetricsHandle } from '../types';
+import { type HttpMetricsOptions, HttpServerMetrics, recordRequestError } from './http-server-metrics';
+
+/** A `node:http` request listener. */
+export type RequestListener<
+  Req extends IncomingMessage = IncomingMessage,
+  Res extends ServerResponse = ServerResponse,
+> = (req: Req, res: Res) => unknown;
+
+/**
+ * Wraps a plain `node:http` request listener with HTTP server metrics (and a server span when
+ * tracing is on). The handler runs exactly once; what it returns or throws passes through (a
+ * rejected promise is observed for `error.type` and handed back rejected).
+ *
+ * @example
+ * const server = http.createServer(
+ *   withHttpMetrics(metrics, handler, { route: (req) => router.match(req.url)?.template }),
+ * );
+ */
+export function withHttpMetrics<Req extends IncomingMessage, Res extends ServerResponse>(
+  metrics: MetricsHandle,
+  handler: RequestListener<Req, Res>,
+  options: HttpMetricsOptions = {},
+): RequestListener<Req, Res> {
+  if (typeof handler !== 'function')
+    throw new Error('@otelkit/metrics: withHttpMetrics needs a handler function');
+  const core = new HttpServerMetrics(metrics, options);
+  return function metricsListener(this: unknown, req: Req, res: Res): unknown {
+    const state = core.start(req, res);
+    if (!state) return handler.call(this, req, res);
+    return core.runInContext(state, () => {
+      let result: unknown;
+      try {
+        result = handler.call(this, req, res);
+      } catch (err) {
+        recordRequestError(res, err);
+        throw err;
+      }
+      if (result instanceof Promise) {
+        return result.then(undefined, (err: unknown) => {
+          recordRequestError(res, err);
+          throw err;
+        });
+      }
+      return result;
+    });
+  };
+}

@@ -1,0 +1,246 @@
+import { performance } from 'node:perf_hooks';
+import { diag, type Meter, type MetricOptions, type ObservableResult } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '../semconv';
+import type {
+  CounterHelper,
+  EndTimer,
+  GaugeHelper,
+  HistogramHelper,
+  HistogramOptions,
+  InstrumentOptions,
+  MetricAttributes,
+  ObservableGaugeHelper,
+  ObservableGaugeOptions,
+  UpDownCounterHelper,
+} from '../types';
+import { errorTypeOf, validateAttributeKeys, validateBuckets, validateInstrumentName } from './validate';
+
+/** The helper factories bound to one meter. */
+export interface InstrumentHelpers {
+  counter(name: string, options?: InstrumentOptions): CounterHelper;
+  upDownCounter(name: string, options?: InstrumentOptions): UpDownCounterHelper;
+  histogram(name: string, options?: HistogramOptions): HistogramHelper;
+  gauge(name: string, options?: InstrumentOptions): GaugeHelper;
+  observableGauge(name: string, options: ObservableGaugeOptions): ObservableGaugeHelper;
+}
+
+type Kind = 'counter' | 'upDownCounter' | 'histogram' | 'gauge' | 'observableGauge';
+
+function metricOptions(options: InstrumentOptions | undefined): MetricOptions {
+  const out: MetricOptions = {};
+  const description = options?.description ?? options?.help;
+  if (description !== undefined) out.description = description;
+  if (options?.unit !== undefined) {
+    if (typeof options.unit !== 'string' || options.unit.length > 63 || /[^\x21-\x7e]/.test(options.unit)) {
+      throw new Error(
+        `@otelkit/metrics: invalid unit ${JSON.stringify(options.unit)}: printable ASCII, at most 63 chars`,
+      );
+    }
+    out.unit = options.unit;
+  }
+  return out;
+}
+
+function splitArgs(
+  a: MetricAttributes | number | undefined,
+  b: number | undefined,
+): [number, MetricAttributes?] {
+  if (typeof a === 'number') return [a, undefined];
+  return [b ?? 1, a];
+}
+
+function merge(
+  a: MetricAttributes | undefined,
+  b: MetricAttributes | undefined,
+): MetricAttributes | undefined {
+  if (!b) return a;
+  if (!a) return b;
+  return { ...a, ...b };
+}
+
+/**
+ * Builds prom-client-like helpers over an OpenTelemetry meter. Names and declared attribute keys are
+ * validated at creation (a clear Error); the record paths never throw.
+ */
+export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly number[]): InstrumentHelpers {
+  const created = new Map<string, { kind: Kind; helper: unknown }>();
+
+  function reuse<T>(name: string, kind: Kind, make: () => T): T {
+    validateInstrumentName(name);
+    // Instrument names are case-insensitive in OpenTelemetry.
+    const key = name.toLowerCase();
+    const existing = created.get(key);
+    if (existing) {
+      if (existing.kind !== kind) {
+        throw new Error(
+          `@otelkit/metrics: instrument "${name}" already exists as a ${existing.kind}; cannot create it as a ${kind}`,
+        );
+      }
+      return existing.helper as T;
+    }
+    const helper = make();
+    created.set(key, { kind, helper });
+    return helper;
+  }
+
+  function keysOf(options: InstrumentOptions | undefined): readonly string[] | undefined {
+    return options?.attributes ?? options?.labelNames;
+  }
+
+  return {
+    counter(name, options) {
+      return reuse(name, 'counter', () => {
+        validateAttributeKeys(name, keysOf(options));
+        const instrument = meter.createCounter(name, metricOptions(options));
+        return {
+          name,
+          instrument,
+          add(value = 1, attributes) {
+            instrument.add(value, attributes);
+          },
+          inc(a, b) {
+            const [value, attributes] = splitArgs(a, b);
+            instrument.add(value, attributes);
+          },
+        } satisfies CounterHelper;
+      });
+    },
+
+    upDownCounter(name, options) {
+      return reuse(name, 'upDownCounter', () => {
+        validateAttributeKeys(name, keysOf(options));
+        const instrument = meter.createUpDownCounter(name, metricOptions(options));
+        return {
+          name,
+          instrument,
+          add(value, attributes) {
+            instrument.add(value, attributes);
+          },
+          inc(a, b) {
+            const [value, attributes] = splitArgs(a, b);
+            instrument.add(value, attributes);
+          },
+          dec(a, b) {
+            const [value, attributes] = splitArgs(a, b);
+            instrument.add(-value, attributes);
+          },
+        } satisfies UpDownCounterHelper;
+      });
+    },
+
+    histogram(name, options) {
+      return reuse(name, 'histogram', () => {
+        validateAttributeKeys(name, keysOf(options), ['le']);
+        const opts = metricOptions(options);
+        const buckets =
+          options?.buckets !== undefined
+            ? validateBuckets(name, options.buckets)
+            : opts.unit === 's'
+              ? [...durationBuckets]
+              : undefined;
+        if (buckets) opts.advice = { explicitBucketBoundaries: buckets };
+        const instrument = meter.createHistogram(name, opts);
+        const recordSince = (t0: number, attributes: MetricAttributes | undefined, err?: unknown): number => {
+          const seconds = (performance.now() - t0) / 1000;
+          const attrs =
+            err === undefined ? attributes : { ...attributes, [ATTR_ERROR_TYPE]: errorTypeOf(err) };
+          instrument.record(seconds, attrs);
+          return seconds;
+        };
+        return {
+          name,
+          instrument,
+          record(value, attributes) {
+            instrument.record(value, attributes);
+          },
+          observe(a, b) {
+            if (typeof a === 'number') instrument.record(a);
+            else if (typeof b === 'number') instrument.record(b, a);
+          },
+          startTimer(attributes): EndTimer {
+            const t0 = performance.now();
+            let ended = -1;
+            return (extra) => {
+              if (ended < 0) ended = recordSince(t0, merge(attributes, extra));
+              return ended;
+            };
+          },
+          time<T>(fn: () => T, attributes?: MetricAttributes): T {
+            const t0 = performance.now();
+            let result: T;
+            try {
+              result = fn();
+            } catch (err) {
+              recordSince(t0, attributes, err);
+              throw err;
+            }
+            if (result instanceof Promise) {
+              // Observe without replacing: the caller keeps the very same promise.
+              result.then(
+                () => recordSince(t0, attributes),
+                (err: unknown) => recordSince(t0, attributes, err),
+              );
+              return result;
+            }
+            if (result !== null && typeof (result as { then?: unknown })?.then === 'function') {
+              // A foreign thenable may run work on each then(): subscribe once, hand back a promise.
+              return Promise.resolve(result).then(
+                (v) => {
+                  recordSince(t0, attributes);
+                  return v;
+                },
+                (err: unknown) => {
+                  recordSince(t0, attributes, err);
+                  throw err;
+                },
+              ) as T;
+            }
+            recordSince(t0, attributes);
+            return result;
+          },
+        } satisfies HistogramHelper;
+      });
+    },
+
+    gauge(name, options) {
+      return reuse(name, 'gauge', () => {
+        validateAttributeKeys(name, keysOf(options));
+        const instrument = meter.createGauge(name, metricOptions(options));
+        return {
+          name,
+          instrument,
+          set(value, attributes) {
+            instrument.record(value, attributes);
+          },
+        } satisfies GaugeHelper;
+      });
+    },
+
+    observableGauge(name, options) {
+      return reuse(name, 'observableGauge', () => {
+        if (!options || typeof options.callback !== 'function') {
+          throw new Error(`@otelkit/metrics: observableGauge "${name}": "callback" must be a function`);
+        }
+        validateAttributeKeys(name, keysOf(options));
+        const instrument = meter.createObservableGauge(name, metricOptions(options));
+        const user = options.callback;
+        const callback = async (result: ObservableResult) => {
+          try {
+            await user((value, attributes) => result.observe(value, attributes));
+          } catch (err) {
+            diag.warn(`@otelkit/metrics: observableGauge "${name}" callback failed`, err);
+          }
+        };
+        instrument.addCallback(callback);
+        return {
+          name,
+          instrument,
+          remove() {
+            instrument.removeCallback(callback);
+            created.delete(name.toLowerCase());
+          },
+        } satisfies ObservableGaugeHelper;
+      });
+    },
+  };
+}

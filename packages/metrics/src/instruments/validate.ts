@@ -1,0 +1,74 @@
+/** OpenTelemetry instrument name syntax (API spec): a letter, then up to 254 of `A-Za-z0-9_.-/`. */
+const INSTRUMENT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
+/** Attribute keys we accept at creation: map cleanly to Prometheus label names. */
+const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_.]{0,254}$/;
+
+/** Throws a clear Error unless `name` is a valid OpenTelemetry instrument name. */
+export function validateInstrumentName(name: unknown, field = 'name'): asserts name is string {
+  if (typeof name !== 'string' || !INSTRUMENT_NAME.test(name)) {
+    throw new Error(
+      `@otelkit/metrics: invalid instrument ${field} ${JSON.stringify(name)}: it must start with a letter ` +
+        'and contain only letters, digits and "_", ".", "-", "/" (at most 255 characters)',
+    );
+  }
+}
+
+/**
+ * Throws a clear Error unless every key is a usable attribute key. `reserved` are keys this
+ * instrument kind may not use (Prometheus reserves `le` on histograms).
+ */
+export function validateAttributeKeys(
+  instrument: string,
+  keys: readonly unknown[] | undefined,
+  reserved: readonly string[] = [],
+): void {
+  if (keys === undefined) return;
+  if (!Array.isArray(keys)) {
+    throw new Error(`@otelkit/metrics: ${instrument}: "attributes" must be an array of attribute keys`);
+  }
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (typeof key !== 'string' || !ATTRIBUTE_KEY.test(key) || key.startsWith('__')) {
+      throw new Error(
+        `@otelkit/metrics: ${instrument}: invalid attribute key ${JSON.stringify(key)}: it must start with a ` +
+          'letter or "_" (not "__"), and contain only letters, digits, "_" and "."',
+      );
+    }
+    if (reserved.includes(key)) {
+      throw new Error(
+        `@otelkit/metrics: ${instrument}: attribute key "${key}" is reserved for this instrument kind`,
+      );
+    }
+    if (seen.has(key))
+      throw new Error(`@otelkit/metrics: ${instrument}: attribute key "${key}" is listed twice`);
+    seen.add(key);
+  }
+}
+
+/** Throws unless `buckets` is a non-empty ascending list of finite numbers. */
+export function validateBuckets(where: string, buckets: readonly unknown[]): number[] {
+  if (!Array.isArray(buckets) || buckets.length === 0) {
+    throw new Error(`@otelkit/metrics: ${where}: "buckets" must be a non-empty array of ascending numbers`);
+  }
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i];
+    if (typeof b !== 'number' || !Number.isFinite(b) || (i > 0 && b <= (buckets[i - 1] as number))) {
+      throw new Error(
+        `@otelkit/metrics: ${where}: "buckets" must be finite numbers in strictly ascending order (got ${JSON.stringify(buckets)})`,
+      );
+    }
+  }
+  return [...(buckets as number[])];
+}
+
+/** The `error.type` for a thrown value: the class name of an Error-like object, else `_OTHER`. */
+export function errorTypeOf(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const ctor = (err as { constructor?: { name?: unknown } }).constructor;
+    const name = ctor && typeof ctor.name === 'string' && ctor.name !== 'Object' ? ctor.name : undefined;
+    if (name) return name;
+    const own = (err as { name?: unknown }).name;
+    if (typeof own === 'string' && own.length > 0 && own.length < 100) return own;
+  }
+  return '_OTHER';
+}

@@ -1,0 +1,242 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
+import { createMetrics } from '../src/create-metrics';
+import type { MetricsHandle } from '../src/types';
+import { metricsConfig, prometheusExporter } from './helpers/config';
+import { find, parseExposition } from './helpers/exposition';
+import { httpRequest } from './helpers/http';
+
+function promtoolCheck(text: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('promtool', ['check', 'metrics'], (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` });
+    });
+    child.stdin?.end(text);
+  });
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
+describe('Prometheus exporter', () => {
+  const handles: MetricsHandle[] = [];
+  const make = (...args: Parameters<typeof metricsConfig>) => {
+    const m = createMetrics(metricsConfig(...args));
+    handles.push(m);
+    return m;
+  };
+  afterEach(async () => {
+    await Promise.all(handles.splice(0).map((h) => h.shutdown()));
+  });
+
+  it('listens on 127.0.0.1 only and serves the exposition at the configured path', async () => {
+    const metrics = make({ exporters: [prometheusExporter({ path: '/custom-metrics' })] });
+    metrics.counter('orders.created').inc({ shop: 'eu' }, 3);
+    const address = await metrics.listening;
+    expect(address?.address).toBe('127.0.0.1');
+    const ok = await httpRequest(address!.port, '/custom-metrics?x=1');
+    expect(ok.status).toBe(200);
+    expect(ok.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(find(parseExposition(ok.body), 'orders_created_total', { shop: 'eu' })[0]?.value).toBe(3);
+    expect((await httpRequest(address!.port, '/metrics')).status).toBe(404);
+    expect((await httpRequest(address!.port, '/custom-metrics', { method: 'POST', body: 'x' })).status).toBe(
+      405,
+    );
+  });
+
+  it('also serves through handler in server mode, and only through it in handler mode', async () => {
+    const both = make({ exporters: [prometheusExporter()] });
+    const handlerOnly = make({ exporters: [prometheusExporter({ mode: 'handler' })] });
+    both.counter('c.one').inc();
+    handlerOnly.counter('c.two').inc();
+    expect(await handlerOnly.listening).toBeNull();
+    const app = createServer((req, res) =>
+      req.url === '/a' ? both.handler(req, res) : handlerOnly.handler(req, res),
+    );
+    const port = await listen(app);
+    try {
+      const a = parseExposition((await httpRequest(port, '/a')).body);
+      const b = parseExposition((await httpRequest(port, '/b')).body);
+      expect(find(a, 'c_one_total')[0]?.value).toBe(1);
+      expect(find(a, 'c_two_total')).toHaveLength(0);
+      expect(find(b, 'c_two_total')[0]?.value).toBe(1);
+    } finally {
+      app.close();
+    }
+  });
+
+  it('answers 404 from handler when no Prometheus exporter is configured', async () => {
+    const metrics = make();
+    const app = createServer(metrics.handler);
+    const port = await listen(app);
+    try {
+      expect((await httpRequest(port, '/metrics')).status).toBe(404);
+    } finally {
+      app.close();
+    }
+  });
+
+  it('reports a port in use as a listen error instead of throwing', async () => {
+    const blocker = createServer();
+    const port = await listen(blocker);
+    try {
+      const metrics = make({ exporters: [prometheusExporter({ port })] });
+      expect(await metrics.listening).toBeNull();
+      expect(metrics.stats().listenErrors).toBe(1);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('passes promtool check metrics with hostile label values', async () => {
+    const metrics = make({ exporters: [prometheusExporter({ mode: 'handler' })] });
+    const values = [
+      'say "hi"',
+      'back\\slash',
+      'line1\nline2',
+      'naïve 日本語 ✓',
+      '',
+      'tab\there',
+      'a}b{c,d=e',
+    ];
+    const counter = metrics.counter('weird.labels', { description: 'Label values "quoted"\nand\\escaped' });
+    const hist = metrics.histogram('weird.duration', { unit: 's' });
+    values.forEach((v, i) => {
+      counter.inc({ value: v }, i + 1);
+      hist.record(0.1 * (i + 1), { value: v, 'dotted.key': 'x' });
+    });
+    metrics.gauge('weird.level').set(-1.5, { value: values[0] as string });
+    metrics.upDownCounter('weird.updown').add(-3);
+    const app = createServer(metrics.handler);
+    const port = await listen(app);
+    let body: string;
+    try {
+      body = (await httpRequest(port, '/')).body;
+    } finally {
+      app.close();
+    }
+    const check = await promtoolCheck(body);
+    expect(check.output).toBe('');
+    expect(check.code).toBe(0);
+    // Every value round-trips through the escaping.
+    const samples = parseExposition(body);
+    for (const [i, v] of values.entries()) {
+      expect(find(samples, 'weird_labels_total', { value: v })[0]?.value).toBe(i + 1);
+    }
+  });
+
+  it('keeps counters monotonic and histogram counts equal to bucket increments under concurrent scrapes', async () => {
+    const metrics = make({ exporters: [prometheusExporter({ mode: 'handler' })] });
+    const app = createServer(metrics.handler);
+    const port = await listen(app);
+    const counter = metrics.counter('busy.requests');
+    const hist = metrics.histogram('busy.duration', { unit: 's' });
+    let recording = true;
+    let recorded = 0;
+    const recorder = (async () => {
+      while (recording) {
+        for (let i = 0; i < 500; i++) {
+          counter.inc({ route: `/r${i % 5}` });
+          hist.record((i % 100) / 50, { route: `/r${i % 5}` });
+          recorded++;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const last = new Map<string, number>();
+    let scrapes = 0;
+    try {
+      for (let round = 0; round < 15; round++) {
+        const bodies = await Promise.all([1, 2, 3, 4].map(() => httpRequest(port, '/')));
+        for (const { status, body } of bodies) {
+          expect(status).toBe(200);
+          scrapes++;
+          const samples = parseExposition(body);
+          for (const s of find(samples, 'busy_requests_total')) {
+            const key = s.labels.route as string;
+            expect(s.value).toBeGreaterThanOrEqual(last.get(key) ?? 0);
+            last.set(key, s.value);
+          }
+          for (const route of ['/r0', '/r1', '/r2', '/r3', '/r4']) {
+            const buckets = find(samples, 'busy_duration_bucket', { route });
+            if (buckets.length === 0) continue;
+            const count = find(samples, 'busy_duration_count', { route })[0]?.value;
+            const inf = buckets.find((b) => b.labels.le === '+Inf')?.value;
+            // Cumulative buckets: never decreasing, +Inf equals _count.
+            const ordered = buckets.map((b) => b.value);
+            expect([...ordered].sort((a, b) => a - b)).toEqual(ordered);
+            expect(inf).toBe(count);
+          }
+        }
+      }
+    } finally {
+      recording = false;
+      await recorder;
+      app.close();
+    }
+    expect(scrapes).toBe(60);
+    const final = parseExposition((await metrics.collect()) && (await httpRequestOnce(metrics)));
+    const total = find(final, 'busy_requests_total').reduce((a, s) => a + s.value, 0);
+    const histTotal = find(final, 'busy_duration_count').reduce((a, s) => a + s.value, 0);
+    expect(total).toBe(recorded);
+    expect(histTotal).toBe(recorded);
+    expect(metrics.stats().scrapes.served).toBe(61);
+  });
+
+  it('folds 1 000 000 distinct attribute values into one overflow series with bounded memory and a fast scrape', async () => {
+    const warnings: string[] = [];
+    const logger: DiagLogger = {
+      error: () => {},
+      warn: (m: string) => warnings.push(m),
+      info: () => {},
+      debug: () => {},
+      verbose: () => {},
+    };
+    diag.setLogger(logger, DiagLogLevel.WARN);
+    try {
+      const metrics = make({ exporters: [prometheusExporter({ mode: 'handler' })], cardinalityLimit: 2000 });
+      const counter = metrics.counter('user.logins');
+      global.gc?.();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 1_000_000; i++) counter.inc({ 'user.id': `u-${i}` });
+      global.gc?.();
+      const growthMiB = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
+      const t0 = performance.now();
+      const body = await httpRequestOnce(metrics);
+      const scrapeMillis = performance.now() - t0;
+      const samples = find(parseExposition(body), 'user_logins_total');
+      expect(samples).toHaveLength(2000);
+      const overflow = samples.filter((s) => s.labels.otel_metric_overflow === 'true');
+      expect(overflow).toHaveLength(1);
+      expect(samples.reduce((a, s) => a + s.value, 0)).toBe(1_000_000);
+      expect(overflow[0]?.value).toBe(1_000_000 - 1999);
+      // A second scrape: the warning is reported once per instrument.
+      await httpRequestOnce(metrics);
+      expect(warnings.filter((w) => w.includes('"user.logins"'))).toHaveLength(1);
+      expect(metrics.stats().overflow).toEqual({ series: 1, instruments: ['user.logins'] });
+      // Generous bounds (shared CI machine); RESULTS.md states the measured figures.
+      expect(growthMiB).toBeLessThan(64);
+      expect(scrapeMillis).toBeLessThan(5000);
+      process.stdout.write(
+        `cardinality: heap growth ${growthMiB.toFixed(1)} MiB after 1e6 distinct values, scrape ${scrapeMillis.toFixed(1)} ms\n`,
+      );
+    } finally {
+      diag.disable();
+    }
+  });
+});
+
+/** Scrapes a handle's handler once through a throwaway server. */
+async function httpRequestOnce(metrics: MetricsHandle): Promise<string> {
+  const app = createServer(metrics.handler);
+  const port = await listen(app);
+  try {
+    return (await httpRequest(port, '/')).body;
+  } finally {
+    app.close();
+  }
+}
