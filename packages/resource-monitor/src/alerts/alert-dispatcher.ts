@@ -1,0 +1,143 @@
+import { diag } from '@opentelemetry/api';
+import type { MutableCounters } from '../internal/counters';
+import type { AlertEvent, AlertHandler, MonitorLogger } from '../types';
+import type { WebhookNotifier } from './webhook-notifier';
+
+export interface AlertDispatcherOptions {
+  readonly maxConcurrent: number;
+  readonly maxPending: number;
+  readonly handlerTimeoutMillis: number;
+  readonly logger?: MonitorLogger;
+  readonly webhooks: readonly WebhookNotifier[];
+}
+
+interface Call {
+  readonly handler: AlertHandler;
+  readonly event: AlertEvent;
+}
+
+/**
+ * Routes alert events to handlers, the logger and webhooks without ever blocking the caller:
+ * handlers run with bounded concurrency from a bounded queue; a throwing handler is counted, a
+ * handler still running after `handlerTimeoutMillis` gives its slot back and is counted.
+ */
+export class AlertDispatcher {
+  private readonly _handlers = new Set<AlertHandler>();
+  private readonly _pending: Call[] = [];
+  private _inFlight = 0;
+  private _idle: Array<() => void> = [];
+
+  constructor(
+    private readonly _options: AlertDispatcherOptions,
+    private readonly _counters: MutableCounters,
+  ) {}
+
+  addHandler(handler: AlertHandler): () => void {
+    this._handlers.add(handler);
+    return () => this._handlers.delete(handler);
+  }
+
+  dispatch(event: AlertEvent): void {
+    this._log(event);
+    for (const webhook of this._options.webhooks) webhook.enqueue(event);
+    for (const handler of this._handlers) {
+      if (this._pending.length >= this._options.maxPending) {
+        this._counters.handlerCallsDropped++;
+        continue;
+      }
+      this._pending.push({ handler, event });
+    }
+    this._pump();
+  }
+
+  /** Handler calls queued or running. */
+  get outstanding(): number {
+    return this._pending.length + this._inFlight;
+  }
+
+  /** Resolves once no handler call is queued or running, or after `timeoutMillis`. */
+  idle(timeoutMillis: number): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMillis);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this._idle.push(done);
+    });
+  }
+
+  private _pump(): void {
+    while (this._inFlight < this._options.maxConcurrent && this._pending.length > 0) {
+      const call = this._pending.shift() as Call;
+      this._inFlight++;
+      this._run(call).then(
+        () => this._settled(),
+        () => this._settled(),
+      );
+    }
+    if (this.outstanding === 0) for (const done of this._idle.splice(0)) done();
+  }
+
+  private _settled(): void {
+    this._inFlight--;
+    this._pump();
+  }
+
+  private _run({ handler, event }: Call): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this._counters.handlerTimeouts++;
+        diag.warn(
+          `@otelkit/resource-monitor: alert handler still running after ${this._options.handlerTimeoutMillis} ms`,
+        );
+        resolve();
+      }, this._options.handlerTimeoutMillis);
+      timer.unref();
+      let result: unknown;
+      try {
+        result = handler(event);
+      } catch (err) {
+        this._failed(err);
+        clearTimeout(timer);
+        resolve();
+        return;
+      }
+      Promise.resolve(result).then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          this._failed(err);
+          clearTimeout(timer);
+          resolve();
+        },
+      );
+    });
+  }
+
+  private _failed(err: unknown): void {
+    this._counters.handlerErrors++;
+    diag.warn(
+      `@otelkit/resource-monitor: alert handler failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+
+  private _log(event: AlertEvent): void {
+    const logger = this._options.logger;
+    if (!logger) return;
+    try {
+      const obj = { alert: event };
+      if (event.state === 'resolved' || event.level === 'info') logger.info(obj, event.message);
+      else if (event.level === 'critical') logger.error(obj, event.message);
+      else logger.warn(obj, event.message);
+    } catch (err) {
+      diag.warn(
+        `@otelkit/resource-monitor: logger failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import type { ComparisonOperator, ConditionAggregation, ParsedCondition } from '@otelkit/config';
+
+export const AGGREGATIONS: readonly ConditionAggregation[] = [
+  'last',
+  'avg',
+  'min',
+  'max',
+  'p50',
+  'p95',
+  'p99',
+  'rate',
+];
+const OPERATORS: readonly ComparisonOperator[] = ['>=', '<=', '==', '!=', '>', '<'];
+const METRIC = /^[A-Za-z_][A-Za-z0-9_.:/-]*/;
+const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/;
+
+/** Thrown for an alert condition that cannot be parsed; `position` is the 0-based column. */
+export class ConditionParseError extends Error {
+  readonly code = 'OTELKIT_ERR_ALERT_CONDITION';
+  constructor(
+    readonly condition: string,
+    readonly position: number,
+    reason: string,
+  ) {
+    super(`invalid alert condition ${JSON.stringify(condition)} at column ${position + 1}: ${reason}`);
+    this.name = 'ConditionParseError';
+  }
+}
+
+/**
+ * Parses `metric op number` or `aggregation(metric) op number`, e.g. `error_rate >= 0.05`,
+ * `p95(request_duration_seconds) > 1`, `rate(gc_count) > 5`. The grammar is the one
+ * `@otelkit/config` accepts in `alerts[].condition`.
+ *
+ * @example parseCondition('p95(response_time) > 0.5') // { metric: 'response_time', aggregation: 'p95', operator: '>', value: 0.5 }
+ */
+export function parseCondition(condition: string): ParsedCondition {
+  if (typeof condition !== 'string')
+    throw new ConditionParseError(String(condition), 0, 'condition must be a string');
+  let pos = 0;
+  const skip = () => {
+    while (pos < condition.length && /\s/.test(condition[pos]!)) pos++;
+  };
+  const rest = () => condition.slice(pos);
+  skip();
+  if (pos >= condition.length)
+    throw new ConditionParseError(condition, pos, 'empty condition; expected e.g. "cpu_usage > 80"');
+
+  let aggregation: ConditionAggregation = 'last';
+  const first = METRIC.exec(rest());
+  if (!first)
+    throw new ConditionParseError(
+      condition,
+      pos,
+      `expected a metric name or aggregation, found ${JSON.stringify(rest()[0])}`,
+    );
+  let metric = first[0];
+  const firstAt = pos;
+  pos += metric.length;
+  skip();
+  if (condition[pos] === '(') {
+    if (!(AGGREGATIONS as readonly string[]).includes(metric)) {
+      throw new ConditionParseError(
+        condition,
+        firstAt,
+        `unknown aggregation ${JSON.stringify(metric)} (allowed: ${AGGREGATIONS.join(', ')})`,
+      );
+    }
+    aggregation = metric as ConditionAggregation;
+    pos++;
+    skip();
+    const inner = METRIC.exec(rest());
+    if (!inner)
+      throw new ConditionParseError(condition, pos, `expected a metric name inside ${aggregation}( )`);
+    metric = inner[0];
+    pos += metric.length;
+    skip();
+    if (condition[pos] !== ')')
+      throw new ConditionParseError(condition, pos, `expected ")" after ${JSON.stringify(metric)}`);
+    pos++;
+    skip();
+  }
+  const operator = OPERATORS.find((op) => condition.startsWith(op, pos));
+  if (!operator) {
+    const found = pos < condition.length ? JSON.stringify(condition[pos]) : 'end of input';
+    throw new ConditionParseError(
+      condition,
+      pos,
+      `expected a comparison operator (${OPERATORS.join(' ')}), found ${found}`,
+    );
+  }
+  pos += operator.length;
+  skip();
+  const num = NUMBER.exec(rest());
+  if (!num) {
+    const found = pos < condition.length ? JSON.stringify(rest().split(/\s/)[0]) : 'end of input';
+    throw new ConditionParseError(condition, pos, `expected a number after "${operator}", found ${found}`);
+  }
+  const value = Number(num[0]);
+  pos += num[0].length;
+  skip();
+  if (pos < condition.length) {
+    throw new ConditionParseError(condition, pos, `unexpected ${JSON.stringify(rest())} after the value`);
+  }
+  return { metric, aggregation, operator, value };
+}
+
+export function compare(value: number, operator: ComparisonOperator, threshold: number): boolean {
+  switch (operator) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+    case '==':
+      return value === threshold;
+    case '!=':
+      return value !== threshold;
+  }
+}

@@ -1,0 +1,190 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { diag } from '@opentelemetry/api';
+import type { MutableCounters } from '../internal/counters';
+import type { AlertEvent, WebhookOptions } from '../types';
+
+const MAX_BACKOFF_MILLIS = 10_000;
+
+type Outcome = { ok: true } | { ok: false; retry: boolean; reason: string };
+
+/**
+ * Sends each alert event as one JSON POST. One request at a time, a bounded queue (new events
+ * are dropped and counted when it is full), bounded retries with exponential backoff on network
+ * errors, timeouts, 408, 429 and 5xx. Redirects are never followed: a 3xx is a failure.
+ */
+export class WebhookNotifier {
+  readonly url: URL;
+  private readonly _headers: Record<string, string>;
+  private readonly _timeoutMillis: number;
+  private readonly _maxRetries: number;
+  private readonly _backoffMillis: number;
+  private readonly _maxQueueSize: number;
+  private readonly _queue: AlertEvent[] = [];
+  private _running = false;
+  private _closed = false;
+  private _idle: Array<() => void> = [];
+  private _wake: (() => void) | undefined;
+  private _inflight: http.ClientRequest | undefined;
+
+  constructor(
+    options: WebhookOptions,
+    private readonly _counters: MutableCounters,
+    field = 'webhook',
+  ) {
+    if (!options || typeof options.url !== 'string')
+      throw new Error(`${field}.url must be an http(s) URL string`);
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      throw new Error(`${field}.url is not a valid URL: ${JSON.stringify(options.url)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`${field}.url must use http: or https:, got ${url.protocol}`);
+    }
+    const int = (v: unknown, name: string, def: number, min: number) => {
+      const n = v === undefined ? def : v;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+        throw new Error(`${field}.${name} must be an integer >= ${min}, got ${String(v)}`);
+      return n;
+    };
+    this.url = url;
+    this._headers = { ...(options.headers ?? {}) };
+    this._timeoutMillis = int(options.timeoutMillis, 'timeoutMillis', 5000, 1);
+    this._maxRetries = int(options.maxRetries, 'maxRetries', 3, 0);
+    this._backoffMillis = int(options.backoffMillis, 'backoffMillis', 250, 0);
+    this._maxQueueSize = int(options.maxQueueSize, 'maxQueueSize', 100, 1);
+  }
+
+  /** Events waiting (not counting the one being sent). */
+  get queued(): number {
+    return this._queue.length;
+  }
+
+  enqueue(event: AlertEvent): void {
+    if (this._closed || this._queue.length >= this._maxQueueSize) {
+      this._counters.webhookDropped++;
+      return;
+    }
+    this._queue.push(event);
+    if (!this._running) void this._run();
+  }
+
+  /** Resolves when the queue is empty, or after `timeoutMillis`. */
+  flush(timeoutMillis: number): Promise<void> {
+    if (!this._running && this._queue.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMillis);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this._idle.push(done);
+    });
+  }
+
+  /** Stops accepting events, sends what it can within the budget, drops (and counts) the rest. */
+  async shutdown(timeoutMillis: number): Promise<void> {
+    this._closed = true;
+    await this.flush(timeoutMillis);
+    const left = this._queue.splice(0);
+    this._counters.webhookDropped += left.length;
+    this._wake?.();
+    this._inflight?.destroy();
+  }
+
+  private async _run(): Promise<void> {
+    this._running = true;
+    try {
+      for (let event = this._queue.shift(); event; event = this._queue.shift()) {
+        await this._deliver(event);
+      }
+    } finally {
+      this._running = false;
+      for (const done of this._idle.splice(0)) done();
+    }
+  }
+
+  private async _deliver(event: AlertEvent): Promise<void> {
+    const body = JSON.stringify(event);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this._post(body);
+      if (outcome.ok) {
+        this._counters.webhookSent++;
+        return;
+      }
+      if (!outcome.retry || attempt >= this._maxRetries || this._closed) {
+        this._counters.webhookFailed++;
+        diag.warn(`@otelkit/resource-monitor: webhook ${this.url.origin} failed: ${outcome.reason}`);
+        return;
+      }
+      this._counters.webhookRetries++;
+      const base = Math.min(MAX_BACKOFF_MILLIS, this._backoffMillis * 2 ** attempt);
+      await this._sleep(base * (0.8 + Math.random() * 0.4));
+    }
+  }
+
+  private _sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this._wake = undefined;
+        resolve();
+      }, ms);
+      timer.unref();
+      this._wake = () => {
+        clearTimeout(timer);
+        this._wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private _post(body: string): Promise<Outcome> {
+    return new Promise<Outcome>((resolve) => {
+      let settled = false;
+      const finish = (o: Outcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this._inflight = undefined;
+        resolve(o);
+      };
+      const transport = this.url.protocol === 'https:' ? https : http;
+      const req = transport.request(this.url, {
+        method: 'POST',
+        headers: {
+          ...this._headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': '@otelkit/resource-monitor',
+        },
+      });
+      this._inflight = req;
+      const timer = setTimeout(() => {
+        finish({ ok: false, retry: true, reason: `timed out after ${this._timeoutMillis} ms` });
+        req.destroy();
+      }, this._timeoutMillis);
+      timer.unref();
+      req.on('error', (err) => finish({ ok: false, retry: true, reason: err.message }));
+      req.on('response', (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        res.on('end', () => {
+          if (status >= 200 && status < 300) finish({ ok: true });
+          else if (status >= 300 && status < 400)
+            finish({ ok: false, retry: false, reason: `HTTP ${status} redirect not followed` });
+          else
+            finish({
+              ok: false,
+              retry: status >= 500 || status === 408 || status === 429,
+              reason: `HTTP ${status}`,
+            });
+        });
+        res.on('error', (err) => finish({ ok: false, retry: true, reason: err.message }));
+      });
+      req.end(body);
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import {
+  type EventLoopUtilization,
+  type IntervalHistogram,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+  performance,
+} from 'node:perf_hooks';
+import type { EventLoopDelayStats } from '../types';
+
+const ZERO_DELAY: EventLoopDelayStats = { p50: 0, p99: 0, max: 0 };
+
+/** One GC entry, handed to listeners (the `v8js.gc.duration` histogram). */
+export interface GcEntry {
+  readonly kind: string;
+  readonly durationSeconds: number;
+}
+
+const GC_KINDS: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'incremental', 8: 'weakcb' };
+
+/**
+ * Event-loop delay (`monitorEventLoopDelay`), event-loop utilization and GC pauses
+ * (`PerformanceObserver` on `gc`). Runs only between `start()` and `stop()`.
+ */
+export class RuntimeCollector {
+  gcCount = 0;
+  gcPauseSeconds = 0;
+  onGc: ((entry: GcEntry) => void) | undefined;
+  private _histogram: IntervalHistogram | undefined;
+  private _observer: PerformanceObserver | undefined;
+  private _elu: EventLoopUtilization = performance.eventLoopUtilization();
+
+  start(): void {
+    if (this._histogram) return;
+    // The histogram's timer fires every `resolution` ms: 10 ms (not 1 ms) keeps its own cost low.
+    this._histogram = monitorEventLoopDelay({ resolution: 10 });
+    this._histogram.enable();
+    this._elu = performance.eventLoopUtilization();
+    try {
+      this._observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          this.gcCount++;
+          const seconds = entry.duration / 1000;
+          this.gcPauseSeconds += seconds;
+          const detail = (entry as unknown as { detail?: { kind?: number } }).detail;
+          const kind = GC_KINDS[detail?.kind ?? 0] ?? 'unknown';
+          this.onGc?.({ kind, durationSeconds: seconds });
+        }
+      });
+      this._observer.observe({ entryTypes: ['gc'] });
+    } catch {
+      this._observer = undefined;
+    }
+  }
+
+  stop(): void {
+    this._histogram?.disable();
+    this._histogram = undefined;
+    this._observer?.disconnect();
+    this._observer = undefined;
+  }
+
+  /** Delay percentiles (ms) since the last `reset`. */
+  eventLoopDelay(): EventLoopDelayStats {
+    const h = this._histogram;
+    if (!h || h.count === 0) return ZERO_DELAY;
+    // The histogram measures lateness of a `resolution` ms timer; subtracting the resolution gives the delay.
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - 10);
+    return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+  }
+
+  /** Utilization since the last `reset` (0..1). */
+  eventLoopUtilization(): number {
+    return performance.eventLoopUtilization(this._elu).utilization;
+  }
+
+  /** Start a new measuring interval. */
+  reset(): void {
+    this._histogram?.reset();
+    this._elu = performance.eventLoopUtilization();
+  }
+}

@@ -1,0 +1,90 @@
+import type { Meter, MeterProvider } from '@opentelemetry/api';
+import type { AlertsConfig, HealthConfig, ResourcesConfig } from '@otelkit/config';
+import { ResourceMonitor } from './resource-monitor';
+import type { MonitorLogger, ResourceMonitorOptions } from './types';
+
+/** The slices of the normalised config the monitor reads. */
+export interface ResourceMonitorConfig {
+  readonly resources: ResourcesConfig;
+  readonly alerts?: AlertsConfig;
+  readonly health?: HealthConfig;
+}
+
+export interface CreateResourceMonitorOptions {
+  /** Publish host, runtime and alert-state metrics on this provider (preferred)... */
+  readonly meterProvider?: MeterProvider;
+  /** ...or on this meter. */
+  readonly meter?: Meter;
+  /** Alert events are logged here when `alerts.log` is true. */
+  readonly logger?: MonitorLogger;
+  /** Extra options (handler concurrency, host metric groups, …) over what the config sets. */
+  readonly monitor?: Omit<
+    ResourceMonitorOptions,
+    'interval' | 'intervalMillis' | 'historySize' | 'containerAware'
+  >;
+}
+
+/**
+ * Builds a {@link ResourceMonitor} from the normalised config: interval, history, container
+ * awareness and thresholds from `resources`, rules and webhooks from `alerts`, and `monitor.health`
+ * (paths, timeouts, built-in check limits) from `health`. The monitor is not started.
+ *
+ * @example
+ * const config = loadConfig({ config: { resources: { interval: 1, thresholds: { cpu_usage: 80 } } } });
+ * const monitor = createResourceMonitor(config, { meterProvider, logger });
+ * await monitor.start();
+ */
+export function createResourceMonitor(
+  config: ResourceMonitorConfig,
+  options: CreateResourceMonitorOptions = {},
+): ResourceMonitor {
+  if (!config || typeof config !== 'object' || !config.resources) {
+    throw new Error('createResourceMonitor: config.resources is required (the normalised ResourcesConfig)');
+  }
+  const { resources, alerts, health } = config;
+  const logger = alerts?.log === false ? undefined : options.logger;
+  const monitor = new ResourceMonitor({
+    ...(options.monitor ?? {}),
+    enabled: resources.enabled,
+    intervalMillis: resources.intervalMillis,
+    historySize: resources.historySize,
+    containerAware: resources.containerAware,
+    ...(options.meterProvider ? { meterProvider: options.meterProvider } : {}),
+    ...(options.meter ? { meter: options.meter } : {}),
+    ...(logger ? { logger } : {}),
+    webhooks: (alerts?.webhooks ?? []).map((w) => ({
+      url: w.url,
+      headers: w.headers,
+      timeoutMillis: w.timeoutMillis,
+      maxRetries: w.maxRetries,
+    })),
+    ...(health && health.enabled
+      ? {
+          health: {
+            path: health.path,
+            livenessPath: health.livenessPath,
+            readinessPath: health.readinessPath,
+            checkTimeoutMillis: health.checkTimeoutMillis,
+            cacheMillis: health.cacheMillis,
+            maxEventLoopDelayMillis: health.maxEventLoopDelayMillis,
+            maxMemoryPercent: health.maxMemoryPercent,
+          },
+        }
+      : {}),
+  });
+  for (const [metric, threshold] of Object.entries(resources.thresholds ?? {})) {
+    try {
+      monitor.setThreshold(metric, threshold);
+    } catch (err) {
+      throw new Error(`resources.thresholds.${metric}: ${(err as Error).message}`);
+    }
+  }
+  (alerts?.rules ?? []).forEach((rule, i) => {
+    try {
+      monitor.addAlertRule(rule);
+    } catch (err) {
+      throw new Error(`alerts.rules[${i}]: ${(err as Error).message}`);
+    }
+  });
+  return monitor;
+}

@@ -1,0 +1,40 @@
+export type { ActiveAlert, NormalizedRule, NormalizedThreshold } from './alerts/alert-engine';
+export { ConditionParseError, parseCondition } from './alerts/parse-condition';
+export { BUILTIN_METRICS } from './collectors/builtin-metrics';
+export type { CreateResourceMonitorOptions, ResourceMonitorConfig } from './create-resource-monitor';
+export { createResourceMonitor } from './create-resource-monitor';
+export type {
+  HealthCheckFn,
+  HealthCheckOptions,
+  HealthCheckResult,
+  HealthCheckStatus,
+  HealthKind,
+  HealthRegistryOptions,
+  HealthReport,
+} from './health/health-registry';
+export { HealthRegistry } from './health/health-registry';
+export type { MonitorCheckOptions, MonitorCheckSource } from './health/monitor-checks';
+export { registerMonitorChecks } from './health/monitor-checks';
+export { ResourceMonitor } from './resource-monitor';
+export type {
+  AlertEvent,
+  AlertHandler,
+  AlertLevel,
+  AlertRuleSpec,
+  AlertSource,
+  AlertState,
+  EventLoopDelayStats,
+  HistoryPoint,
+  HistoryQuery,
+  KeyedThresholdSpec,
+  MetricWindowStats,
+  MonitorCounters,
+  MonitorLogger,
+  RecordOptions,
+  ResourceMonitorOptions,
+  SystemStats,
+  ThresholdHandler,
+  ThresholdHandlerInfo,
+  ThresholdSpec,
+  WebhookOptions,
+} from './types';

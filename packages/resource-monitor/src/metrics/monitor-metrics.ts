@@ -1,0 +1,220 @@
+import * as v8 from 'node:v8';
+import {
+  type BatchObservableCallback,
+  diag,
+  type Histogram,
+  type Meter,
+  type MeterProvider,
+  type Observable,
+} from '@opentelemetry/api';
+import { HostMetrics } from '@opentelemetry/host-metrics';
+import type { GcEntry } from '../collectors/runtime-collector';
+import type { MutableCounters } from '../internal/counters';
+import type { AlertLevel, SystemStats } from '../types';
+import * as sc from './semconv';
+
+/** What the publisher reads, lazily, at collection time. */
+export interface MetricsSource {
+  latestStats(): SystemStats | undefined;
+  applicationMetrics(): Iterable<{ metric: string; resourceId?: string; value: number }>;
+  alertStates(): Iterable<{ alert: string; level: AlertLevel; value: 0 | 1 }>;
+  readonly counters: MutableCounters;
+}
+
+export const DEFAULT_HOST_METRIC_GROUPS = ['system.cpu', 'system.memory', 'process.cpu', 'process.memory'];
+
+const SCOPE = '@otelkit/resource-monitor';
+const GC_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+/**
+ * Publishes host metrics (through `@opentelemetry/host-metrics`), runtime metrics and the alert
+ * state as observable instruments read from the monitor's latest sample at collection time, so
+ * publishing adds no sampling work. The GC duration histogram is recorded per GC.
+ */
+export class MonitorMetrics {
+  private readonly _meter: Meter;
+  private readonly _gcDuration: Histogram;
+  private readonly _observables: Observable[];
+  private readonly _callback: BatchObservableCallback;
+  private _closed = false;
+
+  constructor(
+    provider: MeterProvider,
+    hostMetricGroups: readonly string[] | false,
+    private readonly _source: MetricsSource,
+  ) {
+    this._meter = provider.getMeter(SCOPE);
+    if (hostMetricGroups !== false && hostMetricGroups.length > 0) {
+      try {
+        new HostMetrics({
+          meterProvider: provider,
+          name: SCOPE,
+          metricGroups: [...hostMetricGroups],
+        }).start();
+      } catch (err) {
+        diag.warn(`${SCOPE}: host metrics unavailable: ${(err as Error).message}`);
+      }
+    }
+    const m = this._meter;
+    this._gcDuration = m.createHistogram(sc.METRIC_V8JS_GC_DURATION, {
+      description: 'Garbage collection duration.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: GC_BUCKETS },
+    });
+    const gauge = (name: string, description: string, unit: string) =>
+      m.createObservableGauge(name, { description, unit });
+    const counter = (name: string, description: string, unit: string) =>
+      m.createObservableCounter(name, { description, unit });
+    const o = {
+      delayP50: gauge(
+        sc.METRIC_NODEJS_EVENTLOOP_DELAY_P50,
+        'Event loop delay, 50th percentile over the sampling interval.',
+        's',
+      ),
+      delayP99: gauge(
+        sc.METRIC_NODEJS_EVENTLOOP_DELAY_P99,
+        'Event loop delay, 99th percentile over the sampling interval.',
+        's',
+      ),
+      delayMax: gauge(
+        sc.METRIC_NODEJS_EVENTLOOP_DELAY_MAX,
+        'Event loop delay, maximum over the sampling interval.',
+        's',
+      ),
+      elu: gauge(
+        sc.METRIC_NODEJS_EVENTLOOP_UTILIZATION,
+        'Event loop utilization over the sampling interval.',
+        '1',
+      ),
+      heapUsed: gauge(sc.METRIC_V8JS_MEMORY_HEAP_USED, 'V8 heap memory used, per heap space.', 'By'),
+      heapLimit: gauge(sc.METRIC_V8JS_MEMORY_HEAP_LIMIT, 'V8 heap space size, per heap space.', 'By'),
+      threads: gauge(sc.METRIC_PROCESS_THREAD_COUNT, 'Threads of the process.', '{thread}'),
+      fds: gauge(sc.METRIC_PROCESS_FD_COUNT, 'Open file descriptors of the process.', '{file_descriptor}'),
+      diskIo: counter(sc.METRIC_PROCESS_DISK_IO, 'Bytes the process read from / wrote to storage.', 'By'),
+      diskOps: counter(
+        sc.METRIC_PROCESS_DISK_OPERATIONS,
+        'Read/write system calls of the process.',
+        '{operation}',
+      ),
+      active: gauge(
+        sc.METRIC_OTELKIT_ACTIVE_RESOURCES,
+        'Active handles and requests keeping the event loop alive.',
+        '{resource}',
+      ),
+      load: gauge(sc.METRIC_OTELKIT_LOAD_AVERAGE, 'System load average.', '{thread}'),
+      cpuUtil: gauge(
+        sc.METRIC_OTELKIT_CPU_UTILIZATION,
+        'CPU busy 0-1: of the host, and of the container quota when one is set.',
+        '1',
+      ),
+      cpuLimit: gauge(sc.METRIC_OTELKIT_CPU_LIMIT, 'Container CPU quota.', '{cpu}'),
+      memUtil: gauge(
+        sc.METRIC_OTELKIT_MEMORY_UTILIZATION,
+        'Memory used 0-1: of the host, and of the container limit when one is set.',
+        '1',
+      ),
+      memLimit: gauge(sc.METRIC_OTELKIT_MEMORY_LIMIT, 'Container memory limit.', 'By'),
+      app: gauge(
+        sc.METRIC_OTELKIT_APP_METRIC,
+        'Latest value of each application metric recorded on the monitor.',
+        '1',
+      ),
+      alertState: gauge(
+        sc.METRIC_OTELKIT_ALERT_STATE,
+        '1 while the alert is firing at this level, else 0.',
+        '1',
+      ),
+      samples: counter(
+        sc.METRIC_OTELKIT_MONITOR_SAMPLES,
+        'Samples taken by the resource monitor.',
+        '{sample}',
+      ),
+      errors: counter(
+        sc.METRIC_OTELKIT_MONITOR_ERRORS,
+        'Failures inside the resource monitor, by kind.',
+        '{error}',
+      ),
+      dropped: counter(
+        sc.METRIC_OTELKIT_MONITOR_DROPPED,
+        'Things the resource monitor dropped to stay bounded, by reason.',
+        '{item}',
+      ),
+      sent: counter(sc.METRIC_OTELKIT_WEBHOOK_SENT, 'Alert events delivered to webhooks.', '{event}'),
+    };
+    this._observables = Object.values(o);
+    this._callback = (r) => {
+      const c = this._source.counters;
+      r.observe(o.samples, c.samples);
+      r.observe(o.errors, c.sampleErrors, { 'error.type': 'sample' });
+      r.observe(o.errors, c.collectErrors, { 'error.type': 'collect' });
+      r.observe(o.errors, c.handlerErrors, { 'error.type': 'handler' });
+      r.observe(o.errors, c.handlerTimeouts, { 'error.type': 'handler_timeout' });
+      r.observe(o.errors, c.webhookFailed, { 'error.type': 'webhook' });
+      r.observe(o.errors, c.webhookRetries, { 'error.type': 'webhook_retry' });
+      r.observe(o.dropped, c.handlerCallsDropped, { reason: 'handler_queue_full' });
+      r.observe(o.dropped, c.metricsDropped, { reason: 'metric_limit' });
+      r.observe(o.dropped, c.webhookDropped, { reason: 'webhook_queue_full' });
+      r.observe(o.sent, c.webhookSent);
+      for (const a of this._source.alertStates())
+        r.observe(o.alertState, a.value, { alert: a.alert, level: a.level });
+      for (const a of this._source.applicationMetrics()) {
+        if (Number.isNaN(a.value)) continue;
+        r.observe(
+          o.app,
+          a.value,
+          a.resourceId ? { metric: a.metric, 'resource.id': a.resourceId } : { metric: a.metric },
+        );
+      }
+      for (const space of v8.getHeapSpaceStatistics()) {
+        const attrs = { [sc.ATTR_V8JS_HEAP_SPACE_NAME]: space.space_name };
+        r.observe(o.heapUsed, space.space_used_size, attrs);
+        r.observe(o.heapLimit, space.space_size, attrs);
+      }
+      const s = this._source.latestStats();
+      if (!s) return;
+      const p = s.process;
+      r.observe(o.delayP50, p.eventLoopDelay.p50 / 1000);
+      r.observe(o.delayP99, p.eventLoopDelay.p99 / 1000);
+      r.observe(o.delayMax, p.eventLoopDelay.max / 1000);
+      r.observe(o.elu, p.eventLoopUtilization);
+      r.observe(o.threads, s.cpu.threadCount);
+      r.observe(o.fds, p.openFds);
+      r.observe(o.active, p.activeHandles);
+      r.observe(o.diskIo, s.io.readBytes, { [sc.ATTR_DISK_IO_DIRECTION]: 'read' });
+      r.observe(o.diskIo, s.io.writeBytes, { [sc.ATTR_DISK_IO_DIRECTION]: 'write' });
+      r.observe(o.diskOps, s.io.readCount, { [sc.ATTR_DISK_IO_DIRECTION]: 'read' });
+      r.observe(o.diskOps, s.io.writeCount, { [sc.ATTR_DISK_IO_DIRECTION]: 'write' });
+      r.observe(o.load, s.cpu.loadAverage[0], { period: '1m' });
+      r.observe(o.load, s.cpu.loadAverage[1], { period: '5m' });
+      r.observe(o.load, s.cpu.loadAverage[2], { period: '15m' });
+      r.observe(o.cpuUtil, s.cpu.hostUsagePercent / 100, { [sc.ATTR_VIEW]: 'host' });
+      r.observe(o.memUtil, s.memory.host.percent / 100, { [sc.ATTR_VIEW]: 'host' });
+      if (s.cpu.limitCores !== null) {
+        r.observe(o.cpuUtil, s.cpu.usagePercent / 100, { [sc.ATTR_VIEW]: 'limit' });
+        r.observe(o.cpuLimit, s.cpu.limitCores);
+      }
+      if (s.memory.limit !== null) {
+        r.observe(o.memUtil, s.memory.percent / 100, { [sc.ATTR_VIEW]: 'limit' });
+        r.observe(o.memLimit, s.memory.limit);
+      }
+    };
+    m.addBatchObservableCallback(this._callback, this._observables);
+  }
+
+  /** Records one GC pause (wired to the runtime collector). */
+  recordGc(entry: GcEntry): void {
+    if (!this._closed) this._gcDuration.record(entry.durationSeconds, { [sc.ATTR_V8JS_GC_TYPE]: entry.kind });
+  }
+
+  /** Stops reporting the monitor's own instruments (host metrics have no removal API). */
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    this._meter.removeBatchObservableCallback(this._callback, this._observables);
+  }
+}
+
+/** A MeterProvider that hands out one meter (so HostMetrics can use a bare Meter). */
+export function providerForMeter(meter: Meter): MeterProvider {
+  return { getMeter: () => meter };
+}

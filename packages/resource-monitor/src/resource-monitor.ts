@@ -1,0 +1,578 @@
+import { diag } from '@opentelemetry/api';
+import type { AlertRuleConfig, ThresholdConfig } from '@otelkit/config';
+import { AlertDispatcher } from './alerts/alert-dispatcher';
+import {
+  type ActiveAlert,
+  AlertEngine,
+  type NormalizedRule,
+  type NormalizedThreshold,
+  normalizeRule,
+  normalizeThreshold,
+  thresholdKey,
+} from './alerts/alert-engine';
+import { WebhookNotifier } from './alerts/webhook-notifier';
+import { BUILTIN_INDEX, BUILTIN_METRICS, flattenStats } from './collectors/builtin-metrics';
+import { SystemCollector } from './collectors/system-collector';
+import { HealthRegistry } from './health/health-registry';
+import { registerMonitorChecks } from './health/monitor-checks';
+import { windowStats } from './internal/aggregate';
+import { createCounters, type MutableCounters } from './internal/counters';
+import { toMillis } from './internal/duration';
+import { RingSeries } from './internal/ring-series';
+import { SampleHistory } from './internal/sample-history';
+import { DEFAULT_HOST_METRIC_GROUPS, MonitorMetrics, providerForMeter } from './metrics/monitor-metrics';
+import type {
+  AlertEvent,
+  AlertHandler,
+  AlertLevel,
+  AlertRuleSpec,
+  HistoryPoint,
+  HistoryQuery,
+  KeyedThresholdSpec,
+  MetricWindowStats,
+  MonitorCounters,
+  RecordOptions,
+  ResourceMonitorOptions,
+  SystemStats,
+  ThresholdHandler,
+  ThresholdSpec,
+} from './types';
+
+interface AppSeries {
+  readonly metric: string;
+  readonly resourceId?: string;
+  readonly ring: RingSeries;
+}
+
+const PREFIX = 'ResourceMonitor';
+// A fresh on-demand read this soon after a tick would divide CPU time by a tiny interval.
+const MIN_FRESH_READ_MILLIS = 100;
+
+function checkInt(value: unknown, field: string, def: number, min: number, max: number): number {
+  if (value === undefined) return def;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new Error(
+      `${PREFIX}: options.${field} must be an integer from ${min} to ${max}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Samples the machine and the process on an interval, keeps a bounded history, evaluates
+ * thresholds and alert rules, and routes alerts to handlers, a logger and webhooks.
+ *
+ * Subclasses add application metrics by overriding {@link ResourceMonitor.collect}, whose result
+ * is merged into every sample, or by calling {@link ResourceMonitor.recordMetrics} from their own loop.
+ *
+ * @example
+ * const monitor = new ResourceMonitor({ interval: 1, historySize: 3600 }); // seconds, samples
+ * monitor.onThresholdExceeded(async (metric, value, threshold) => {
+ *   console.log(`Alert: ${metric} exceeded threshold (${value} > ${threshold})`);
+ * });
+ * monitor.setThreshold('cpu_usage', 80.0);
+ * monitor.setThreshold('memory_usage', 90.0);
+ * await monitor.start();
+ * const stats = await monitor.getCurrentStats();
+ * await monitor.stop();
+ */
+export class ResourceMonitor {
+  /** Sampling interval in milliseconds. */
+  readonly intervalMillis: number;
+  /** Samples kept per metric. */
+  readonly historySize: number;
+  /** `false` when built with `enabled: false`: `start()` does nothing. */
+  readonly enabled: boolean;
+
+  private readonly _options: ResourceMonitorOptions;
+  private readonly _collector: SystemCollector;
+  private readonly _history: SampleHistory;
+  private readonly _series = new Map<string, AppSeries>();
+  private readonly _maxMetrics: number;
+  private readonly _collectTimeoutMillis: number;
+  private readonly _counters: MutableCounters = createCounters();
+  private readonly _engine: AlertEngine;
+  private readonly _dispatcher: AlertDispatcher;
+  private readonly _webhooks: WebhookNotifier[];
+  private readonly _metrics: MonitorMetrics | undefined;
+  private readonly _scratch = new Float64Array(BUILTIN_METRICS.length);
+  private _health: HealthRegistry | undefined;
+  private _running = false;
+  private _shutdown = false;
+  private _timer: NodeJS.Timeout | undefined;
+  private _tickPromise: Promise<void> | undefined;
+  private _collecting = false;
+  private _warnedBuiltin = false;
+
+  constructor(options: ResourceMonitorOptions = {}) {
+    if (options === null || typeof options !== 'object')
+      throw new Error(`${PREFIX}: options must be an object`);
+    this._options = options;
+    if (options.intervalMillis !== undefined) {
+      if (
+        typeof options.intervalMillis !== 'number' ||
+        !Number.isFinite(options.intervalMillis) ||
+        options.intervalMillis < 10
+      ) {
+        throw new Error(
+          `${PREFIX}: options.intervalMillis must be a number of milliseconds >= 10, got ${String(options.intervalMillis)}`,
+        );
+      }
+      this.intervalMillis = options.intervalMillis;
+    } else if (options.interval !== undefined) {
+      if (
+        typeof options.interval !== 'number' ||
+        !Number.isFinite(options.interval) ||
+        options.interval < 0.01
+      ) {
+        throw new Error(
+          `${PREFIX}: options.interval must be a number of seconds >= 0.01, got ${String(options.interval)}`,
+        );
+      }
+      this.intervalMillis = options.interval * 1000;
+    } else {
+      this.intervalMillis = 5000;
+    }
+    this.historySize = checkInt(options.historySize, 'historySize', 720, 1, 1_000_000);
+    this._maxMetrics = checkInt(options.maxMetrics, 'maxMetrics', 500, 1, 100_000);
+    this._collectTimeoutMillis = checkInt(
+      options.collectTimeoutMillis,
+      'collectTimeoutMillis',
+      5000,
+      1,
+      600_000,
+    );
+    if (options.containerAware !== undefined && typeof options.containerAware !== 'boolean') {
+      throw new Error(`${PREFIX}: options.containerAware must be true or false`);
+    }
+    if (
+      options.hostMetricGroups !== undefined &&
+      options.hostMetricGroups !== false &&
+      !Array.isArray(options.hostMetricGroups)
+    ) {
+      throw new Error(`${PREFIX}: options.hostMetricGroups must be a list of group names or false`);
+    }
+    if (options.logger !== undefined) {
+      for (const m of ['info', 'warn', 'error'] as const) {
+        if (typeof options.logger?.[m] !== 'function')
+          throw new Error(`${PREFIX}: options.logger.${m} must be a function`);
+      }
+    }
+    this.enabled = options.enabled !== false;
+
+    this._collector = new SystemCollector({
+      containerAware: options.containerAware !== false,
+      cgroupRoot: options.cgroupRoot ?? '/sys/fs/cgroup',
+    });
+    this._history = new SampleHistory(this.historySize);
+    this._webhooks = (options.webhooks ?? []).map(
+      (w, i) => new WebhookNotifier(w, this._counters, `${PREFIX}: options.webhooks[${i}]`),
+    );
+    this._dispatcher = new AlertDispatcher(
+      {
+        maxConcurrent: checkInt(options.maxConcurrentHandlers, 'maxConcurrentHandlers', 8, 1, 1000),
+        maxPending: checkInt(options.maxPendingHandlerCalls, 'maxPendingHandlerCalls', 1000, 1, 1_000_000),
+        handlerTimeoutMillis: checkInt(
+          options.handlerTimeoutMillis,
+          'handlerTimeoutMillis',
+          10_000,
+          1,
+          3_600_000,
+        ),
+        ...(options.logger ? { logger: options.logger } : {}),
+        webhooks: this._webhooks,
+      },
+      this._counters,
+    );
+    this._engine = new AlertEngine((event) => this._dispatcher.dispatch(event));
+
+    const provider = options.meterProvider ?? (options.meter ? providerForMeter(options.meter) : undefined);
+    if (provider) {
+      this._metrics = new MonitorMetrics(provider, options.hostMetricGroups ?? DEFAULT_HOST_METRIC_GROUPS, {
+        latestStats: () => this._collector.latest,
+        applicationMetrics: () => this._latestApplicationValues(),
+        alertStates: () => this._engine.alertStates(),
+        counters: this._counters,
+      });
+      this._collector.runtime.onGc = (entry) => this._metrics?.recordGc(entry);
+    }
+    if (options.health) this._createHealth();
+  }
+
+  /** `true` between `start()` and `stop()`. */
+  get isRunning(): boolean {
+    return this._running;
+  }
+
+  /**
+   * Starts sampling: one sample now, then one every interval. Idempotent. The timer is
+   * `unref()`ed, so the monitor never keeps the process alive.
+   */
+  async start(): Promise<void> {
+    if (this._running || this._shutdown || !this.enabled) return;
+    this._running = true;
+    this._collector.runtime.start();
+    await this._tick();
+  }
+
+  /** Stops sampling and waits for a sample in progress. Idempotent; handlers already queued still run. */
+  async stop(): Promise<void> {
+    if (!this._running) return;
+    this._running = false;
+    if (this._timer) clearTimeout(this._timer);
+    this._timer = undefined;
+    const inFlight = this._tickPromise;
+    if (inFlight) await inFlight.catch(() => undefined);
+    this._collector.runtime.stop();
+  }
+
+  /**
+   * Stops sampling, waits (within the budget) for alert handlers and webhook deliveries, and stops
+   * publishing metrics. Idempotent; never rejects.
+   */
+  async shutdown(timeoutMillis = 5000): Promise<void> {
+    if (this._shutdown) return;
+    this._shutdown = true;
+    try {
+      const deadline = Date.now() + timeoutMillis;
+      await Promise.race([this.stop(), delay(timeoutMillis)]);
+      const left = () => Math.max(0, deadline - Date.now());
+      await this._dispatcher.idle(left());
+      await Promise.all(this._webhooks.map((w) => w.shutdown(left())));
+      this._metrics?.close();
+      this._health?.setReady(false);
+    } catch (err) {
+      diag.warn(`@otelkit/resource-monitor: shutdown: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * The stats now. CPU percentages cover the time since the last sample (a read right after a
+   * sample returns that sample). Does not change the history.
+   */
+  async getCurrentStats(): Promise<SystemStats> {
+    const latest = this._collector.latest;
+    if (latest && Date.now() - latest.timestamp < MIN_FRESH_READ_MILLIS) return latest;
+    return this._collector.sample(false);
+  }
+
+  /** The last sample taken by the interval, if any. */
+  getLatestStats(): SystemStats | undefined {
+    return this._collector.latest;
+  }
+
+  /**
+   * History from the ring buffer, oldest first: whole samples, or the points of one metric
+   * (built-in such as `cpu_usage`, or application) when `metric` is given.
+   */
+  getHistory(query: HistoryQuery & { metric: string }): HistoryPoint[];
+  getHistory(query?: HistoryQuery): SystemStats[];
+  getHistory(query: HistoryQuery = {}): SystemStats[] | HistoryPoint[] {
+    const since = query.since === undefined ? Number.NEGATIVE_INFINITY : +query.since;
+    if (query.metric === undefined) return this._history.samplesSince(since);
+    return this._points(query.metric, since, query.resourceId);
+  }
+
+  /**
+   * min / avg / max / p95 (nearest rank) and last of one metric over the last `window`
+   * (`'5m'` or milliseconds; the whole history when omitted).
+   */
+  stats(metric: string, window?: string | number, resourceId?: string): MetricWindowStats {
+    const since =
+      window === undefined ? Number.NEGATIVE_INFINITY : Date.now() - toMillis(window, 'stats window');
+    return windowStats(this._points(metric, since, resourceId));
+  }
+
+  /** Names of the built-in metrics and of every application metric recorded so far. */
+  metricNames(): string[] {
+    return [
+      ...BUILTIN_METRICS,
+      ...[...this._series.values()].map((s) => thresholdKey(s.metric, s.resourceId)),
+    ];
+  }
+
+  /**
+   * Records an application metric (`error_rate`, `response_time`, …). Thresholds and history treat
+   * it like a built-in one; it is evaluated against its threshold at once. Never throws.
+   */
+  recordMetric(name: string, value: number, options: RecordOptions = {}): void {
+    if (typeof name !== 'string' || name.length === 0 || typeof value !== 'number' || Number.isNaN(value)) {
+      diag.warn(
+        `@otelkit/resource-monitor: recordMetric ignored an invalid name or value (${String(name)}=${String(value)})`,
+      );
+      return;
+    }
+    const resourceId = options.resourceId;
+    if (!resourceId && BUILTIN_INDEX.has(name)) {
+      if (!this._warnedBuiltin)
+        diag.warn(`@otelkit/resource-monitor: ${name} is a built-in metric; recordMetric ignored it`);
+      this._warnedBuiltin = true;
+      return;
+    }
+    const key = thresholdKey(name, resourceId);
+    let series = this._series.get(key);
+    if (!series) {
+      if (this._series.size >= this._maxMetrics) {
+        this._counters.metricsDropped++;
+        return;
+      }
+      series = {
+        metric: name,
+        ...(resourceId ? { resourceId } : {}),
+        ring: new RingSeries(this.historySize),
+      };
+      this._series.set(key, series);
+    }
+    const now = options.timestamp ?? Date.now();
+    series.ring.push(now, value);
+    this._engine.evaluate(key, value, now);
+  }
+
+  /** {@link recordMetric} for several values at once. */
+  recordMetrics(values: Readonly<Record<string, number>>, options: RecordOptions = {}): void {
+    if (!values || typeof values !== 'object') return;
+    for (const [name, value] of Object.entries(values)) this.recordMetric(name, value, options);
+  }
+
+  /**
+   * Sets (or replaces) the threshold of a metric: `setThreshold('cpu_usage', 80)` (a warning above
+   * 80), `setThreshold('memory_usage', { warning: 70, critical: 90, for: '30s', hysteresis: 5 })`,
+   * or per resource `setThreshold({ resourceId: 'main-db', metric: 'pool_usage', critical: 0.9 })`.
+   * Throws on an invalid threshold.
+   */
+  setThreshold(metric: string, threshold: number | ThresholdSpec | ThresholdConfig): void;
+  setThreshold(threshold: KeyedThresholdSpec): void;
+  setThreshold(
+    metricOrSpec: string | KeyedThresholdSpec,
+    threshold?: number | ThresholdSpec | ThresholdConfig,
+  ): void {
+    let spec: NormalizedThreshold;
+    if (typeof metricOrSpec === 'string') {
+      if (threshold === undefined)
+        throw new Error(`${PREFIX}: setThreshold(${JSON.stringify(metricOrSpec)}) needs a threshold`);
+      spec = normalizeThreshold(metricOrSpec, threshold);
+    } else {
+      if (!metricOrSpec || typeof metricOrSpec !== 'object')
+        throw new Error(`${PREFIX}: setThreshold needs (metric, threshold) or { metric, ... }`);
+      spec = normalizeThreshold(metricOrSpec.metric, metricOrSpec, metricOrSpec.resourceId);
+    }
+    this._engine.setThreshold(spec);
+  }
+
+  /** Removes a threshold (a firing alert resolves). */
+  removeThreshold(metric: string, resourceId?: string): boolean {
+    return this._engine.removeThreshold(thresholdKey(metric, resourceId));
+  }
+
+  getThresholds(): NormalizedThreshold[] {
+    return this._engine.getThresholds();
+  }
+
+  /**
+   * Adds an alert rule: `{ name, condition: 'p95(response_time) > 0.5', for: '1m', severity }`
+   * (parsed now; throws with the column on a bad expression), or a rule from the normalised config.
+   * Rules are evaluated after every sample over their `window` (default 1 minute).
+   */
+  addAlertRule(rule: AlertRuleSpec | AlertRuleConfig): void {
+    const normalized: NormalizedRule = normalizeRule(rule);
+    this._engine.addRule(normalized);
+  }
+
+  removeAlertRule(name: string): boolean {
+    return this._engine.removeRule(name);
+  }
+
+  getAlertRules(): NormalizedRule[] {
+    return this._engine.getRules();
+  }
+
+  /** Evaluates the alert rules now (they are also evaluated after every sample). */
+  evaluateRules(now = Date.now()): void {
+    this._engine.evaluateRules(now, (metric, since) => this._points(metric, since));
+  }
+
+  /**
+   * Calls `handler(metric, value, threshold, { level, state, since, message })` when an alert
+   * fires and when it resolves (thresholds, rules and manual alerts). Returns an unsubscribe function.
+   */
+  onThresholdExceeded(handler: ThresholdHandler): () => void {
+    if (typeof handler !== 'function') throw new Error(`${PREFIX}: onThresholdExceeded needs a function`);
+    return this._dispatcher.addHandler((event) =>
+      handler(event.metric ?? event.alert, event.value, event.threshold, {
+        level: event.level,
+        state: event.state,
+        since: event.since,
+        message: event.message,
+        event,
+      }),
+    );
+  }
+
+  /** Calls `handler(event)` with the full {@link AlertEvent}. Returns an unsubscribe function. */
+  onAlert(handler: AlertHandler): () => void {
+    if (typeof handler !== 'function') throw new Error(`${PREFIX}: onAlert needs a function`);
+    return this._dispatcher.addHandler(handler);
+  }
+
+  /** Sends a manual alert through the same handlers, logger and webhooks. */
+  alert(
+    message: string,
+    level: AlertLevel = 'warning',
+    options: { name?: string; labels?: Record<string, string> } = {},
+  ): void {
+    const now = Date.now();
+    const safeLevel: AlertLevel = level === 'info' || level === 'critical' ? level : 'warning';
+    this._dispatcher.dispatch({
+      alert: options.name ?? 'manual',
+      source: 'manual',
+      state: 'firing',
+      level: safeLevel,
+      value: Number.NaN,
+      threshold: Number.NaN,
+      since: now,
+      timestamp: now,
+      message: String(message),
+      labels: { ...(options.labels ?? {}) },
+    });
+  }
+
+  /** Alerts firing now (thresholds and rules). */
+  getActiveAlerts(): ActiveAlert[] {
+    return this._engine.activeAlerts();
+  }
+
+  /** Waits until queued alert handlers and webhook deliveries are done, or the budget runs out. */
+  async flushAlerts(timeoutMillis = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMillis;
+    await this._dispatcher.idle(timeoutMillis);
+    await Promise.all(this._webhooks.map((w) => w.flush(Math.max(0, deadline - Date.now()))));
+  }
+
+  /** Counts of samples, failures and drops. */
+  getCounters(): MonitorCounters {
+    return { ...this._counters };
+  }
+
+  /** Bytes held by the history (sampled stats and application series). */
+  historyByteLength(): number {
+    let bytes = this._history.byteLength;
+    for (const s of this._series.values()) bytes += s.ring.byteLength;
+    return bytes;
+  }
+
+  /**
+   * The health registry, with the built-in `event_loop`, `memory` and `alerts` checks. Register
+   * your own checks on it and mount `monitor.health.handler()`.
+   */
+  get health(): HealthRegistry {
+    return this._health ?? this._createHealth();
+  }
+
+  /**
+   * Subclass hook: application metrics to merge into every sample (recorded like
+   * {@link recordMetrics}). Runs after the system sample, bounded by `collectTimeoutMillis`; a
+   * throw or timeout is counted and never stops sampling.
+   *
+   * @example
+   * class ApplicationMonitor extends ResourceMonitor {
+   *   protected override async collect() { return { queue_depth: queue.length }; }
+   * }
+   */
+  protected async collect(): Promise<Record<string, number>> {
+    return {};
+  }
+
+  private _createHealth(): HealthRegistry {
+    const h = this._options.health ?? {};
+    const registry = new HealthRegistry(h);
+    registerMonitorChecks(registry, this, h);
+    this._health = registry;
+    return registry;
+  }
+
+  private _points(metric: string, since: number, resourceId?: string): HistoryPoint[] {
+    const out: HistoryPoint[] = [];
+    const push = (timestamp: number, value: number) => out.push({ timestamp, value });
+    const column = resourceId ? undefined : BUILTIN_INDEX.get(metric);
+    if (column !== undefined) this._history.forEachSince(column, since, push);
+    else this._series.get(thresholdKey(metric, resourceId))?.ring.forEachSince(since, push);
+    return out;
+  }
+
+  private *_latestApplicationValues(): Iterable<{ metric: string; resourceId?: string; value: number }> {
+    for (const s of this._series.values()) {
+      const last = s.ring.last();
+      if (last)
+        yield { metric: s.metric, ...(s.resourceId ? { resourceId: s.resourceId } : {}), value: last.value };
+    }
+  }
+
+  private _tick(): Promise<void> {
+    const started = Date.now();
+    const run = async () => {
+      try {
+        const stats = this._collector.sample(true);
+        this._history.push(stats);
+        this._counters.samples++;
+        flattenStats(stats, this._scratch);
+        for (let i = 0; i < BUILTIN_METRICS.length; i++) {
+          this._engine.evaluate(BUILTIN_METRICS[i]!, this._scratch[i]!, stats.timestamp);
+        }
+      } catch (err) {
+        this._counters.sampleErrors++;
+        diag.warn(`@otelkit/resource-monitor: sampling failed: ${(err as Error).message}`);
+      }
+      await this._runCollect();
+      try {
+        this.evaluateRules();
+      } catch (err) {
+        diag.warn(`@otelkit/resource-monitor: rule evaluation failed: ${(err as Error).message}`);
+      }
+    };
+    const promise = run().finally(() => {
+      this._tickPromise = undefined;
+      if (!this._running) return;
+      const wait = Math.max(0, this.intervalMillis - (Date.now() - started));
+      this._timer = setTimeout(() => void this._tick(), wait);
+      this._timer.unref();
+    });
+    this._tickPromise = promise;
+    return promise;
+  }
+
+  private async _runCollect(): Promise<void> {
+    // A collect() still running from an earlier tick is not started again: at most one at a time.
+    if (this._collecting) {
+      this._counters.collectErrors++;
+      return;
+    }
+    this._collecting = true;
+    let timer: NodeJS.Timeout | undefined;
+    const collected = (async () => this.collect())().finally(() => {
+      this._collecting = false;
+    });
+    collected.catch(() => undefined);
+    try {
+      const values = await Promise.race([
+        collected,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`collect() timed out after ${this._collectTimeoutMillis} ms`)),
+            this._collectTimeoutMillis,
+          );
+          timer.unref();
+        }),
+      ]);
+      if (values && typeof values === 'object') this.recordMetrics(values);
+    } catch (err) {
+      this._counters.collectErrors++;
+      diag.warn(`@otelkit/resource-monitor: collect() failed: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
