@@ -8,7 +8,9 @@ function feed(
   start = 1_000_000,
   stepMillis = 1000,
 ) {
-  values.forEach((v, i) => monitor.recordMetric(metric, v, { timestamp: start + i * stepMillis }));
+  values.forEach((v, i) => {
+    monitor.recordMetric(metric, v, { timestamp: start + i * stepMillis });
+  });
 }
 
 describe('thresholds', () => {
