@@ -22,7 +22,7 @@ export type AttributeScalar = string | number | boolean;
 
 /** Who the telemetry is about: becomes the OpenTelemetry resource. */
 export interface ServiceConfig {
-  /** `service.name`. @default the `name` in the nearest package.json is NOT read; `'unknown_service:node'` */
+  /** `service.name`. @default 'unknown_service:node' */
   readonly name: string;
   /** `service.version` */
   readonly version?: string;
@@ -141,7 +141,7 @@ export interface TracingConfig {
   readonly enabled: boolean;
   /** @default { type: 'parentbased_always_on', ratio: 1 } */
   readonly sampler: SamplerConfig;
-  /** Several at once are allowed. @default [] (spans are created and propagated, not exported) */
+  /** Several at once are allowed; `[]` creates and propagates spans without exporting them. @default [{ type: 'otlp', endpoint: 'http://localhost:4318/v1/traces' }] */
   readonly exporters: readonly TraceExporterConfig[];
   /** @default ['tracecontext', 'baggage'] */
   readonly propagators: readonly PropagatorName[];
@@ -203,7 +203,7 @@ export interface MetricsConfig {
   readonly exportIntervalMillis: number;
   /** @default 30000 */
   readonly exportTimeoutMillis: number;
-  /** @default [] */
+  /** @default [{ type: 'prometheus', mode: 'server', host: '127.0.0.1', port: 9464, path: '/metrics' }] */
   readonly exporters: readonly MetricExporterConfig[];
   /** Attribute sets per instrument before new ones fold into one overflow series. @default 2000 */
   readonly cardinalityLimit: number;
