@@ -1,0 +1,345 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { isatty } from 'node:tty';
+import { diag } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import type { FileRotationConfig, LoggingConfig, LogOutputConfig } from '@otelkit/config';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { correlatedTimestamp } from './correlation';
+import { normaliseLevel } from './levels';
+import { createConsoleOutput } from './outputs/console-output';
+import { createElasticsearchOutput } from './outputs/elasticsearch-output';
+import { createFileOutput } from './outputs/file-output';
+import type { LogOutput } from './outputs/log-output';
+import { createOtlpOutput } from './outputs/otlp-output';
+import { type HookedLogger, registerLogger, unregisterLogger } from './process-hooks';
+import { createDeepRedactor, DEFAULT_REDACT_KEYS, splitRedactPaths } from './redact/deep-redactor';
+import type { CreateLoggerOptions, LoggerStats, OtelkitLogger } from './types';
+
+const FORMATS = ['json', 'structured', 'ecs', 'pretty'];
+const OUTPUT_TYPES = ['console', 'file', 'elasticsearch', 'otlp'];
+const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
+
+type LogFormatter = (obj: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Creates a pino logger from the normalised `logging` config: format, outputs, trace
+ * correlation, redaction, and the lifecycle (`flush`, `shutdown`, `setLevel`, `stats`).
+ *
+ * Bad config throws at once, naming the field and the allowed values; so does a log file that
+ * cannot be opened. After that, logging never throws into the application: failed writes and
+ * shipments are counted in `stats()` and reported through the OpenTelemetry `diag` logger.
+ *
+ * @param config the `logging` section of the normalised config (`loadConfig().logging`)
+ * @param resource who is logging: `service.*` of ECS lines and the resource of OTLP records
+ * @param options lifecycle options; see {@link CreateLoggerOptions}
+ * @example
+ * const logger = createLogger({
+ *   enabled: true, level: 'info', format: 'json', correlation: true,
+ *   outputs: [{ type: 'console', stream: 'stdout' }],
+ *   redact: { enabled: true, paths: [], censor: '[REDACTED]' },
+ * });
+ * logger.info({ userId: 42 }, 'user signed in');
+ * await logger.shutdown();
+ */
+export function createLogger(
+  config: LoggingConfig,
+  resource?: Resource,
+  options: CreateLoggerOptions = {},
+): OtelkitLogger {
+  if (config === null || typeof config !== 'object')
+    throw new Error('@otelkit/logging: createLogger(config) needs the normalised logging config object');
+  const shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
+  if (!(Number.isFinite(shutdownTimeoutMillis) && shutdownTimeoutMillis > 0)) {
+    throw new Error(
+      `@otelkit/logging: options.shutdownTimeoutMillis must be a positive number, got ${shutdownTimeoutMillis}`,
+    );
+  }
+  const level = normaliseLevel(config.level);
+
+  if (config.enabled === false) {
+    return withSurface(pino({ enabled: false, level }), [], shutdownTimeoutMillis, undefined);
+  }
+
+  const format = String(config.format ?? 'json').toLowerCase();
+  if (!FORMATS.includes(format))
+    throw new Error(
+      `@otelkit/logging: logging.format is ${JSON.stringify(config.format)}; allowed: json, structured, ecs, pretty`,
+    );
+  const ecs = format === 'ecs';
+  if (!Array.isArray(config.outputs)) throw new Error('@otelkit/logging: logging.outputs must be an array');
+
+  const outputs: LogOutput[] = [];
+  try {
+    config.outputs.forEach((out, i) => {
+      outputs.push(createOutput(out, `logging.outputs[${i}]`, format === 'pretty', resource, options.name));
+    });
+  } catch (err) {
+    for (const o of outputs) void o.shutdown(Date.now());
+    throw err;
+  }
+
+  const pinoOptions: LoggerOptions = { level, ...(options.name ? { name: options.name } : {}) };
+  const redact =
+    config.redact?.enabled !== false
+      ? buildRedaction(config.redact?.paths ?? [], config.redact?.censor ?? '[REDACTED]')
+      : undefined;
+  if (redact?.exact.length) pinoOptions.redact = { paths: redact.exact, censor: redact.censor };
+
+  let logFormatter: LogFormatter | undefined;
+  let bindingsFormatter: LogFormatter | undefined;
+  if (ecs) {
+    const ecsOptions = ecsPinoOptions(resource);
+    const ecsLog = ecsOptions.formatters.log as LogFormatter;
+    const ecsBindings = ecsOptions.formatters.bindings as LogFormatter;
+    const deep = redact?.deep;
+    logFormatter = deep ? (obj) => deep(ecsLog(obj)) : ecsLog;
+    bindingsFormatter = deep ? (obj) => deep(ecsBindings(obj)) : ecsBindings;
+    pinoOptions.messageKey = ecsOptions.messageKey;
+    pinoOptions.formatters = {
+      level: ecsOptions.formatters.level,
+      bindings: bindingsFormatter,
+      log: logFormatter,
+    };
+    const ecsTime = ecsOptions.timestamp as () => string;
+    pinoOptions.timestamp = config.correlation ? correlatedTimestamp(ecsTime, true) : ecsTime;
+  } else {
+    const deep = redact?.deep;
+    if (deep) {
+      pinoOptions.formatters = { log: (obj) => deep(serializeHttp(obj)), bindings: (obj) => deep(obj) };
+    }
+    const epoch = pino.stdTimeFunctions.epochTime;
+    pinoOptions.timestamp = config.correlation ? correlatedTimestamp(epoch, false) : epoch;
+  }
+
+  const destination = fanOut(outputs);
+  const logger = pino(pinoOptions, destination);
+  const deepRedact = redact?.deep;
+  if (deepRedact) {
+    // pino resets the bindings formatter for children; redact child bindings here instead.
+    // Children are created with Object.create(parent), so grandchildren inherit this too.
+    const child = logger.child;
+    logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+      return child.call(this, deepRedact(bindings as Record<string, unknown>), childOptions);
+    } as Logger['child'];
+  }
+  return withSurface(logger, outputs, shutdownTimeoutMillis, {
+    handleSignals: options.handleSignals ?? true,
+    logUncaught: options.logUncaught ?? true,
+  });
+}
+
+function createOutput(
+  out: LogOutputConfig,
+  field: string,
+  pretty: boolean,
+  resource: Resource | undefined,
+  name: string | undefined,
+): LogOutput {
+  if (out === null || typeof out !== 'object' || !OUTPUT_TYPES.includes((out as { type: string }).type)) {
+    throw new Error(
+      `@otelkit/logging: ${field}.type is ${JSON.stringify((out as { type?: unknown } | null)?.type)}; allowed: ${OUTPUT_TYPES.join(', ')}`,
+    );
+  }
+  switch (out.type) {
+    case 'console': {
+      const stream = out.stream ?? 'stdout';
+      if (stream !== 'stdout' && stream !== 'stderr')
+        throw new Error(
+          `@otelkit/logging: ${field}.stream is ${JSON.stringify(stream)}; allowed: stdout, stderr`,
+        );
+      return createConsoleOutput({ stream, ...(pretty ? { transform: prettyTransform(stream) } : {}) });
+    }
+    case 'file':
+      if (typeof out.path !== 'string' || out.path === '')
+        throw new Error(`@otelkit/logging: ${field}.path must be a file path`);
+      validateRotation(out.rotation, field);
+      return createFileOutput({
+        path: out.path,
+        mkdir: out.mkdir !== false,
+        rotation: out.rotation ?? null,
+        field,
+      });
+    case 'elasticsearch':
+      return createElasticsearchOutput(out, field);
+    case 'otlp':
+      return createOtlpOutput(out, field, resource, name ?? '@otelkit/logging');
+  }
+}
+
+function validateRotation(rotation: FileRotationConfig | null | undefined, field: string): void {
+  if (rotation === null || rotation === undefined) return;
+  const { maxSizeBytes, intervalMillis, maxFiles } = rotation;
+  if (maxSizeBytes === undefined && intervalMillis === undefined) {
+    throw new Error(
+      `@otelkit/logging: ${field}.rotation needs maxSizeBytes and/or intervalMillis (or rotation: null)`,
+    );
+  }
+  if (maxSizeBytes !== undefined && !(Number.isInteger(maxSizeBytes) && maxSizeBytes > 0)) {
+    throw new Error(
+      `@otelkit/logging: ${field}.rotation.maxSizeBytes must be a positive integer, got ${maxSizeBytes}`,
+    );
+  }
+  if (intervalMillis !== undefined && !(Number.isInteger(intervalMillis) && intervalMillis >= 1000)) {
+    throw new Error(
+      `@otelkit/logging: ${field}.rotation.intervalMillis must be an integer >= 1000, got ${intervalMillis}`,
+    );
+  }
+  if (!(Number.isInteger(maxFiles) && maxFiles >= 1))
+    throw new Error(`@otelkit/logging: ${field}.rotation.maxFiles must be an integer >= 1, got ${maxFiles}`);
+}
+
+function prettyTransform(stream: 'stdout' | 'stderr'): (line: string) => string {
+  const { prettyFactory } = require('pino-pretty') as typeof import('pino-pretty');
+  const pretty = prettyFactory({
+    colorize: isatty(stream === 'stderr' ? 2 : 1),
+    translateTime: 'SYS:standard',
+    ignore: 'pid,hostname',
+  });
+  return (line) => pretty(line);
+}
+
+function buildRedaction(
+  paths: readonly string[],
+  censor: string,
+): { deep: LogFormatter; exact: string[]; censor: string } {
+  const { keys, exact } = splitRedactPaths(paths, DEFAULT_REDACT_KEYS);
+  return { deep: createDeepRedactor([...DEFAULT_REDACT_KEYS, ...keys], censor), exact, censor };
+}
+
+/** Raw `req`/`res` (node:http) become pino's plain request/response objects before redaction looks at their headers. */
+function serializeHttp(obj: Record<string, unknown>): Record<string, unknown> {
+  const req = obj.req;
+  const res = obj.res;
+  if (!(req instanceof IncomingMessage) && !(res instanceof ServerResponse)) return obj;
+  const copy = { ...obj };
+  if (req instanceof IncomingMessage) copy.req = pino.stdSerializers.req(req);
+  if (res instanceof ServerResponse) copy.res = pino.stdSerializers.res(res);
+  return copy;
+}
+
+function ecsPinoOptions(resource: Resource | undefined): Required<
+  Pick<LoggerOptions, 'messageKey' | 'timestamp'>
+> & {
+  formatters: Required<NonNullable<LoggerOptions['formatters']>>;
+} {
+  const { ecsFormat } = require('@elastic/ecs-pino-format') as typeof import('@elastic/ecs-pino-format');
+  const attrs = resource?.attributes ?? {};
+  const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+  const opts = ecsFormat({
+    apmIntegration: false,
+    convertErr: true,
+    convertReqRes: true,
+    ...(str(attrs['service.name']) ? { serviceName: str(attrs['service.name']) } : {}),
+    ...(str(attrs['service.version']) ? { serviceVersion: str(attrs['service.version']) } : {}),
+    ...(str(attrs['deployment.environment.name'] ?? attrs['deployment.environment'])
+      ? { serviceEnvironment: str(attrs['deployment.environment.name'] ?? attrs['deployment.environment']) }
+      : {}),
+    ...(str(attrs['service.instance.id']) ? { serviceNodeName: str(attrs['service.instance.id']) } : {}),
+  });
+  return opts as never;
+}
+
+/** The pino destination: every line to every output (pino hands us the level when an output needs it). */
+function fanOut(outputs: readonly LogOutput[]): DestinationStream {
+  const needsLevel = outputs.some((o) => o.type === 'otlp');
+  let dest: DestinationStream & { lastLevel?: number };
+  if (outputs.length === 1 && !needsLevel) {
+    const only = outputs[0] as LogOutput;
+    dest = { write: (line: string) => only.write(line, 0) };
+  } else {
+    dest = {
+      write(line: string): void {
+        const lvl = this.lastLevel ?? 30;
+        for (let i = 0; i < outputs.length; i++) (outputs[i] as LogOutput).write(line, lvl);
+      },
+    } as DestinationStream & { lastLevel?: number };
+    if (needsLevel) (dest as unknown as Record<symbol, boolean>)[pino.symbols.needsMetadataGsym] = true;
+  }
+  // pino's own logger.flush(cb) on child loggers ends up here.
+  (dest as unknown as { flush(cb?: (err?: Error) => void): void }).flush = (cb) => {
+    for (const o of outputs) o.flushSync();
+    cb?.();
+  };
+  return dest;
+}
+
+function withSurface(
+  logger: Logger,
+  outputs: readonly LogOutput[],
+  shutdownTimeoutMillis: number,
+  hooks: { handleSignals: boolean; logUncaught: boolean } | undefined,
+): OtelkitLogger {
+  const children: Array<WeakRef<Logger>> = [];
+  let prunedAt = 64;
+  let shutdownPromise: Promise<void> | undefined;
+
+  const flushSync = (): void => {
+    for (const o of outputs) {
+      try {
+        o.flushSync();
+      } catch (err) {
+        diag.error('@otelkit/logging: flush failed', err);
+      }
+    }
+  };
+
+  const surface = {
+    flush(): Promise<void> {
+      flushSync();
+      const deadline = Date.now() + shutdownTimeoutMillis;
+      return Promise.all(outputs.map((o) => o.flush(deadline).catch(() => undefined))).then(() => undefined);
+    },
+    shutdown(): Promise<void> {
+      shutdownPromise ??= (async () => {
+        if (hooked) unregisterLogger(hooked);
+        flushSync();
+        const deadline = Date.now() + shutdownTimeoutMillis;
+        await Promise.all(outputs.map((o) => o.shutdown(deadline).catch(() => undefined)));
+      })().catch((err) => diag.error('@otelkit/logging: shutdown failed', err));
+      return shutdownPromise;
+    },
+    setLevel(lvl: string): void {
+      const normalised = normaliseLevel(lvl, 'setLevel(level)');
+      logger.level = normalised;
+      for (const ref of children) {
+        const child = ref.deref();
+        if (child) child.level = normalised;
+      }
+    },
+    stats(): LoggerStats {
+      const list = outputs.map((o) => o.stats());
+      return { outputs: list, dropped: list.reduce((n, s) => n + s.dropped, 0) };
+    },
+  };
+
+  // Children follow setLevel(): pino copies the level at child() time only.
+  logger.onChild = (child: Logger) => {
+    children.push(new WeakRef(child));
+    if (children.length > prunedAt) {
+      const alive = children.filter((r) => r.deref() !== undefined);
+      children.length = 0;
+      children.push(...alive);
+      prunedAt = Math.max(64, alive.length * 2);
+    }
+  };
+
+  const hooked: HookedLogger | undefined = hooks && {
+    flushSync,
+    shutdown: () => surface.shutdown(),
+    handleSignals: hooks.handleSignals,
+    logUncaught: hooks.logUncaught,
+    logCrash(err: unknown, origin: string, handledByApp: boolean): void {
+      try {
+        const what = origin === 'unhandledRejection' ? 'unhandled promise rejection' : 'uncaught exception';
+        const e = err instanceof Error ? err : new Error(String(err));
+        if (handledByApp) logger.error({ err: e }, `${what}, handled by the application`);
+        else logger.fatal({ err: e }, `${what}: the process is about to exit`);
+      } catch {
+        // never throw from the crash path
+      }
+    },
+  };
+  if (hooked) registerLogger(hooked);
+
+  return Object.assign(logger, surface) as unknown as OtelkitLogger;
+}

@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { diag } from '@opentelemetry/api';
+import type { ElasticsearchLogOutputConfig } from '@otelkit/config';
+import type { LogOutputStats } from '../types';
+import type { LogOutput } from './log-output';
+
+interface PendingDoc {
+  id: string;
+  doc: string;
+  attempts: number;
+}
+
+interface BulkResult {
+  /** Documents to send again (429/5xx items, or the whole batch). */
+  retry: PendingDoc[];
+  delivered: number;
+  /** Documents refused for good (4xx item, non-Elasticsearch answer, redirect). */
+  rejected: number;
+  /** Wait at least this long before the next request (backoff after a failure). */
+  backoff: boolean;
+}
+
+const MAX_BACKOFF_MILLIS = 5000;
+const BASE_BACKOFF_MILLIS = 100;
+
+/**
+ * Ships lines to Elasticsearch with the `_bulk` API.
+ *
+ * - One request in flight at a time, at most `maxBatchSize` documents, every
+ *   `flushIntervalMillis` or as soon as a full batch is waiting.
+ * - Memory is bounded: past `maxBufferedLines` (waiting + in flight) new lines are dropped and
+ *   counted; the application is never slowed down or failed.
+ * - Exactly once: every document gets an `_id` when it is accepted and is written with
+ *   `create`, so a retry after a lost answer gets `409` for what was already stored, which counts
+ *   as delivered.
+ * - Retries on 429, 5xx, network errors and timeouts, for the whole batch or for the failed items
+ *   of a partial failure, with exponential backoff, at most `maxRetries` times per document; then
+ *   the document is dropped and counted. Other 4xx (mapping errors…) are dropped at once.
+ * - Answers without `x-elastic-product: Elasticsearch` are refused (as the official client does),
+ *   redirects are never followed.
+ * - Lines without `@timestamp` (pino JSON format) get one from pino's `time`, so they are valid
+ *   data stream documents.
+ */
+export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, field: string): LogOutput {
+  let url: URL;
+  try {
+    url = new URL('_bulk', config.node.endsWith('/') ? config.node : `${config.node}/`);
+  } catch {
+    throw new Error(`@otelkit/logging: ${field}.node is not a URL: ${JSON.stringify(config.node)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`@otelkit/logging: ${field}.node must be http: or https:, got ${url.protocol}`);
+  }
+  if (!config.index)
+    throw new Error(`@otelkit/logging: ${field}.index must be a non-empty index or data stream name`);
+  for (const [key, value] of [
+    ['maxBatchSize', config.maxBatchSize],
+    ['maxBufferedLines', config.maxBufferedLines],
+    ['flushIntervalMillis', config.flushIntervalMillis],
+    ['timeoutMillis', config.timeoutMillis],
+  ] as const) {
+    if (!(Number.isInteger(value) && value > 0))
+      throw new Error(`@otelkit/logging: ${field}.${key} must be a positive integer, got ${value}`);
+  }
+  if (!(Number.isInteger(config.maxRetries) && config.maxRetries >= 0)) {
+    throw new Error(
+      `@otelkit/logging: ${field}.maxRetries must be an integer >= 0, got ${config.maxRetries}`,
+    );
+  }
+
+  const transport = url.protocol === 'https:' ? https : http;
+  const agent = new transport.Agent({ keepAlive: true, maxSockets: 1 });
+  // Data streams only accept `create`; into an index, `index` with our `_id` is idempotent too.
+  const op = config.dataStream ? 'create' : 'index';
+  const actionPrefix = `{"${op}":{"_index":${JSON.stringify(config.index)},"_id":"`;
+  const headers: Record<string, string> = {
+    ...config.headers,
+    'content-type': 'application/x-ndjson',
+    accept: 'application/json',
+  };
+  if (config.auth && 'apiKey' in config.auth) headers.authorization = `ApiKey ${config.auth.apiKey}`;
+  else if (config.auth)
+    headers.authorization = `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64')}`;
+
+  // Ids: a random per-process prefix and a counter; unique without a random call per line.
+  const idPrefix = randomBytes(9).toString('base64url');
+  let idCounter = 0;
+
+  let queue: PendingDoc[] = [];
+  let inFlight = 0;
+  let sending = false;
+  let notBefore = 0;
+  let consecutiveFailures = 0;
+  let closed = false;
+  let lines = 0;
+  let dropped = 0;
+  let errors = 0;
+  let delivered = 0;
+  let retried = 0;
+  let warnedDrop = false;
+  let kickScheduled = false;
+  let idleWaiters: Array<() => void> = [];
+
+  const interval = setInterval(() => kick(), config.flushIntervalMillis);
+  interval.unref();
+
+  function drop(n: number, why: string): void {
+    dropped += n;
+    if (!warnedDrop || dropped % 10_000 < n) {
+      warnedDrop = true;
+      diag.warn(
+        `@otelkit/logging: ${n} log line(s) not shipped to Elasticsearch (${why}); ${dropped} dropped so far`,
+      );
+    }
+  }
+
+  function kick(): void {
+    if (sending || queue.length === 0) {
+      if (!sending && queue.length === 0) notifyIdle();
+      return;
+    }
+    const wait = notBefore - Date.now();
+    if (wait > 0) {
+      if (!kickScheduled) {
+        kickScheduled = true;
+        setTimeout(() => {
+          kickScheduled = false;
+          kick();
+        }, wait).unref();
+      }
+      return;
+    }
+    sending = true;
+    const batch = queue.splice(0, config.maxBatchSize);
+    inFlight = batch.length;
+    sendBulk(batch).then((result) => {
+      inFlight = 0;
+      delivered += result.delivered;
+      if (result.rejected > 0) drop(result.rejected, 'refused by the server');
+      const again: PendingDoc[] = [];
+      for (const d of result.retry) {
+        d.attempts++;
+        if (d.attempts > config.maxRetries) drop(1, `still failing after ${config.maxRetries} retries`);
+        else again.push(d);
+      }
+      retried += again.length;
+      if (again.length > 0) queue = again.concat(queue);
+      if (result.backoff) {
+        consecutiveFailures++;
+        const exp = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS * 2 ** (consecutiveFailures - 1));
+        notBefore = Date.now() + exp / 2 + Math.random() * (exp / 2);
+      } else {
+        consecutiveFailures = 0;
+      }
+      sending = false;
+      if (
+        queue.length >= config.maxBatchSize ||
+        (queue.length > 0 && (idleWaiters.length > 0 || result.backoff))
+      )
+        kick();
+      else if (queue.length === 0) notifyIdle();
+    });
+  }
+
+  function notifyIdle(): void {
+    if (idleWaiters.length === 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  function sendBulk(batch: PendingDoc[]): Promise<BulkResult> {
+    let body = '';
+    for (const d of batch) body += `${actionPrefix}${d.id}"}}\n${d.doc}\n`;
+    return new Promise<BulkResult>((resolve) => {
+      let settled = false;
+      const fail = (why: string, err?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        errors++;
+        if (consecutiveFailures === 0)
+          diag.warn(`@otelkit/logging: Elasticsearch _bulk failed (${why}); will retry`, err);
+        resolve({ retry: batch, delivered: 0, rejected: 0, backoff: true });
+      };
+      const refuse = (why: string): void => {
+        if (settled) return;
+        settled = true;
+        errors++;
+        diag.error(`@otelkit/logging: Elasticsearch _bulk refused (${why}); ${batch.length} line(s) dropped`);
+        resolve({ retry: [], delivered: 0, rejected: batch.length, backoff: true });
+      };
+      let req: http.ClientRequest;
+      try {
+        req = transport.request(url, {
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          timeout: config.timeoutMillis,
+        });
+      } catch (err) {
+        fail('request could not be made', err);
+        return;
+      }
+      req.on('timeout', () => req.destroy(new Error(`timed out after ${config.timeoutMillis} ms`)));
+      req.on('error', (err) => fail(err.message, err));
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => fail(err.message, err));
+        res.on('end', () => {
+          if (settled) return;
+          const status = res.statusCode ?? 0;
+          if (status === 429 || status >= 500) return fail(`HTTP ${status}`);
+          if (status >= 300 && status < 400)
+            return refuse(
+              `HTTP ${status} redirect to ${res.headers.location ?? '?'}; redirects are not followed`,
+            );
+          if (status < 200 || status >= 300)
+            return refuse(`HTTP ${status}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`);
+          if (res.headers['x-elastic-product'] !== 'Elasticsearch') {
+            return refuse('the server is not Elasticsearch: no x-elastic-product: Elasticsearch header');
+          }
+          let parsed: {
+            errors?: boolean;
+            items?: Array<Record<string, { status?: number; error?: unknown }>>;
+          };
+          try {
+            parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            return fail('unparseable response');
+          }
+          settled = true;
+          if (!parsed.errors) {
+            resolve({ retry: [], delivered: batch.length, rejected: 0, backoff: false });
+            return;
+          }
+          const items = parsed.items ?? [];
+          const retry: PendingDoc[] = [];
+          let ok = 0;
+          let rejected = 0;
+          let firstError: unknown;
+          for (let i = 0; i < batch.length; i++) {
+            const item = items[i];
+            const result = item ? (item.create ?? item.index ?? Object.values(item)[0]) : undefined;
+            const s = result?.status ?? 0;
+            if ((s >= 200 && s < 300) || s === 409) ok++;
+            else if (s === 429 || s >= 500 || s === 0) retry.push(batch[i] as PendingDoc);
+            else {
+              rejected++;
+              firstError ??= result?.error;
+            }
+          }
+          if (rejected > 0) diag.error('@otelkit/logging: Elasticsearch rejected documents', firstError);
+          if (retry.length > 0) errors++;
+          resolve({ retry, delivered: ok, rejected, backoff: retry.length > 0 });
+        });
+      });
+      req.end(body);
+    });
+  }
+
+  function toDocument(line: string): string {
+    let doc = line.charCodeAt(line.length - 1) === 10 ? line.slice(0, -1) : line;
+    if (!doc.includes('"@timestamp"')) {
+      // pino JSON: `{"level":30,"time":1700000000000,...` → add an ISO @timestamp for data streams.
+      const m = /"time":(\d+)/.exec(doc.slice(0, 64));
+      const ts = new Date(m ? Number(m[1]) : Date.now()).toISOString();
+      doc = `{"@timestamp":"${ts}",${doc.slice(1)}`;
+    }
+    return doc;
+  }
+
+  return {
+    type: 'elasticsearch',
+    write(line: string): void {
+      if (closed) {
+        drop(1, 'output shut down');
+        return;
+      }
+      if (queue.length + inFlight >= config.maxBufferedLines) {
+        drop(1, `buffer full (${config.maxBufferedLines} lines)`);
+        return;
+      }
+      lines++;
+      idCounter++;
+      queue.push({ id: `${idPrefix}${idCounter.toString(36)}`, doc: toDocument(line), attempts: 0 });
+      if (queue.length >= config.maxBatchSize && !sending && !kickScheduled) {
+        kickScheduled = true;
+        setImmediate(() => {
+          kickScheduled = false;
+          kick();
+        });
+      }
+    },
+    flushSync(): void {},
+    flush(deadline: number): Promise<void> {
+      if (queue.length === 0 && !sending) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        timer.unref();
+        idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        kick();
+      });
+    },
+    async shutdown(deadline: number): Promise<void> {
+      if (closed) return;
+      await this.flush(deadline);
+      closed = true;
+      clearInterval(interval);
+      const left = queue.length + inFlight;
+      if (left > 0) drop(left, 'shutdown deadline reached');
+      queue = [];
+      agent.destroy();
+    },
+    stats(): LogOutputStats {
+      return {
+        type: 'elasticsearch',
+        target: `${url.origin}/${config.index}`,
+        lines,
+        dropped,
+        errors,
+        delivered,
+        buffered: queue.length + inFlight,
+        retried,
+      };
+    },
+  };
+}

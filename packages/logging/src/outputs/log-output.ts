@@ -1,0 +1,34 @@
+import type { LogOutputStats } from '../types';
+
+/** One destination of the log lines. Implementations never throw from `write`. */
+export interface LogOutput {
+  readonly type: string;
+  /** One complete line, `\n` included. `level` is the pino level number. */
+  write(line: string, level: number): void;
+  /** Write out what is buffered, synchronously (files, console); a no-op for network outputs. */
+  flushSync(): void;
+  /** Write out / send what is buffered. Never rejects. */
+  flush(deadline: number): Promise<void>;
+  /** Flush, then release every resource. Never rejects; gives up at `deadline` (epoch ms). */
+  shutdown(deadline: number): Promise<void>;
+  stats(): LogOutputStats;
+}
+
+/** Resolves at `deadline` at the latest (the timer is unref'ed). Never rejects. */
+export function withDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  const ms = Math.max(0, deadline - Date.now());
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}

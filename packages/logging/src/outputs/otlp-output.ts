@@ -1,0 +1,215 @@
+import { context, diag } from '@opentelemetry/api';
+import type { AnyValue, AnyValueMap, Logger as OtelLogger } from '@opentelemetry/api-logs';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  type LogRecordExporter,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
+import type { OtlpLogOutputConfig } from '@otelkit/config';
+import { severityOf } from '../levels';
+import type { LogOutputStats } from '../types';
+import type { LogOutput } from './log-output';
+
+/** Records waiting for export at most; past it new ones are dropped and counted. */
+const MAX_QUEUE = 2048;
+
+/** Fields of the line that become OTLP record fields (or the resource) rather than attributes. */
+const NOT_ATTRIBUTES = new Set([
+  'level',
+  'time',
+  'msg',
+  'trace_id',
+  'span_id',
+  'trace_flags',
+  '@timestamp',
+  'log.level',
+  'message',
+  'ecs.version',
+  'trace.id',
+  'span.id',
+  'service.name',
+  'service.version',
+  'service.environment',
+  'service.node.name',
+  'event.dataset',
+]);
+
+/**
+ * OTLP logs through the OpenTelemetry SDK (`sdk-logs` batch processor + the OTLP exporter of the
+ * configured protocol). Each line (already redacted) is parsed back into a record: body = the
+ * message, severity from the pino level, timestamp from the line, other fields as attributes, and
+ * the trace context of the log call (pino writes synchronously inside the call, so the active
+ * context here is the caller's).
+ */
+export function createOtlpOutput(
+  config: OtlpLogOutputConfig,
+  field: string,
+  resource: Resource | undefined,
+  scopeName: string,
+): LogOutput {
+  const exporter = new CountingExporter(createExporter(config, field));
+  const processor = new BatchLogRecordProcessor({
+    exporter,
+    maxQueueSize: MAX_QUEUE,
+    maxExportBatchSize: 512,
+    scheduledDelayMillis: 1000,
+    exportTimeoutMillis: config.timeoutMillis,
+  });
+  const provider = new LoggerProvider({ ...(resource ? { resource } : {}), processors: [processor] });
+  const logger: OtelLogger = provider.getLogger(scopeName);
+  let lines = 0;
+  let dropped = 0;
+  let closed = false;
+
+  return {
+    type: 'otlp',
+    write(line: string, level: number): void {
+      if (closed || exporter.pending(lines) >= MAX_QUEUE) {
+        dropped++;
+        return;
+      }
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line);
+      } catch (err) {
+        dropped++;
+        diag.error('@otelkit/logging: unparseable log line not sent to OTLP', err);
+        return;
+      }
+      const severity = severityOf(level);
+      const body = parsed.msg ?? parsed.message;
+      const time =
+        typeof parsed.time === 'number'
+          ? parsed.time
+          : typeof parsed['@timestamp'] === 'string'
+            ? Date.parse(parsed['@timestamp'])
+            : Date.now();
+      const attributes: AnyValueMap = {};
+      for (const key in parsed) {
+        if (NOT_ATTRIBUTES.has(key)) continue;
+        const v = parsed[key];
+        if (v !== null && v !== undefined) attributes[key] = v as AnyValue;
+      }
+      lines++;
+      logger.emit({
+        timestamp: Number.isFinite(time) ? time : Date.now(),
+        severityNumber: severity.number,
+        severityText: severity.text,
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+        attributes,
+        context: context.active(),
+      });
+    },
+    flushSync(): void {},
+    async flush(deadline: number): Promise<void> {
+      await race(provider.forceFlush({ timeoutMillis: Math.max(1, deadline - Date.now()) }), deadline);
+    },
+    async shutdown(deadline: number): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await race(provider.shutdown(), deadline);
+      const left = lines - exporter.delivered - exporter.failed;
+      if (left > 0) dropped += left;
+    },
+    stats(): LogOutputStats {
+      return {
+        type: 'otlp',
+        target: config.endpoint,
+        lines,
+        dropped: dropped + exporter.failed,
+        errors: exporter.errors,
+        delivered: exporter.delivered,
+        buffered: closed ? 0 : Math.max(0, lines - exporter.delivered - exporter.failed),
+      };
+    },
+  };
+}
+
+function race(p: Promise<unknown>, deadline: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    timer.unref();
+    p.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (err) => {
+        diag.warn('@otelkit/logging: OTLP log flush failed', err);
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
+
+function createExporter(config: OtlpLogOutputConfig, field: string): LogRecordExporter {
+  const options = {
+    url: config.endpoint,
+    headers: { ...config.headers },
+    timeoutMillis: config.timeoutMillis,
+    compression: config.compression,
+  };
+  switch (config.protocol) {
+    case 'http/protobuf': {
+      const { OTLPLogExporter } =
+        require('@opentelemetry/exporter-logs-otlp-proto') as typeof import('@opentelemetry/exporter-logs-otlp-proto');
+      return new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]);
+    }
+    case 'http/json': {
+      const { OTLPLogExporter } =
+        require('@opentelemetry/exporter-logs-otlp-http') as typeof import('@opentelemetry/exporter-logs-otlp-http');
+      return new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]);
+    }
+    case 'grpc': {
+      const { OTLPLogExporter } =
+        require('@opentelemetry/exporter-logs-otlp-grpc') as typeof import('@opentelemetry/exporter-logs-otlp-grpc');
+      return new OTLPLogExporter({
+        url: config.endpoint,
+        timeoutMillis: config.timeoutMillis,
+        compression: config.compression,
+      } as ConstructorParameters<typeof OTLPLogExporter>[0]);
+    }
+    default:
+      throw new Error(
+        `@otelkit/logging: ${field}.protocol is ${JSON.stringify((config as { protocol: unknown }).protocol)}; allowed: http/protobuf, http/json, grpc`,
+      );
+  }
+}
+
+/** Wraps the exporter to count what was delivered and what failed (each record once). */
+class CountingExporter implements LogRecordExporter {
+  delivered = 0;
+  failed = 0;
+  errors = 0;
+  constructor(private readonly _inner: LogRecordExporter) {}
+  pending(emitted: number): number {
+    return emitted - this.delivered - this.failed;
+  }
+  export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
+    try {
+      this._inner.export(records, (result) => {
+        if (result.code === ExportResultCode.SUCCESS) this.delivered += records.length;
+        else {
+          this.failed += records.length;
+          this.errors++;
+          diag.warn(`@otelkit/logging: OTLP export of ${records.length} log record(s) failed`, result.error);
+        }
+        done(result);
+      });
+    } catch (err) {
+      this.failed += records.length;
+      this.errors++;
+      done({ code: ExportResultCode.FAILED, error: err as Error });
+    }
+  }
+  forceFlush(): Promise<void> {
+    return this._inner.forceFlush?.() ?? Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return this._inner.shutdown();
+  }
+}

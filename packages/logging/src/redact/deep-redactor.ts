@@ -1,0 +1,163 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * Key names whose values are secrets wherever they appear (any depth, any case, `-`/`_`
+ * ignored). Used on top of the configured pino redact paths because pino paths are exact,
+ * case-sensitive and a fixed depth, while secrets turn up as `Authorization` in a header
+ * object, `config.headers.authorization` inside an HTTP client error, `user.credentials.apiKey`…
+ */
+export const DEFAULT_REDACT_KEYS: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'client-secret',
+  'token',
+  'access-token',
+  'refresh-token',
+  'id-token',
+  'auth-token',
+  'bearer',
+  'api-key',
+  'apikey',
+  'x-api-key',
+  'private-key',
+  'session-token',
+  'x-auth-token',
+  'x-amz-security-token',
+  'credentials',
+];
+
+/** Key normal form: lowercase, without `-` and `_`. */
+function normKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
+}
+
+/** Deepest level looked at; deeper values are left as they are. */
+const MAX_DEPTH = 8;
+/** Keys looked at per log call at most, so a huge object cannot make one call slow. */
+const MAX_KEYS = 2000;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * A copy-on-write redactor: returns the same object when nothing matches (the common case),
+ * otherwise a copy of the path down to each secret with its value replaced by `censor`. The
+ * caller's objects are never modified.
+ *
+ * Walks plain objects, arrays, Errors and class instances (without `toJSON`); a class instance
+ * holding a secret is copied to a plain object (its JSON is the same).
+ */
+export function createDeepRedactor(
+  keys: readonly string[],
+  censor: string,
+): (obj: Record<string, unknown>) => Record<string, unknown> {
+  const secret = new Set(keys.map(normKey));
+  // Cache of key → secret?, bounded: keys are usually a small fixed set per application.
+  const cache = new Map<string, boolean>();
+  const isSecret = (key: string): boolean => {
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      hit = secret.has(normKey(key));
+      if (cache.size < 10_000) cache.set(key, hit);
+    }
+    return hit;
+  };
+
+  let budget = 0;
+  let seen: Set<object> | undefined;
+
+  function walk(value: unknown, depth: number): unknown {
+    if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || budget <= 0) return value;
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+    if (ArrayBuffer.isView(value) || value instanceof EventEmitter) return value;
+    if (depth > 2) {
+      // Cycles are only possible past the first levels we see in practice; track from there.
+      seen ??= new Set();
+      if (seen.has(value)) return value;
+      seen.add(value);
+    }
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length && budget > 0; i++) {
+        budget--;
+        const item = value[i];
+        const next = walk(item, depth + 1);
+        if (next !== item) {
+          copy ??= value.slice();
+          copy[i] = next;
+        }
+      }
+      return copy ?? value;
+    }
+    const obj = value as Record<string, unknown>;
+    let copy: Record<string, unknown> | undefined;
+    for (const key in obj) {
+      if (!hasOwn.call(obj, key)) continue;
+      if (--budget <= 0) break;
+      const item = obj[key];
+      let next: unknown;
+      if (isSecret(key)) next = item === undefined || item === null ? item : censor;
+      else next = walk(item, depth + 1);
+      if (next !== item) {
+        copy ??= copyOf(obj);
+        copy[key] = next;
+      }
+    }
+    return copy ?? obj;
+  }
+
+  return function redact(obj: Record<string, unknown>): Record<string, unknown> {
+    budget = MAX_KEYS;
+    seen = undefined;
+    return walk(obj, 0) as Record<string, unknown>;
+  };
+}
+
+function copyOf(obj: Record<string, unknown>): Record<string, unknown> {
+  if (obj instanceof Error) {
+    // Keep the prototype (pino's err serializer checks it) and the non-enumerable message/stack.
+    const err = Object.create(Object.getPrototypeOf(obj)) as Record<string, unknown>;
+    for (const key of Object.getOwnPropertyNames(obj)) {
+      const desc = Object.getOwnPropertyDescriptor(obj, key);
+      if (desc) Object.defineProperty(err, key, { ...desc, writable: true, configurable: true });
+    }
+    return err;
+  }
+  return { ...obj };
+}
+
+/**
+ * Splits configured pino redact paths into key names that hold at any depth (`password`,
+ * `*.password`, `*.*.password`, `headers.authorization`-like wildcard-only prefixes) and
+ * exact paths left to pino (`req.body.card`). A key name is a superset of its wildcard path,
+ * so nothing configured is redacted less.
+ */
+export function splitRedactPaths(
+  paths: readonly string[],
+  builtInKeys: readonly string[] = [],
+): { keys: string[]; exact: string[] } {
+  const keys: string[] = [];
+  const rest: string[] = [];
+  for (const raw of paths) {
+    const path = raw.trim();
+    if (path === '') continue;
+    const m = /^(?:\*(?:\.|(?=\[)))*(?:([A-Za-z_$][\w$-]*)|\[\s*["']([^"'\]]+)["']\s*\])$/.exec(path);
+    const name = m?.[1] ?? m?.[2];
+    if (name !== undefined) keys.push(name);
+    else rest.push(path);
+  }
+  // A path ending in a key that is redacted at any depth anyway (`req.headers.authorization`)
+  // needs no pino path of its own.
+  const covered = new Set([...keys, ...builtInKeys].map(normKey));
+  const exact = rest.filter((p) => {
+    const last = /(?:\.([A-Za-z_$][\w$-]*)|\[\s*["']([^"'\]]+)["']\s*\])$/.exec(p);
+    const name = last?.[1] ?? last?.[2];
+    return name === undefined || !covered.has(normKey(name));
+  });
+  return { keys, exact };
+}

@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+
+/** Options of {@link createLogger} that are not part of the config file. */
+export interface CreateLoggerOptions {
+  /**
+   * On SIGTERM/SIGINT flush every output, then exit with 128 + signal number, unless the
+   * application has its own listener for that signal (then only flush). `@otelkit/service`
+   * passes `false` and runs its own ordered shutdown.
+   * @default true
+   */
+  handleSignals?: boolean;
+  /**
+   * On an uncaught exception (or an unhandled rejection that becomes one), write a `fatal`
+   * line describing it and flush the file and console outputs synchronously, before Node
+   * prints the error and exits. It never changes whether the process exits.
+   * @default true
+   */
+  logUncaught?: boolean;
+  /** Budget of `shutdown()` (and of the flush done on a signal). @default 5000 */
+  shutdownTimeoutMillis?: number;
+  /** pino `name` (the `log.logger` field in ECS). */
+  name?: string;
+}
+
+/** Counters of one output. Every line that does not reach the output is counted in `dropped`. */
+export interface LogOutputStats {
+  /** `console` | `file` | `elasticsearch` | `otlp` */
+  readonly type: string;
+  /** Path, URL or stream name. */
+  readonly target: string;
+  /** Lines handed to the output (file/console: written; elasticsearch/otlp: accepted into the buffer). */
+  readonly lines: number;
+  /** Lines lost: disk full, buffer full, retries exhausted, rejected by the server. */
+  readonly dropped: number;
+  /** Write or request errors seen (a failed request that is retried counts once per attempt). */
+  readonly errors: number;
+  /** elasticsearch/otlp: documents acknowledged by the server. */
+  readonly delivered?: number;
+  /** elasticsearch/otlp: lines waiting in memory. */
+  readonly buffered?: number;
+  /** elasticsearch: documents sent again after a 429/5xx/network error or a failed item. */
+  readonly retried?: number;
+  /** file: rotations done by this process. */
+  readonly rotations?: number;
+}
+
+/** What {@link OtelkitLogger.stats} returns. */
+export interface LoggerStats {
+  readonly outputs: readonly LogOutputStats[];
+  /** Sum of `dropped` over the outputs. */
+  readonly dropped: number;
+}
+
+/**
+ * A pino logger with the otelkit lifecycle. `flush()` here returns a promise (pino's own
+ * callback form is replaced); children created with `child()` are ordinary pino loggers that
+ * write to the same outputs.
+ */
+export type OtelkitLogger = Omit<Logger, 'flush'> & {
+  /** Write out everything buffered (files synchronously, Elasticsearch/OTLP by sending). Never rejects. */
+  flush(): Promise<void>;
+  /** Flush, then close every output. Idempotent, never rejects, bounded by `shutdownTimeoutMillis`. */
+  shutdown(): Promise<void>;
+  /** Change the level at run time; any case, `warning`/`critical` accepted. Throws on an unknown level. */
+  setLevel(level: string): void;
+  /** Lines written and dropped per output, shipping counters. */
+  stats(): LoggerStats;
+};
