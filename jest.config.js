@@ -1,4 +1,6 @@
-// One jest run for the whole workspace. Tests import @otelkit/* packages by name and are
+// One jest run for the whole workspace, started as `node --experimental-vm-modules …/jest.js`
+// (`pnpm jest`): the OTLP HTTP exporters of OpenTelemetry JS 0.223 load `http` with a dynamic
+// import(), which jest's VM refuses without that flag (see test/support/README.md). Tests import @otelkit/* packages by name and are
 // mapped to their TypeScript sources, so no build is needed to test (only the tests that
 // check the built output, under test/, need `pnpm build` first).
 // tsconfig sets isolatedModules, so ts-jest transpiles each file alone (fast); `pnpm typecheck` type-checks.
