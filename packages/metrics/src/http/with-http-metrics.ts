@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener as NodeRequestListener, ServerResponse } from 'node:http';
 import type { MetricsHandle } from '../types';
 import { type HttpMetricsOptions, HttpServerMetrics, recordRequestError } from './http-server-metrics';
 
@@ -18,16 +18,21 @@ export type RequestListener<
  *   withHttpMetrics(metrics, handler, { route: (req) => router.match(req.url)?.template }),
  * );
  */
-export function withHttpMetrics<Req extends IncomingMessage, Res extends ServerResponse>(
+export function withHttpMetrics(
   metrics: MetricsHandle,
-  handler: RequestListener<Req, Res>,
+  handler: RequestListener,
   options: HttpMetricsOptions = {},
-): RequestListener<Req, Res> {
+): NodeRequestListener {
   if (typeof handler !== 'function')
     throw new Error('@otelkit/metrics: withHttpMetrics needs a handler function');
   const core = new HttpServerMetrics(metrics, options);
-  return function metricsListener(this: unknown, req: Req, res: Res): unknown {
+  const listener = function metricsListener(
+    this: unknown,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): unknown {
     const state = core.start(req, res);
+    // The listener's own return value (a promise, for async handlers) is handed back as is.
     if (!state) return handler.call(this, req, res);
     return core.runInContext(state, () => {
       let result: unknown;
@@ -46,4 +51,5 @@ export function withHttpMetrics<Req extends IncomingMessage, Res extends ServerR
       return result;
     });
   };
+  return listener as NodeRequestListener;
 }
