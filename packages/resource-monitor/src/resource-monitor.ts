@@ -205,14 +205,22 @@ export class ResourceMonitor {
   }
 
   /**
-   * Starts sampling: one sample now, then one every interval. Idempotent. The timer is
+   * Starts sampling: the first sample is taken one interval from now (so it measures the
+   * monitored period, not start-up), then one every interval. Idempotent. The timer is
    * `unref()`ed, so the monitor never keeps the process alive.
    */
   async start(): Promise<void> {
     if (this._running || this._shutdown || !this.enabled) return;
     this._running = true;
     this._collector.runtime.start();
-    await this._tick();
+    this._collector.resetBaseline();
+    this._schedule(this.intervalMillis);
+  }
+
+  /** Takes one sample now (as the interval does): history, thresholds, `collect()`, rules. */
+  async sampleNow(): Promise<SystemStats | undefined> {
+    await (this._tickPromise ?? this._tick(false));
+    return this._collector.latest;
   }
 
   /** Stops sampling and waits for a sample in progress. Idempotent; handlers already queued still run. */
@@ -247,12 +255,13 @@ export class ResourceMonitor {
   }
 
   /**
-   * The stats now. CPU percentages cover the time since the last sample (a read right after a
-   * sample returns that sample). Does not change the history.
+   * The stats now. CPU percentages cover the time since the last sample; when that is under
+   * 100 ms (e.g. right after `start()`) it waits until 100 ms have passed, as `psutil` does.
+   * Does not change the history.
    */
   async getCurrentStats(): Promise<SystemStats> {
-    const latest = this._collector.latest;
-    if (latest && Date.now() - latest.timestamp < MIN_FRESH_READ_MILLIS) return latest;
+    const wait = MIN_FRESH_READ_MILLIS - this._collector.windowMillis;
+    if (wait > 0) await delay(wait);
     return this._collector.sample(false);
   }
 
@@ -507,7 +516,12 @@ export class ResourceMonitor {
     }
   }
 
-  private _tick(): Promise<void> {
+  private _schedule(wait: number): void {
+    this._timer = setTimeout(() => void this._tick(true), wait);
+    this._timer.unref();
+  }
+
+  private _tick(reschedule: boolean): Promise<void> {
     const started = Date.now();
     const run = async () => {
       try {
@@ -531,10 +545,8 @@ export class ResourceMonitor {
     };
     const promise = run().finally(() => {
       this._tickPromise = undefined;
-      if (!this._running) return;
-      const wait = Math.max(0, this.intervalMillis - (Date.now() - started));
-      this._timer = setTimeout(() => void this._tick(), wait);
-      this._timer.unref();
+      if (reschedule && this._running)
+        this._schedule(Math.max(0, this.intervalMillis - (Date.now() - started)));
     });
     this._tickPromise = promise;
     return promise;

@@ -57,6 +57,17 @@ export class SystemCollector {
     this._baseline = this._readBaseline(readMemInfo(this._procRoot).total);
   }
 
+  /** Starts a new measuring window now (used by `start()`), without producing a sample. */
+  resetBaseline(): void {
+    this._baseline = this._readBaseline(readMemInfo(this._procRoot).total);
+    this.runtime.reset();
+  }
+
+  /** Milliseconds since the current measuring window began. */
+  get windowMillis(): number {
+    return (nowMicros() - this._baseline.timeMicros) / 1000;
+  }
+
   get latest(): SystemStats | undefined {
     return this._latest;
   }

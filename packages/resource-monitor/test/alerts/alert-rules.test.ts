@@ -2,7 +2,7 @@ import type { AlertRuleConfig, AlertsConfig, HealthConfig, ResourcesConfig } fro
 import { ConditionParseError, parseCondition } from '../../src/alerts/parse-condition';
 import { createResourceMonitor } from '../../src/create-resource-monitor';
 import { ResourceMonitor } from '../../src/resource-monitor';
-import { collectEvents } from '../helpers';
+import { collectEvents, waitFor } from '../helpers';
 
 describe('parseCondition', () => {
   it.each([
@@ -158,7 +158,7 @@ describe('alert rules', () => {
     // always true on a live process: at least one descriptor is open
     m.addAlertRule({ name: 'fds', condition: 'max(open_fds) > 0', severity: 'warning' });
     await m.start();
-    await m.flushAlerts();
+    await waitFor(() => events.length > 0, 10_000);
     await m.shutdown(1000);
     expect(events.map((e) => e.alert)).toEqual(['fds']);
   });
