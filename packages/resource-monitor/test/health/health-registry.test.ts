@@ -1,0 +1,226 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HealthRegistry } from '../../src/health/health-registry';
+import { ResourceMonitor } from '../../src/resource-monitor';
+import { sleep, waitFor } from '../helpers';
+
+async function serve(registry: HealthRegistry) {
+  const server = http.createServer(registry.handler());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const get = (path: string, method = 'GET') =>
+    new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path, method }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          body += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return {
+    get,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('HealthRegistry', () => {
+  it('serves /health/live, /health/ready and /health with 200/503 by kind', async () => {
+    const registry = new HealthRegistry({ cacheMillis: 0 });
+    let dbUp = true;
+    registry.register({ name: 'loop', kinds: ['liveness'], check: () => true });
+    registry.register({
+      name: 'db',
+      kinds: ['readiness'],
+      check: async () => ({ healthy: dbUp, message: dbUp ? 'ok' : 'down' }),
+    });
+    const s = await serve(registry);
+    try {
+      expect((await s.get('/health/live')).status).toBe(200);
+      expect((await s.get('/health/ready')).status).toBe(200);
+      dbUp = false;
+      const ready = await s.get('/health/ready?verbose=1');
+      expect(ready.status).toBe(503);
+      expect(ready.headers['content-type']).toMatch(/application\/json/);
+      expect(JSON.parse(ready.body)).toMatchObject({
+        status: 'fail',
+        kind: 'readiness',
+        checks: [{ name: 'db', status: 'fail', message: 'down' }],
+      });
+      expect((await s.get('/health/live')).status).toBe(200); // liveness does not depend on the db
+      const all = JSON.parse((await s.get('/health')).body);
+      expect(all.checks.map((c: { name: string }) => c.name).sort()).toEqual(['db', 'loop']);
+      expect((await s.get('/nope')).status).toBe(404);
+      expect((await s.get('/health', 'POST')).status).toBe(405);
+      const head = await s.get('/health/live', 'HEAD');
+      expect(head.status).toBe(200);
+      expect(head.body).toBe('');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a hanging check answers within its timeout (503) and the next probe does not start it again', async () => {
+    const registry = new HealthRegistry({ checkTimeoutMillis: 200, cacheMillis: 0 });
+    let runs = 0;
+    registry.register({
+      name: 'hangs',
+      check: () => {
+        runs++;
+        return new Promise(() => {});
+      },
+    });
+    const s = await serve(registry);
+    try {
+      const t0 = Date.now();
+      const res = await s.get('/health/ready');
+      const elapsed = Date.now() - t0;
+      expect(res.status).toBe(503);
+      expect(elapsed).toBeGreaterThanOrEqual(150);
+      expect(elapsed).toBeLessThan(3000);
+      expect(JSON.parse(res.body).checks[0]).toMatchObject({
+        name: 'hangs',
+        status: 'fail',
+        message: 'timed out after 200 ms',
+      });
+      await s.get('/health/ready');
+      expect(runs).toBe(1); // still the same run: one at a time per check
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('concurrent probes run a check once, and results are cached for cacheMillis', async () => {
+    const registry = new HealthRegistry({ cacheMillis: 300 });
+    let runs = 0;
+    registry.register({
+      name: 'db',
+      check: async () => {
+        runs++;
+        await sleep(100);
+      },
+    });
+    const s = await serve(registry);
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, () => s.get('/health/ready')));
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      expect(runs).toBe(1);
+      await s.get('/health/ready'); // within cacheMillis
+      expect(runs).toBe(1);
+      await sleep(400);
+      await s.get('/health/ready');
+      expect(runs).toBe(2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('never exposes stack traces', async () => {
+    const registry = new HealthRegistry({ cacheMillis: 0 });
+    registry.register({
+      name: 'throws',
+      check: () => {
+        throw new Error('connection refused');
+      },
+    });
+    registry.register({ name: 'rejects', check: () => Promise.reject(new TypeError('bad thing')) });
+    const res = await registry.check('readiness');
+    const json = JSON.stringify(res);
+    expect(res.checks.map((c) => c.message)).toEqual(['connection refused', 'bad thing']);
+    expect(json).not.toMatch(/\bat .*\(|stack|\.ts:\d+/);
+    const s = await serve(registry);
+    try {
+      const body = (await s.get('/health')).body;
+      expect(body).not.toMatch(/\bat .*\(|stack|\.ts:\d+/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('setReady(false) fails readiness (for shutdown) but not liveness', async () => {
+    const registry = new HealthRegistry();
+    registry.setReady(false);
+    expect((await registry.check('readiness')).status).toBe('fail');
+    expect((await registry.check('liveness')).status).toBe('pass');
+    registry.setReady(true);
+    expect((await registry.check('readiness')).status).toBe('pass');
+  });
+
+  it('rejects duplicate names and bad options with clear errors', () => {
+    const registry = new HealthRegistry();
+    registry.register({ name: 'a', check: () => true });
+    expect(() => registry.register({ name: 'a', check: () => true })).toThrow(
+      'health check "a" is already registered',
+    );
+    expect(() => registry.register({ name: 'b', check: () => true, kinds: ['startup' as never] })).toThrow(
+      /kinds must be a non-empty list/,
+    );
+    expect(() => new HealthRegistry({ checkTimeoutMillis: 0 })).toThrow(
+      /health\.checkTimeoutMillis must be a number >= 1/,
+    );
+    expect(() => new HealthRegistry({ livenessPath: 'live' })).toThrow(
+      /health\.livenessPath must be a path starting with "\/"/,
+    );
+    const unregister = registry.register({ name: 'c', check: () => true });
+    unregister();
+    expect(registry.names()).toEqual(['a']);
+  });
+});
+
+describe('built-in monitor checks', () => {
+  it('a critical alert makes readiness 503 until it resolves; event loop and memory checks read the last sample', async () => {
+    const monitor = new ResourceMonitor({
+      intervalMillis: 50,
+      health: { cacheMillis: 0, maxEventLoopDelayMillis: 5000 },
+    });
+    monitor.setThreshold({
+      resourceId: 'main-db',
+      metric: 'connection_pool_usage',
+      warning: 0.7,
+      critical: 0.9,
+    });
+    await monitor.start();
+    await waitFor(() => monitor.getLatestStats() !== undefined, 10_000);
+    const health = monitor.health;
+    expect(health.names().sort()).toEqual(['alerts', 'event_loop', 'memory']);
+    expect((await health.check('readiness')).status).toBe('pass');
+    expect((await health.check('liveness')).status).toBe('pass');
+    monitor.recordMetric('connection_pool_usage', 1, { resourceId: 'main-db' });
+    const failing = await health.check('readiness');
+    expect(failing.status).toBe('fail');
+    expect(failing.checks.find((c) => c.name === 'alerts')?.message).toMatch(
+      /main-db\/connection_pool_usage/,
+    );
+    monitor.recordMetric('connection_pool_usage', 0.2, { resourceId: 'main-db' });
+    expect((await health.check('readiness')).status).toBe('pass');
+    const mem = (await health.check('all')).checks.find((c) => c.name === 'memory')!;
+    expect(mem.details).toMatchObject({ view: 'host' });
+    await monitor.shutdown(1000);
+    // after shutdown the process is going away: not ready
+    expect((await health.check('readiness')).status).toBe('fail');
+  });
+
+  it('the event-loop check fails liveness when p99 delay exceeds the limit', async () => {
+    const monitor = new ResourceMonitor({
+      intervalMillis: 400,
+      health: { cacheMillis: 0, maxEventLoopDelayMillis: 50 },
+    });
+    await monitor.start();
+    await sleep(50);
+    const end = Date.now() + 300;
+    while (Date.now() < end); // block the loop
+    await sleep(30); // let the delay histogram's late tick run
+    await monitor.sampleNow();
+    const live = await monitor.health.check('liveness');
+    await monitor.shutdown(1000);
+    expect(live.status).toBe('fail');
+    expect(live.checks[0]!.message).toMatch(/event loop delay p99 \d+\.\d ms \(max 50 ms\)/);
+  });
+});
