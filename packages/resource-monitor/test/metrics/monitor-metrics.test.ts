@@ -1,0 +1,159 @@
+import { DataPointType, MeterProvider, type MetricData, MetricReader } from '@opentelemetry/sdk-metrics';
+import { ResourceMonitor } from '../../src/resource-monitor';
+import { waitFor } from '../helpers';
+
+class TestReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+async function collect(reader: TestReader): Promise<Map<string, MetricData>> {
+  const { resourceMetrics, errors } = await reader.collect();
+  expect(errors).toEqual([]);
+  const out = new Map<string, MetricData>();
+  for (const scope of resourceMetrics.scopeMetrics)
+    for (const m of scope.metrics) out.set(m.descriptor.name, m);
+  return out;
+}
+
+function points(m: MetricData | undefined): Array<{ attributes: Record<string, unknown>; value: unknown }> {
+  if (!m) return [];
+  return m.dataPoints.map((p) => ({ attributes: p.attributes as Record<string, unknown>, value: p.value }));
+}
+
+describe('OpenTelemetry metrics', () => {
+  let reader: TestReader;
+  let provider: MeterProvider;
+  let monitor: ResourceMonitor;
+
+  beforeEach(() => {
+    reader = new TestReader();
+    provider = new MeterProvider({ readers: [reader] });
+  });
+  afterEach(async () => {
+    await monitor?.shutdown(1000);
+    await provider.shutdown();
+  });
+
+  it('publishes host metrics (system.* / process.*) through @opentelemetry/host-metrics', async () => {
+    monitor = new ResourceMonitor({ intervalMillis: 50, meterProvider: provider });
+    const metrics = await collect(reader);
+    for (const name of [
+      'system.cpu.utilization',
+      'system.memory.usage',
+      'process.cpu.utilization',
+      'process.memory.usage',
+    ]) {
+      expect(metrics.has(name)).toBe(true);
+    }
+    const used = points(metrics.get('system.memory.usage')).find(
+      (p) => p.attributes['system.memory.state'] === 'used',
+    );
+    expect(used?.value).toBeGreaterThan(0);
+    expect(points(metrics.get('process.memory.usage'))[0]?.value).toBeGreaterThan(0);
+  });
+
+  it('publishes runtime metrics read lazily from the latest sample', async () => {
+    monitor = new ResourceMonitor({ intervalMillis: 50, meterProvider: provider, hostMetricGroups: false });
+    // before any sample: only the always-readable heap metrics and counters
+    let metrics = await collect(reader);
+    expect(metrics.has('system.cpu.utilization')).toBe(false);
+    expect(points(metrics.get('nodejs.eventloop.delay.p99'))).toEqual([]);
+    expect(points(metrics.get('v8js.memory.heap.used')).length).toBeGreaterThan(3);
+    await monitor.start();
+    await waitFor(() => monitor.getCounters().samples >= 2, 10_000);
+    metrics = await collect(reader);
+    const s = monitor.getLatestStats()!;
+    expect(points(metrics.get('nodejs.eventloop.utilization'))[0]?.value).toBe(
+      s.process.eventLoopUtilization,
+    );
+    expect(points(metrics.get('nodejs.eventloop.delay.p99'))[0]?.value).toBeCloseTo(
+      s.process.eventLoopDelay.p99 / 1000,
+      9,
+    );
+    expect(metrics.get('nodejs.eventloop.delay.p99')?.descriptor.unit).toBe('s');
+    expect(points(metrics.get('process.unix.file_descriptor.count'))[0]?.value).toBe(s.process.openFds);
+    expect(points(metrics.get('process.thread.count'))[0]?.value).toBe(s.cpu.threadCount);
+    expect(points(metrics.get('otelkit.cpu.utilization'))).toEqual([
+      { attributes: { 'otelkit.view': 'host' }, value: s.cpu.hostUsagePercent / 100 },
+    ]);
+    expect(points(metrics.get('otelkit.monitor.samples'))[0]?.value).toBeGreaterThanOrEqual(2);
+    expect(
+      points(metrics.get('process.disk.operations'))
+        .map((p) => p.attributes['disk.io.direction'])
+        .sort(),
+    ).toEqual(['read', 'write']);
+  });
+
+  it('records GC pauses in the v8js.gc.duration histogram', async () => {
+    monitor = new ResourceMonitor({ intervalMillis: 1000, meterProvider: provider, hostMetricGroups: false });
+    await monitor.start();
+    let junk: number[][] = [];
+    for (let i = 0; i < 300; i++) junk.push(new Array(10_000).fill(i));
+    junk = [];
+    expect(junk).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 100)); // GC entries are delivered asynchronously
+    const gc = (await collect(reader)).get('v8js.gc.duration');
+    expect(gc?.dataPointType).toBe(DataPointType.HISTOGRAM);
+    const count = gc!.dataPoints.reduce((n, p) => n + (p.value as { count: number }).count, 0);
+    expect(count).toBeGreaterThan(0);
+  });
+
+  it('exposes alert state as otelkit.alert.state{alert, level}, 1 while firing and 0 after', async () => {
+    monitor = new ResourceMonitor({ interval: 60, meterProvider: provider, hostMetricGroups: false });
+    monitor.setThreshold('error_rate', { warning: 0.01, critical: 0.05 });
+    monitor.addAlertRule({ name: 'SlowRequests', condition: 'p95(response_time) > 1', severity: 'critical' });
+    const state = async () =>
+      points((await collect(reader)).get('otelkit.alert.state'))
+        .map((p) => `${p.attributes.alert}/${p.attributes.level}=${p.value}`)
+        .sort();
+    expect(await state()).toEqual([
+      'SlowRequests/critical=0',
+      'error_rate/critical=0',
+      'error_rate/warning=0',
+    ]);
+    monitor.recordMetric('error_rate', 0.1);
+    monitor.recordMetric('response_time', 3);
+    monitor.evaluateRules();
+    expect(await state()).toEqual([
+      'SlowRequests/critical=1',
+      'error_rate/critical=1',
+      'error_rate/warning=0',
+    ]);
+    monitor.recordMetric('error_rate', 0);
+    expect(await state()).toEqual([
+      'SlowRequests/critical=1',
+      'error_rate/critical=0',
+      'error_rate/warning=0',
+    ]);
+    // application metrics are visible too
+    const app = points((await collect(reader)).get('otelkit.monitor.metric'));
+    expect(app).toEqual(
+      expect.arrayContaining([
+        { attributes: { metric: 'error_rate' }, value: 0 },
+        { attributes: { metric: 'response_time' }, value: 3 },
+      ]),
+    );
+  });
+
+  it('counts drops as metrics', async () => {
+    monitor = new ResourceMonitor({
+      interval: 60,
+      meterProvider: provider,
+      hostMetricGroups: false,
+      maxMetrics: 1,
+    });
+    monitor.recordMetric('a', 1);
+    monitor.recordMetric('b', 1);
+    const dropped = points((await collect(reader)).get('otelkit.monitor.dropped'));
+    expect(dropped).toContainEqual({ attributes: { reason: 'metric_limit' }, value: 1 });
+  });
+
+  it('works with a bare Meter too', async () => {
+    monitor = new ResourceMonitor({ interval: 60, meter: provider.getMeter('app') });
+    monitor.setThreshold('x', 1);
+    const metrics = await collect(reader);
+    expect(metrics.has('system.memory.usage')).toBe(true);
+    expect(metrics.has('otelkit.alert.state')).toBe(true);
+  });
+});
