@@ -326,13 +326,23 @@ export class Profiler {
   }
 }
 
+const STACK_FRAMES = 10;
+
 function captureStack(): string {
-  const stack = new Error().stack ?? '';
-  // Drop the "Error" line and the profiler's own frames.
-  return stack
+  // Room for the profiler's own frames, which are then removed (matched by this file's path).
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = STACK_FRAMES + 8;
+  try {
+    Error.captureStackTrace(holder);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return (holder.stack ?? '')
     .split('\n')
     .slice(1)
-    .filter((line) => !line.includes('/profiler/profiler.'))
+    .filter((line) => !line.includes(__filename))
+    .slice(0, STACK_FRAMES)
     .map((line) => line.trim())
     .join('\n');
 }
