@@ -256,6 +256,22 @@ describe('startOtlpReceiver', () => {
       ).toEqual(['GET /users/:id', 'db.query']);
     });
 
+    it('accepts gzip-compressed gRPC messages from the real gRPC exporter', async () => {
+      const { results } = await send({
+        signal: 'traces',
+        exporters: ['grpc'],
+        url: receiver.grpcUrl!,
+        compression: 'gzip',
+      });
+      expect(results[0]).toMatchObject({ code: SUCCESS });
+      expect(
+        receiver
+          .spans()
+          .map((s) => s.name)
+          .sort(),
+      ).toEqual(['GET /users/:id', 'db.query']);
+    });
+
     it('gunzips gzip-compressed OTLP/JSON and answers an empty JSON response', async () => {
       const body = {
         resourceSpans: [

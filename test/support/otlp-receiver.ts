@@ -206,6 +206,7 @@ export interface ReceivedRequest {
   /** Lowercased header names (HTTP) or gRPC metadata. */
   headers: Record<string, string | string[] | undefined>;
   contentType?: string;
+  /** HTTP content-encoding; always undefined for gRPC (grpc-js decompresses and hides it). */
   contentEncoding?: string;
   /** Bytes on the wire (before gunzip). For gRPC: the message after grpc-js decompression. */
   rawSize: number;
@@ -563,7 +564,8 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
             signal,
             headers: call.metadata.getMap() as Record<string, string>,
             contentType: 'application/grpc',
-            contentEncoding: call.metadata.get('grpc-encoding')[0] as string | undefined,
+            // grpc-js decompresses messages itself and strips grpc-encoding from the metadata.
+            contentEncoding: undefined,
             rawSize: raw.length,
             answer: 0,
           };
