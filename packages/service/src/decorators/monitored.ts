@@ -1,0 +1,209 @@
+import type { MethodMonitoringOptions, MonitoredOptions } from '../types';
+import { instrumentMethod, type MethodSite, SITE } from './instrument-method';
+
+const SHARED_KEYS = ['logLevel', 'errorLogLevel', 'attributes', 'captureArgs', 'trace'] as const;
+const CLASS_KEYS = new Set<string>([...SHARED_KEYS, 'name', 'include', 'exclude', 'statics']);
+const METHOD_KEYS = new Set<string>([...SHARED_KEYS, 'skip', 'spanName']);
+const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+/** Display names given with `@monitored({ name })`, for `loggerFor`. */
+export const monitoredClassNames = new WeakMap<Function, string>();
+
+type AnyOptions = MonitoredOptions & MethodMonitoringOptions;
+
+interface DecoratorContextLike {
+  kind: string;
+  name: string | symbol | undefined;
+  static?: boolean;
+}
+
+function isContext(v: unknown): v is DecoratorContextLike {
+  return v !== null && typeof v === 'object' && typeof (v as { kind?: unknown }).kind === 'string';
+}
+
+function keyName(key: string | symbol | undefined): string {
+  if (typeof key === 'symbol') return key.description ?? 'symbol';
+  return key ?? 'anonymous';
+}
+
+function validate(options: unknown, allowed: Set<string>, where: string): AnyOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(
+      `@monitored(${where}): expected an options object, got ${options === null ? 'null' : typeof options}`,
+    );
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!allowed.has(key)) {
+      throw new TypeError(
+        `@monitored(${where}): unknown option "${key}"; allowed: ${[...allowed].join(', ')}`,
+      );
+    }
+  }
+  for (const key of ['logLevel', 'errorLogLevel']) {
+    if (o[key] !== undefined && !LEVELS.has(o[key] as string)) {
+      throw new TypeError(
+        `@monitored(${where}): ${key} must be one of ${[...LEVELS].join('|')}, got ${JSON.stringify(o[key])}`,
+      );
+    }
+  }
+  for (const key of ['include', 'exclude']) {
+    if (
+      o[key] !== undefined &&
+      !(Array.isArray(o[key]) && (o[key] as unknown[]).every((x) => typeof x === 'string'))
+    ) {
+      throw new TypeError(`@monitored(${where}): ${key} must be a list of method names`);
+    }
+  }
+  if (o.attributes !== undefined && typeof o.attributes !== 'function') {
+    throw new TypeError(`@monitored(${where}): attributes must be a function (args) => attributes`);
+  }
+  for (const key of ['captureArgs', 'trace', 'statics', 'skip']) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') {
+      throw new TypeError(`@monitored(${where}): ${key} must be true or false`);
+    }
+  }
+  for (const key of ['name', 'spanName']) {
+    if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === '')) {
+      throw new TypeError(`@monitored(${where}): ${key} must be a non-empty string`);
+    }
+  }
+  return o as AnyOptions;
+}
+
+function classDefaults(o: AnyOptions): MethodMonitoringOptions {
+  const d: MethodMonitoringOptions = {};
+  for (const key of SHARED_KEYS) if (o[key] !== undefined) (d as Record<string, unknown>)[key] = o[key];
+  return d;
+}
+
+function decorateClass(cls: Function, options: AnyOptions): void {
+  validate(options, CLASS_KEYS, `class ${cls.name}`);
+  const className = options.name ?? cls.name ?? 'anonymous';
+  if (options.name) monitoredClassNames.set(cls, options.name);
+  const defaults = classDefaults(options);
+  const targets: Array<[object, boolean]> = [[cls.prototype, false]];
+  if (options.statics) targets.push([cls, true]);
+  for (const [target, isStatic] of targets) {
+    for (const key of Reflect.ownKeys(target)) {
+      if (key === 'constructor' || (isStatic && (key === 'prototype' || key === 'name' || key === 'length')))
+        continue;
+      const name = keyName(key);
+      if (options.include && !options.include.includes(name)) continue;
+      if (options.exclude?.includes(name)) continue;
+      const desc = Object.getOwnPropertyDescriptor(target, key);
+      if (!desc || typeof desc.value !== 'function' || (!desc.writable && !desc.configurable)) continue;
+      const existing = (desc.value as { [SITE]?: MethodSite })[SITE];
+      if (existing !== undefined) {
+        // Already wrapped by a method decorator: give it the class name and the class defaults.
+        existing.className = className;
+        existing.classDefaults = defaults;
+        continue;
+      }
+      const site: MethodSite = { className, methodName: name, isStatic, own: {}, classDefaults: defaults };
+      Object.defineProperty(target, key, { ...desc, value: instrumentMethod(desc.value, site) });
+    }
+  }
+}
+
+function apply(options: unknown, args: unknown[]): unknown {
+  // TypeScript standard (TC39) decorators: (value, context)
+  if (args.length === 2 && isContext(args[1])) {
+    const [value, ctx] = args as [Function, DecoratorContextLike];
+    if (ctx.kind === 'class') {
+      decorateClass(value, validate(options, CLASS_KEYS, `class ${keyName(ctx.name)}`));
+      return undefined;
+    }
+    if (ctx.kind === 'method') {
+      const own = validate(options, METHOD_KEYS, `method ${keyName(ctx.name)}`);
+      return instrumentMethod(value, {
+        className: undefined,
+        methodName: keyName(ctx.name),
+        isStatic: ctx.static === true,
+        own,
+        classDefaults: {},
+      });
+    }
+    throw new TypeError(
+      `@monitored applies to classes and methods, not to the ${ctx.kind} ${keyName(ctx.name)}`,
+    );
+  }
+  // experimentalDecorators, class: (constructor)
+  if (args.length === 1 && typeof args[0] === 'function') {
+    decorateClass(args[0] as Function, validate(options, CLASS_KEYS, `class ${(args[0] as Function).name}`));
+    return undefined;
+  }
+  // experimentalDecorators, method: (prototype or constructor, key, descriptor)
+  if (args.length === 3 && (typeof args[1] === 'string' || typeof args[1] === 'symbol')) {
+    const [target, key, desc] = args as [object, string | symbol, PropertyDescriptor | undefined];
+    const name = keyName(key);
+    if (!desc || typeof desc.value !== 'function') {
+      throw new TypeError(`@monitored applies to classes and methods; ${name} is not a method`);
+    }
+    const own = validate(options, METHOD_KEYS, `method ${name}`);
+    const isStatic = typeof target === 'function';
+    const ctor = isStatic ? (target as Function) : (target as { constructor?: Function }).constructor;
+    desc.value = instrumentMethod(desc.value, {
+      className: ctor?.name || undefined,
+      methodName: name,
+      isStatic,
+      own,
+      classDefaults: {},
+    });
+    return desc;
+  }
+  throw new TypeError('@monitored: not called as a class or method decorator');
+}
+
+function looksLikeDecoratorCall(args: unknown[]): boolean {
+  return (
+    (args.length === 2 && isContext(args[1])) ||
+    (args.length === 1 && typeof args[0] === 'function') ||
+    (args.length === 3 && (typeof args[1] === 'string' || typeof args[1] === 'symbol'))
+  );
+}
+
+/** A decorator that works as TC39 standard and as `experimentalDecorators`, on classes and methods. */
+export type UniversalDecorator = {
+  // TC39
+  <T extends abstract new (...args: never[]) => unknown>(value: T, context: ClassDecoratorContext<T>): void;
+  // biome-ignore lint/suspicious/noExplicitAny: method signatures are arbitrary
+  <T extends (this: any, ...args: any) => any>(value: T, context: ClassMethodDecoratorContext<unknown, T>): T;
+  // experimentalDecorators
+  <T extends Function>(target: T): void;
+  <T>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<T>,
+  ): TypedPropertyDescriptor<T> | void;
+};
+
+/**
+ * Instruments every method of a class — or one method — with a span `Class.method`, a duration
+ * histogram (`otelkit.method.duration`, seconds) and a call counter (`otelkit.method.calls`)
+ * with `class`, `method` and `outcome` attributes, and a log line correlated with the span
+ * (debug on success, error on failure, with the duration).
+ *
+ * Works with TypeScript's standard decorators and with `experimentalDecorators` (NestJS),
+ * detected at run time; `@monitored` and `@monitored(options)` both work. The method runs exactly
+ * once per call and its result or thrown value passes through unchanged; sync stays sync. With no
+ * monitoring installed (`setMonitoringRuntime` / `startMonitoring`) the cost is one function call.
+ *
+ * @example
+ * @monitored()
+ * class OrderService {
+ *   async place(order: Order) { ... }
+ *   @monitored({ logLevel: 'info', attributes: ([id]) => ({ 'order.id': String(id) }) })
+ *   async cancel(id: string) { ... }
+ *   @monitored({ skip: true })
+ *   health() { return 'ok'; }
+ * }
+ */
+export function monitored(options?: MonitoredOptions | MethodMonitoringOptions): UniversalDecorator;
+export function monitored(...args: unknown[]): unknown {
+  if (looksLikeDecoratorCall(args)) return apply(undefined, args);
+  const options = args[0];
+  validate(options, new Set([...CLASS_KEYS, ...METHOD_KEYS]), 'options');
+  return (...decoratorArgs: unknown[]) => apply(options, decoratorArgs);
+}
