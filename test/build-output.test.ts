@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { builtinModules } from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..');
@@ -204,5 +205,55 @@ describe('built packages', () => {
         expect(esm.defaultIsCjs).toBe(true);
       },
     );
+  });
+});
+
+describe('the checks themselves', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'otelkit-build-output-'));
+  });
+  afterAll(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  function fixturePackage(name: string, indexJs: string): string {
+    const dir = path.join(tmp, name);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name, type: 'commonjs', exports: { '.': { default: './index.js' } } }),
+    );
+    fs.writeFileSync(path.join(dir, 'index.js'), indexJs);
+    return dir;
+  }
+
+  it('sees the same named exports through import() for tsc-style CommonJS', () => {
+    const dir = fixturePackage(
+      'tsc-style',
+      '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n' +
+        'exports.b = exports.a = void 0;\nexports.a = 1;\nfunction b() {}\nexports.b = b;\n',
+    );
+    expect(requireKeys(dir, 'tsc-style')).toEqual(['a', 'b']);
+    expect(importKeys(dir, 'tsc-style')).toEqual({ keys: ['a', 'b'], different: [], defaultIsCjs: true });
+  });
+
+  it('catches exports that cjs-module-lexer cannot see (ESM named imports would be missing)', () => {
+    const dir = fixturePackage(
+      'opaque',
+      'const api = { a: 1, b: 2 };\nmodule.exports = Object.assign({}, api);\n',
+    );
+    expect(requireKeys(dir, 'opaque')).toEqual(['a', 'b']);
+    expect(importKeys(dir, 'opaque').keys).toEqual([]);
+  });
+
+  it('lists bare runtime imports, ignoring builtins and relative paths', () => {
+    const dist = path.join(tmp, 'dist');
+    fs.mkdirSync(path.join(dist, 'sub'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dist, 'sub', 'a.js'),
+      'require("node:fs"); require("http"); require("./b"); require("@scope/pkg/deep"); import("lazy-dep");',
+    );
+    expect([...runtimeImports(dist).keys()].sort()).toEqual(['@scope/pkg', 'lazy-dep']);
   });
 });
