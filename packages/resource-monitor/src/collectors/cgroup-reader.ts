@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readText } from './proc-readers';
 
 /** Raw cgroup counters at one instant. */
 export interface CgroupSnapshot {
@@ -14,16 +15,20 @@ export interface CgroupSnapshot {
   readonly memoryWorkingSet: number | null;
 }
 
+interface Limits {
+  readonly cpuLimitCores: number | null;
+  readonly memoryLimit: number | null;
+}
+
 // cgroup v1 writes "no limit" as the largest page-aligned int64.
 const V1_UNLIMITED = 2 ** 62;
 
 function read(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
+  return readText(path, 8192);
 }
+
+/** Limits are re-read this often (they change rarely, e.g. a Kubernetes in-place resize). */
+const LIMITS_TTL_MILLIS = 30_000;
 
 function readNumber(path: string): number | null {
   const text = read(path);
@@ -53,6 +58,8 @@ function statField(text: string | null, field: string): number | null {
 export class CgroupReader {
   readonly version: 'v1' | 'v2' | null;
   private readonly _dirs: { cpu?: string; cpuacct?: string; memory?: string; unified?: string } = {};
+  private _limits: Limits | undefined;
+  private _limitsAt = 0;
 
   /**
    * @param root where cgroup file systems are mounted, usually `/sys/fs/cgroup`
@@ -94,14 +101,44 @@ export class CgroupReader {
     }
   }
 
-  /** Reads the current counters; `null` when no cgroup was found. Never throws. */
-  read(hostMemoryTotal: number): CgroupSnapshot | null {
-    if (this.version === 'v2') return this._readV2(hostMemoryTotal);
-    if (this.version === 'v1') return this._readV1(hostMemoryTotal);
-    return null;
+  /**
+   * Reads the current counters; `null` when no cgroup was found. Never throws. Limits are cached
+   * for 30 s; usage is only read for a resource that has a limit (it feeds the limit view only).
+   */
+  read(hostMemoryTotal: number, now = Date.now()): CgroupSnapshot | null {
+    if (this.version === null) return null;
+    if (!this._limits || now - this._limitsAt >= LIMITS_TTL_MILLIS) {
+      this._limits =
+        this.version === 'v2' ? this._limitsV2(hostMemoryTotal) : this._limitsV1(hostMemoryTotal);
+      this._limitsAt = now;
+    }
+    const { cpuLimitCores, memoryLimit } = this._limits;
+    let cpuUsageMicros: number | null = null;
+    let memoryWorkingSet: number | null = null;
+    if (this.version === 'v2') {
+      const dir = this._dirs.unified as string;
+      if (cpuLimitCores !== null) cpuUsageMicros = statField(read(join(dir, 'cpu.stat')), 'usage_usec');
+      if (memoryLimit !== null) {
+        const current = readNumber(join(dir, 'memory.current'));
+        const inactive = statField(read(join(dir, 'memory.stat')), 'inactive_file') ?? 0;
+        memoryWorkingSet = current === null ? null : Math.max(0, current - inactive);
+      }
+    } else {
+      const acct = this._dirs.cpuacct ?? this._dirs.cpu;
+      if (cpuLimitCores !== null && acct) {
+        const nanos = readNumber(join(acct, 'cpuacct.usage'));
+        if (nanos !== null) cpuUsageMicros = nanos / 1000;
+      }
+      if (memoryLimit !== null && this._dirs.memory) {
+        const usage = readNumber(join(this._dirs.memory, 'memory.usage_in_bytes'));
+        const inactive = statField(read(join(this._dirs.memory, 'memory.stat')), 'total_inactive_file') ?? 0;
+        if (usage !== null) memoryWorkingSet = Math.max(0, usage - inactive);
+      }
+    }
+    return { version: this.version, cpuLimitCores, cpuUsageMicros, memoryLimit, memoryWorkingSet };
   }
 
-  private _readV2(hostMemoryTotal: number): CgroupSnapshot {
+  private _limitsV2(hostMemoryTotal: number): Limits {
     const dir = this._dirs.unified as string;
     let cpuLimitCores: number | null = null;
     const cpuMax = read(join(dir, 'cpu.max'));
@@ -111,42 +148,28 @@ export class CgroupReader {
       const p = Number(period ?? 100000);
       if (quota !== 'max' && q > 0 && p > 0) cpuLimitCores = q / p;
     }
-    const cpuUsageMicros = statField(read(join(dir, 'cpu.stat')), 'usage_usec');
     const maxText = read(join(dir, 'memory.max'))?.trim();
     let memoryLimit: number | null = null;
     if (maxText && maxText !== 'max') {
       const n = Number(maxText);
       if (Number.isFinite(n) && n > 0 && n < hostMemoryTotal) memoryLimit = n;
     }
-    const current = readNumber(join(dir, 'memory.current'));
-    const inactive = statField(read(join(dir, 'memory.stat')), 'inactive_file') ?? 0;
-    const memoryWorkingSet = current === null ? null : Math.max(0, current - inactive);
-    return { version: 'v2', cpuLimitCores, cpuUsageMicros, memoryLimit, memoryWorkingSet };
+    return { cpuLimitCores, memoryLimit };
   }
 
-  private _readV1(hostMemoryTotal: number): CgroupSnapshot {
+  private _limitsV1(hostMemoryTotal: number): Limits {
     let cpuLimitCores: number | null = null;
     if (this._dirs.cpu) {
       const quota = readNumber(join(this._dirs.cpu, 'cpu.cfs_quota_us'));
       const period = readNumber(join(this._dirs.cpu, 'cpu.cfs_period_us'));
       if (quota !== null && period !== null && quota > 0 && period > 0) cpuLimitCores = quota / period;
     }
-    let cpuUsageMicros: number | null = null;
-    const acct = this._dirs.cpuacct ?? this._dirs.cpu;
-    if (acct) {
-      const nanos = readNumber(join(acct, 'cpuacct.usage'));
-      if (nanos !== null) cpuUsageMicros = nanos / 1000;
-    }
     let memoryLimit: number | null = null;
-    let memoryWorkingSet: number | null = null;
     if (this._dirs.memory) {
       const limit = readNumber(join(this._dirs.memory, 'memory.limit_in_bytes'));
       if (limit !== null && limit > 0 && limit < V1_UNLIMITED && limit < hostMemoryTotal) memoryLimit = limit;
-      const usage = readNumber(join(this._dirs.memory, 'memory.usage_in_bytes'));
-      const inactive = statField(read(join(this._dirs.memory, 'memory.stat')), 'total_inactive_file') ?? 0;
-      if (usage !== null) memoryWorkingSet = Math.max(0, usage - inactive);
     }
-    return { version: 'v1', cpuLimitCores, cpuUsageMicros, memoryLimit, memoryWorkingSet };
+    return { cpuLimitCores, memoryLimit };
   }
 }
 

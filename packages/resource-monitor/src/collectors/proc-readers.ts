@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import * as os from 'node:os';
 
 /** Cumulative host CPU jiffies: busy and total, from the aggregate `cpu` line of `/proc/stat`. */
@@ -19,17 +19,33 @@ export interface ProcessIo {
   readonly writeCount: number;
 }
 
-function readText(path: string): string | null {
+// One buffer for all reads: procfs files are generated on read, and we only need their head
+// (readFileSync would fstat, allocate 64 KiB chunks and read /proc/stat's long `intr` line too).
+const BUFFER = Buffer.allocUnsafe(8192);
+
+/** The first `maxBytes` (≤ 8 KiB) of a file as latin1, or null when unreadable. */
+export function readText(path: string, maxBytes = 4096): string | null {
+  let fd: number | undefined;
   try {
-    return readFileSync(path, 'latin1');
+    fd = openSync(path, 'r');
+    const limit = Math.min(maxBytes, BUFFER.length);
+    let length = 0;
+    while (length < limit) {
+      const n = readSync(fd, BUFFER, length, limit - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return BUFFER.toString('latin1', 0, length);
   } catch {
     return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
 /** `/proc/stat` (Linux) or `os.cpus()` elsewhere. idle + iowait count as not busy. */
 export function readHostCpuTimes(procRoot = '/proc'): HostCpuTimes {
-  const text = readText(`${procRoot}/stat`);
+  const text = readText(`${procRoot}/stat`, 512);
   if (text !== null && text.startsWith('cpu ')) {
     const end = text.indexOf('\n');
     const f = text
@@ -63,7 +79,7 @@ export function readHostCpuTimes(procRoot = '/proc'): HostCpuTimes {
 
 /** `/proc/meminfo` `MemTotal`/`MemAvailable` (bytes), or `os.totalmem()`/`os.freemem()`. */
 export function readMemInfo(procRoot = '/proc'): MemInfo {
-  const text = readText(`${procRoot}/meminfo`);
+  const text = readText(`${procRoot}/meminfo`, 512);
   if (text !== null) {
     const total = meminfoField(text, 'MemTotal:');
     const available = meminfoField(text, 'MemAvailable:');
@@ -82,7 +98,7 @@ function meminfoField(text: string, name: string): number {
 
 /** `Threads:` of `/proc/self/status`; 0 when unavailable. */
 export function readThreadCount(procRoot = '/proc'): number {
-  const text = readText(`${procRoot}/self/status`);
+  const text = readText(`${procRoot}/self/status`, 8192);
   if (text === null) return 0;
   const at = text.indexOf('Threads:');
   if (at < 0) return 0;
@@ -92,7 +108,7 @@ export function readThreadCount(procRoot = '/proc'): number {
 
 /** `/proc/self/io`; elsewhere `process.resourceUsage()` operation counts and 0 bytes. */
 export function readProcessIo(procRoot = '/proc'): ProcessIo {
-  const text = readText(`${procRoot}/self/io`);
+  const text = readText(`${procRoot}/self/io`, 512);
   if (text !== null) {
     const field = (name: string): number => {
       const at = text.indexOf(`\n${name}:`);

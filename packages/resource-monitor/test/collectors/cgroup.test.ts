@@ -52,14 +52,17 @@ describe('CgroupReader', () => {
       'cgroup.controllers': 'cpu memory',
       'cpu.max': 'max 100000\n',
       'cpu.stat': 'usage_usec 42\n',
-      'memory.max': 'max\n',
+      'memory.max': `${GiB}\n`,
       'memory.current': '1000\n',
     });
+    // /docker/abc does not exist under root (no cgroup namespace mount): the root is the container's cgroup
     const r = new CgroupReader(root, '0::/docker/abc\n');
-    expect(r.read(HOST)).toMatchObject({
+    // usage only feeds the limit view, so CPU usage is not read without a CPU limit
+    expect(r.read(HOST)).toEqual({
+      version: 'v2',
       cpuLimitCores: null,
-      memoryLimit: null,
-      cpuUsageMicros: 42,
+      cpuUsageMicros: null,
+      memoryLimit: GiB,
       memoryWorkingSet: 1000,
     });
   });
@@ -93,6 +96,22 @@ describe('CgroupReader', () => {
     });
     const r = new CgroupReader(root, '4:memory:/\n1:cpu:/\n');
     expect(r.read(HOST)).toMatchObject({ cpuLimitCores: null, memoryLimit: null });
+  });
+
+  it('caches limits for 30 s but reads usage on every call', () => {
+    const root = make({
+      'cgroup.controllers': 'cpu memory',
+      'cpu.max': '100000 100000\n',
+      'cpu.stat': 'usage_usec 10\n',
+      'memory.max': `${GiB}\n`,
+      'memory.current': '100\n',
+    });
+    const r = new CgroupReader(root, '0::/\n');
+    expect(r.read(HOST, 0)).toMatchObject({ cpuLimitCores: 1, cpuUsageMicros: 10 });
+    writeFileSync(join(root, 'cpu.max'), '200000 100000\n');
+    writeFileSync(join(root, 'cpu.stat'), 'usage_usec 20\n');
+    expect(r.read(HOST, 10_000)).toMatchObject({ cpuLimitCores: 1, cpuUsageMicros: 20 });
+    expect(r.read(HOST, 30_000)).toMatchObject({ cpuLimitCores: 2, cpuUsageMicros: 20 });
   });
 
   it('finds no cgroup when nothing is mounted', () => {

@@ -1,0 +1,72 @@
+// The monitor's CPU share at interval 1 s: an otherwise idle child process with the monitor
+// running vs the same idle child without it, alternated, each for DURATION seconds.
+// Run: npx tsc -b packages/resource-monitor/tsconfig.json && node bench/resource-monitor/cpu-share.js
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+
+const DURATION = Number(process.env.DURATION || 15);
+const ROUNDS = Number(process.env.ROUNDS || 2);
+const dist = path.join(__dirname, '../../packages/resource-monitor/dist');
+const sdk = require.resolve('@opentelemetry/sdk-metrics', {
+  paths: [path.join(__dirname, '../../packages/resource-monitor')],
+});
+
+const child = (mode) => `
+const { ResourceMonitor } = require(${JSON.stringify(dist)});
+const mode = ${JSON.stringify(mode)};
+async function main() {
+  let monitor, provider, reader;
+  if (mode !== 'baseline') {
+    const opts = { interval: 1, historySize: 3600 };
+    if (mode === 'otel') {
+      const { MeterProvider, MetricReader } = require(${JSON.stringify(sdk)});
+      class R extends MetricReader { async onForceFlush() {} async onShutdown() {} }
+      reader = new R();
+      provider = new MeterProvider({ readers: [reader] });
+      opts.meterProvider = provider;
+    }
+    monitor = new ResourceMonitor(opts);
+    monitor.setThreshold('cpu_usage', 80);
+    monitor.setThreshold('memory_usage', { warning: 80, critical: 95 });
+    await monitor.start();
+  }
+  // scrape every 15 s like a Prometheus server would
+  const scrape = reader ? setInterval(() => reader.collect(), 15000) : undefined;
+  const keepAlive = setInterval(() => {}, 60000);
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, ${DURATION * 1000}));
+  const c = process.cpuUsage(c0);
+  const wall = Number(process.hrtime.bigint() - t0) / 1000;
+  clearInterval(keepAlive);
+  if (scrape) clearInterval(scrape);
+  const samples = monitor ? monitor.getCounters().samples : 0;
+  if (monitor) await monitor.shutdown(1000);
+  process.stdout.write(JSON.stringify({ cpu: c.user + c.system, wall, samples }));
+}
+main();
+`;
+
+function run(mode) {
+  const out = execFileSync(process.execPath, ['-e', child(mode)], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+const results = { baseline: [], monitor: [], otel: [] };
+for (let r = 0; r < ROUNDS; r++) {
+  for (const mode of ['baseline', 'monitor', 'otel']) results[mode].push(run(mode));
+}
+const share = (xs) => xs.reduce((a, x) => a + x.cpu, 0) / xs.reduce((a, x) => a + x.wall, 0);
+const base = share(results.baseline);
+console.log(`${ROUNDS} rounds x ${DURATION} s per mode, alternating baseline / monitor / monitor+OTel`);
+console.log(`idle process CPU share (baseline):           ${(base * 100).toFixed(3)} % of one core`);
+for (const mode of ['monitor', 'otel']) {
+  const s = share(results[mode]);
+  const samples = results[mode].reduce((a, x) => a + x.samples, 0);
+  const label =
+    mode === 'monitor' ? 'with monitor, interval 1 s:' : 'with monitor + OTel metrics (scrape 15 s):';
+  console.log(
+    `${label.padEnd(44)} ${(s * 100).toFixed(3)} %  -> monitor's own share ${((s - base) * 100).toFixed(3)} % of one core (${samples} samples), ratio ${(s / base).toFixed(2)}x baseline`,
+  );
+}
+console.log('target: < 0.5 % of one core');
