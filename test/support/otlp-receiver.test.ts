@@ -426,6 +426,19 @@ describe('startOtlpReceiver', () => {
       expect(results[0].error).toMatch(/ECONNREFUSED/);
     });
 
+    it('sends Retry-After with 429/503 when configured, and repeats the last status once the list is used up', async () => {
+      receiver.setBehaviour({ mode: 'status', statuses: [429, 503], retryAfter: '7' });
+      const headers = { 'content-type': 'application/json' };
+      const first = await post(receiver.urls.logs, Buffer.from('{}'), headers);
+      const second = await post(receiver.urls.logs, Buffer.from('{}'), headers);
+      const third = await post(receiver.urls.logs, Buffer.from('{}'), headers);
+      expect([first.status, second.status, third.status]).toEqual([429, 503, 503]);
+      expect(first.headers['retry-after']).toBe('7');
+      expect(receiver.logs).toHaveLength(0);
+      receiver.setBehaviour({ mode: 'ok' });
+      expect((await post(receiver.urls.logs, Buffer.from('{}'), headers)).status).toBe(200);
+    });
+
     it('rejects bad behaviours with a clear error', () => {
       expect(() => receiver.setBehaviour({ mode: 'status' })).toThrow(/statuses/);
       expect(() => receiver.setBehaviour({ mode: 'nope' as 'ok' })).toThrow(/'ok', 'hang' or 'status'/);
