@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { context, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { toAttributes } from '../helpers/active-span';
 import {
@@ -32,7 +33,8 @@ interface Open {
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
-const heapUsed = (): number => process.memoryUsage().heapUsed;
+// The same figure as process.memoryUsage().heapUsed, at a fraction of the cost (no RSS syscall).
+const heapUsed = (): number => getHeapStatistics().used_heap_size;
 
 /**
  * A lightweight method profiler (the API of Python's mtaio `Profiler`, in TypeScript form).

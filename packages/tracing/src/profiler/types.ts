@@ -30,9 +30,9 @@ export interface ProfileTrace {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Present when `collectStackTrace` is on. */
   readonly stackTrace?: string;
-  /** `process.memoryUsage().heapUsed` at the start. */
+  /** V8 heap used at the start (`v8.getHeapStatistics().used_heap_size`, what `process.memoryUsage().heapUsed` reports). */
   readonly memoryStart: number;
-  /** `process.memoryUsage().heapUsed` at the end. */
+  /** V8 heap used at the end. */
   readonly memoryEnd: number;
   /** `memoryEnd - memoryStart` (negative when a GC ran in between). */
   readonly memoryDelta: number;
