@@ -14,7 +14,9 @@ try {
 const failedSuites = results.numFailedTestSuites ?? 0;
 const passed = results.numPassedTests ?? 0;
 // A suite that fails to load has no failed *test*; count it so it cannot pass unnoticed.
-const failed = (results.numFailedTests ?? 0) + (results.testResults ?? []).filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+const failed =
+  (results.numFailedTests ?? 0) +
+  (results.testResults ?? []).filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
 for (const suite of results.testResults ?? []) {
   if (suite.status === 'failed') console.error(`FAILED ${suite.name}`);
 }

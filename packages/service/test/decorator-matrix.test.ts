@@ -1,8 +1,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import * as service from '@otelkit/service';
+import { createTestTelemetry, type TestTelemetry } from '@otelkit/testing';
 import { compileFixture } from './compile-fixture';
 import * as errors from './fixtures/errors';
-import { createHarness, type Harness } from './harness';
 
 type Fixture = typeof import('./fixtures/matrix-services');
 type Instance = InstanceType<Fixture['ClassDecorated']>;
@@ -115,17 +115,17 @@ async function settle(fn: () => unknown): Promise<{ sync: boolean; outcome: Outc
 }
 
 describe.each(MODES)('@monitored with %s decorators', (mode) => {
-  let h: Harness;
+  let h: TestTelemetry;
   let fixture: Fixture;
 
   beforeAll(() => {
-    h = createHarness({ logLevel: 'debug' });
+    h = createTestTelemetry({ logLevel: 'debug' });
     fixture = compileFixture<Fixture>('matrix-services.ts', mode, {
       '@otelkit/service': service,
       './errors': errors,
     });
   });
-  afterAll(() => h.close());
+  afterAll(() => h.shutdown());
   beforeEach(() => h.reset());
 
   describe.each(SHAPES)('as a %s', (shapeName) => {
@@ -134,12 +134,7 @@ describe.each(MODES)('@monitored with %s decorators', (mode) => {
     it.each(CASES.map((c) => [`${c.shape} ${c.method}`, c] as const))('%s', async (_label, c) => {
       const Klass = C();
       const instance = new Klass();
-      const metricsBefore = await h.counter(service.METHOD_CALLS, {
-        class: shapeName,
-        method: c.method,
-        outcome: c.outcome.kind === 'returns' ? 'success' : 'error',
-        ...(c.outcome.kind === 'throws' ? { 'error.type': expect.any(String) } : {}),
-      });
+      const metricsBefore = await h.metricValue(service.METHOD_CALLS, { class: shapeName, method: c.method });
 
       const { sync, outcome } = await settle(() => c.run(instance, Klass));
 
@@ -152,7 +147,7 @@ describe.each(MODES)('@monitored with %s decorators', (mode) => {
       expect(sync).toBe(expectSync);
 
       // one span, named Class.method, with code.* attributes and the right status
-      const span = h.span(`${shapeName}.${c.method}`);
+      const span = h.expectSpan(`${shapeName}.${c.method}`).span;
       expect(span.attributes['code.function']).toBe(c.method);
       expect(span.attributes['code.namespace']).toBe(shapeName);
       if (c.outcome.kind === 'throws') {
@@ -179,7 +174,7 @@ describe.each(MODES)('@monitored with %s decorators', (mode) => {
         ...(errorType ? { 'error.type': errorType } : {}),
       };
       expect(metricsBefore).toBeUndefined();
-      expect(await h.counter(service.METHOD_CALLS, attrs)).toBe(1);
+      expect(await h.metricValue(service.METHOD_CALLS, attrs)).toBe(1);
       const hist = await h.histogram(service.METHOD_DURATION, attrs);
       expect(hist?.count).toBe(1);
       expect(hist!.sum).toBeGreaterThanOrEqual(0);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { monitored } from '@otelkit/service';
-import { createHarness } from './harness';
+import { createTestTelemetry } from '@otelkit/testing';
 
 // What NestJS does: metadata on the method function (SetMetadata / guards) and, with
 // emitDecoratorMetadata, design types on the prototype.
@@ -29,8 +29,8 @@ class OrdersController {
 }
 
 describe('experimentalDecorators and reflect-metadata (NestJS style)', () => {
-  const h = createHarness();
-  afterAll(() => h.close());
+  const h = createTestTelemetry();
+  afterAll(() => h.shutdown());
 
   it('keeps metadata on the wrapped method functions', () => {
     const c = new OrdersController();

@@ -1,13 +1,13 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { loggerFor, METHOD_CALLS, monitored } from '@otelkit/service';
-import { createHarness, type Harness } from './harness';
+import { createTestTelemetry, type TestTelemetry } from '@otelkit/testing';
 
 describe('@monitored options', () => {
-  let h: Harness;
+  let h: TestTelemetry;
   beforeAll(() => {
-    h = createHarness({ logLevel: 'debug' });
+    h = createTestTelemetry({ logLevel: 'debug' });
   });
-  afterAll(() => h.close());
+  afterAll(() => h.shutdown());
   beforeEach(() => h.reset());
 
   it('skips methods marked skip, excluded, or not included', async () => {
@@ -70,7 +70,8 @@ describe('@monitored options', () => {
   });
 
   it('does not write the success line when its level is disabled', () => {
-    const quiet = createHarness({ logLevel: 'info' });
+    h.logger.level = 'info';
+    h.reset(); // a fresh runtime: loggers for methods are made from the logger at its new level
     try {
       @monitored()
       class Q {
@@ -84,11 +85,10 @@ describe('@monitored options', () => {
       const q = new Q();
       q.ok();
       expect(() => q.fail()).toThrow('x');
-      expect(quiet.logs().map((l) => l.msg)).toEqual(['Q.fail failed']);
+      expect(h.logs().map((l) => l.msg)).toEqual(['Q.fail failed']);
     } finally {
-      quiet.reset();
-      // restore the suite's harness as the runtime
-      h = createHarness({ logLevel: 'debug' });
+      h.logger.level = 'debug';
+      h.reset();
     }
   });
 
@@ -112,8 +112,11 @@ describe('@monitored options', () => {
     const p = new P();
     expect(p.charge('o-1', 12.5)).toBe(true);
     expect(p.broken()).toBe('still runs');
-    expect(h.span('P.charge').attributes).toMatchObject({ 'order.id': 'o-1', 'order.amount': 12.5 });
-    expect(h.span('P.broken').status.code).toBe(SpanStatusCode.UNSET);
+    expect(h.expectSpan('P.charge').span.attributes).toMatchObject({
+      'order.id': 'o-1',
+      'order.amount': 12.5,
+    });
+    expect(h.expectSpan('P.broken').span.status.code).toBe(SpanStatusCode.UNSET);
   });
 
   it('captures arguments only when asked, with secrets redacted and length bounded', () => {
@@ -130,12 +133,12 @@ describe('@monitored options', () => {
     const l = new Login();
     l.login({ name: 'ann', password: 'hunter2', headers: { authorization: 'Bearer abc' } }, 'x'.repeat(5000));
     l.plain('hunter2');
-    const captured = String(h.span('Login.login').attributes['code.args']);
+    const captured = String(h.expectSpan('Login.login').span.attributes['code.args']);
     expect(captured).toContain('"name":"ann"');
     expect(captured).not.toContain('hunter2');
     expect(captured).not.toContain('Bearer');
     expect(captured.length).toBeLessThanOrEqual(1024);
-    expect(h.span('Login.plain').attributes['code.args']).toBeUndefined();
+    expect(h.expectSpan('Login.plain').span.attributes['code.args']).toBeUndefined();
   });
 
   it('trace: false keeps metrics and logs but creates no span', async () => {
@@ -147,7 +150,7 @@ describe('@monitored options', () => {
     }
     expect(new T().hot()).toBeUndefined();
     expect(h.spans()).toHaveLength(0);
-    expect(await h.counter(METHOD_CALLS, { class: 'T', method: 'hot', outcome: 'success' })).toBe(1);
+    expect(await h.metricValue(METHOD_CALLS, { class: 'T', method: 'hot', outcome: 'success' })).toBe(1);
     expect(h.logs()).toHaveLength(1);
   });
 
@@ -160,7 +163,7 @@ describe('@monitored options', () => {
       }
     }
     await new Payments().pay(3);
-    const span = h.span('Payments.pay');
+    const span = h.expectSpan('Payments.pay').span;
     const line = h.logs().find((l) => l.msg === 'paying')!;
     expect(line).toMatchObject({
       class: 'Payments',
@@ -185,8 +188,9 @@ describe('@monitored options', () => {
       }
     }
     await new Outer().run();
-    const outer = h.span('Outer.run');
-    const inner = h.span('Inner.step');
+    h.expectSpan('Inner.step').toHaveParent('Outer.run');
+    const outer = h.expectSpan('Outer.run').span;
+    const inner = h.expectSpan('Inner.step').span;
     expect(inner.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
     expect(inner.spanContext().traceId).toBe(outer.spanContext().traceId);
   });

@@ -1,0 +1,6 @@
+export type { AttributeMatch, TestTelemetry, TestTelemetryOptions } from './create-test-telemetry';
+export { createTestTelemetry } from './create-test-telemetry';
+export type { CapturedLogLine } from './memory-log-stream';
+export { MemoryLogStream } from './memory-log-stream';
+export { SpanAssertion, SpanAssertionError } from './span-assertion';
+export { TestMetricReader } from './test-metric-reader';
