@@ -18,6 +18,7 @@ import { OverflowTracker } from './exporters/overflow-tracker';
 import { PrometheusEndpoint, type ScrapeCounters } from './exporters/prometheus-endpoint';
 import { PullReader } from './exporters/pull-reader';
 import { createInstrumentHelpers } from './instruments/create-instrument-helpers';
+import { guardMeter, SeriesGuards } from './instruments/series-guard';
 import { validateBuckets, validateInstrumentName } from './instruments/validate';
 import type { MetricsHandle, MetricsStats } from './types';
 
@@ -129,7 +130,8 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
 
   const exportCounters: ExportCounters = { succeeded: 0, failed: 0 };
   const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0 };
-  const overflow = new OverflowTracker(cardinalityLimit);
+  const guards = new SeriesGuards(cardinalityLimit, METER_NAME);
+  const overflow = new OverflowTracker(cardinalityLimit, guards);
 
   const readers: IMetricReader[] = [];
   let prometheus: PrometheusEndpoint | undefined;
@@ -161,15 +163,21 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
       case 'console': {
         const label =
           exporter.type === 'otlp' ? `OTLP (${exporter.protocol} ${exporter.endpoint})` : 'console';
+        const delta = exporter.type === 'otlp' && exporter.temporality === 'delta';
         const reader = new PeriodicExportingMetricReader({
-          exporter: new CountingExporter(createPushExporter(exporter), label, exportCounters, overflow),
+          exporter: new CountingExporter(
+            createPushExporter(exporter),
+            label,
+            exportCounters,
+            overflow,
+            !delta,
+          ),
           exportIntervalMillis,
           exportTimeoutMillis: Math.min(exportTimeoutMillis, exportIntervalMillis),
           cardinalityLimits: { default: cardinalityLimit },
         });
         readers.push(reader);
-        if (!cumulative && !(exporter.type === 'otlp' && exporter.temporality === 'delta'))
-          cumulative = reader;
+        if (!cumulative && !delta) cumulative = reader;
         break;
       }
       default:
@@ -179,15 +187,29 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
         );
     }
   });
+  let pullTimer: NodeJS.Timeout | undefined;
   if (enabled && !cumulative) {
     // Only delta exporters (or none): add a pull reader so in-process reads never steal deltas.
-    cumulative = new PullReader(cardinalityLimit);
-    readers.push(cumulative);
+    const pull = new PullReader(cardinalityLimit);
+    cumulative = pull;
+    if (readers.length > 0) {
+      // Storages shared through views stash each export's deltas for every reader until that
+      // reader collects: collect on the export interval so the stash (and the guards) stay bounded.
+      pullTimer = setInterval(() => {
+        pull.collect().then(
+          (r) => overflow.scan(r.resourceMetrics),
+          () => {},
+        );
+      }, exportIntervalMillis);
+      pullTimer.unref();
+    }
+    readers.push(pull);
   }
 
   const providerResource = resource ?? defaultResource();
   const provider = new MeterProvider({ resource: providerResource, views, readers });
-  const meter = provider.getMeter(METER_NAME);
+  // Synchronous instruments of this meter get the lifetime series cap (see SeriesGuard).
+  const meter = guardMeter(provider.getMeter(METER_NAME), guards);
   const helpers = createInstrumentHelpers(meter, durationBuckets);
 
   let shutdownPromise: Promise<void> | undefined;
@@ -237,6 +259,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     },
     shutdown() {
       shutdownPromise ??= (async () => {
+        if (pullTimer) clearInterval(pullTimer);
         const closing = prometheus ? prometheus.close() : Promise.resolve();
         await bounded(
           Promise.allSettled([provider.shutdown({ timeoutMillis: shutdownTimeoutMillis }), closing]),

@@ -134,6 +134,31 @@ describe('createMetrics', () => {
     }
   });
 
+  it('keeps the cap across collections (sdk-metrics alone caps each collection interval only)', async () => {
+    const m = createMetrics(metricsConfig({ cardinalityLimit: 10 }));
+    try {
+      const c = m.counter('sessions');
+      const h = m.histogram('session.length', { unit: 's' });
+      for (let round = 0; round < 5; round++) {
+        for (let i = 0; i < 8; i++) {
+          c.inc({ id: `${round}-${i}` });
+          h.record(1, { id: `${round}-${i}` });
+        }
+        await m.collect();
+      }
+      for (const name of ['sessions', 'session.length']) {
+        const points = await pointsOf(m, name);
+        // Without the guard: 40 series, none of them the overflow one.
+        expect(points).toHaveLength(10);
+        expect(points.filter((p) => p.attributes['otel.metric.overflow'] === true)).toHaveLength(1);
+      }
+      const total = (await pointsOf(m, 'sessions')).reduce((a, p) => a + (p.value as number), 0);
+      expect(total).toBe(40);
+    } finally {
+      await m.shutdown();
+    }
+  });
+
   it('reads in-process without stealing: collect() stays cumulative next to a delta OTLP exporter', async () => {
     const port = await freePort();
     const m = createMetrics(

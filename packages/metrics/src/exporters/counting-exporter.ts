@@ -26,11 +26,12 @@ export class CountingExporter implements PushMetricExporter {
     private readonly _label: string,
     private readonly _counters: ExportCounters,
     private readonly _overflow: OverflowTracker,
+    private readonly _cumulative: boolean,
   ) {}
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     try {
-      this._overflow.scan(metrics);
+      this._overflow.scan(metrics, this._cumulative);
     } catch (err) {
       diag.debug('@otelkit/metrics: overflow scan failed', err);
     }

@@ -1,19 +1,25 @@
 import { diag } from '@opentelemetry/api';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { SeriesGuards } from '../instruments/series-guard';
 import { ATTR_OTEL_METRIC_OVERFLOW } from '../semconv';
 
 /**
  * Notices instruments that hit their cardinality limit. sdk-metrics folds extra attribute sets into
  * one series carrying `otel.metric.overflow=true` but says nothing; we look for that series on every
  * collection we run (scrape or push), which costs nothing on the record() path, and warn once per
- * instrument through diag.
+ * instrument through diag. Cumulative collections also feed the series guards.
  */
 export class OverflowTracker {
   private readonly _instruments = new Set<string>();
 
-  constructor(private readonly _limit: number) {}
+  constructor(
+    private readonly _limit: number,
+    private readonly _guards?: SeriesGuards,
+  ) {}
 
-  scan(resourceMetrics: ResourceMetrics): void {
+  /** Looks at one collection's output; `cumulative` when it holds lifetime state. */
+  scan(resourceMetrics: ResourceMetrics, cumulative = true): void {
+    if (cumulative) this._guards?.observe(resourceMetrics);
     for (const scope of resourceMetrics.scopeMetrics) {
       for (const metric of scope.metrics) {
         const name = metric.descriptor.name;
