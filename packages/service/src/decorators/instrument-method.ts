@@ -260,6 +260,21 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   }
 }
 
+/** Awaits a returned promise, records the outcome, and passes the value or the identical rejection on. */
+async function settleAsync(call: Call, result: PromiseLike<unknown>): Promise<unknown> {
+  let value: unknown;
+  try {
+    // `await` rather than `.then(a, b)`: V8's fast path for awaiting native promises is cheaper
+    // than allocating two closures per call.
+    value = await result;
+  } catch (err) {
+    finish(call, false, err);
+    throw err;
+  }
+  finish(call, true);
+  return value;
+}
+
 /** Runs iteration steps inside the span and ends it when the generator finishes, throws or is closed. */
 function wrapIterator(it: Iterator<unknown> & AsyncIterator<unknown>, call: Call, isAsync: boolean): object {
   const step = (method: 'next' | 'return' | 'throw', arg: unknown): unknown => {
@@ -393,19 +408,7 @@ export function instrumentMethod<F extends Function>(original: F, site: MethodSi
       finish(call, true);
       return result;
     }
-    if (isThenable(result)) {
-      const c = call;
-      return Promise.resolve(result).then(
-        (value) => {
-          finish(c, true);
-          return value;
-        },
-        (err) => {
-          finish(c, false, err);
-          throw err;
-        },
-      );
-    }
+    if (isThenable(result)) return settleAsync(call, result);
     finish(call, true);
     return result;
   };
