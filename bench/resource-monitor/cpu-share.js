@@ -18,6 +18,7 @@ async function main() {
   let monitor, provider, reader;
   if (mode !== 'baseline') {
     const opts = { interval: 1, historySize: 3600 };
+    if (mode === 'monitor-50') opts.eventLoopResolutionMillis = 50;
     if (mode === 'otel') {
       const { MeterProvider, MetricReader } = require(${JSON.stringify(sdk)});
       class R extends MetricReader { async onForceFlush() {} async onShutdown() {} }
@@ -52,13 +53,19 @@ function run(mode) {
   return JSON.parse(out);
 }
 
-const results = { baseline: [], monitor: [], otel: [] };
+const MODES = ['baseline', 'monitor', 'monitor-50', 'otel'];
+const LABELS = {
+  monitor: 'with monitor, interval 1 s:',
+  'monitor-50': 'same, eventLoopResolutionMillis 50:',
+  otel: 'with monitor + OTel metrics (scrape 15 s):',
+};
+const results = Object.fromEntries(MODES.map((m) => [m, []]));
 for (let r = 0; r < ROUNDS; r++) {
-  for (const mode of ['baseline', 'monitor', 'otel']) results[mode].push(run(mode));
+  for (const mode of MODES) results[mode].push(run(mode));
 }
 const share = (xs) => xs.reduce((a, x) => a + x.cpu, 0) / xs.reduce((a, x) => a + x.wall, 0);
 const base = share(results.baseline);
-console.log(`${ROUNDS} rounds x ${DURATION} s per mode, alternating baseline / monitor / monitor+OTel`);
+console.log(`${ROUNDS} rounds x ${DURATION} s per mode, modes alternated: ${MODES.join(' / ')}`);
 console.log(`idle process CPU share (baseline):           ${(base * 100).toFixed(3)} % of one core`);
 for (const mode of ['monitor', 'otel']) {
   const s = share(results[mode]);

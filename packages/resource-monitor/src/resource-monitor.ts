@@ -163,6 +163,13 @@ export class ResourceMonitor {
     this._collector = new SystemCollector({
       containerAware: options.containerAware !== false,
       cgroupRoot: options.cgroupRoot ?? '/sys/fs/cgroup',
+      eventLoopResolutionMillis: checkInt(
+        options.eventLoopResolutionMillis,
+        'eventLoopResolutionMillis',
+        20,
+        1,
+        10_000,
+      ),
     });
     this._history = new SampleHistory(this.historySize);
     this._webhooks = (options.webhooks ?? []).map(

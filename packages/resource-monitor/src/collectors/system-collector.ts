@@ -23,6 +23,8 @@ export interface SystemCollectorOptions {
   readonly containerAware: boolean;
   readonly cgroupRoot: string;
   readonly procRoot?: string;
+  /** @default 20 */
+  readonly eventLoopResolutionMillis?: number;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -34,7 +36,7 @@ function nowMicros(): number {
 
 /** Reads one {@link SystemStats}; percentages are deltas against the last committed sample. */
 export class SystemCollector {
-  readonly runtime = new RuntimeCollector();
+  readonly runtime: RuntimeCollector;
   readonly cgroup: CgroupReader | null;
   private readonly _procRoot: string;
   private _baseline: Baseline;
@@ -42,6 +44,7 @@ export class SystemCollector {
 
   constructor(options: SystemCollectorOptions) {
     this._procRoot = options.procRoot ?? '/proc';
+    this.runtime = new RuntimeCollector(options.eventLoopResolutionMillis ?? 20);
     let cgroup: CgroupReader | null = null;
     if (options.containerAware) {
       let self: string | null = null;
@@ -151,7 +154,7 @@ export class SystemCollector {
         heapTotal: mu.heapTotal,
         external: mu.external,
         eventLoopDelay: this.runtime.eventLoopDelay(),
-        eventLoopUtilization: round2(this.runtime.eventLoopUtilization() * 100) / 100,
+        eventLoopUtilization: Math.round(this.runtime.eventLoopUtilization() * 1e4) / 1e4,
         gc: { count: this.runtime.gcCount, pauseSeconds: this.runtime.gcPauseSeconds },
         openFds: readOpenFds(procRoot),
         activeHandles: process.getActiveResourcesInfo().length,
