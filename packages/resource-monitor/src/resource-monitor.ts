@@ -96,6 +96,8 @@ export class ResourceMonitor {
   private readonly _webhooks: WebhookNotifier[];
   private readonly _metrics: MonitorMetrics | undefined;
   private readonly _scratch = new Float64Array(BUILTIN_METRICS.length);
+  private readonly _alertHistory: AlertEvent[] = [];
+  private readonly _alertHistorySize: number;
   private _health: HealthRegistry | undefined;
   private _running = false;
   private _shutdown = false;
@@ -191,7 +193,8 @@ export class ResourceMonitor {
       },
       this._counters,
     );
-    this._engine = new AlertEngine((event) => this._dispatcher.dispatch(event));
+    this._alertHistorySize = checkInt(options.alertHistorySize, 'alertHistorySize', 500, 0, 1_000_000);
+    this._engine = new AlertEngine((event) => this.dispatchAlert(event));
 
     const provider = options.meterProvider ?? (options.meter ? providerForMeter(options.meter) : undefined);
     if (provider) {
@@ -430,6 +433,28 @@ export class ResourceMonitor {
     return this._dispatcher.addHandler(handler);
   }
 
+  /**
+   * Routes an alert event produced elsewhere (an anomaly detector, a resource-pool monitor)
+   * through the same handlers, logger, webhooks and alert history. Never throws.
+   */
+  dispatchAlert(event: AlertEvent): void {
+    if (this._alertHistorySize > 0) {
+      if (this._alertHistory.length >= this._alertHistorySize) this._alertHistory.shift();
+      this._alertHistory.push(event);
+    }
+    try {
+      this._dispatcher.dispatch(event);
+    } catch (err) {
+      diag.warn(`@otelkit/resource-monitor: alert dispatch failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Recent alert events (bounded by `alertHistorySize`), oldest first. */
+  getAlertHistory(query: { since?: number | Date } = {}): AlertEvent[] {
+    const since = query.since === undefined ? Number.NEGATIVE_INFINITY : +query.since;
+    return this._alertHistory.filter((e) => e.timestamp >= since);
+  }
+
   /** Sends a manual alert through the same handlers, logger and webhooks. */
   alert(
     message: string,
@@ -438,7 +463,7 @@ export class ResourceMonitor {
   ): void {
     const now = Date.now();
     const safeLevel: AlertLevel = level === 'info' || level === 'critical' ? level : 'warning';
-    this._dispatcher.dispatch({
+    this.dispatchAlert({
       alert: options.name ?? 'manual',
       source: 'manual',
       state: 'firing',

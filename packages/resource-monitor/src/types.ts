@@ -108,7 +108,8 @@ export interface MetricWindowStats {
 
 export type AlertLevel = 'info' | 'warning' | 'critical';
 export type AlertState = 'firing' | 'resolved';
-export type AlertSource = 'threshold' | 'rule' | 'manual';
+/** Built-in sources; other producers (anomaly detectors, resource monitors) use their own name. */
+export type AlertSource = 'threshold' | 'rule' | 'manual' | (string & {});
 
 /** Everything known about one alert transition. Sent to `onAlert` handlers, the logger and webhooks. */
 export interface AlertEvent {
@@ -131,6 +132,8 @@ export interface AlertEvent {
   readonly message: string;
   readonly runbook?: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Producer-specific numbers or strings (e.g. an anomaly score). */
+  readonly details?: Readonly<Record<string, number | string>>;
 }
 
 /** Fourth argument of a threshold handler. */
@@ -266,6 +269,8 @@ export interface ResourceMonitorOptions {
     /** Built-in readiness check `memory`: `memory.percent` (of the container limit when known) above this fails. @default 95 */
     readonly maxMemoryPercent?: number;
   };
+  /** Alert events kept for `getAlertHistory()` (ring buffer). @default 500 */
+  readonly alertHistorySize?: number;
   /** `false` makes `start()` a no-op (config `resources.enabled`). @default true */
   readonly enabled?: boolean;
 }

@@ -175,3 +175,32 @@ describe('thresholds', () => {
     await m.shutdown(500);
   });
 });
+
+describe('alert history and external producers', () => {
+  it('keeps a bounded history of alert events and routes external events (e.g. anomalies) like its own', async () => {
+    const monitor = new ResourceMonitor({ interval: 60, alertHistorySize: 3 });
+    const events = collectEvents(monitor);
+    monitor.dispatchAlert({
+      alert: 'main-db/query_latency',
+      source: 'anomaly',
+      state: 'firing',
+      level: 'warning',
+      metric: 'query_latency',
+      resourceId: 'main-db',
+      value: 0.9,
+      threshold: Number.NaN,
+      since: 1,
+      timestamp: 1,
+      message: 'latency anomaly',
+      labels: {},
+      details: { score: 4.2 },
+    });
+    for (let i = 0; i < 5; i++) monitor.alert(`m${i}`);
+    await monitor.flushAlerts();
+    expect(events).toHaveLength(6);
+    expect(events[0]).toMatchObject({ source: 'anomaly', details: { score: 4.2 } });
+    expect(monitor.getAlertHistory().map((e) => e.message)).toEqual(['m2', 'm3', 'm4']);
+    expect(monitor.getAlertHistory({ since: Date.now() + 1000 })).toEqual([]);
+    await monitor.shutdown(500);
+  });
+});
