@@ -108,10 +108,18 @@ function createJaegerThriftExporter(
   // Loaded only now: it pulls jaeger-client and its thrift stack.
   const { JaegerExporter } =
     require('@opentelemetry/exporter-jaeger') as typeof import('@opentelemetry/exporter-jaeger');
+  // Our processor has flushed before the exporter shuts down; the exporter's own shutdown races a
+  // flush against a timer it never clears (nor unrefs), which holds the process that long.
+  const flushTimeout = 500;
   const exporter =
     config.transport === 'http'
-      ? new JaegerExporter({ endpoint: config.endpoint })
-      : new JaegerExporter({ host: config.host, port: config.port, maxPacketSize: config.maxPacketSize });
+      ? new JaegerExporter({ endpoint: config.endpoint, flushTimeout })
+      : new JaegerExporter({
+          host: config.host,
+          port: config.port,
+          maxPacketSize: config.maxPacketSize,
+          flushTimeout,
+        });
   return exporter as unknown as SpanExporter;
 }
 

@@ -4,8 +4,14 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { createTracing, type TracingHandle } from '../../src';
 import { testResource, tracingConfig } from '../support/config';
-import { waitFor } from '../support/http';
-import { createJaegerDecoder, i64Hex, type JaegerBatch, type JaegerTag } from '../support/jaeger-thrift';
+import { startRecorder, waitFor } from '../support/http';
+import {
+  createJaegerBatchDecoder,
+  createJaegerDecoder,
+  i64Hex,
+  type JaegerBatch,
+  type JaegerTag,
+} from '../support/jaeger-thrift';
 import { buildTree } from '../support/tree';
 
 const tagValue = (tags: JaegerTag[] | null | undefined, key: string) => {
@@ -91,6 +97,54 @@ describe('jaeger-thrift exporter (UDP agent, decoded with the jaeger-client thri
     expect(exceptionLog).toBeDefined();
     expect(tagValue(exceptionLog!.fields, 'exception.message')).toBe('db down');
     expect(tracing.stats()).toMatchObject({ ended: 3, exported: 3, failed: 0, dropped: 0 });
+  });
+
+  it('http transport: posts a binary-thrift Batch to the collector endpoint', async () => {
+    await tracing?.shutdown();
+    const decodeBatch = createJaegerBatchDecoder();
+    const collector = await startRecorder((_req, res) => {
+      res.writeHead(202);
+      res.end();
+    });
+    try {
+      tracing = createTracing(
+        tracingConfig({
+          exporters: [
+            {
+              type: 'jaeger-thrift',
+              transport: 'http',
+              host: '127.0.0.1',
+              port: 6832,
+              endpoint: `${collector.url}/api/traces`,
+              maxPacketSize: 65000,
+            },
+          ],
+        }),
+        testResource('orders-thrift-http'),
+      );
+      tracing.register();
+      const ids = buildTree();
+      await tracing.forceFlush();
+      expect(collector.requests).toHaveLength(1);
+      const req = collector.requests[0]!;
+      expect(req.url).toBe('/api/traces');
+      expect(req.headers['content-type']).toBe('application/x-thrift');
+      const batch = decodeBatch(req.body);
+      expect(batch.process.serviceName).toBe('orders-thrift-http');
+      expect(batch.spans.map((s) => s.operationName).sort()).toEqual([
+        'GET /orders/:id',
+        'db.query',
+        'render',
+      ]);
+      const db = batch.spans.find((s) => s.operationName === 'db.query')!;
+      expect(i64Hex(db.traceIdHigh) + i64Hex(db.traceIdLow)).toBe(ids.traceId);
+      expect(i64Hex(db.parentSpanId)).toBe(ids.server);
+      expect(tracing.stats()).toMatchObject({ ended: 3, exported: 3, failed: 0 });
+    } finally {
+      await tracing?.shutdown();
+      tracing = undefined;
+      await collector.close();
+    }
   });
 
   it('loads exporter-jaeger (and jaeger-client) only when jaeger-thrift is chosen, grpc-js only for grpc', async () => {

@@ -162,6 +162,17 @@ describe('BoundedBatchSpanProcessor', () => {
     expect(exporter.shutdownCalled).toBe(1);
   });
 
+  it('shutdown flushes what is queued before shutting the exporters down', async () => {
+    const exporter = new ScriptedExporter('ok');
+    const { processor, endSpans } = setup([exporter], { scheduledDelayMillis: 60_000 });
+    endSpans(7);
+    expect(processor.stats()).toMatchObject({ queued: 7, exported: 0 });
+    await processor.shutdown();
+    expect(exporter.received.flat()).toHaveLength(7);
+    expect(exporter.shutdownCalled).toBe(1);
+    expect(processor.stats()).toMatchObject({ ended: 7, exported: 7, queued: 0 });
+  });
+
   it('counts spans ending after shutdown as dropped', async () => {
     const exporter = new ScriptedExporter('ok');
     const { processor, endSpans } = setup([exporter]);

@@ -7,17 +7,7 @@ import * as path from 'node:path';
  * @opentelemetry/exporter-jaeger's span conversion.
  */
 export function createJaegerDecoder(): (datagram: Buffer) => JaegerBatch {
-  const clientDir = path.dirname(require.resolve('jaeger-client/package.json'));
-  const { Thrift } = require(require.resolve('thriftrw', { paths: [clientDir] })) as {
-    Thrift: new (options: Record<string, unknown>) => ThriftModule;
-  };
-  const thrift = new Thrift({
-    entryPoint: path.join(clientDir, 'dist', 'src', 'jaeger-idl', 'thrift', 'agent.thrift'),
-    allowFilesystemAccess: true,
-    allowOptionalArguments: true,
-    // zipkincore.thrift (included by the official agent.thrift) predates thriftrw's strict mode.
-    strict: false,
-  });
+  const thrift = loadIdl('agent.thrift');
   return (datagram) => {
     const result = thrift.Agent.emitBatch.argumentsMessageRW.readFrom(datagram, 0);
     if (result.err) throw result.err;
@@ -27,7 +17,33 @@ export function createJaegerDecoder(): (datagram: Buffer) => JaegerBatch {
   };
 }
 
+/** Decodes the body a Jaeger collector receives on /api/traces (a binary-thrift `Batch`). */
+export function createJaegerBatchDecoder(): (body: Buffer) => JaegerBatch {
+  const thrift = loadIdl('jaeger.thrift');
+  return (body) => {
+    const result = thrift.Batch.rw.readFrom(body, 0);
+    if (result.err) throw result.err;
+    return result.value;
+  };
+}
+
+function loadIdl(file: string): ThriftModule {
+  const clientDir = path.dirname(require.resolve('jaeger-client/package.json'));
+  const { Thrift } = require(require.resolve('thriftrw', { paths: [clientDir] })) as {
+    Thrift: new (options: Record<string, unknown>) => ThriftModule;
+  };
+  const thrift = new Thrift({
+    entryPoint: path.join(clientDir, 'dist', 'src', 'jaeger-idl', 'thrift', file),
+    allowFilesystemAccess: true,
+    allowOptionalArguments: true,
+    // zipkincore.thrift (included by the official agent.thrift) predates thriftrw's strict mode.
+    strict: false,
+  });
+  return thrift;
+}
+
 interface ThriftModule {
+  Batch: { rw: { readFrom(buffer: Buffer, offset: number): { err: Error | null; value: JaegerBatch } } };
   Agent: {
     emitBatch: {
       argumentsMessageRW: {
