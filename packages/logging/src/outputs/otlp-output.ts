@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { context, diag } from '@opentelemetry/api';
 import type { AnyValue, AnyValueMap, Logger as OtelLogger } from '@opentelemetry/api-logs';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
@@ -152,6 +154,10 @@ function createExporter(config: OtlpLogOutputConfig, field: string): LogRecordEx
     headers: { ...config.headers },
     timeoutMillis: config.timeoutMillis,
     compression: config.compression,
+    // A factory instead of agent options: the exporter's default factory loads node:http with a
+    // dynamic import(), which fails under module loaders without ESM support (jest, some bundlers).
+    httpAgentOptions: (protocol: string) =>
+      protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true }),
   };
   switch (config.protocol) {
     case 'http/protobuf': {

@@ -1,0 +1,106 @@
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import type { OtlpLogOutputConfig } from '@otelkit/config';
+// The OTel 0.223 HTTP exporters load node:http with a dynamic import() that jest's VM rejects
+// (see test/support/README.md), so the logger runs in a child process here; the receiver decodes
+// with the official OTLP protobuf definitions, independently of the exporters' encoders.
+import { closedPort, startOtlpReceiver } from '../../../../test/support/otlp-receiver';
+import { runChild } from '../support/child';
+import { loggingConfig } from '../support/helpers';
+
+function otlpOutput(endpoint: string, over: Partial<OtlpLogOutputConfig> = {}): OtlpLogOutputConfig {
+  return {
+    type: 'otlp',
+    endpoint,
+    protocol: 'http/protobuf',
+    headers: {},
+    compression: 'none',
+    timeoutMillis: 5000,
+    ...over,
+  };
+}
+
+describe('otlp output', () => {
+  it.each([
+    ['http/protobuf', 'none'],
+    ['http/json', 'gzip'],
+  ] as const)(
+    'sends records over %s (compression %s) with severity, body, attributes, resource and the trace context of the call',
+    async (protocol, compression) => {
+      const receiver = await startOtlpReceiver();
+      try {
+        const result = await runChild({
+          scenario: 'run-and-shutdown',
+          config: loggingConfig({
+            outputs: [
+              otlpOutput(receiver.urls.logs, { protocol, compression, headers: { 'x-tenant': 't1' } }),
+            ],
+          }),
+          options: { handleSignals: false },
+          resource: { 'service.name': 'checkout' },
+          calls: [
+            {
+              inSpan: true,
+              level: 'warn',
+              obj: { orderId: 'o-1', amount: 3, nested: { ok: true } },
+              msg: 'slow order',
+            },
+            { level: 'info', msg: 'outside' },
+            { level: 'error', msg: 'broken' },
+            { level: 'fatal', msg: 'dying' },
+            { level: 'debug', msg: 'not at this level' },
+          ],
+        });
+        expect(result.code).toBe(0);
+        const done = result.ctrl.find((c) => c.stats) as {
+          stats: { outputs: unknown[] };
+          spanIds: { traceId: string; spanId: string };
+        };
+        const records = receiver.logRecords();
+        expect(records).toHaveLength(4);
+        const [slow, outside, broken, dying] = records;
+        expect(slow).toMatchObject({
+          body: 'slow order',
+          severityNumber: SeverityNumber.WARN,
+          severityText: 'WARN',
+          traceId: done.spanIds.traceId,
+          spanId: done.spanIds.spanId,
+        });
+        expect(slow?.attributes).toMatchObject({ orderId: 'o-1', amount: 3, nested: { ok: true } });
+        expect(slow?.attributes).not.toHaveProperty('msg');
+        expect(slow?.attributes).not.toHaveProperty('trace_id');
+        expect(slow?.resource.attributes['service.name']).toBe('checkout');
+        expect(outside?.traceId ?? '').toMatch(/^0*$/);
+        expect([outside?.severityNumber, broken?.severityNumber, dying?.severityNumber]).toEqual([
+          SeverityNumber.INFO,
+          SeverityNumber.ERROR,
+          SeverityNumber.FATAL,
+        ]);
+        expect(BigInt(slow?.timeUnixNano ?? '0')).toBeGreaterThan(0n);
+        expect(receiver.requests[0]?.headers['x-tenant']).toBe('t1');
+        expect(receiver.requests[0]?.contentEncoding ?? 'none').toBe(
+          compression === 'gzip' ? 'gzip' : 'none',
+        );
+        expect(done.stats.outputs[0]).toMatchObject({ type: 'otlp', lines: 4, delivered: 4, dropped: 0 });
+      } finally {
+        await receiver.close();
+      }
+    },
+  );
+
+  it('counts records that could not be delivered as dropped and shuts down within its budget', async () => {
+    const result = await runChild({
+      scenario: 'run-and-shutdown',
+      config: loggingConfig({
+        outputs: [otlpOutput(`${await closedPort()}/v1/logs`, { timeoutMillis: 500 })],
+      }),
+      options: { handleSignals: false, shutdownTimeoutMillis: 2000 },
+      lines: 10,
+    });
+    const done = result.ctrl.find((c) => c.stats) as {
+      stats: { outputs: unknown[] };
+      shutdownMillis: number;
+    };
+    expect(done.shutdownMillis).toBeLessThan(5000);
+    expect(done.stats.outputs[0]).toMatchObject({ lines: 10, delivered: 0, dropped: 10 });
+  });
+});
