@@ -12,6 +12,8 @@ const EXPORTER_TYPES = ['otlp', 'jaeger', 'jaeger-thrift', 'zipkin', 'console', 
  * None of them follows redirects: the OTLP HTTP exporters use `node:http` directly (a 3xx is a
  * non-retryable failure), and the Zipkin sender is replaced by a strict one (see zipkin-send.ts).
  *
+ * @example
+ * const exporter = createExporter({ type: 'zipkin', endpoint: 'http://127.0.0.1:9411/api/v2/spans', headers: {}, timeoutMillis: 5000 }, 0);
  * @throws Error naming `tracing.exporters[index]` when the config is invalid.
  */
 export function createExporter(config: TraceExporterConfig, index: number): SpanExporter {

@@ -1,7 +1,12 @@
 import type { Meter } from '@opentelemetry/api';
 import type { TracingStats } from '../types';
 
-/** Instrument names published by {@link publishStats} (documented in the README). */
+/**
+ * Instrument names published when `createTracing(..., { meter })` is given (see the README).
+ *
+ * @example
+ * SPAN_METRIC_NAMES.dropped; // 'otelkit.tracing.spans.dropped'
+ */
 export const SPAN_METRIC_NAMES = {
   started: 'otelkit.tracing.spans.started',
   ended: 'otelkit.tracing.spans.ended',

@@ -57,6 +57,11 @@ interface Batch {
  * - Exports run with tracing suppressed, so exporter HTTP calls never create spans.
  *
  * Invariant for sampled spans once flushed: `exported + dropped + failed = ended`.
+ *
+ * @example
+ * const processor = new BoundedBatchSpanProcessor({ exporters: [{ type: 'otlp', exporter }], maxQueueSize: 2048 });
+ * const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+ * processor.stats(); // { started, ended, exported, dropped, failed, queued, ... }
  */
 export class BoundedBatchSpanProcessor implements SpanProcessor {
   private readonly _exporters: MutableExporterStats[];

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { context, SpanStatusCode } from '@opentelemetry/api';
+import { context, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import {
   createTracing,
   getActiveSpan,
@@ -150,6 +150,29 @@ describe('withSpan', () => {
     expect(seen.timer).toBe(seen.expected);
     expect(seen.emitter).toBe(seen.expected);
     expect(getActiveSpan()).toBeUndefined();
+  });
+
+  it('still runs the function exactly once when the tracer itself throws', () => {
+    const broken = {
+      startSpan: () => {
+        throw new Error('tracer bug');
+      },
+      startActiveSpan: () => {
+        throw new Error('tracer bug');
+      },
+    } as unknown as Tracer;
+    let calls = 0;
+    const result = withSpan(
+      'guarded',
+      (span) => {
+        calls++;
+        expect(span.isRecording()).toBe(false);
+        return 'value';
+      },
+      { tracer: broken },
+    );
+    expect(result).toBe('value');
+    expect(calls).toBe(1);
   });
 
   it('uses the tracer given in options', () => {
