@@ -18,7 +18,7 @@ async function main() {
   let monitor, provider, reader;
   if (mode !== 'baseline') {
     const opts = { interval: 1, historySize: 3600 };
-    if (mode === 'monitor-50') opts.eventLoopResolutionMillis = 50;
+    if (mode === 'monitor-10') opts.eventLoopResolutionMillis = 10;
     if (mode === 'otel') {
       const { MeterProvider, MetricReader } = require(${JSON.stringify(sdk)});
       class R extends MetricReader { async onForceFlush() {} async onShutdown() {} }
@@ -53,11 +53,11 @@ function run(mode) {
   return JSON.parse(out);
 }
 
-const MODES = ['baseline', 'monitor', 'monitor-50', 'otel'];
+const MODES = ['baseline', 'monitor', 'otel', 'monitor-10'];
 const LABELS = {
-  monitor: 'with monitor, interval 1 s:',
-  'monitor-50': 'same, eventLoopResolutionMillis 50:',
+  monitor: 'with monitor, interval 1 s (defaults):',
   otel: 'with monitor + OTel metrics (scrape 15 s):',
+  'monitor-10': 'monitor, eventLoopResolutionMillis 10:',
 };
 const results = Object.fromEntries(MODES.map((m) => [m, []]));
 for (let r = 0; r < ROUNDS; r++) {
@@ -67,11 +67,10 @@ const share = (xs) => xs.reduce((a, x) => a + x.cpu, 0) / xs.reduce((a, x) => a 
 const base = share(results.baseline);
 console.log(`${ROUNDS} rounds x ${DURATION} s per mode, modes alternated: ${MODES.join(' / ')}`);
 console.log(`idle process CPU share (baseline):           ${(base * 100).toFixed(3)} % of one core`);
-for (const mode of ['monitor', 'otel']) {
+for (const mode of MODES.slice(1)) {
   const s = share(results[mode]);
   const samples = results[mode].reduce((a, x) => a + x.samples, 0);
-  const label =
-    mode === 'monitor' ? 'with monitor, interval 1 s:' : 'with monitor + OTel metrics (scrape 15 s):';
+  const label = LABELS[mode];
   console.log(
     `${label.padEnd(44)} ${(s * 100).toFixed(3)} %  -> monitor's own share ${((s - base) * 100).toFixed(3)} % of one core (${samples} samples), ratio ${(s / base).toFixed(2)}x baseline`,
   );

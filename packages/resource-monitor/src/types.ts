@@ -256,8 +256,9 @@ export interface ResourceMonitorOptions {
   readonly webhooks?: readonly WebhookOptions[];
   /**
    * Timer period of the event-loop delay histogram (`monitorEventLoopDelay({ resolution })`): the
-   * monitor's main idle cost (10 ms ≈ 0.5 % of a core, 20 ms ≈ 0.3 %, 50 ms ≈ 0.13 % measured on
-   * the reference machine); blocking shorter than this may go unseen. @default 20
+   * monitor's main idle cost (10 ms ≈ 0.5 % of a core, 20 ms ≈ 0.3-0.5 %, 50 ms ≈ 0.14 %, measured
+   * on a busy 2-core machine). A block shorter than this can be under-measured (it only shows
+   * when it overlaps a tick); blocks of 100 ms and more are always seen. @default 50
    */
   readonly eventLoopResolutionMillis?: number;
   /** Where cgroup file systems are mounted. @default '/sys/fs/cgroup' */

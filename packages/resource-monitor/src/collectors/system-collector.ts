@@ -23,7 +23,7 @@ export interface SystemCollectorOptions {
   readonly containerAware: boolean;
   readonly cgroupRoot: string;
   readonly procRoot?: string;
-  /** @default 20 */
+  /** @default 50 */
   readonly eventLoopResolutionMillis?: number;
 }
 
@@ -44,7 +44,7 @@ export class SystemCollector {
 
   constructor(options: SystemCollectorOptions) {
     this._procRoot = options.procRoot ?? '/proc';
-    this.runtime = new RuntimeCollector(options.eventLoopResolutionMillis ?? 20);
+    this.runtime = new RuntimeCollector(options.eventLoopResolutionMillis ?? 50);
     let cgroup: CgroupReader | null = null;
     if (options.containerAware) {
       let self: string | null = null;

@@ -65,18 +65,22 @@ describe('SystemStats agree with independent readings', () => {
 
   it('process CPU percent reflects a busy main thread (cross-checked with process.cpuUsage())', async () => {
     await monitor.stop();
-    await monitor.start(); // fresh baseline
-    await sleep(150);
-    const before = process.cpuUsage();
+    await monitor.start(); // the monitor's window starts here...
+    const before = process.cpuUsage(); // ...and the independent one here
     const t0 = process.hrtime.bigint();
-    busyLoop(400);
+    await sleep(100);
+    // burn 300 ms of CPU time (not wall time: the machine is shared), at most 5 s
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const u = process.cpuUsage(before);
+      if (u.user + u.system > 300_000) break;
+      busyLoop(5);
+    }
     const s = await monitor.getCurrentStats();
     const used = process.cpuUsage(before);
     const independent = ((used.user + used.system) / Number((process.hrtime.bigint() - t0) / 1000n)) * 100;
-    // the monitor's window also contains ~150 ms of idle time, so it reads somewhat lower
-    expect(s.process.cpuPercent).toBeGreaterThan(independent * 0.4);
-    expect(s.process.cpuPercent).toBeLessThan(independent * 1.2 + 5);
-    expect(s.process.cpuPercent).toBeGreaterThan(15);
+    expect(independent).toBeGreaterThan(1);
+    expect(Math.abs(s.process.cpuPercent - independent)).toBeLessThan(Math.max(5, independent * 0.25));
   });
 
   it('host CPU percent is a delta of /proc/stat', async () => {
@@ -104,7 +108,7 @@ describe('SystemStats agree with independent readings', () => {
   it('event-loop delay, utilization and GC come from a blocked, busy, allocating loop', async () => {
     await monitor.stop();
     await monitor.start();
-    await sleep(50); // the histogram's first tick after enable() only sets its reference time
+    await sleep(150); // the histogram's first tick after enable() only sets its reference time
     busyLoop(250); // blocks the loop: the delay histogram sees one ~250 ms late tick
     await sleep(50);
     let junk: unknown[] = [];

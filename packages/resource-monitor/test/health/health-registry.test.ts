@@ -208,15 +208,16 @@ describe('built-in monitor checks', () => {
   });
 
   it('the event-loop check fails liveness when p99 delay exceeds the limit', async () => {
+    // a long interval: only sampleNow() samples, so no interval tick can close the window early
     const monitor = new ResourceMonitor({
-      intervalMillis: 400,
+      intervalMillis: 60_000,
       health: { cacheMillis: 0, maxEventLoopDelayMillis: 50 },
     });
     await monitor.start();
-    await sleep(50);
+    await sleep(150); // the histogram's first tick only sets its reference time
     const end = Date.now() + 300;
     while (Date.now() < end); // block the loop
-    await sleep(30); // let the delay histogram's late tick run
+    await sleep(80); // let the delay histogram's late tick run
     await monitor.sampleNow();
     const live = await monitor.health.check('liveness');
     await monitor.shutdown(1000);
