@@ -1,6 +1,11 @@
 export { METHOD_CALLS, METHOD_DURATION } from './decorators/instrument-method';
 export type { UniversalDecorator } from './decorators/monitored';
 export { monitored } from './decorators/monitored';
+export type { ServiceDecorator, ServiceOptions } from './decorators/service';
+export { service } from './decorators/service';
 export { loggerFor } from './logger-for';
 export { getMonitoringRuntime, setMonitoringRuntime } from './runtime';
+export type { ShutdownReport, ShutdownStepResult } from './shutdown';
+export type { Monitoring, StartMonitoringOptions } from './start-monitoring';
+export { getMonitoring, MonitoringConflictError, startMonitoring } from './start-monitoring';
 export type * from './types';

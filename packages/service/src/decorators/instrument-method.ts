@@ -39,6 +39,8 @@ export interface MethodSite {
   readonly own: MethodMonitoringOptions;
   /** Defaults from the class decorator, when there is one. */
   classDefaults: MethodMonitoringOptions;
+  /** Starts monitoring on the first call (`@service({ monitoring })`); never throws. */
+  lazyStart?: () => void;
 }
 
 type FunctionKind = 'plain' | 'generator' | 'async-generator';
@@ -362,7 +364,11 @@ export function instrumentMethod<F extends Function>(original: F, site: MethodSi
   let prepared: Prepared | undefined;
 
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    const runtime = getMonitoringRuntime();
+    let runtime = getMonitoringRuntime();
+    if (runtime === undefined && site.lazyStart !== undefined) {
+      site.lazyStart();
+      runtime = getMonitoringRuntime();
+    }
     if (runtime === undefined || site.own.skip) return original.apply(this, args);
 
     let call: Call | undefined;

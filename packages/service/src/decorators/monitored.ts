@@ -78,7 +78,7 @@ function classDefaults(o: AnyOptions): MethodMonitoringOptions {
   return d;
 }
 
-function decorateClass(cls: Function, options: AnyOptions): void {
+function decorateClass(cls: Function, options: AnyOptions, lazyStart?: () => void): void {
   validate(options, CLASS_KEYS, `class ${cls.name}`);
   const className = options.name ?? cls.name ?? 'anonymous';
   if (options.name) monitoredClassNames.set(cls, options.name);
@@ -99,9 +99,17 @@ function decorateClass(cls: Function, options: AnyOptions): void {
         // Already wrapped by a method decorator: give it the class name and the class defaults.
         existing.className = className;
         existing.classDefaults = defaults;
+        if (lazyStart) existing.lazyStart = lazyStart;
         continue;
       }
-      const site: MethodSite = { className, methodName: name, isStatic, own: {}, classDefaults: defaults };
+      const site: MethodSite = {
+        className,
+        methodName: name,
+        isStatic,
+        own: {},
+        classDefaults: defaults,
+        lazyStart,
+      };
       Object.defineProperty(target, key, { ...desc, value: instrumentMethod(desc.value, site) });
     }
   }
@@ -154,6 +162,21 @@ function apply(options: unknown, args: unknown[]): unknown {
     return desc;
   }
   throw new TypeError('@monitored: not called as a class or method decorator');
+}
+
+/** Applies class-level options (and a lazy monitoring start) for `@service`. */
+export function applyToClass(options: AnyOptions, args: unknown[], lazyStart?: () => void): void {
+  const isTc39 = args.length === 2 && isContext(args[1]);
+  if (isTc39 && (args[1] as DecoratorContextLike).kind !== 'class') {
+    throw new TypeError(
+      `@service applies to classes, not to the ${(args[1] as DecoratorContextLike).kind} ${keyName((args[1] as DecoratorContextLike).name)}`,
+    );
+  }
+  if (!isTc39 && !(args.length === 1 && typeof args[0] === 'function')) {
+    throw new TypeError('@service applies to classes');
+  }
+  const cls = args[0] as Function;
+  decorateClass(cls, validate(options, CLASS_KEYS, `class ${cls.name}`), lazyStart);
 }
 
 function looksLikeDecoratorCall(args: unknown[]): boolean {

@@ -1,0 +1,45 @@
+import { constants } from 'node:os';
+import { diag } from '@opentelemetry/api';
+import type { ShutdownReport } from './shutdown';
+
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+interface Shuttable {
+  shutdown(): Promise<ShutdownReport>;
+  readonly logger: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
+}
+
+/**
+ * On SIGTERM/SIGINT: run the ordered shutdown, then exit with 128 + the signal's number — unless
+ * the application listens for that signal itself, in which case we only flush and leave the exit
+ * to it. Returns a function that removes the handlers.
+ */
+export function installSignalHandlers(target: Shuttable): () => void {
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  for (const signal of SIGNALS) {
+    const handler = () => {
+      // Our own listener is one of them; more means the app handles the signal.
+      const appHandles = process.listenerCount(signal) > 1;
+      const code = 128 + (constants.signals[signal] ?? 15);
+      target
+        .shutdown()
+        .then((report) => {
+          if (!report.ok) {
+            // the logger may already be closed; stderr is the last resort for what was lost
+            process.stderr.write(
+              `otelkit: shutdown after ${signal} incomplete: ${JSON.stringify(report.steps.filter((s) => !s.ok))}\n`,
+            );
+          }
+        })
+        .catch((err: unknown) => diag.error('otelkit: shutdown failed', err))
+        .finally(() => {
+          if (!appHandles) process.exit(code);
+        });
+    };
+    handlers.set(signal, handler);
+    process.once(signal, handler);
+  }
+  return () => {
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  };
+}

@@ -1,0 +1,259 @@
+import { DiagLogLevel, diag, type Meter, type Tracer } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  formatSummary,
+  type LoadConfigOptions,
+  loadConfig,
+  type OtelkitConfig,
+  type OtelkitConfigInput,
+  toResourceAttributes,
+} from '@otelkit/config';
+import { createLogger, type OtelkitLogger } from '@otelkit/logging';
+import { createMetrics, type MetricsHandle } from '@otelkit/metrics';
+import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
+import { createTracing, type TracingHandle } from '@otelkit/tracing';
+import { setMonitoringRuntime } from './runtime';
+import { runShutdown, type ShutdownReport } from './shutdown';
+import { installSignalHandlers } from './signals';
+
+/** What `startMonitoring` returns: every signal, wired from one config. */
+export interface Monitoring {
+  /** The normalised, frozen config it was started with. */
+  readonly config: OtelkitConfig;
+  readonly logger: OtelkitLogger;
+  readonly tracer: Tracer;
+  readonly meter: Meter;
+  readonly monitor: ResourceMonitor;
+  readonly health: HealthRegistry;
+  readonly tracing: TracingHandle;
+  readonly metrics: MetricsHandle;
+  /** What is on and where each signal goes (secrets masked). */
+  summary(): string;
+  /** Exports what is queued in every signal now. Never rejects. */
+  forceFlush(): Promise<void>;
+  /**
+   * Ordered shutdown within `config.shutdown.timeoutMillis`: readiness off → resource monitor
+   * stopped → traces, metrics, logs flushed → providers shut down. Resolves with a report (what
+   * could not be finished, and why), never rejects; later calls return the same report.
+   */
+  shutdown(): Promise<ShutdownReport>;
+}
+
+/** Options besides the config object: the other config sources and the summary. */
+export interface StartMonitoringOptions extends Omit<LoadConfigOptions, 'config'> {
+  /** Print the startup summary at info level (otherwise debug). @default config.diagnostics.printSummary */
+  printSummary?: boolean;
+}
+
+const SLOT = Symbol.for('otelkit.service.monitoring.v1');
+
+interface Started {
+  monitoring: Monitoring;
+  fingerprint: string;
+}
+
+function globalSlot(): { current?: Started } {
+  const g = globalThis as unknown as Record<symbol, { current?: Started } | undefined>;
+  g[SLOT] ??= {};
+  return g[SLOT]!;
+}
+
+/** Thrown when monitoring is already running with a different config. */
+export class MonitoringConflictError extends Error {
+  readonly code = 'OTELKIT_ERR_ALREADY_STARTED';
+  constructor(readonly differences: readonly string[]) {
+    super(
+      `otelkit monitoring is already running with a different config (${differences.slice(0, 10).join(', ')}${differences.length > 10 ? ', …' : ''}). ` +
+        'Start it once, from one config object, or shut the running one down first.',
+    );
+    this.name = 'MonitoringConflictError';
+  }
+}
+
+function fingerprint(config: OtelkitConfig): string {
+  return JSON.stringify(config);
+}
+
+/** Dotted paths whose values differ between two normalised configs (for the conflict message). */
+function differences(a: unknown, b: unknown, path = ''): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) =>
+      differences(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        path ? `${path}.${k}` : k,
+      ),
+    );
+  }
+  return [path || '(root)'];
+}
+
+const DIAG_LEVELS: Record<OtelkitConfig['diagnostics']['logLevel'], DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+/** OpenTelemetry's own diagnostics go to our logger, under `otel.diag`. */
+function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['logLevel']): void {
+  const child = logger.child({ component: 'otel.diag' });
+  const write =
+    (lvl: 'error' | 'warn' | 'info' | 'debug' | 'trace') =>
+    (message: string, ...args: unknown[]) => {
+      try {
+        child[lvl](
+          { args: args.length ? args.map((a) => (a instanceof Error ? a.message : a)) : undefined },
+          message,
+        );
+      } catch {
+        // diagnostics must never break anything
+      }
+    };
+  diag.setLogger(
+    {
+      error: write('error'),
+      warn: write('warn'),
+      info: write('info'),
+      debug: write('debug'),
+      verbose: write('trace'),
+    },
+    { logLevel: DIAG_LEVELS[level], suppressOverrideMessage: true },
+  );
+}
+
+/**
+ * Starts tracing, metrics, logging and the resource monitor from one config object, registers
+ * the OpenTelemetry globals once, installs the runtime `@monitored` methods report to, and
+ * (unless `shutdown.handleSignals` is false) flushes everything and exits with 128+signal on
+ * SIGTERM/SIGINT when the app has no handler of its own.
+ *
+ * A second call with the same config returns the same handle; with a different config it throws
+ * a {@link MonitoringConflictError} naming what differs. A bad config throws the `ConfigError`
+ * listing every problem.
+ *
+ * @example
+ * const monitoring = startMonitoring({
+ *   service: { name: 'orders' },
+ *   logging: { level: 'INFO', format: 'structured', outputs: ['console', 'file'], correlation: true },
+ *   metrics: { collectors: ['prometheus'], interval: 10, exporters: ['http'] },
+ *   tracing: { enabled: true, sampler: 0.1, exporter: 'jaeger' },
+ * });
+ * monitoring.logger.info('started');
+ */
+export function startMonitoring(
+  input: OtelkitConfigInput = {},
+  options: StartMonitoringOptions = {},
+): Monitoring {
+  const { printSummary, ...sources } = options;
+  const config = loadConfig({ ...sources, config: input });
+  const slot = globalSlot();
+  const print = fingerprint(config);
+  if (slot.current) {
+    if (slot.current.fingerprint === print) return slot.current.monitoring;
+    throw new MonitoringConflictError(differences(slot.current.monitoring.config, config));
+  }
+
+  const resource = resourceFromAttributes(toResourceAttributes(config.service));
+  const logger = createLogger(config.logging, resource, {
+    handleSignals: false,
+    shutdownTimeoutMillis: config.shutdown.timeoutMillis,
+  });
+  routeDiag(logger, config.diagnostics.logLevel);
+
+  const metrics = createMetrics(config.metrics, resource);
+  const tracing = createTracing(config.tracing, resource, { meter: metrics.meter });
+  if (config.enabled) {
+    if (!metrics.register())
+      diag.warn('otelkit: a global MeterProvider was already registered; otelkit kept it');
+    if (!tracing.register())
+      diag.warn('otelkit: a global TracerProvider was already registered; otelkit kept it');
+  }
+  const monitor = createResourceMonitor(config, { meterProvider: metrics.provider, logger });
+  const health = monitor.health;
+  if (config.enabled && config.resources.enabled) {
+    monitor.start().catch((err: unknown) => diag.error('otelkit: the resource monitor did not start', err));
+  }
+
+  setMonitoringRuntime(
+    config.enabled
+      ? {
+          tracer: tracing.tracer,
+          meter: metrics.meter,
+          logger,
+          durationBuckets: config.metrics.durationBuckets,
+        }
+      : undefined,
+  );
+
+  let shuttingDown: Promise<ShutdownReport> | undefined;
+  let removeSignals: (() => void) | undefined;
+  const monitoring: Monitoring = {
+    config,
+    logger,
+    tracer: tracing.tracer,
+    meter: metrics.meter,
+    monitor,
+    health,
+    tracing,
+    metrics,
+    summary: () => formatSummary(config),
+    async forceFlush() {
+      await Promise.allSettled([tracing.forceFlush(), metrics.forceFlush(), logger.flush()]);
+    },
+    shutdown() {
+      shuttingDown ??= runShutdown(config.shutdown.timeoutMillis, [
+        {
+          name: 'readiness',
+          run: async () => {
+            health.setReady(false, 'shutting down');
+            // From here decorated methods run bare: new work does not keep the flush busy.
+            setMonitoringRuntime(undefined);
+          },
+        },
+        { name: 'resource monitor', run: () => monitor.stop() },
+        {
+          name: 'flush',
+          parallel: [
+            { name: 'traces', run: () => tracing.forceFlush() },
+            { name: 'metrics', run: () => metrics.forceFlush() },
+          ],
+        },
+        {
+          name: 'providers',
+          parallel: [
+            { name: 'tracer provider', run: () => tracing.shutdown() },
+            { name: 'meter provider', run: () => metrics.shutdown() },
+          ],
+        },
+        { name: 'logs', run: () => logger.shutdown() },
+      ]).then((report) => {
+        removeSignals?.();
+        setMonitoringRuntime(undefined);
+        if (slot.current?.monitoring === monitoring) slot.current = undefined;
+        report.tracing = tracing.stats();
+        report.metrics = metrics.stats();
+        report.logging = logger.stats();
+        return report;
+      });
+      return shuttingDown;
+    },
+  };
+
+  if (config.shutdown.handleSignals) removeSignals = installSignalHandlers(monitoring);
+  slot.current = { monitoring, fingerprint: print };
+
+  const showSummary = printSummary ?? config.diagnostics.printSummary;
+  logger[showSummary ? 'info' : 'debug']({ summary: formatSummary(config) }, 'otelkit monitoring started');
+  return monitoring;
+}
+
+/** The running monitoring, if `startMonitoring` was called (and not shut down). */
+export function getMonitoring(): Monitoring | undefined {
+  return globalSlot().current?.monitoring;
+}
