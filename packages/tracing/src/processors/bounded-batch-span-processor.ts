@@ -75,7 +75,11 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private _timer: NodeJS.Timeout | undefined;
   private _loop: Promise<void> | undefined;
   private _inFlight: Batch | undefined;
-  private _draining = 0;
+  private _batchDone: Promise<void> | undefined;
+  /** Spans ever queued / ever taken into a batch; a flush drains up to the queued count at its call. */
+  private _enqueued = 0;
+  private _taken = 0;
+  private _drainTarget = 0;
   private _closed = false;
   private _shutdown: Promise<void> | undefined;
   private _started = 0;
@@ -129,6 +133,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       return;
     }
     this._queue.push(span);
+    this._enqueued++;
     if (this._loop !== undefined) return;
     if (this._queue.length >= this._batchSize) {
       void this._runLoop();
@@ -141,16 +146,19 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** Exports everything queued now (each batch bounded by `exportTimeoutMillis`). Never rejects. */
+  /**
+   * Exports every span queued before this call (each batch bounded by `exportTimeoutMillis`);
+   * spans ending meanwhile do not prolong it, so it ends even under sustained load. Never rejects.
+   */
   async forceFlush(): Promise<void> {
-    this._draining++;
-    try {
-      while (this._queue.length > 0 || this._loop !== undefined) {
-        await this._runLoop();
-      }
-    } finally {
-      this._draining--;
+    const target = this._enqueued;
+    if (target > this._drainTarget) this._drainTarget = target;
+    while (this._taken < target && this._queue.length > 0) {
+      const loop = this._runLoop();
+      await (this._batchDone ?? loop);
     }
+    // The batch holding the last of those spans (or a later one: at most one more batch).
+    if (this._batchDone !== undefined) await this._batchDone;
   }
 
   /** Flushes, then shuts the exporters down, all within `shutdownTimeoutMillis`. Idempotent, never rejects. */
@@ -225,7 +233,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     if (this._loop === undefined) {
       this._loop = this._exportLoop().finally(() => {
         this._loop = undefined;
-        if (this._queue.length > 0 && !this._closed && this._draining === 0 && this._timer === undefined) {
+        if (this._queue.length > 0 && !this._closed && this._timer === undefined) {
           this._timer = setTimeout(() => {
             this._timer = undefined;
             void this._runLoop();
@@ -241,8 +249,12 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     do {
       const spans = this._queue.splice(0, this._batchSize);
       if (spans.length === 0) return;
-      await this._exportBatch(spans);
-    } while (this._queue.length >= this._batchSize || this._draining > 0);
+      this._taken += spans.length;
+      const done = this._exportBatch(spans);
+      this._batchDone = done;
+      await done;
+      if (this._batchDone === done) this._batchDone = undefined;
+    } while (this._queue.length >= this._batchSize || this._taken < this._drainTarget);
   }
 
   private async _exportBatch(spans: ReadableSpan[]): Promise<void> {

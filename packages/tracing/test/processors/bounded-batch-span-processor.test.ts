@@ -10,6 +10,7 @@ class ScriptedExporter implements SpanExporter {
   received: ReadableSpan[][] = [];
   suppressedDuringExport: boolean[] = [];
   shutdownCalled = 0;
+  onExport: (() => void) | undefined;
   constructor(
     private mode: 'ok' | 'fail' | 'throw' | 'hang',
     private readonly shutdownHangs = false,
@@ -19,6 +20,7 @@ class ScriptedExporter implements SpanExporter {
   }
   export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
     this.received.push(spans);
+    this.onExport?.();
     this.suppressedDuringExport.push(isTracingSuppressed(context.active()));
     if (this.mode === 'throw') throw new Error('exporter bug');
     if (this.mode === 'hang') return;
@@ -78,6 +80,21 @@ describe('BoundedBatchSpanProcessor', () => {
       failed: 0,
       queued: 0,
     });
+  });
+
+  it('forceFlush ends even while new spans keep arriving during the flush', async () => {
+    const exporter = new ScriptedExporter('ok');
+    const { processor, endSpans } = setup([exporter], { maxExportBatchSize: 5 });
+    exporter.onExport = () => endSpans(3); // traffic keeps coming while we export
+    endSpans(10);
+    await processor.forceFlush();
+    exporter.onExport = undefined;
+    // the 10 spans queued before the call are exported; it did not chase the newcomers forever
+    expect(exporter.received.flat().length).toBeGreaterThanOrEqual(10);
+    expect(exporter.received.length).toBeLessThanOrEqual(4);
+    await processor.forceFlush();
+    const s = processor.stats();
+    expect(accounted(s)).toBe(s.ended);
   });
 
   it('exports on its own after scheduledDelayMillis', async () => {
