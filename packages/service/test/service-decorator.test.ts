@@ -80,7 +80,7 @@ describe('@service({ monitoring })', () => {
   it('refuses methods', () => {
     expect(() => {
       class C {
-        @(service() as never)
+        @(service() as unknown as (value: Function, context: ClassMethodDecoratorContext) => void)
         m() {}
       }
       return C;

@@ -42,7 +42,7 @@ describe('SIGTERM during load (child process)', () => {
         .filter((l) => l.msg === 'step')
         .map((l) => l.seq as number);
       expect(seqs.length).toBeGreaterThanOrEqual(before);
-      seqs.forEach((s, idx) => expect(s).toBe(idx));
+      expect(seqs).toEqual(seqs.map((_, idx) => idx));
 
       // traces: every step done before the signal was exported at shutdown
       const spanSeqs = new Set(

@@ -84,7 +84,7 @@ describe('startMonitoring', () => {
       // the resource monitor samples
       await new Promise((r) => setTimeout(r, 500));
       expect((await m.monitor.getCurrentStats()).memory.total).toBeGreaterThan(0);
-      expect((await m.health.check('ready')).status).toBe('pass');
+      expect((await m.health.check('readiness')).status).toBe('pass');
     } finally {
       const report = await m.shutdown();
       expect(report.ok).toBe(true);
