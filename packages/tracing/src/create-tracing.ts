@@ -135,6 +135,10 @@ function buildHandle(parts: HandleParts): TracingHandle {
     },
     stats: () => processor.stats(),
     register: () => {
+      if (shutdownPromise !== undefined) {
+        diag.warn('@otelkit/tracing: register() after shutdown() ignored');
+        return false;
+      }
       if (registeredBy !== undefined) {
         diag.warn('@otelkit/tracing: tracing globals are already registered; register() ignored');
         return false;

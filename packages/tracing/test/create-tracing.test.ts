@@ -73,6 +73,18 @@ describe('createTracing', () => {
     expect(next.memoryExporter!.getFinishedSpans().map((s) => s.name)).toEqual(['after']);
   });
 
+  it('register() after shutdown() is refused', async () => {
+    const { warnings, restore } = captureDiag();
+    try {
+      const tracing = make(tracingConfig());
+      await tracing.shutdown();
+      expect(tracing.register()).toBe(false);
+      expect(warnings).toEqual(['@otelkit/tracing: register() after shutdown() ignored']);
+    } finally {
+      restore();
+    }
+  });
+
   it('shutdown() is idempotent and never rejects', async () => {
     const tracing = make(tracingConfig({ exporters: [memoryExporter()] }));
     const a = tracing.shutdown();
