@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag, metrics as metricsApi } from '@opentelemetry/api';
 import { defaultResource, type Resource } from '@opentelemetry/resources';
 import {
+  AggregationTemporality,
   AggregationType,
   type CollectionResult,
   createAllowListAttributesProcessor,
@@ -17,9 +18,11 @@ import { createPushExporter } from './exporters/create-push-exporter';
 import { OverflowTracker } from './exporters/overflow-tracker';
 import { PrometheusEndpoint, type ScrapeCounters } from './exporters/prometheus-endpoint';
 import { PullReader } from './exporters/pull-reader';
+import { LocalHistograms } from './http/local-histograms';
 import { createInstrumentHelpers } from './instruments/create-instrument-helpers';
 import { guardMeter, SeriesGuards } from './instruments/series-guard';
 import { validateBuckets, validateInstrumentName } from './instruments/validate';
+import { registerLocalHistograms } from './internal-registry';
 import type { MetricsHandle, MetricsStats } from './types';
 
 /** The name (instrumentation scope) of the meter the handle hands out. */
@@ -132,6 +135,8 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0 };
   const guards = new SeriesGuards(cardinalityLimit, METER_NAME);
   const overflow = new OverflowTracker(cardinalityLimit, guards);
+  // HTTP server histograms aggregated by us, fed to every reader as a MetricProducer.
+  const local = new LocalHistograms(cardinalityLimit, config.views ?? [], METER_NAME);
 
   const readers: IMetricReader[] = [];
   let prometheus: PrometheusEndpoint | undefined;
@@ -154,7 +159,9 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
         if (!Number.isInteger(exporter.port) || exporter.port < 0 || exporter.port > 65535) {
           fail(`exporters[${i}].port`, `must be an integer 0..65535 (got ${JSON.stringify(exporter.port)})`);
         }
-        prometheus = new PrometheusEndpoint(exporter, cardinalityLimit, scrapeCounters, overflow);
+        prometheus = new PrometheusEndpoint(exporter, cardinalityLimit, scrapeCounters, overflow, [
+          local.producer(AggregationTemporality.CUMULATIVE),
+        ]);
         readers.push(prometheus.reader);
         cumulative = prometheus.reader;
         break;
@@ -175,6 +182,9 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
           exportIntervalMillis,
           exportTimeoutMillis: Math.min(exportTimeoutMillis, exportIntervalMillis),
           cardinalityLimits: { default: cardinalityLimit },
+          metricProducers: [
+            local.producer(delta ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE),
+          ],
         });
         readers.push(reader);
         if (!cumulative && !delta) cumulative = reader;
@@ -190,7 +200,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   let pullTimer: NodeJS.Timeout | undefined;
   if (enabled && !cumulative) {
     // Only delta exporters (or none): add a pull reader so in-process reads never steal deltas.
-    const pull = new PullReader(cardinalityLimit);
+    const pull = new PullReader(cardinalityLimit, [local.producer(AggregationTemporality.CUMULATIVE)]);
     cumulative = pull;
     if (readers.length > 0) {
       // Storages shared through views stash each export's deltas for every reader until that
@@ -224,7 +234,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     res.end(enabled ? '# no Prometheus exporter is configured\n' : '# metrics are disabled\n');
   };
 
-  return {
+  const handle: MetricsHandle = {
     enabled,
     provider,
     meter,
@@ -284,4 +294,6 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     gauge: helpers.gauge,
     observableGauge: helpers.observableGauge,
   };
+  registerLocalHistograms(handle, local);
+  return handle;
 }

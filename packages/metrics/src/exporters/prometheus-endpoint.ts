@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { diag } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import type { InstrumentType } from '@opentelemetry/sdk-metrics';
+import type { InstrumentType, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { PrometheusExporterConfig } from '@otelkit/config';
 import type { OverflowTracker } from './overflow-tracker';
 
@@ -22,9 +22,12 @@ export interface ScrapeCounters {
  * applies our cardinality limit, which its constructor does not accept.
  */
 class CappedPrometheusReader extends PrometheusExporter {
-  constructor(private readonly _cardinalityLimit: number) {
+  constructor(
+    private readonly _cardinalityLimit: number,
+    metricProducers: MetricProducer[],
+  ) {
     // host/port are unused with preventServerStart; set so the exporter never consults the env.
-    super({ preventServerStart: true, host: '127.0.0.1', port: 9464 });
+    super({ preventServerStart: true, host: '127.0.0.1', port: 9464, metricProducers });
   }
 
   override selectCardinalityLimit(_instrumentType: InstrumentType): number {
@@ -48,8 +51,9 @@ export class PrometheusEndpoint {
     cardinalityLimit: number,
     private readonly _counters: ScrapeCounters,
     private readonly _overflow: OverflowTracker,
+    metricProducers: MetricProducer[] = [],
   ) {
-    this.reader = new CappedPrometheusReader(cardinalityLimit);
+    this.reader = new CappedPrometheusReader(cardinalityLimit, metricProducers);
     this.listening = _config.mode === 'server' ? this._listen() : Promise.resolve(null);
   }
 

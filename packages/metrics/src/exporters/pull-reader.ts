@@ -1,4 +1,4 @@
-import { MetricReader } from '@opentelemetry/sdk-metrics';
+import { type MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 
 /**
  * A cumulative reader that only answers `collect()`: used for in-process reads when no exporter
@@ -6,8 +6,8 @@ import { MetricReader } from '@opentelemetry/sdk-metrics';
  * readers (a dashboard, tests) can share it without stealing data.
  */
 export class PullReader extends MetricReader {
-  constructor(cardinalityLimit: number) {
-    super({ cardinalitySelector: () => cardinalityLimit });
+  constructor(cardinalityLimit: number, metricProducers: MetricProducer[] = []) {
+    super({ cardinalitySelector: () => cardinalityLimit, metricProducers });
   }
 
   protected override async onForceFlush(): Promise<void> {}

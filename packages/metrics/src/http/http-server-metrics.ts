@@ -14,9 +14,9 @@ import {
   SpanStatusCode,
   type Tracer,
   trace,
-  type UpDownCounter,
 } from '@opentelemetry/api';
 import { errorTypeOf } from '../instruments/validate';
+import { localHistogramsOf } from '../internal-registry';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -27,12 +27,12 @@ import {
   ATTR_URL_PATH,
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
-  METRIC_HTTP_SERVER_ACTIVE_REQUESTS,
   METRIC_HTTP_SERVER_REQUEST_BODY_SIZE,
   METRIC_HTTP_SERVER_REQUEST_DURATION,
   METRIC_HTTP_SERVER_RESPONSE_BODY_SIZE,
 } from '../semconv';
 import type { MetricsHandle } from '../types';
+import { type ActiveSeries, type LocalHistogram, observeActiveRequests } from './local-histograms';
 
 /** Options shared by the HTTP adapters (node:http, Express, Fastify). */
 export interface HttpMetricsOptions {
@@ -62,7 +62,7 @@ export interface RequestState {
   readonly t0: number;
   readonly method: string;
   readonly scheme: string;
-  readonly activeAttributes: Attributes;
+  readonly active: ActiveSeries;
   readonly req: IncomingMessage;
   route: string | undefined;
   errorType: string | undefined;
@@ -75,6 +75,46 @@ export interface RequestState {
 }
 
 const kState = Symbol.for('@otelkit/metrics.request-state');
+
+/**
+ * A histogram that records through the handle's local aggregation when there is one (the fast
+ * path, see LocalHistogram), else through an SDK instrument.
+ */
+class RequestHistogram {
+  private readonly _local: LocalHistogram | undefined;
+  private readonly _sdk: Histogram | undefined;
+
+  constructor(
+    metrics: MetricsHandle,
+    name: string,
+    description: string,
+    unit: string,
+    buckets?: readonly number[],
+  ) {
+    const local = localHistogramsOf(metrics);
+    if (local) {
+      this._local = local.histogram(name, description, unit, buckets ?? DEFAULT_SIZE_BUCKETS);
+    } else {
+      this._sdk = metrics.meter.createHistogram(name, {
+        description,
+        unit,
+        ...(buckets ? { advice: { explicitBucketBoundaries: [...buckets] } } : {}),
+      });
+    }
+  }
+
+  record(key: string, value: number, attributes: () => Attributes): void {
+    const local = this._local;
+    if (local) {
+      if (!local.recordKnown(key, value)) local.recordNew(key, attributes(), value);
+    } else {
+      this._sdk?.record(value, attributes());
+    }
+  }
+}
+
+/** The SDK's default explicit boundaries, used for the body-size histograms. */
+const DEFAULT_SIZE_BUCKETS = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
 type WithState = ServerResponse & { [kState]?: RequestState };
 
 const KNOWN_METHODS = new Set([
@@ -132,13 +172,12 @@ function parseLength(value: unknown): number | undefined {
  * `http.server.active_requests` never goes negative.
  */
 export class HttpServerMetrics {
-  private readonly _duration: Histogram;
-  private readonly _active: UpDownCounter;
-  private readonly _requestSize: Histogram | undefined;
-  private readonly _responseSize: Histogram | undefined;
+  private readonly _duration: RequestHistogram;
+  private readonly _requestSize: RequestHistogram | undefined;
+  private readonly _responseSize: RequestHistogram | undefined;
   private readonly _exact: Set<string>;
   private readonly _prefixes: string[];
-  private readonly _activeAttrs = new Map<string, Attributes>();
+  private readonly _active: Map<string, ActiveSeries>;
   private readonly _tracerOption: Tracer | 'global' | false;
   private _tracer: Tracer | undefined;
   private readonly _route: ((req: IncomingMessage) => string | undefined) | undefined;
@@ -147,24 +186,35 @@ export class HttpServerMetrics {
   constructor(metrics: MetricsHandle, options: HttpMetricsOptions = {}) {
     const meter = metrics.meter;
     this.enabled = metrics.enabled;
-    this._duration = meter.createHistogram(METRIC_HTTP_SERVER_REQUEST_DURATION, {
-      description: 'Duration of HTTP server requests.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [...metrics.durationBuckets] },
-    });
-    this._active = meter.createUpDownCounter(METRIC_HTTP_SERVER_ACTIVE_REQUESTS, {
-      description: 'Number of active HTTP server requests.',
-      unit: '{request}',
-    });
+    this._duration = new RequestHistogram(
+      metrics,
+      METRIC_HTTP_SERVER_REQUEST_DURATION,
+      'Duration of HTTP server requests.',
+      's',
+      metrics.durationBuckets,
+    );
+    // Counted locally (two integer updates per request) and observed at collection time; shared
+    // by every adapter of the handle so that two of them never report the same series twice.
+    const local = localHistogramsOf(metrics);
+    if (local) {
+      this._active = local.activeRequests(meter);
+    } else {
+      this._active = new Map();
+      observeActiveRequests(meter, this._active);
+    }
     if (options.bodySize !== false) {
-      this._requestSize = meter.createHistogram(METRIC_HTTP_SERVER_REQUEST_BODY_SIZE, {
-        description: 'Size of HTTP server request bodies.',
-        unit: 'By',
-      });
-      this._responseSize = meter.createHistogram(METRIC_HTTP_SERVER_RESPONSE_BODY_SIZE, {
-        description: 'Size of HTTP server response bodies.',
-        unit: 'By',
-      });
+      this._requestSize = new RequestHistogram(
+        metrics,
+        METRIC_HTTP_SERVER_REQUEST_BODY_SIZE,
+        'Size of HTTP server request bodies.',
+        'By',
+      );
+      this._responseSize = new RequestHistogram(
+        metrics,
+        METRIC_HTTP_SERVER_RESPONSE_BODY_SIZE,
+        'Size of HTTP server response bodies.',
+        'By',
+      );
     }
     const ignore = options.ignorePaths ?? metrics.ignorePaths;
     if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string')) {
@@ -203,16 +253,17 @@ export class HttpServerMetrics {
     const method = KNOWN_METHODS.has(raw) ? raw : '_OTHER';
     const scheme = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
     const key = method + scheme;
-    let activeAttributes = this._activeAttrs.get(key);
-    if (!activeAttributes) {
-      activeAttributes = { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_SCHEME]: scheme };
-      this._activeAttrs.set(key, activeAttributes);
+    let active = this._active.get(key);
+    if (!active) {
+      // Bounded: known methods plus _OTHER, times http/https.
+      active = { attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_SCHEME]: scheme }, value: 0 };
+      this._active.set(key, active);
     }
     const state: RequestState = {
       t0: performance.now(),
       method,
       scheme,
-      activeAttributes,
+      active,
       req,
       route: undefined,
       errorType: undefined,
@@ -223,7 +274,7 @@ export class HttpServerMetrics {
       owner: this,
     };
     (res as WithState)[kState] = state;
-    this._active.add(1, activeAttributes);
+    active.value++;
     res.on('finish', onFinish);
     res.on('close', onClose);
 
@@ -267,25 +318,30 @@ export class HttpServerMetrics {
     state.done = true;
     try {
       const seconds = (performance.now() - state.t0) / 1000;
-      this._active.add(-1, state.activeAttributes);
+      state.active.value--;
       const route = state.route ?? this._resolveRoute(state.req);
-      const attrs: Attributes = {
-        [ATTR_HTTP_REQUEST_METHOD]: state.method,
-        [ATTR_URL_SCHEME]: state.scheme,
-      };
       const statusSent = !aborted || res.headersSent;
       const status = res.statusCode;
-      if (statusSent) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
-      if (route) attrs[ATTR_HTTP_ROUTE] = route;
       // Server side, only 5xx and unfinished responses are errors (semconv); 4xx are the client's.
       const failed = aborted || status >= 500;
-      if (failed) attrs[ATTR_ERROR_TYPE] = state.errorType ?? (aborted ? 'aborted' : String(status));
-      this._duration.record(seconds, attrs);
+      const errorType = failed ? (state.errorType ?? (aborted ? 'aborted' : String(status))) : undefined;
+      const key = `${state.method}|${state.scheme}|${statusSent ? status : ''}|${route ?? ''}|${errorType ?? ''}`;
+      const attributes = (): Attributes => {
+        const attrs: Attributes = {
+          [ATTR_HTTP_REQUEST_METHOD]: state.method,
+          [ATTR_URL_SCHEME]: state.scheme,
+        };
+        if (statusSent) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
+        if (route) attrs[ATTR_HTTP_ROUTE] = route;
+        if (errorType) attrs[ATTR_ERROR_TYPE] = errorType;
+        return attrs;
+      };
+      this._duration.record(key, seconds, attributes);
       if (this._requestSize) {
         const inLength = parseLength(state.req.headers['content-length']);
-        if (inLength !== undefined) this._requestSize.record(inLength, attrs);
+        if (inLength !== undefined) this._requestSize.record(key, inLength, attributes);
         const outLength = parseLength(res.getHeader('content-length'));
-        if (outLength !== undefined && statusSent) this._responseSize?.record(outLength, attrs);
+        if (outLength !== undefined && statusSent) this._responseSize?.record(key, outLength, attributes);
       }
       const span = state.span;
       if (span) {
@@ -294,8 +350,8 @@ export class HttpServerMetrics {
           span.setAttribute(ATTR_HTTP_ROUTE, route);
           span.updateName(`${state.method} ${route}`);
         }
-        if (failed) {
-          span.setAttribute(ATTR_ERROR_TYPE, attrs[ATTR_ERROR_TYPE] as string);
+        if (errorType) {
+          span.setAttribute(ATTR_ERROR_TYPE, errorType);
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
         if (state.error instanceof Error) span.recordException(state.error);

@@ -1,5 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import { diag, type Meter, type MetricOptions, type ObservableResult } from '@opentelemetry/api';
+import {
+  type Counter,
+  diag,
+  type Gauge,
+  type Histogram,
+  type Meter,
+  type MetricOptions,
+  type ObservableResult,
+  type UpDownCounter,
+} from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE } from '../semconv';
 import type {
   CounterHelper,
@@ -13,7 +22,18 @@ import type {
   ObservableGaugeOptions,
   UpDownCounterHelper,
 } from '../types';
+import { GuardedCounter, GuardedRecorder, type SeriesGuard } from './series-guard';
 import { errorTypeOf, validateAttributeKeys, validateBuckets, validateInstrumentName } from './validate';
+
+const NO_GUARD = { active: false } as SeriesGuard;
+
+/** The SDK instrument and guard behind a guarded one (one call less on the hot path). */
+function unwrapCounter(i: Counter | UpDownCounter): [Counter | UpDownCounter, SeriesGuard] {
+  return i instanceof GuardedCounter ? [i.inner, i.guard] : [i, NO_GUARD];
+}
+function unwrapRecorder(i: Histogram | Gauge): [Histogram | Gauge, SeriesGuard] {
+  return i instanceof GuardedRecorder ? [i.inner, i.guard] : [i, NO_GUARD];
+}
 
 /** The helper factories bound to one meter. */
 export interface InstrumentHelpers {
@@ -92,15 +112,16 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
       return reuse(name, 'counter', () => {
         validateAttributeKeys(name, keysOf(options));
         const instrument = meter.createCounter(name, metricOptions(options));
+        const [inner, guard] = unwrapCounter(instrument);
         return {
           name,
           instrument,
           add(value = 1, attributes) {
-            instrument.add(value, attributes);
+            inner.add(value, guard.active ? guard.admit(attributes) : attributes);
           },
           inc(a, b) {
             const [value, attributes] = splitArgs(a, b);
-            instrument.add(value, attributes);
+            inner.add(value, guard.active ? guard.admit(attributes) : attributes);
           },
         } satisfies CounterHelper;
       });
@@ -110,19 +131,20 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
       return reuse(name, 'upDownCounter', () => {
         validateAttributeKeys(name, keysOf(options));
         const instrument = meter.createUpDownCounter(name, metricOptions(options));
+        const [inner, guard] = unwrapCounter(instrument);
+        const add = (value: number, attributes: MetricAttributes | undefined) =>
+          inner.add(value, guard.active ? guard.admit(attributes) : attributes);
         return {
           name,
           instrument,
-          add(value, attributes) {
-            instrument.add(value, attributes);
-          },
+          add,
           inc(a, b) {
             const [value, attributes] = splitArgs(a, b);
-            instrument.add(value, attributes);
+            add(value, attributes);
           },
           dec(a, b) {
             const [value, attributes] = splitArgs(a, b);
-            instrument.add(-value, attributes);
+            add(-value, attributes);
           },
         } satisfies UpDownCounterHelper;
       });
@@ -140,22 +162,23 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
               : undefined;
         if (buckets) opts.advice = { explicitBucketBoundaries: buckets };
         const instrument = meter.createHistogram(name, opts);
+        const [inner, guard] = unwrapRecorder(instrument);
+        const record = (value: number, attributes?: MetricAttributes) =>
+          inner.record(value, guard.active ? guard.admit(attributes) : attributes);
         const recordSince = (t0: number, attributes: MetricAttributes | undefined, err?: unknown): number => {
           const seconds = (performance.now() - t0) / 1000;
           const attrs =
             err === undefined ? attributes : { ...attributes, [ATTR_ERROR_TYPE]: errorTypeOf(err) };
-          instrument.record(seconds, attrs);
+          record(seconds, attrs);
           return seconds;
         };
         return {
           name,
           instrument,
-          record(value, attributes) {
-            instrument.record(value, attributes);
-          },
+          record,
           observe(a, b) {
-            if (typeof a === 'number') instrument.record(a);
-            else if (typeof b === 'number') instrument.record(b, a);
+            if (typeof a === 'number') record(a);
+            else if (typeof b === 'number') record(b, a);
           },
           startTimer(attributes): EndTimer {
             const t0 = performance.now();
@@ -206,11 +229,12 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
       return reuse(name, 'gauge', () => {
         validateAttributeKeys(name, keysOf(options));
         const instrument = meter.createGauge(name, metricOptions(options));
+        const [inner, guard] = unwrapRecorder(instrument);
         return {
           name,
           instrument,
           set(value, attributes) {
-            instrument.record(value, attributes);
+            inner.record(value, guard.active ? guard.admit(attributes) : attributes);
           },
         } satisfies GaugeHelper;
       });

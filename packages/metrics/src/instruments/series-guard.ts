@@ -96,27 +96,30 @@ export class SeriesGuards {
   }
 }
 
-class GuardedCounter implements Counter, UpDownCounter {
+/** A counter or up-down counter with the series guard in front. */
+export class GuardedCounter implements Counter, UpDownCounter {
   constructor(
-    private readonly _inner: Counter | UpDownCounter,
-    private readonly _guard: SeriesGuard,
+    /** The SDK instrument (helpers call it directly, checking `guard` themselves). */
+    readonly inner: Counter | UpDownCounter,
+    readonly guard: SeriesGuard,
   ) {}
 
   add(value: number, attributes?: Attributes, context?: Context): void {
-    const guard = this._guard;
-    this._inner.add(value, guard.active ? guard.admit(attributes) : attributes, context);
+    const guard = this.guard;
+    this.inner.add(value, guard.active ? guard.admit(attributes) : attributes, context);
   }
 }
 
-class GuardedRecorder implements Histogram, Gauge {
+/** A histogram or gauge with the series guard in front. */
+export class GuardedRecorder implements Histogram, Gauge {
   constructor(
-    private readonly _inner: Histogram | Gauge,
-    private readonly _guard: SeriesGuard,
+    readonly inner: Histogram | Gauge,
+    readonly guard: SeriesGuard,
   ) {}
 
   record(value: number, attributes?: Attributes, context?: Context): void {
-    const guard = this._guard;
-    this._inner.record(value, guard.active ? guard.admit(attributes) : attributes, context);
+    const guard = this.guard;
+    this.inner.record(value, guard.active ? guard.admit(attributes) : attributes, context);
   }
 }
 

@@ -1,0 +1,103 @@
+/**
+ * HTTP throughput: bare node:http vs @otelkit/metrics (alone, and with a 10 %-sampled tracer), and
+ * for reference @opentelemetry/instrumentation-http and a prom-client middleware. Each server runs
+ * in its own process; autocannon (programmatic) loads them in turn, alternating, on 127.0.0.1.
+ * Prints median req/s and the median of per-round ratios against bare.
+ *
+ * Run after building the package: node bench/metrics/http.js   (ROUNDS, DURATION, CONNECTIONS env)
+ */
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const PKG = path.resolve(__dirname, '../../packages/metrics');
+const autocannon = require(require.resolve('autocannon', { paths: [PKG] }));
+
+const VARIANTS = (
+  process.env.VARIANTS || 'bare,bare-again,metrics,metrics-tracing,instrumentation-http,prom-client'
+).split(',');
+const ROUNDS = Number(process.env.ROUNDS || 5);
+const DURATION = Number(process.env.DURATION || 5);
+const CONNECTIONS = Number(process.env.CONNECTIONS || 20);
+
+function startServer(variant) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), variant], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.stdout.once('data', (d) => resolve({ child, port: Number(String(d).trim()) }));
+    child.once('error', reject);
+    child.once('exit', (code) => code && reject(new Error(`${variant} exited ${code}`)));
+  });
+}
+
+function load(port, duration) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: `http://127.0.0.1:${port}/users/42`, connections: CONNECTIONS, duration, pipelining: 1 },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+function cpu(port) {
+  return new Promise((resolve, reject) => {
+    require('node:http')
+      .get({ host: '127.0.0.1', port, path: '/__cpu', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => {
+          const u = JSON.parse(body);
+          resolve(u.user + u.system);
+        });
+      })
+      .on('error', reject);
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function main() {
+  const servers = {};
+  for (const v of VARIANTS) servers[v] = await startServer(v);
+  const rps = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  const cpuPerReq = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  const errors = Object.fromEntries(VARIANTS.map((v) => [v, 0]));
+  try {
+    for (const v of VARIANTS) await load(servers[v].port, 1); // warm-up (JIT)
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = [...VARIANTS];
+      for (let k = 0; k < round % order.length; k++) order.push(order.shift());
+      for (const v of order) {
+        const before = await cpu(servers[v].port);
+        const r = await load(servers[v].port, DURATION);
+        const after = await cpu(servers[v].port);
+        rps[v].push(r.requests.average);
+        cpuPerReq[v].push((after - before) / r.requests.total);
+        errors[v] += r.errors + r.non2xx;
+      }
+      process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
+    }
+  } finally {
+    for (const v of VARIANTS) servers[v].child.kill('SIGTERM');
+  }
+  console.log(
+    `HTTP, ${ROUNDS} alternating rounds x ${DURATION}s, ${CONNECTIONS} connections. Medians; ratios are medians of per-round ratios vs bare.`,
+  );
+  console.log(
+    '  variant                  req/s  throughput ratio   server CPU/req  CPU-implied throughput ratio (bare CPU / variant CPU)',
+  );
+  for (const v of VARIANTS) {
+    const ratio = median(rps[v].map((x, i) => x / rps.bare[i]));
+    const implied = median(cpuPerReq[v].map((c, i) => cpuPerReq.bare[i] / c));
+    console.log(
+      `  ${v.padEnd(21)} ${median(rps[v]).toFixed(0).padStart(7)}   ${ratio.toFixed(3).padStart(14)}   ${median(cpuPerReq[v]).toFixed(1).padStart(11)} us   ${implied.toFixed(3).padStart(10)}   errors ${errors[v]}`,
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+/**
+ * One minimal HTTP server variant for http.js, in its own process. Prints its port on stdout.
+ * Usage: node server.js <bare|bare-again|metrics|metrics-tracing|instrumentation-http|prom-client>
+ * (`bare-again` is a second, identical bare server: the noise floor of the machine.)
+ */
+const path = require('node:path');
+const PKG = path.resolve(__dirname, '../../packages/metrics');
+const req = (name) => require(require.resolve(name, { paths: [PKG] }));
+
+const variant = process.argv[2];
+const BODY = 'ok';
+const route = (r) => (r.url?.startsWith('/users/') ? '/users/:id' : undefined);
+
+function metricsHandle() {
+  const { createMetrics } = require(path.join(PKG, 'dist'));
+  return createMetrics({
+    enabled: true,
+    exportIntervalMillis: 60000,
+    exportTimeoutMillis: 30000,
+    exporters: [{ type: 'prometheus', mode: 'handler', host: '127.0.0.1', port: 0, path: '/metrics' }],
+    cardinalityLimit: 2000,
+    durationBuckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    views: [],
+    http: { ignorePaths: ['/metrics', '/health'] },
+    shutdownTimeoutMillis: 1000,
+  });
+}
+
+/** A tracer provider sampling 10 % (parent-based), batching into an exporter that drops. */
+function tracerProvider() {
+  const api = req('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = req('@opentelemetry/context-async-hooks');
+  const { W3CTraceContextPropagator } = req('@opentelemetry/core');
+  const { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = req(
+    '@opentelemetry/sdk-trace-base',
+  );
+  const exporter = {
+    exported: 0,
+    export(spans, done) {
+      this.exported += spans.length;
+      done({ code: 0 });
+    },
+    shutdown: async () => {},
+  };
+  const provider = new BasicTracerProvider({
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0.1) }),
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
+  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  return provider;
+}
+
+let listener;
+switch (variant) {
+  case 'bare':
+  case 'bare-again':
+    listener = (_req, res) => res.end(BODY);
+    break;
+  case 'metrics': {
+    const { withHttpMetrics } = require(path.join(PKG, 'dist'));
+    listener = withHttpMetrics(metricsHandle(), (_req, res) => res.end(BODY), { route, tracer: false });
+    break;
+  }
+  case 'metrics-tracing': {
+    const { withHttpMetrics } = require(path.join(PKG, 'dist'));
+    const tracer = tracerProvider().getTracer('bench');
+    listener = withHttpMetrics(metricsHandle(), (_req, res) => res.end(BODY), { route, tracer });
+    break;
+  }
+  case 'instrumentation-http': {
+    // The upstream reference: HTTP spans (10 % sampling) and semconv-stable duration metrics.
+    const { HttpInstrumentation } = req('@opentelemetry/instrumentation-http');
+    const m = metricsHandle();
+    const instrumentation = new HttpInstrumentation({ semconvStabilityOptIn: 'http' });
+    instrumentation.setTracerProvider(tracerProvider());
+    instrumentation.setMeterProvider(m.provider);
+    instrumentation.enable();
+    listener = (_req, res) => res.end(BODY);
+    break;
+  }
+  case 'prom-client': {
+    const client = req('prom-client');
+    const registry = new client.Registry();
+    const hist = new client.Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Duration of HTTP requests',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+      registers: [registry],
+    });
+    listener = (rq, res) => {
+      const end = hist.startTimer();
+      res.on('finish', () => end({ method: rq.method, route: route(rq) || '', status_code: res.statusCode }));
+      res.end(BODY);
+    };
+    break;
+  }
+  default:
+    throw new Error(`unknown variant ${variant}`);
+}
+
+// require('http') after instrumentation-http enabled itself.
+const http = require('node:http');
+// /__cpu reports this process' CPU time, so http.js can compute CPU per request (robust on a busy
+// machine, where throughput alone swings by tens of percent between identical servers).
+const server = http.createServer((rq, res) => {
+  if (rq.url === '/__cpu') {
+    res.end(JSON.stringify(process.cpuUsage()));
+    return;
+  }
+  return listener(rq, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${server.address().port}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
