@@ -4,7 +4,8 @@
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
-const DURATION = Number(process.env.DURATION || 15);
+const DURATION = Number(process.env.DURATION || 20);
+const WARMUP = Number(process.env.WARMUP || 5);
 const ROUNDS = Number(process.env.ROUNDS || 2);
 const dist = path.join(__dirname, '../../packages/resource-monitor/dist');
 const sdk = require.resolve('@opentelemetry/sdk-metrics', {
@@ -19,6 +20,7 @@ async function main() {
   if (mode !== 'baseline') {
     const opts = { interval: 1, historySize: 3600 };
     if (mode === 'monitor-10') opts.eventLoopResolutionMillis = 10;
+    if (mode === 'sampling-only') opts.eventLoopResolutionMillis = 10000; // histogram timer ~idle
     if (mode === 'otel') {
       const { MeterProvider, MetricReader } = require(${JSON.stringify(sdk)});
       class R extends MetricReader { async onForceFlush() {} async onShutdown() {} }
@@ -34,6 +36,9 @@ async function main() {
   // scrape every 15 s like a Prometheus server would
   const scrape = reader ? setInterval(() => reader.collect(), 15000) : undefined;
   const keepAlive = setInterval(() => {}, 60000);
+  // warm-up: start-up garbage, lazy compilation and the first samples are not the steady state
+  await new Promise((r) => setTimeout(r, ${WARMUP * 1000}));
+  const s0 = monitor ? monitor.getCounters().samples : 0;
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, ${DURATION * 1000}));
@@ -41,7 +46,7 @@ async function main() {
   const wall = Number(process.hrtime.bigint() - t0) / 1000;
   clearInterval(keepAlive);
   if (scrape) clearInterval(scrape);
-  const samples = monitor ? monitor.getCounters().samples : 0;
+  const samples = monitor ? monitor.getCounters().samples - s0 : 0;
   if (monitor) await monitor.shutdown(1000);
   process.stdout.write(JSON.stringify({ cpu: c.user + c.system, wall, samples }));
 }
@@ -53,11 +58,12 @@ function run(mode) {
   return JSON.parse(out);
 }
 
-const MODES = ['baseline', 'monitor', 'otel', 'monitor-10'];
+const MODES = ['baseline', 'monitor', 'otel', 'monitor-10', 'sampling-only'];
 const LABELS = {
   monitor: 'with monitor, interval 1 s (defaults):',
   otel: 'with monitor + OTel metrics (scrape 15 s):',
   'monitor-10': 'monitor, eventLoopResolutionMillis 10:',
+  'sampling-only': 'monitor, event-loop histogram ~off:',
 };
 const results = Object.fromEntries(MODES.map((m) => [m, []]));
 for (let r = 0; r < ROUNDS; r++) {
@@ -65,7 +71,9 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const share = (xs) => xs.reduce((a, x) => a + x.cpu, 0) / xs.reduce((a, x) => a + x.wall, 0);
 const base = share(results.baseline);
-console.log(`${ROUNDS} rounds x ${DURATION} s per mode, modes alternated: ${MODES.join(' / ')}`);
+console.log(
+  `${ROUNDS} rounds x ${DURATION} s per mode after ${WARMUP} s warm-up, modes alternated: ${MODES.join(' / ')}`,
+);
 console.log(`idle process CPU share (baseline):           ${(base * 100).toFixed(3)} % of one core`);
 for (const mode of MODES.slice(1)) {
   const s = share(results[mode]);
