@@ -19,6 +19,9 @@ function otlpOutput(endpoint: string, over: Partial<OtlpLogOutputConfig> = {}): 
   };
 }
 
+// Child processes start slowly on a busy machine: generous per-test budget.
+jest.setTimeout(120_000);
+
 describe('otlp output', () => {
   it.each([
     ['http/protobuf', 'none'],
@@ -48,6 +51,11 @@ describe('otlp output', () => {
             { level: 'error', msg: 'broken' },
             { level: 'fatal', msg: 'dying' },
             { level: 'debug', msg: 'not at this level' },
+            {
+              level: 'info',
+              obj: { headers: { Authorization: 'Bearer CANARY-O1' }, user: { password: 'CANARY-O2' } },
+              msg: 'with secrets',
+            },
           ],
         });
         expect(result.code).toBe(0);
@@ -56,8 +64,13 @@ describe('otlp output', () => {
           spanIds: { traceId: string; spanId: string };
         };
         const records = receiver.logRecords();
-        expect(records).toHaveLength(4);
-        const [slow, outside, broken, dying] = records;
+        expect(records).toHaveLength(5);
+        const [slow, outside, broken, dying, secrets] = records;
+        expect(JSON.stringify(records).match(/CANARY-\w+/g) ?? []).toEqual([]);
+        expect(secrets?.attributes).toMatchObject({
+          headers: { Authorization: '[REDACTED]' },
+          user: { password: '[REDACTED]' },
+        });
         expect(slow).toMatchObject({
           body: 'slow order',
           severityNumber: SeverityNumber.WARN,
@@ -80,7 +93,7 @@ describe('otlp output', () => {
         expect(receiver.requests[0]?.contentEncoding ?? 'none').toBe(
           compression === 'gzip' ? 'gzip' : 'none',
         );
-        expect(done.stats.outputs[0]).toMatchObject({ type: 'otlp', lines: 4, delivered: 4, dropped: 0 });
+        expect(done.stats.outputs[0]).toMatchObject({ type: 'otlp', lines: 5, delivered: 5, dropped: 0 });
       } finally {
         await receiver.close();
       }

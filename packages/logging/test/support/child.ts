@@ -18,7 +18,7 @@ export interface ChildResult {
 export function runChild(
   input: Record<string, unknown>,
   onCtrl?: (msg: Record<string, unknown>, child: ReturnType<typeof spawn>) => void,
-  timeoutMs = 60_000,
+  timeoutMs = 110_000,
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
