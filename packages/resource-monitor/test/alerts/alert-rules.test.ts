@@ -1,4 +1,5 @@
 import type { AlertRuleConfig, AlertsConfig, HealthConfig, ResourcesConfig } from '@otelkit/config';
+import { loadConfig } from '@otelkit/config';
 import { ConditionParseError, parseCondition } from '../../src/alerts/parse-condition';
 import { createResourceMonitor } from '../../src/create-resource-monitor';
 import { ResourceMonitor } from '../../src/resource-monitor';
@@ -240,5 +241,48 @@ describe('createResourceMonitor', () => {
     await monitor.start();
     expect(monitor.isRunning).toBe(false);
     expect(monitor.getHistory()).toHaveLength(0);
+  });
+});
+
+describe('createResourceMonitor with loadConfig()', () => {
+  it('accepts what @otelkit/config produces from user input', async () => {
+    const config = loadConfig({
+      config: {
+        resources: {
+          interval: 2,
+          historySize: 100,
+          thresholds: {
+            cpu_usage: 80,
+            memory_usage: { warning: 70, critical: 90, for: '30s', hysteresis: 5 },
+          },
+        },
+        alerts: {
+          rules: [
+            { name: 'SlowRequests', condition: 'p95(response_time) > 1', for: '1m', severity: 'critical' },
+          ],
+          webhooks: ['http://127.0.0.1:9/alerts'],
+        },
+        health: { checkTimeout: '500ms' },
+      },
+      env: {},
+      file: false,
+    });
+    const monitor = createResourceMonitor(config);
+    expect(monitor.intervalMillis).toBe(2000);
+    expect(monitor.historySize).toBe(100);
+    expect(monitor.getThresholds().find((t) => t.key === 'memory_usage')).toMatchObject({
+      warning: 70,
+      critical: 90,
+      forMillis: 30_000,
+      hysteresis: 5,
+    });
+    expect(monitor.getAlertRules()[0]).toMatchObject({
+      name: 'SlowRequests',
+      forMillis: 60_000,
+      severity: 'critical',
+      parsed: { aggregation: 'p95', metric: 'response_time' },
+    });
+    expect(monitor.health.checkTimeoutMillis).toBe(500);
+    await monitor.shutdown(500);
   });
 });
