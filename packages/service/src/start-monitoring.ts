@@ -147,11 +147,13 @@ function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['l
  * monitoring.logger.info('started');
  */
 export function startMonitoring(
-  input: OtelkitConfigInput = {},
+  input: OtelkitConfigInput | Readonly<Record<string, unknown>> = {},
   options: StartMonitoringOptions = {},
 ): Monitoring {
   const { printSummary, ...sources } = options;
-  const config = loadConfig({ ...sources, config: input });
+  // Plain objects are accepted as written (a config literal widens its strings); loadConfig
+  // checks every field at run time and names each problem.
+  const config = loadConfig({ ...sources, config: input as OtelkitConfigInput });
   const slot = globalSlot();
   const print = fingerprint(config);
   if (slot.current) {

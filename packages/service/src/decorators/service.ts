@@ -10,7 +10,7 @@ export interface ServiceOptions extends MonitoredOptions {
    * The one config object. Validated when the class is defined (a bad config fails at startup);
    * monitoring starts on the first call of a method, not at import.
    */
-  monitoring?: OtelkitConfigInput;
+  monitoring?: OtelkitConfigInput | Readonly<Record<string, unknown>>;
 }
 
 /** A class decorator for TC39 standard decorators and `experimentalDecorators`. */
@@ -35,13 +35,13 @@ export function service(options: ServiceOptions = {}): ServiceDecorator {
   let lazyStart: (() => void) | undefined;
   if (monitoring !== undefined) {
     // loud at startup: every config problem, now
-    loadConfig({ config: monitoring });
+    loadConfig({ config: monitoring as OtelkitConfigInput });
     let attempted = false;
     lazyStart = () => {
       if (attempted) return;
       attempted = true;
       try {
-        startMonitoring(monitoring);
+        startMonitoring(monitoring as OtelkitConfigInput);
       } catch (err) {
         if (err instanceof MonitoringConflictError) {
           diag.warn(`otelkit: @service kept the monitoring already running: ${err.message}`);

@@ -1,0 +1,97 @@
+import { loggerFor, monitored } from '@otelkit/service';
+
+export interface Order {
+  readonly id: string;
+  readonly item: string;
+  readonly quantity: number;
+  readonly total: number;
+  status: 'placed' | 'paid' | 'payment_failed';
+}
+
+export class PaymentDeclinedError extends Error {
+  override name = 'PaymentDeclinedError';
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Talks to a (simulated) payment provider: usually fast, sometimes slow, sometimes declines. */
+@monitored()
+export class PaymentClient {
+  constructor(
+    private readonly random: () => number = Math.random,
+    private readonly onDuration: (seconds: number) => void = () => {},
+  ) {}
+
+  async charge(orderId: string, amount: number): Promise<{ transactionId: string }> {
+    const roll = this.random();
+    const started = performance.now();
+    // 10 % of charges hit a slow provider, 8 % are declined
+    await sleep(roll < 0.1 ? 300 + roll * 2000 : 5 + roll * 20);
+    this.onDuration((performance.now() - started) / 1000);
+    if (roll > 0.92) throw new PaymentDeclinedError(`card declined for order ${orderId}`);
+    loggerFor(this).debug({ orderId, amount }, 'charged');
+    return { transactionId: `tx-${orderId}` };
+  }
+}
+
+/** Places and reads orders; every method is traced, metered and logged by @monitored. */
+@monitored()
+export class OrderService {
+  private readonly orders = new Map<string, Order>();
+  private next = 1;
+
+  constructor(
+    private readonly payments: PaymentClient,
+    private readonly maxOrders = 10_000,
+  ) {}
+
+  async place(item: unknown, quantity: unknown): Promise<Order> {
+    if (typeof item !== 'string' || item === '' || !Number.isInteger(quantity) || (quantity as number) < 1) {
+      throw new ValidationError('expected { item: non-empty string, quantity: positive integer }');
+    }
+    const id = `o-${this.next++}`;
+    const order: Order = {
+      id,
+      item,
+      quantity: quantity as number,
+      total: (quantity as number) * 9.99,
+      status: 'placed',
+    };
+    this.remember(order);
+    try {
+      await this.payments.charge(id, order.total);
+      order.status = 'paid';
+      loggerFor(this).info({ orderId: id, total: order.total }, 'order placed');
+    } catch (err) {
+      order.status = 'payment_failed';
+      throw err;
+    }
+    return order;
+  }
+
+  // a missing order is an expected outcome (404), not an incident: its line is info, not error
+  @monitored({ errorLogLevel: 'info' })
+  async get(id: string): Promise<Order> {
+    const order = this.orders.get(id);
+    if (!order) throw new NotFoundError(`no order ${id}`);
+    return order;
+  }
+
+  count(): number {
+    return this.orders.size;
+  }
+
+  private remember(order: Order): void {
+    // bounded: the oldest order goes when the store is full
+    if (this.orders.size >= this.maxOrders) this.orders.delete(this.orders.keys().next().value!);
+    this.orders.set(order.id, order);
+  }
+}

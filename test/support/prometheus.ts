@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface RealPrometheus {
+  readonly port: number;
+  /** Instant query; throws on a PromQL error. */
+  query(promql: string): Promise<PromSample[]>;
+  /** The first sample's value, or `undefined` when the query returns nothing. */
+  scalar(promql: string): Promise<number | undefined>;
+  /** The last lines Prometheus logged (for failure messages). */
+  log(): string;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/**
+ * Starts the real `prometheus` binary (Debian's, installed by .ci/install-system-deps.sh) on a
+ * free 127.0.0.1 port, scraping `targets` (host:port) every second, with its data in a temp dir.
+ */
+export async function startPrometheus(targets: string[], metricsPath = '/metrics'): Promise<RealPrometheus> {
+  const dir = mkdtempSync(join(tmpdir(), 'otelkit-prom-'));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 900ms',
+      'scrape_configs:',
+      '  - job_name: app',
+      `    metrics_path: ${metricsPath}`,
+      '    static_configs:',
+      `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
+      '',
+    ].join('\n'),
+  );
+  let log = '';
+  const proc: ChildProcess = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  proc.stderr?.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-4000);
+  });
+
+  const query = async (promql: string): Promise<PromSample[]> => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    const json = (await res.json()) as { status: string; data: { result: PromSample[] }; error?: string };
+    if (json.status !== 'success') throw new Error(`PromQL ${promql}: ${json.error}`);
+    return json.data.result;
+  };
+  return {
+    port,
+    query,
+    async scalar(promql) {
+      const [first] = await query(promql);
+      return first ? Number(first.value[1]) : undefined;
+    },
+    log: () => log,
+    async close() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+        clearTimeout(timer);
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Retries `fn` until it stops throwing, or throws its last error after `timeoutMs`. */
+export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 30_000, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+}
