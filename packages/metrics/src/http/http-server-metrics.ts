@@ -32,7 +32,12 @@ import {
   METRIC_HTTP_SERVER_RESPONSE_BODY_SIZE,
 } from '../semconv';
 import type { MetricsHandle } from '../types';
-import { type ActiveSeries, type LocalHistogram, observeActiveRequests } from './local-histograms';
+import {
+  type ActiveSeries,
+  type LocalHistogram,
+  observeActiveRequests,
+  type Series,
+} from './local-histograms';
 
 /** Options shared by the HTTP adapters (node:http, Express, Fastify). */
 export interface HttpMetricsOptions {
@@ -63,6 +68,7 @@ export interface RequestState {
   readonly method: string;
   readonly scheme: string;
   readonly active: ActiveSeries;
+  readonly activeKey: string;
   readonly req: IncomingMessage;
   route: string | undefined;
   errorType: string | undefined;
@@ -81,7 +87,7 @@ const kState = Symbol.for('@otelkit/metrics.request-state');
  * path, see LocalHistogram), else through an SDK instrument.
  */
 class RequestHistogram {
-  private readonly _local: LocalHistogram | undefined;
+  readonly local: LocalHistogram | undefined;
   private readonly _sdk: Histogram | undefined;
 
   constructor(
@@ -93,7 +99,7 @@ class RequestHistogram {
   ) {
     const local = localHistogramsOf(metrics);
     if (local) {
-      this._local = local.histogram(name, description, unit, buckets ?? DEFAULT_SIZE_BUCKETS);
+      this.local = local.histogram(name, description, unit, buckets ?? DEFAULT_SIZE_BUCKETS);
     } else {
       this._sdk = metrics.meter.createHistogram(name, {
         description,
@@ -103,14 +109,21 @@ class RequestHistogram {
     }
   }
 
-  record(key: string, value: number, attributes: () => Attributes): void {
-    const local = this._local;
-    if (local) {
-      if (!local.recordKnown(key, value)) local.recordNew(key, attributes(), value);
-    } else {
-      this._sdk?.record(value, attributes());
-    }
+  /** The slow path: by attributes (local aggregation when present, else the SDK instrument). */
+  record(key: string, value: number, attributes: Attributes): void {
+    if (this.local) this.local.recordNew(key, attributes, value);
+    else this._sdk?.record(value, attributes);
   }
+}
+
+/** The series one (method, scheme, route, status) records into, resolved once and cached. */
+interface Bound {
+  readonly duration: Series | undefined;
+  // Size series are bound on first use: most requests carry no Content-Length.
+  requestSize: Series | undefined;
+  responseSize: Series | undefined;
+  readonly key: string;
+  readonly attributes: Attributes;
 }
 
 /** The SDK's default explicit boundaries, used for the body-size histograms. */
@@ -130,14 +143,10 @@ const KNOWN_METHODS = new Set([
   'QUERY',
 ]);
 
-function onFinish(this: WithState): void {
-  const state = this[kState];
-  if (state) state.owner.end(state, this, false);
-}
-
+// One listener: a ServerResponse emits 'close' after every response (right after 'finish'), and
+// also when the client goes away first, which is when `writableFinished` is still false.
 function onClose(this: WithState): void {
   const state = this[kState];
-  // 'close' without 'finish': the client went away (or the socket broke) before the response ended.
   if (state) state.owner.end(state, this, !this.writableFinished);
 }
 
@@ -178,6 +187,11 @@ export class HttpServerMetrics {
   private readonly _exact: Set<string>;
   private readonly _prefixes: string[];
   private readonly _active: Map<string, ActiveSeries>;
+  /** Per (method, scheme) key: route → status → bound series. Bounded by `_boundLimit`. */
+  private readonly _bound = new Map<string, Map<string, Map<number, Bound>>>();
+  private _boundCount = 0;
+  private readonly _boundLimit: number;
+  private readonly _fast: boolean;
   private readonly _tracerOption: Tracer | 'global' | false;
   private _tracer: Tracer | undefined;
   private readonly _route: ((req: IncomingMessage) => string | undefined) | undefined;
@@ -216,6 +230,8 @@ export class HttpServerMetrics {
         'By',
       );
     }
+    this._fast = this._duration.local !== undefined;
+    this._boundLimit = metrics.cardinalityLimit * 4;
     const ignore = options.ignorePaths ?? metrics.ignorePaths;
     if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string')) {
       throw new Error('@otelkit/metrics: http option "ignorePaths" must be an array of path strings');
@@ -264,6 +280,7 @@ export class HttpServerMetrics {
       method,
       scheme,
       active,
+      activeKey: key,
       req,
       route: undefined,
       errorType: undefined,
@@ -275,7 +292,6 @@ export class HttpServerMetrics {
     };
     (res as WithState)[kState] = state;
     active.value++;
-    res.on('finish', onFinish);
     res.on('close', onClose);
 
     const tracer = this._resolveTracer();
@@ -325,8 +341,26 @@ export class HttpServerMetrics {
       // Server side, only 5xx and unfinished responses are errors (semconv); 4xx are the client's.
       const failed = aborted || status >= 500;
       const errorType = failed ? (state.errorType ?? (aborted ? 'aborted' : String(status))) : undefined;
-      const key = `${state.method}|${state.scheme}|${statusSent ? status : ''}|${route ?? ''}|${errorType ?? ''}`;
-      const attributes = (): Attributes => {
+      const inLength = this._requestSize ? parseLength(state.req.headers['content-length']) : undefined;
+      const outLength =
+        this._responseSize && statusSent ? parseLength(res.getHeader('content-length')) : undefined;
+      // Fast path: the common (method, scheme, route, status) without error, resolved once.
+      const cacheable = this._fast && statusSent && errorType === undefined;
+      const bound = cacheable ? this._lookup(state.activeKey, route ?? '', status) : undefined;
+      if (bound) {
+        this._duration.local?.add(bound.duration, seconds);
+        if (inLength !== undefined) {
+          const h = this._requestSize?.local;
+          bound.requestSize ??= h?.bind(bound.key, bound.attributes);
+          h?.add(bound.requestSize, inLength);
+        }
+        if (outLength !== undefined) {
+          const h = this._responseSize?.local;
+          bound.responseSize ??= h?.bind(bound.key, bound.attributes);
+          h?.add(bound.responseSize, outLength);
+        }
+      } else {
+        const key = `${state.method}|${state.scheme}|${statusSent ? status : ''}|${route ?? ''}|${errorType ?? ''}`;
         const attrs: Attributes = {
           [ATTR_HTTP_REQUEST_METHOD]: state.method,
           [ATTR_URL_SCHEME]: state.scheme,
@@ -334,14 +368,10 @@ export class HttpServerMetrics {
         if (statusSent) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
         if (route) attrs[ATTR_HTTP_ROUTE] = route;
         if (errorType) attrs[ATTR_ERROR_TYPE] = errorType;
-        return attrs;
-      };
-      this._duration.record(key, seconds, attributes);
-      if (this._requestSize) {
-        const inLength = parseLength(state.req.headers['content-length']);
-        if (inLength !== undefined) this._requestSize.record(key, inLength, attributes);
-        const outLength = parseLength(res.getHeader('content-length'));
-        if (outLength !== undefined && statusSent) this._responseSize?.record(key, outLength, attributes);
+        this._duration.record(key, seconds, attrs);
+        if (inLength !== undefined) this._requestSize?.record(key, inLength, attrs);
+        if (outLength !== undefined) this._responseSize?.record(key, outLength, attrs);
+        if (cacheable) this._store(state.activeKey, route ?? '', status, key, attrs);
       }
       const span = state.span;
       if (span) {
@@ -359,10 +389,33 @@ export class HttpServerMetrics {
       }
     } catch {
       // Never into the app.
-    } finally {
-      res.removeListener('finish', onFinish);
-      res.removeListener('close', onClose);
     }
+  }
+
+  private _lookup(activeKey: string, route: string, status: number): Bound | undefined {
+    return this._bound.get(activeKey)?.get(route)?.get(status);
+  }
+
+  private _store(activeKey: string, route: string, status: number, key: string, attrs: Attributes): void {
+    if (this._boundCount >= this._boundLimit) return; // routes leaking raw URLs: stay on the slow path
+    let byRoute = this._bound.get(activeKey);
+    if (!byRoute) {
+      byRoute = new Map();
+      this._bound.set(activeKey, byRoute);
+    }
+    let byStatus = byRoute.get(route);
+    if (!byStatus) {
+      byStatus = new Map();
+      byRoute.set(route, byStatus);
+    }
+    byStatus.set(status, {
+      duration: this._duration.local?.bind(key, attrs),
+      requestSize: undefined,
+      responseSize: undefined,
+      key,
+      attributes: attrs,
+    });
+    this._boundCount++;
   }
 
   private _resolveRoute(req: IncomingMessage): string | undefined {

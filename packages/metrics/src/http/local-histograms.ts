@@ -14,7 +14,8 @@ import type { MetricViewConfig } from '@otelkit/config';
 import { attributesKey } from '../instruments/series-guard';
 import { ATTR_OTEL_METRIC_OVERFLOW, METRIC_HTTP_SERVER_ACTIVE_REQUESTS } from '../semconv';
 
-interface Series {
+/** One attribute set's aggregation. */
+export interface Series {
   readonly attributes: Attributes;
   readonly counts: number[];
   sum: number;
@@ -81,7 +82,17 @@ export class LocalHistogram {
 
   /** Records into the series for `attributes` (creating it, or folding into overflow past the limit). */
   recordNew(key: string, attributes: Attributes, value: number): void {
-    if (this.dropped) return;
+    this.add(this.bind(key, attributes), value);
+  }
+
+  /**
+   * The series for `attributes` (created, or the overflow one past the limit); undefined when a
+   * view drops this histogram. Callers may keep it and {@link add} to it directly.
+   */
+  bind(key: string, attributes: Attributes): Series | undefined {
+    if (this.dropped) return undefined;
+    const known = this._byKey.get(key);
+    if (known) return known;
     let attrs = attributes;
     if (this._allow) {
       attrs = {};
@@ -93,15 +104,19 @@ export class LocalHistogram {
       // One slot stays for the overflow series, as in sdk-metrics.
       if (this._byAttributes.size >= this._limit - 1) {
         this._overflow ??= this._newSeries({ [ATTR_OTEL_METRIC_OVERFLOW]: true });
-        this._add(this._overflow, value);
-        return;
+        return this._overflow;
       }
       series = this._newSeries(attrs);
       this._byAttributes.set(attrsKey, series);
     }
-    // Remember the caller's key for the fast path (bounded: a few keys per series at most).
+    // Remember the caller's key for the fast path (bounded).
     if (this._byKey.size < this._limit * 4) this._byKey.set(key, series);
-    this._add(series, value);
+    return series;
+  }
+
+  /** Adds one observation to a bound series. */
+  add(series: Series | undefined, value: number): void {
+    if (series) this._add(series, value);
   }
 
   /** Every series, overflow included. */
@@ -175,6 +190,8 @@ class LocalProducer implements MetricProducer {
             start = this._lastTime ?? s.start;
           }
           if (count === 0) continue;
+        } else if (count === 0) {
+          continue;
         }
         const value: Histogram = { buckets: { boundaries: [...h.boundaries], counts }, sum, count };
         // min/max are lifetime values: only meaningful for cumulative points.

@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener as NodeRequestListener, ServerResponse } from 'node:http';
+import { context } from '@opentelemetry/api';
 import type { MetricsHandle } from '../types';
 import { type HttpMetricsOptions, HttpServerMetrics, recordRequestError } from './http-server-metrics';
 
@@ -7,6 +8,24 @@ export type RequestListener<
   Req extends IncomingMessage = IncomingMessage,
   Res extends ServerResponse = ServerResponse,
 > = (req: Req, res: Res) => unknown;
+
+/** Calls the handler once; records a sync throw or a rejection as the request's error. */
+function invoke(this: unknown, handler: RequestListener, req: IncomingMessage, res: ServerResponse): unknown {
+  let result: unknown;
+  try {
+    result = handler.call(this, req, res);
+  } catch (err) {
+    recordRequestError(res, err);
+    throw err;
+  }
+  if (result instanceof Promise) {
+    return result.then(undefined, (err: unknown) => {
+      recordRequestError(res, err);
+      throw err;
+    });
+  }
+  return result;
+}
 
 /**
  * Wraps a plain `node:http` request listener with HTTP server metrics (and a server span when
@@ -34,22 +53,10 @@ export function withHttpMetrics(
     const state = core.start(req, res);
     // The listener's own return value (a promise, for async handlers) is handed back as is.
     if (!state) return handler.call(this, req, res);
-    return core.runInContext(state, () => {
-      let result: unknown;
-      try {
-        result = handler.call(this, req, res);
-      } catch (err) {
-        recordRequestError(res, err);
-        throw err;
-      }
-      if (result instanceof Promise) {
-        return result.then(undefined, (err: unknown) => {
-          recordRequestError(res, err);
-          throw err;
-        });
-      }
-      return result;
-    });
+    // No closure per request: context.with passes `this` and the arguments through.
+    return state.ctx
+      ? context.with(state.ctx, invoke, this, handler, req, res)
+      : invoke.call(this, handler, req, res);
   };
   return listener as NodeRequestListener;
 }
