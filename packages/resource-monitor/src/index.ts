@@ -27,6 +27,7 @@ export type {
   HistoryPoint,
   HistoryQuery,
   KeyedThresholdSpec,
+  MetricListener,
   MetricWindowStats,
   MonitorCounters,
   MonitorLogger,

@@ -29,6 +29,7 @@ import type {
   HistoryPoint,
   HistoryQuery,
   KeyedThresholdSpec,
+  MetricListener,
   MetricWindowStats,
   MonitorCounters,
   RecordOptions,
@@ -96,6 +97,7 @@ export class ResourceMonitor {
   private readonly _webhooks: WebhookNotifier[];
   private readonly _metrics: MonitorMetrics | undefined;
   private readonly _scratch = new Float64Array(BUILTIN_METRICS.length);
+  private readonly _metricListeners = new Set<MetricListener>();
   private readonly _alertHistory: AlertEvent[] = [];
   private readonly _alertHistorySize: number;
   private _health: HealthRegistry | undefined;
@@ -345,6 +347,31 @@ export class ResourceMonitor {
     const now = options.timestamp ?? Date.now();
     series.ring.push(now, value);
     this._engine.evaluate(key, value, now);
+    if (this._metricListeners.size > 0) this._notify(name, value, resourceId, now);
+  }
+
+  /**
+   * Calls `listener(metric, value, { resourceId, timestamp })` for every value the monitor takes
+   * in: each built-in metric of each sample, and every recorded application value. For anomaly
+   * detectors and reports; a throwing listener is counted (`collectErrors`) and ignored.
+   * Returns an unsubscribe function.
+   */
+  addMetricListener(listener: MetricListener): () => void {
+    if (typeof listener !== 'function') throw new Error(`${PREFIX}: addMetricListener needs a function`);
+    this._metricListeners.add(listener);
+    return () => this._metricListeners.delete(listener);
+  }
+
+  private _notify(metric: string, value: number, resourceId: string | undefined, timestamp: number): void {
+    const info = resourceId ? { resourceId, timestamp } : { timestamp };
+    for (const listener of this._metricListeners) {
+      try {
+        listener(metric, value, info);
+      } catch (err) {
+        this._counters.collectErrors++;
+        diag.warn(`@otelkit/resource-monitor: metric listener failed: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** {@link recordMetric} for several values at once. */
@@ -561,8 +588,10 @@ export class ResourceMonitor {
         this._history.push(stats);
         this._counters.samples++;
         flattenStats(stats, this._scratch);
+        const notify = this._metricListeners.size > 0;
         for (let i = 0; i < BUILTIN_METRICS.length; i++) {
           this._engine.evaluate(BUILTIN_METRICS[i]!, this._scratch[i]!, stats.timestamp);
+          if (notify) this._notify(BUILTIN_METRICS[i]!, this._scratch[i]!, undefined, stats.timestamp);
         }
       } catch (err) {
         this._counters.sampleErrors++;

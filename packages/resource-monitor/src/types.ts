@@ -153,6 +153,13 @@ export type ThresholdHandler = (
   info: ThresholdHandlerInfo,
 ) => void | Promise<void>;
 
+/** `addMetricListener` callback: every value the monitor takes in. Must be cheap and synchronous. */
+export type MetricListener = (
+  metric: string,
+  value: number,
+  info: { readonly resourceId?: string; readonly timestamp: number },
+) => void;
+
 /** `onAlert` handler: the full event. */
 export type AlertHandler = (event: AlertEvent) => void | Promise<void>;
 

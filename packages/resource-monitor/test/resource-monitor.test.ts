@@ -6,11 +6,13 @@ import { collectEvents, sleep, waitFor } from './helpers';
 describe('ResourceMonitor', () => {
   it('runs the documented snippet', async () => {
     const lines: string[] = [];
-    const log = (line: string) => lines.push(line); // stands in for console.log
-    // --- the snippet, as users write it ---
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => {
+      lines.push(line);
+    });
+    // --- the snippet, verbatim ---
     const monitor = new ResourceMonitor({ interval: 1, historySize: 3600 }); // seconds, samples
     monitor.onThresholdExceeded(async (metric, value, threshold) => {
-      log(`Alert: ${metric} exceeded threshold (${value} > ${threshold})`);
+      console.log(`Alert: ${metric} exceeded threshold (${value} > ${threshold})`);
     });
     monitor.setThreshold('cpu_usage', 80.0);
     monitor.setThreshold('memory_usage', 90.0);
@@ -18,6 +20,8 @@ describe('ResourceMonitor', () => {
     const stats = await monitor.getCurrentStats();
     await monitor.stop();
     // ---
+    await monitor.flushAlerts();
+    spy.mockRestore();
     expect(monitor.intervalMillis).toBe(1000);
     expect(monitor.historySize).toBe(3600);
     expect(stats.timestamp).toBeGreaterThan(Date.now() - 60_000);
@@ -123,6 +127,38 @@ describe('ResourceMonitor', () => {
     expect(monitor.metricNames()).toEqual(
       expect.arrayContaining(['cpu_usage', 'queue_depth', 'task_memory']),
     );
+  });
+
+  it('an application monitor with its own loop feeds metrics, and metric listeners see every value', async () => {
+    class ApplicationMonitor extends ResourceMonitor {
+      private _loop: NodeJS.Timeout | undefined;
+      override async start() {
+        await super.start();
+        let n = 0;
+        this._loop = setInterval(() => this.recordMetrics({ error_rate: n++ % 2, response_time: 0.1 }), 10);
+        this._loop.unref();
+      }
+      override async stop() {
+        clearInterval(this._loop);
+        await super.stop();
+      }
+    }
+    const monitor = new ApplicationMonitor({ intervalMillis: 30 });
+    const seen = new Map<string, number>();
+    const unsubscribe = monitor.addMetricListener((metric) => seen.set(metric, (seen.get(metric) ?? 0) + 1));
+    monitor.addMetricListener(() => {
+      throw new Error('listener bug');
+    });
+    await monitor.start();
+    await waitFor(() => (seen.get('cpu_usage') ?? 0) >= 2 && (seen.get('error_rate') ?? 0) >= 5, 10_000);
+    unsubscribe();
+    await monitor.shutdown(500);
+    expect(seen.get('response_time')).toBe(seen.get('error_rate'));
+    expect([...seen.keys()]).toEqual(
+      expect.arrayContaining(['cpu_usage', 'open_fds', 'gc_count', 'error_rate']),
+    );
+    expect(monitor.getCounters().collectErrors).toBeGreaterThan(0); // the throwing listener, counted
+    expect(monitor.getCounters().samples).toBeGreaterThanOrEqual(2);
   });
 
   it('throwing, hanging and slow handlers never stop sampling; failures are counted', async () => {
