@@ -143,18 +143,22 @@ describe('CgroupReader', () => {
       'memory.stat': 'inactive_file 0\n',
     });
     const collector = new SystemCollector({ containerAware: true, cgroupRoot: root });
-    const start = process.hrtime.bigint();
-    // the cgroup used 0.25 core-seconds per second of wall time... written after a known pause
+    const tA = process.hrtime.bigint();
+    collector.resetBaseline(); // the collector's window starts after tA...
     const end = Date.now() + 200;
     while (Date.now() < end);
-    const elapsedMicros = Number((process.hrtime.bigint() - start) / 1000n);
-    writeFileSync(join(root, 'cpu.stat'), `usage_usec ${Math.round(elapsedMicros * 0.25)}\n`);
-    const s = collector.sample(true);
+    const windowSoFar = collector.windowMillis;
+    // ...the cgroup used a quarter core over the window so far
+    const usageMicros = Math.round(windowSoFar * 1000 * 0.25);
+    writeFileSync(join(root, 'cpu.stat'), `usage_usec ${usageMicros}\n`);
+    const s = collector.sample(true); // ...and ends before tB
+    const tB = process.hrtime.bigint();
     expect(s.container.cgroup).toBe('v2');
     expect(s.cpu.limitCores).toBe(0.5);
-    // 0.25 cores used of a 0.5 core quota = 50 % (the sample's window is a bit longer than ours)
-    expect(s.cpu.usagePercent).toBeGreaterThan(40);
-    expect(s.cpu.usagePercent).toBeLessThanOrEqual(50.5);
+    // 0.25 core of a 0.5 core quota = 50 % over `windowSoFar`; the real window is a little longer
+    const lowest = (usageMicros / (Number((tB - tA) / 1000n) * 0.5)) * 100;
+    expect(s.cpu.usagePercent).toBeLessThanOrEqual(50.01);
+    expect(s.cpu.usagePercent).toBeGreaterThanOrEqual(lowest - 0.01);
     expect(s.memory.limit).toBe(GiB);
     expect(s.memory.total).toBe(GiB);
     expect(s.memory.percent).toBe(75);
