@@ -139,6 +139,23 @@ describe('alert rules', () => {
     expect(events.map((e) => e.state)).toEqual(['firing', 'resolved']);
   });
 
+  it('a rule can name a per-resource metric as resourceId/metric', async () => {
+    const events = collectEvents(monitor);
+    monitor.addAlertRule({
+      name: 'pool',
+      condition: 'avg(main-db/connection_pool_usage) > 0.8',
+      severity: 'critical',
+    });
+    monitor.recordMetric('connection_pool_usage', 0.95, { resourceId: 'other-db', timestamp: 1000 });
+    monitor.evaluateRules(1000);
+    expect(events).toHaveLength(0);
+    monitor.recordMetric('connection_pool_usage', 0.95, { resourceId: 'main-db', timestamp: 1000 });
+    monitor.evaluateRules(1000);
+    await monitor.flushAlerts();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ alert: 'pool', metric: 'main-db/connection_pool_usage', value: 0.95 });
+  });
+
   it('honours `for` on rules', async () => {
     const events = collectEvents(monitor);
     monitor.addAlertRule({ name: 'hot', condition: 'temp > 50', for: '5s' });
