@@ -1,5 +1,5 @@
 /**
- * One minimal HTTP server variant for http.js, in its own process. Prints its port on stdout.
+ * One minimal HTTP server variant for http.bench.js, in its own process. Prints its port on stdout.
  * Usage: node server.js <bare|bare-again|metrics|metrics-tracing|instrumentation-http|prom-client>
  * (`bare-again` is a second, identical bare server: the noise floor of the machine.)
  */
@@ -102,7 +102,7 @@ switch (variant) {
 
 // require('http') after instrumentation-http enabled itself.
 const http = require('node:http');
-// /__cpu reports this process' CPU time, so http.js can compute CPU per request (robust on a busy
+// /__cpu reports this process' CPU time, so http.bench.js can also compute CPU per request (a second view on a busy
 // machine, where throughput alone swings by tens of percent between identical servers).
 const server = http.createServer((rq, res) => {
   if (rq.url === '/__cpu') {

@@ -4,7 +4,7 @@
  * in its own process; autocannon (programmatic) loads them in turn, alternating, on 127.0.0.1.
  * Prints median req/s and the median of per-round ratios against bare.
  *
- * Run after building the package: node bench/metrics/http.js   (ROUNDS, DURATION, CONNECTIONS env)
+ * Run after building the package: node bench/metrics/http.bench.js   (ROUNDS, DURATION, CONNECTIONS env)
  */
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -17,6 +17,7 @@ const VARIANTS = (
 const ROUNDS = Number(process.env.ROUNDS || 5);
 const DURATION = Number(process.env.DURATION || 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS || 20);
+const PIPELINING = Number(process.env.PIPELINING || 1);
 
 function startServer(variant) {
   return new Promise((resolve, reject) => {
@@ -32,7 +33,12 @@ function startServer(variant) {
 function load(port, duration) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: `http://127.0.0.1:${port}/users/42`, connections: CONNECTIONS, duration, pipelining: 1 },
+      {
+        url: `http://127.0.0.1:${port}/users/42`,
+        connections: CONNECTIONS,
+        duration,
+        pipelining: PIPELINING,
+      },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
@@ -83,7 +89,7 @@ async function main() {
     for (const v of VARIANTS) servers[v].child.kill('SIGTERM');
   }
   console.log(
-    `HTTP, ${ROUNDS} alternating rounds x ${DURATION}s, ${CONNECTIONS} connections. Medians; ratios are medians of per-round ratios vs bare.`,
+    `HTTP, ${ROUNDS} alternating rounds x ${DURATION}s, ${CONNECTIONS} connections, pipelining ${PIPELINING}. Medians; ratios are medians of per-round ratios vs bare.`,
   );
   console.log(
     '  variant                  req/s  throughput ratio   server CPU/req  CPU-implied throughput ratio (bare CPU / variant CPU)',

@@ -1,6 +1,6 @@
 /**
  * ns per histogram.record: raw sdk-metrics vs @otelkit/metrics (helper and guarded meter instrument).
- * Same run, alternating rounds, medians. Run: node bench/metrics/record.js (after building the package).
+ * Same run, alternating rounds, medians. Run: node bench/metrics/record.bench.js (after building the package).
  */
 const path = require('node:path');
 const PKG = path.resolve(__dirname, '../../packages/metrics');
