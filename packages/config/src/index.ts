@@ -8,5 +8,6 @@ export { readConfigFile } from './file';
 export { defineConfig, loadConfig } from './load';
 export { deepFreeze } from './merge';
 export { toResourceAttributes } from './resource';
+export { INSTRUMENTATION_NAMES } from './schema';
 export { formatSummary, maskHeaders, maskUrl } from './summary';
 export type * from './types';

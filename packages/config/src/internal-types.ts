@@ -33,5 +33,6 @@ export interface Draft {
   alerts: Mutable<OtelkitConfig['alerts']>;
   health: Mutable<OtelkitConfig['health']>;
   shutdown: Mutable<OtelkitConfig['shutdown']>;
+  instrumentations: Mutable<OtelkitConfig['instrumentations']>;
   diagnostics: Mutable<OtelkitConfig['diagnostics']>;
 }

@@ -19,7 +19,7 @@ import { ConfigError, type ConfigIssue, type ConfigSource, describeValue } from 
 import { readConfigFile } from './file';
 import type { Draft, DraftOtlp } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys, joinPath } from './merge';
-import { configInputSchema, type PartialConfig } from './schema';
+import { configInputSchema, INSTRUMENTATION_NAMES, type PartialConfig } from './schema';
 import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
 
 const TYPE_NAMES: Record<string, string> = {
@@ -133,6 +133,7 @@ function defaultDraft(): Draft {
     alerts: { ...DEFAULT_ALERTS, rules: [], webhooks: [] },
     health: { ...DEFAULT_HEALTH },
     shutdown: { ...DEFAULT_SHUTDOWN },
+    instrumentations: { enabled: [...INSTRUMENTATION_NAMES] },
     diagnostics: { ...DEFAULT_DIAGNOSTICS },
   };
 }
@@ -250,6 +251,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     alerts: { ...d.alerts, rules: [...d.alerts.rules], webhooks: [...d.alerts.webhooks] },
     health: { ...d.health },
     shutdown: { ...d.shutdown },
+    instrumentations: { enabled: [...d.instrumentations.enabled] },
     diagnostics: { ...d.diagnostics },
   };
 }

@@ -922,6 +922,40 @@ const shutdown = objT(
   (o, ctx) => defined({ timeoutMillis: pair(ctx, o!, 'timeout'), handleSignals: o!.handleSignals }),
 );
 
+export const INSTRUMENTATION_NAMES = [
+  'http',
+  'undici',
+  'pg',
+  'ioredis',
+  'amqplib',
+  'express',
+  'fastify',
+] as const;
+const instrumentationName = z.enum(INSTRUMENTATION_NAMES);
+
+const instrumentations = z.any().transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return { enabled: v ? [...INSTRUMENTATION_NAMES] : [] };
+  if (Array.isArray(v)) {
+    const r = z.array(instrumentationName).safeParse(v, { reportInput: true });
+    if (!r.success) {
+      reemit(ctx, r.error.issues);
+      return z.NEVER;
+    }
+    return { enabled: [...new Set(r.data)] };
+  }
+  const shape = Object.fromEntries(INSTRUMENTATION_NAMES.map((n) => [n, bool.optional()])) as Record<
+    (typeof INSTRUMENTATION_NAMES)[number],
+    z.ZodOptional<z.ZodBoolean>
+  >;
+  const r = obj(shape).safeParse(v, { reportInput: true });
+  if (!r.success) {
+    reemit(ctx, r.error.issues);
+    return z.NEVER;
+  }
+  return { enabled: INSTRUMENTATION_NAMES.filter((n) => r.data?.[n] !== false) };
+});
+
 const DIAG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 
 /** `OTEL_LOG_LEVEL` values, any case. */
@@ -948,6 +982,7 @@ export const configInputSchema = obj({
   alerts,
   health,
   shutdown,
+  instrumentations,
   diagnostics,
 });
 

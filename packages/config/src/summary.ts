@@ -141,6 +141,9 @@ export function formatSummary(config: OtelkitConfig): string {
   const h = config.health;
   lines.push(`  health     ${onOff(on(h.enabled))} ${h.path} ${h.livenessPath} ${h.readinessPath}`);
   lines.push(
+    `  auto       ${config.instrumentations.enabled.join(', ') || 'none'} (with the register entry)`,
+  );
+  lines.push(
     `  shutdown   budget ${ms(config.shutdown.timeoutMillis)}, signals ${config.shutdown.handleSignals ? 'handled' : 'left to the app'}`,
   );
   return lines.join('\n');

@@ -408,6 +408,14 @@ export interface ShutdownConfig {
   readonly handleSignals: boolean;
 }
 
+/** Libraries `@otelkit/service/register` instruments automatically. */
+export type InstrumentationName = 'http' | 'undici' | 'pg' | 'ioredis' | 'amqplib' | 'express' | 'fastify';
+
+export interface InstrumentationsConfig {
+  /** Which auto-instrumentations the `register` entry (and `instrument()`) turn on. @default all of them */
+  readonly enabled: readonly InstrumentationName[];
+}
+
 export interface DiagnosticsConfig {
   /** OpenTelemetry `diag` level (`OTEL_LOG_LEVEL`). @default 'warn' */
   readonly logLevel: DiagLogLevelName;
@@ -427,6 +435,7 @@ export interface OtelkitConfig {
   readonly alerts: AlertsConfig;
   readonly health: HealthConfig;
   readonly shutdown: ShutdownConfig;
+  readonly instrumentations: InstrumentationsConfig;
   readonly diagnostics: DiagnosticsConfig;
 }
 
@@ -652,6 +661,8 @@ export interface OtelkitConfigInput {
   alerts?: AlertsInput;
   health?: HealthInput;
   shutdown?: { timeout?: DurationInput; timeoutMillis?: number; handleSignals?: boolean };
+  /** A list of libraries to instrument, `false` for none, or `{ pg: false, ... }` to turn some off. */
+  instrumentations?: InstrumentationName[] | boolean | Partial<Record<InstrumentationName, boolean>>;
   diagnostics?: { logLevel?: DiagLogLevelName | Uppercase<DiagLogLevelName>; printSummary?: boolean };
 }
 

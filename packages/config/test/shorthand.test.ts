@@ -234,4 +234,17 @@ describe('shorthand normalisation', () => {
       { url: 'http://127.0.0.1:9000/h', headers: {}, timeoutMillis: 5000, maxRetries: 1 },
     ]);
   });
+
+  it('reads instrumentations as a list, true/false, or per library switches', () => {
+    const all = ['http', 'undici', 'pg', 'ioredis', 'amqplib', 'express', 'fastify'];
+    expect(load({}).instrumentations.enabled).toEqual(all);
+    expect(load({ instrumentations: ['pg', 'http', 'pg'] }).instrumentations.enabled).toEqual(['pg', 'http']);
+    expect(load({ instrumentations: false }).instrumentations.enabled).toEqual([]);
+    expect(load({ instrumentations: { fastify: false, express: false } }).instrumentations.enabled).toEqual(
+      all.filter((n) => n !== 'fastify' && n !== 'express'),
+    );
+    expect(() => load({ instrumentations: ['mongodb' as never] })).toThrow(
+      /instrumentations\[0\]: expected one of http\|undici\|pg\|ioredis\|amqplib\|express\|fastify, got "mongodb"/,
+    );
+  });
 });

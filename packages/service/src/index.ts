@@ -3,6 +3,8 @@ export type { UniversalDecorator } from './decorators/monitored';
 export { monitored } from './decorators/monitored';
 export type { ServiceDecorator, ServiceOptions } from './decorators/service';
 export { service } from './decorators/service';
+export type { InstrumentHandle, InstrumentOptions } from './instrument';
+export { instrument, librariesLoaded } from './instrument';
 export { loggerFor } from './logger-for';
 export { getMonitoringRuntime, setMonitoringRuntime } from './runtime';
 export type { ShutdownReport, ShutdownStepResult } from './shutdown';

@@ -248,6 +248,14 @@ export function startMonitoring(
   };
 
   if (config.shutdown.handleSignals) removeSignals = installSignalHandlers(monitoring);
+  // A process that simply runs out of work still gets its telemetry flushed.
+  const onBeforeExit = () => void monitoring.shutdown();
+  process.once('beforeExit', onBeforeExit);
+  const removeSignalHandlers = removeSignals;
+  removeSignals = () => {
+    removeSignalHandlers?.();
+    process.removeListener('beforeExit', onBeforeExit);
+  };
   slot.current = { monitoring, fingerprint: print };
 
   const showSummary = printSummary ?? config.diagnostics.printSummary;
