@@ -119,18 +119,17 @@ describe('CgroupReader', () => {
     expect(new CgroupReader(root, null).version).toBeNull();
   });
 
-  it('detects this machine (cgroup v1 memory controller, no limit) without throwing', () => {
-    const r = new CgroupReader(
-      '/sys/fs/cgroup',
-      (() => {
-        try {
-          return require('node:fs').readFileSync('/proc/self/cgroup', 'utf8') as string;
-        } catch {
-          return null;
-        }
-      })(),
-    );
-    expect(() => r.read(HOST)).not.toThrow();
+  it('detects the cgroup version this machine actually mounts', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const self = fs.existsSync('/proc/self/cgroup') ? fs.readFileSync('/proc/self/cgroup', 'utf8') : null;
+    const r = new CgroupReader('/sys/fs/cgroup', self);
+    const expected = fs.existsSync('/sys/fs/cgroup/cgroup.controllers')
+      ? 'v2'
+      : fs.existsSync('/sys/fs/cgroup/memory') || fs.existsSync('/sys/fs/cgroup/cpu')
+        ? 'v1'
+        : null;
+    expect(r.version).toBe(expected);
+    if (expected) expect(r.read(HOST)?.version).toBe(expected);
   });
 
   it('the collector reports CPU against the quota and memory against the limit, keeping the host view', () => {
