@@ -1,0 +1,52 @@
+export type {
+  AnomalyDetectionOptions,
+  AnomalyDetectorOptions,
+  AnomalyResult,
+} from './anomaly/anomaly-detector';
+export { AnomalyDetector } from './anomaly/anomaly-detector';
+export type { DependencyGraphOptions, GraphEdge, GraphNode } from './graph/dependency-graph';
+export { DependencyGraph } from './graph/dependency-graph';
+export type { ObservedPeer, SpanLike } from './graph/peer-collector';
+export { PeerCollector, peerOfSpan } from './graph/peer-collector';
+export type { ResourceHealthAdapterOptions } from './health/resource-health-adapter';
+export { ResourceHealthAdapter } from './health/resource-health-adapter';
+export type { AmqpChannelLike, AmqpConnectionLike, AmqpQueueResource } from './kinds/amqp-queue-monitor';
+export { AmqpQueueMonitor } from './kinds/amqp-queue-monitor';
+export type { CustomResource } from './kinds/custom-resource-monitor';
+export { CustomResourceMonitor } from './kinds/custom-resource-monitor';
+export type { GenericPoolLike } from './kinds/generic-pool-monitor';
+export { GenericPoolMonitor } from './kinds/generic-pool-monitor';
+export type { HttpAgentLike } from './kinds/http-agent-monitor';
+export { HttpAgentMonitor } from './kinds/http-agent-monitor';
+export type { Mysql2CorePoolLike, Mysql2PoolLike } from './kinds/mysql2-pool-monitor';
+export { Mysql2PoolMonitor } from './kinds/mysql2-pool-monitor';
+export type { PgPoolLike } from './kinds/pg-pool-monitor';
+export { PgPoolMonitor } from './kinds/pg-pool-monitor';
+export { POOL_METRICS } from './kinds/pool-metrics';
+export type { PoolReading } from './kinds/pool-type-monitor';
+export { PoolTypeMonitor } from './kinds/pool-type-monitor';
+export type {
+  IoredisLike,
+  NodeRedisLike,
+  RedisClientLike,
+  RedisClientMonitorOptions,
+} from './kinds/redis-client-monitor';
+export { RedisClientMonitor } from './kinds/redis-client-monitor';
+export type { BuiltinKind } from './kinds/register-builtin-kinds';
+export { BUILTIN_KINDS, registerBuiltinKinds } from './kinds/register-builtin-kinds';
+export type { ReportOptions, ReportRow } from './report/utilization-report';
+export { REPORT_COLUMNS, UtilizationReport } from './report/utilization-report';
+export { ResourceManager } from './resource-manager';
+export type { ResourceTypeMonitorOptions } from './resource-type-monitor';
+export { ResourceTypeMonitor } from './resource-type-monitor';
+export type {
+  MetricDefinition,
+  MetricValue,
+  ResourceCategory,
+  ResourceHealth,
+  ResourceManagerCounters,
+  ResourceManagerOptions,
+  ResourceMetricType,
+  ResourceRegistration,
+  ResourceTypeMonitorLike,
+} from './types';

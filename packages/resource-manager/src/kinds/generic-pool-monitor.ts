@@ -1,0 +1,62 @@
+import type { ResourceManager } from '../resource-manager';
+import { type PoolReading, PoolTypeMonitor } from './pool-type-monitor';
+
+/** The parts of a `generic-pool` Pool read here. */
+export interface GenericPoolLike {
+  readonly size: number;
+  readonly available: number;
+  readonly borrowed: number;
+  readonly pending: number;
+  readonly max: number;
+  acquire(...args: unknown[]): unknown;
+  on(event: 'factoryCreateError' | 'factoryDestroyError', listener: (err: unknown) => void): unknown;
+  removeListener(
+    event: 'factoryCreateError' | 'factoryDestroyError',
+    listener: (err: unknown) => void,
+  ): unknown;
+}
+
+/**
+ * `generic-pool` (resource type `generic-pool`): size, max, borrowed (in use), available (idle),
+ * pending (waiting), usage, acquire wait, errors (failed acquisitions and factory create/destroy
+ * errors) and health.
+ */
+export class GenericPoolMonitor extends PoolTypeMonitor<GenericPoolLike> {
+  private readonly _factoryHooks = new WeakMap<object, () => void>();
+
+  constructor(manager: ResourceManager) {
+    super(manager, { resourceType: 'generic-pool' });
+  }
+
+  protected read(pool: GenericPoolLike): PoolReading {
+    return {
+      size: pool.size,
+      max: pool.max,
+      inUse: pool.borrowed,
+      idle: pool.available,
+      waiting: pool.pending,
+      closed: false,
+    };
+  }
+
+  protected acquireMethods(pool: GenericPoolLike): Array<[Record<string, unknown>, string]> {
+    return [[pool as unknown as Record<string, unknown>, 'acquire']];
+  }
+
+  override onRegister(r: Parameters<PoolTypeMonitor<GenericPoolLike>['onRegister']>[0]): void {
+    super.onRegister(r);
+    const listener = () => this.incrementMetric('errors', 1, undefined, r);
+    r.resource.on('factoryCreateError', listener);
+    r.resource.on('factoryDestroyError', listener);
+    this._factoryHooks.set(r.resource, () => {
+      r.resource.removeListener('factoryCreateError', listener);
+      r.resource.removeListener('factoryDestroyError', listener);
+    });
+  }
+
+  override onUnregister(r: Parameters<PoolTypeMonitor<GenericPoolLike>['onUnregister']>[0]): void {
+    super.onUnregister(r);
+    this._factoryHooks.get(r.resource)?.();
+    this._factoryHooks.delete(r.resource);
+  }
+}

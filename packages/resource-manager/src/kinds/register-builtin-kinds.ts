@@ -1,0 +1,60 @@
+import type { ResourceManager } from '../resource-manager';
+import { AmqpQueueMonitor } from './amqp-queue-monitor';
+import { CustomResourceMonitor } from './custom-resource-monitor';
+import { GenericPoolMonitor } from './generic-pool-monitor';
+import { HttpAgentMonitor } from './http-agent-monitor';
+import { Mysql2PoolMonitor } from './mysql2-pool-monitor';
+import { PgPoolMonitor } from './pg-pool-monitor';
+import { RedisClientMonitor } from './redis-client-monitor';
+
+/** Resource types with a built-in monitor. */
+export const BUILTIN_KINDS = [
+  'pg',
+  'mysql2',
+  'ioredis',
+  'redis',
+  'amqplib',
+  'generic-pool',
+  'http-agent',
+  'custom',
+] as const;
+export type BuiltinKind = (typeof BUILTIN_KINDS)[number];
+
+/**
+ * Registers the built-in kinds (all by default) that are not registered yet. None of them loads its
+ * driver library: they read the objects you register.
+ */
+export function registerBuiltinKinds(
+  manager: ResourceManager,
+  kinds: readonly BuiltinKind[] = BUILTIN_KINDS,
+): void {
+  for (const kind of kinds) {
+    if (!BUILTIN_KINDS.includes(kind))
+      throw new Error(
+        `registerBuiltinKinds: unknown kind ${JSON.stringify(kind)}; known: ${BUILTIN_KINDS.join(', ')}`,
+      );
+    if (manager.getTypeMonitor(kind)) continue;
+    manager.registerTypeMonitor(create(manager, kind));
+  }
+}
+
+function create(manager: ResourceManager, kind: BuiltinKind) {
+  switch (kind) {
+    case 'pg':
+      return new PgPoolMonitor(manager);
+    case 'mysql2':
+      return new Mysql2PoolMonitor(manager);
+    case 'ioredis':
+      return new RedisClientMonitor(manager, { resourceType: 'ioredis' });
+    case 'redis':
+      return new RedisClientMonitor(manager, { resourceType: 'redis' });
+    case 'amqplib':
+      return new AmqpQueueMonitor(manager);
+    case 'generic-pool':
+      return new GenericPoolMonitor(manager);
+    case 'http-agent':
+      return new HttpAgentMonitor(manager);
+    case 'custom':
+      return new CustomResourceMonitor(manager);
+  }
+}

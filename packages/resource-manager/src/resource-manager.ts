@@ -1,0 +1,463 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { diag, type Meter, metrics } from '@opentelemetry/api';
+import { type KeyedThresholdSpec, ResourceMonitor } from '@otelkit/resource-monitor';
+import type { AnomalyDetectionOptions, AnomalyDetector } from './anomaly/anomaly-detector';
+import {
+  buildDependencyGraph,
+  type DependencyGraph,
+  type DependencyGraphOptions,
+} from './graph/dependency-graph';
+import { checkInt, delay, TimeoutError, withTimeout } from './internal/duration';
+import { MetricStore } from './internal/metric-store';
+import { buildReport, type ReportOptions, type UtilizationReport } from './report/utilization-report';
+import type {
+  MetricDefinition,
+  MetricValue,
+  ResourceCategory,
+  ResourceHealth,
+  ResourceManagerCounters,
+  ResourceManagerOptions,
+  ResourceRegistration,
+  ResourceTypeMonitorLike,
+} from './types';
+
+const PREFIX = 'ResourceManager';
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.:\-/@]{0,127}$/;
+const CATEGORIES: readonly ResourceCategory[] = ['database', 'cache', 'queue', 'http', 'pool', 'custom'];
+
+/** Kinds whose category is known without being told. */
+const DEFAULT_CATEGORY: Readonly<Record<string, ResourceCategory>> = {
+  pg: 'database',
+  mysql2: 'database',
+  database: 'database',
+  ioredis: 'cache',
+  redis: 'cache',
+  amqplib: 'queue',
+  'http-agent': 'http',
+  'generic-pool': 'pool',
+  custom: 'custom',
+};
+
+/**
+ * The registry of monitored resources (pools, clients, queues). Each resource kind is a
+ * {@link ResourceTypeMonitorLike} (see `ResourceTypeMonitor`); every interval the manager asks each
+ * kind to collect its resources, publishes the values as OpenTelemetry instruments with
+ * `resource.id` / `resource.type`, and records unlabelled values in the `ResourceMonitor`
+ * (`recordMetric(metric, value, { resourceId })`), so per-resource thresholds, alert handlers,
+ * webhooks and the monitor's `alerts` health check all apply.
+ *
+ * @example
+ * const monitor = new ResourceMonitor({ interval: 5 });
+ * const manager = new ResourceManager({ monitor, meter: metrics.getMeter('app') });
+ * manager.registerTypeMonitor(new PgPoolMonitor(manager));
+ * manager.register({ id: 'main-db', type: 'pg', resource: pool });
+ * manager.setThreshold({ resourceId: 'main-db', metric: 'connection_pool_usage', warning: 0.7, critical: 0.9 });
+ * await manager.start();
+ */
+export class ResourceManager {
+  readonly monitor: ResourceMonitor;
+  readonly intervalMillis: number;
+  readonly collectTimeoutMillis: number;
+  private readonly _store: MetricStore;
+  private readonly _maxResources: number;
+  private readonly _types = new Map<string, ResourceTypeMonitorLike>();
+  private readonly _resources = new Map<string, ResourceRegistration>();
+  private readonly _collecting = new Set<string>();
+  private readonly _als = new AsyncLocalStorage<string>();
+  private readonly _counters = {
+    collections: 0,
+    collectErrors: 0,
+    collectTimeouts: 0,
+    seriesDropped: 0,
+    anomalies: 0,
+  };
+  private readonly _registerListeners = new Set<(r: ResourceRegistration) => void>();
+  private _detector: AnomalyDetector | undefined;
+  private _timer: NodeJS.Timeout | undefined;
+  private _running = false;
+  private _shutdown = false;
+  private _tick: Promise<void> | undefined;
+
+  constructor(options: ResourceManagerOptions = {}) {
+    if (options === null || typeof options !== 'object')
+      throw new Error(`${PREFIX}: options must be an object`);
+    if (options.monitor !== undefined && !(options.monitor instanceof ResourceMonitor))
+      throw new Error(`${PREFIX}: options.monitor must be a ResourceMonitor from @otelkit/resource-monitor`);
+    if (options.meter !== undefined && typeof options.meter?.createObservableGauge !== 'function')
+      throw new Error(`${PREFIX}: options.meter must be an OpenTelemetry Meter`);
+    this.intervalMillis = checkInt(
+      options.intervalMillis,
+      `${PREFIX}: options.intervalMillis`,
+      5000,
+      10,
+      86_400_000,
+    );
+    this.collectTimeoutMillis = checkInt(
+      options.collectTimeoutMillis,
+      `${PREFIX}: options.collectTimeoutMillis`,
+      5000,
+      1,
+      600_000,
+    );
+    this._maxResources = checkInt(options.maxResources, `${PREFIX}: options.maxResources`, 1000, 1, 100_000);
+    const prefix = options.metricPrefix ?? 'otelkit.resource.';
+    if (typeof prefix !== 'string') throw new Error(`${PREFIX}: options.metricPrefix must be a string`);
+    this.monitor =
+      options.monitor ??
+      new ResourceMonitor({ intervalMillis: this.intervalMillis, hostMetricGroups: false });
+    const meter: Meter = options.meter ?? metrics.getMeter('@otelkit/resource-manager');
+    this._store = new MetricStore({
+      meter,
+      prefix,
+      maxSeriesPerMetric: checkInt(
+        options.maxSeriesPerMetric,
+        `${PREFIX}: options.maxSeriesPerMetric`,
+        100,
+        1,
+        100_000,
+      ),
+      historySize: checkInt(options.historySize, `${PREFIX}: options.historySize`, 1440, 1, 1_000_000),
+      onDrop: () => {
+        this._counters.seriesDropped++;
+      },
+    });
+  }
+
+  /** `true` between `start()` and `stop()`. */
+  get isRunning(): boolean {
+    return this._running;
+  }
+
+  /** Adds a resource kind; its `setupMetrics()` runs now. Throws when the kind is already registered. */
+  registerTypeMonitor(typeMonitor: ResourceTypeMonitorLike): void {
+    if (!typeMonitor || typeof typeMonitor.collectMetrics !== 'function' || !typeMonitor.resourceType)
+      throw new Error(`${PREFIX}: registerTypeMonitor needs a ResourceTypeMonitor`);
+    if (this._types.has(typeMonitor.resourceType))
+      throw new Error(
+        `${PREFIX}: a monitor for resource type ${JSON.stringify(typeMonitor.resourceType)} is already registered`,
+      );
+    typeMonitor.setupMetrics();
+    this._types.set(typeMonitor.resourceType, typeMonitor);
+    for (const r of this._resources.values())
+      if (r.type === typeMonitor.resourceType) this._hook(typeMonitor, r);
+  }
+
+  /** The kind registered for `type`. */
+  getTypeMonitor(type: string): ResourceTypeMonitorLike | undefined {
+    return this._types.get(type);
+  }
+
+  /**
+   * Registers a resource: `register({ id: 'main-db', type: 'pg', resource: pool })`. Its kind must
+   * be (or later be) registered. Throws on a bad or duplicate id. Returns the registration.
+   */
+  register<T>(registration: ResourceRegistration<T>): ResourceRegistration<T> {
+    const r = registration;
+    if (!r || typeof r !== 'object') throw new Error(`${PREFIX}: register needs { id, type, resource }`);
+    if (typeof r.id !== 'string' || !ID_RE.test(r.id))
+      throw new Error(`${PREFIX}: resource id must match ${ID_RE}, got ${JSON.stringify(r.id)}`);
+    if (typeof r.type !== 'string' || r.type.length === 0)
+      throw new Error(`${PREFIX}: resource ${JSON.stringify(r.id)}: type must be a non-empty string`);
+    if (r.resource === undefined || r.resource === null)
+      throw new Error(`${PREFIX}: resource ${JSON.stringify(r.id)}: resource is required`);
+    if (r.category !== undefined && !CATEGORIES.includes(r.category))
+      throw new Error(
+        `${PREFIX}: resource ${JSON.stringify(r.id)}: category must be one of ${CATEGORIES.join(', ')}`,
+      );
+    if (this._resources.has(r.id))
+      throw new Error(`${PREFIX}: resource ${JSON.stringify(r.id)} is already registered`);
+    if (this._resources.size >= this._maxResources)
+      throw new Error(
+        `${PREFIX}: maxResources (${this._maxResources}) reached; ${JSON.stringify(r.id)} not registered`,
+      );
+    const category = r.category ?? DEFAULT_CATEGORY[r.type] ?? 'custom';
+    const tm = this._types.get(r.type);
+    let peer = r.peer;
+    try {
+      peer ??= tm?.peerOf?.(r.resource);
+    } catch {
+      peer = undefined;
+    }
+    const full = Object.freeze({
+      ...r,
+      name: r.name ?? r.id,
+      category,
+      ...(peer ? { peer } : {}),
+    }) as ResourceRegistration<T>;
+    if (tm?.onRegister) {
+      // A kind rejecting the object (wrong shape) is a registration error: loud, and nothing kept.
+      tm.onRegister(full as ResourceRegistration);
+    }
+    this._resources.set(r.id, full as ResourceRegistration);
+    for (const l of this._registerListeners) {
+      try {
+        l(full as ResourceRegistration);
+      } catch (err) {
+        diag.warn(`@otelkit/resource-manager: register listener failed: ${(err as Error).message}`);
+      }
+    }
+    return full;
+  }
+
+  /** Removes a resource and forgets its series. */
+  unregister(id: string): boolean {
+    const r = this._resources.get(id);
+    if (!r) return false;
+    this._resources.delete(id);
+    try {
+      this._types.get(r.type)?.onUnregister?.(r);
+    } catch (err) {
+      diag.warn(`@otelkit/resource-manager: onUnregister(${id}) failed: ${(err as Error).message}`);
+    }
+    this._store.dropResource(id);
+    return true;
+  }
+
+  getResource(id: string): ResourceRegistration | undefined {
+    return this._resources.get(id);
+  }
+
+  /** Registered resources, optionally of one kind or category. */
+  getResources(filter: { type?: string; category?: ResourceCategory } = {}): ResourceRegistration[] {
+    return [...this._resources.values()].filter(
+      (r) =>
+        (filter.type === undefined || r.type === filter.type) &&
+        (filter.category === undefined || r.category === filter.category),
+    );
+  }
+
+  /** Calls `listener` for every resource registered from now on (discovery, health adapters). */
+  onRegister(listener: (resource: ResourceRegistration) => void): () => void {
+    this._registerListeners.add(listener);
+    return () => this._registerListeners.delete(listener);
+  }
+
+  /** Starts collecting every `intervalMillis` (first collection at once). Idempotent; the timer is unref()ed. */
+  async start(): Promise<void> {
+    if (this._running || this._shutdown) return;
+    this._running = true;
+    await this.collectNow();
+    this._schedule();
+  }
+
+  /** Stops collecting and waits for a collection in progress. Idempotent. */
+  async stop(): Promise<void> {
+    if (!this._running) return;
+    this._running = false;
+    clearTimeout(this._timer);
+    this._timer = undefined;
+    await this._tick?.catch(() => undefined);
+  }
+
+  /** Stops, unhooks every resource and stops publishing. Idempotent, never rejects, bounded. */
+  async shutdown(timeoutMillis = 5000): Promise<void> {
+    if (this._shutdown) return;
+    this._shutdown = true;
+    try {
+      await Promise.race([this.stop(), delay(timeoutMillis)]);
+      for (const id of [...this._resources.keys()]) this.unregister(id);
+      this._store.close();
+    } catch (err) {
+      diag.warn(`@otelkit/resource-manager: shutdown: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Collects every resource now (as the interval does). A resource whose previous collection is
+   * still running is skipped; each is bounded by `collectTimeoutMillis`. Never rejects.
+   */
+  collectNow(): Promise<void> {
+    if (this._tick) return this._tick;
+    const run = async () => {
+      await Promise.all([...this._resources.values()].map((r) => this._collectOne(r)));
+    };
+    const tick = run().finally(() => {
+      this._tick = undefined;
+    });
+    this._tick = tick;
+    return tick;
+  }
+
+  /** Declares an instrument (used by `ResourceTypeMonitor.addMetric`). */
+  defineMetric(def: MetricDefinition): void {
+    this._store.define(def);
+  }
+
+  /** The id of the resource being collected in this async context, if any. */
+  currentResourceId(): string | undefined {
+    return this._als.getStore();
+  }
+
+  /**
+   * Reports a value of a resource (used by `ResourceTypeMonitor.updateMetric`). Unlabelled gauge
+   * and counter values also go to the monitor (thresholds, history) and the anomaly detector.
+   */
+  report(
+    resourceId: string,
+    metric: string,
+    value: number,
+    labels?: Readonly<Record<string, unknown>>,
+    add = false,
+  ): void {
+    if (typeof value !== 'number' || Number.isNaN(value)) return;
+    const r = this._resources.get(resourceId);
+    if (!r) return;
+    const now = Date.now();
+    const v = this._store.update(metric, value, resourceId, r.type, labels, r.attributes, now, add);
+    if (!v) return;
+    const def = this._store.definition(metric);
+    if (!def || def.type === 'histogram' || (def.labels?.length ?? 0) > 0) return;
+    this.monitor.recordMetric(metric, v.value, { resourceId, timestamp: now });
+    this._detector?.observe(resourceId, metric, v.value, now);
+  }
+
+  /** Last value of every series, optionally of one resource or metric. */
+  getValues(filter: { resourceId?: string; metric?: string } = {}): MetricValue[] {
+    return this._store.values(filter);
+  }
+
+  /** Last value of an unlabelled metric of a resource. */
+  getValue(resourceId: string, metric: string): number | undefined {
+    return this._store.values({ resourceId, metric }).find((v) => Object.keys(v.labels).length === 0)?.value;
+  }
+
+  /**
+   * A per-resource threshold in the monitor's alert engine:
+   * `setThreshold({ resourceId: 'main-db', metric: 'connection_pool_usage', warning: 0.7, critical: 0.9, message })`.
+   * Throws on an invalid threshold.
+   */
+  setThreshold(spec: KeyedThresholdSpec): void {
+    if (!spec || typeof spec !== 'object')
+      throw new Error(`${PREFIX}: setThreshold needs { resourceId, metric, ... }`);
+    if (spec.resourceId !== undefined && !this._resources.has(spec.resourceId))
+      diag.warn(`@otelkit/resource-manager: threshold for unknown resource ${spec.resourceId}`);
+    this.monitor.setThreshold(spec);
+  }
+
+  /** Attaches the anomaly detector that sees every unlabelled value (replaces an earlier one). */
+  setAnomalyDetector(detector: AnomalyDetector): void {
+    if (!detector || typeof detector.observe !== 'function')
+      throw new Error(`${PREFIX}: setAnomalyDetector needs an AnomalyDetector`);
+    this._detector = detector;
+    detector.bind((event) => {
+      this._counters.anomalies += event.state === 'firing' ? 1 : 0;
+      this.monitor.dispatchAlert(event);
+    });
+  }
+
+  get anomalyDetector(): AnomalyDetector | undefined {
+    return this._detector;
+  }
+
+  /**
+   * Watches one metric of one resource for anomalies (needs `setAnomalyDetector` first):
+   * `configureAnomalyDetection({ resourceId: 'main-db', metric: 'connection_pool_usage', sensitivity: 0.8, trainingPeriod: '7d' })`.
+   */
+  configureAnomalyDetection(options: AnomalyDetectionOptions): void {
+    if (!this._detector)
+      throw new Error(
+        `${PREFIX}: configureAnomalyDetection needs setAnomalyDetector(new AnomalyDetector()) first`,
+      );
+    this._detector.configure(options);
+  }
+
+  /** Utilization report over a window (see {@link UtilizationReport}). */
+  generateReport(options: ReportOptions = {}): UtilizationReport {
+    return buildReport(options, {
+      histories: (from, to) => this._store.histories(from, to),
+      resources: () => this.getResources(),
+      thresholds: () => this.monitor.getThresholds(),
+      alerts: (since) => this.monitor.getAlertHistory({ since }),
+    });
+  }
+
+  /** Service → resource graph from registered resources plus peers seen in spans. */
+  generateDependencyGraph(options: DependencyGraphOptions = {}): DependencyGraph {
+    return buildDependencyGraph(this.getResources(), options);
+  }
+
+  /**
+   * Health of one resource: its kind's `checkHealth` (bounded by `timeoutMillis`) and no critical
+   * alert firing on it. Never rejects.
+   */
+  async checkResource(id: string, signal?: AbortSignal, timeoutMillis = 2000): Promise<ResourceHealth> {
+    const r = this._resources.get(id);
+    if (!r) return { healthy: false, message: `resource ${id} is not registered` };
+    const critical = this.monitor
+      .getActiveAlerts()
+      .filter((a) => a.resourceId === id && a.level === 'critical');
+    const tm = this._types.get(r.type);
+    let own: ResourceHealth = { healthy: true };
+    if (tm?.checkHealth) {
+      const controller = new AbortController();
+      const onAbort = () => controller.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        own = await withTimeout(
+          Promise.resolve().then(() => tm.checkHealth!(r, controller.signal)),
+          timeoutMillis,
+          `health of ${id}`,
+        );
+      } catch (err) {
+        controller.abort();
+        own = {
+          healthy: false,
+          message:
+            err instanceof TimeoutError ? err.message : `health check failed: ${(err as Error).message}`,
+        };
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }
+    if (critical.length === 0) return own;
+    return {
+      healthy: false,
+      message: [`critical: ${critical.map((a) => a.alert).join(', ')}`, own.message]
+        .filter(Boolean)
+        .join('; ')
+        .slice(0, 300),
+      ...(own.details ? { details: own.details } : {}),
+    };
+  }
+
+  getCounters(): ResourceManagerCounters {
+    return { ...this._counters };
+  }
+
+  private _hook(tm: ResourceTypeMonitorLike, r: ResourceRegistration): void {
+    try {
+      tm.onRegister?.(r);
+    } catch (err) {
+      diag.warn(`@otelkit/resource-manager: onRegister(${r.id}) failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async _collectOne(r: ResourceRegistration): Promise<void> {
+    const tm = this._types.get(r.type);
+    if (!tm || this._collecting.has(r.id)) return;
+    this._collecting.add(r.id);
+    const work = this._als.run(r.id, () => Promise.resolve().then(() => tm.collectMetrics(r)));
+    work
+      .catch(() => undefined)
+      .finally(() => this._collecting.delete(r.id))
+      .catch(() => undefined);
+    try {
+      await withTimeout(work, this.collectTimeoutMillis, `collect ${r.id}`);
+      this._counters.collections++;
+    } catch (err) {
+      if (err instanceof TimeoutError) this._counters.collectTimeouts++;
+      else this._counters.collectErrors++;
+      diag.warn(`@otelkit/resource-manager: collecting ${r.id} failed: ${(err as Error).message}`);
+    }
+  }
+
+  private _schedule(): void {
+    this._timer = setTimeout(() => {
+      this._timer = undefined;
+      void this.collectNow().finally(() => {
+        if (this._running) this._schedule();
+      });
+    }, this.intervalMillis);
+    this._timer.unref();
+  }
+}
