@@ -516,6 +516,15 @@ export class ResourceMonitor {
     await Promise.all(this._webhooks.map((w) => w.flush(Math.max(0, deadline - Date.now()))));
   }
 
+  /** The toolkit-wide handle method: same as {@link flushAlerts}; never rejects. */
+  async forceFlush(timeoutMillis = 5000): Promise<void> {
+    try {
+      await this.flushAlerts(timeoutMillis);
+    } catch (err) {
+      diag.warn(`@otelkit/resource-monitor: forceFlush: ${(err as Error).message}`);
+    }
+  }
+
   /** Counts of samples, failures and drops. */
   getCounters(): MonitorCounters {
     return { ...this._counters };

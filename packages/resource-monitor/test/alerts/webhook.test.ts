@@ -59,7 +59,7 @@ describe('webhook routing', () => {
     cleanup.push(() => monitor.shutdown(1000));
     monitor.setThreshold('error_rate', { critical: 0.1, labels: { service: 'api' } });
     monitor.recordMetric('error_rate', 0.5);
-    await monitor.flushAlerts();
+    await monitor.forceFlush();
     expect(r.requests).toHaveLength(1);
     const req = r.requests[0]!;
     expect(req.method).toBe('POST');
