@@ -304,11 +304,14 @@ export class HttpServerMetrics {
           [ATTR_URL_PATH]: pathOf(req.url),
         };
         if (method === '_OTHER') attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = raw;
-        const host = req.headers.host;
-        if (host) attributes[ATTR_SERVER_ADDRESS] = host.replace(/:\d+$/, '');
-        const ua = req.headers['user-agent'];
-        if (ua) attributes[ATTR_USER_AGENT_ORIGINAL] = ua;
         const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+        // Descriptive attributes only for spans that are kept (most are not, at low sampling).
+        if (span.isRecording()) {
+          const host = req.headers.host;
+          if (host) span.setAttribute(ATTR_SERVER_ADDRESS, host.replace(/:\d+$/, ''));
+          const ua = req.headers['user-agent'];
+          if (ua) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, ua);
+        }
         state.span = span;
         state.ctx = trace.setSpan(parent, span);
       } catch {

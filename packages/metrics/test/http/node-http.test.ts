@@ -246,6 +246,8 @@ describe('withHttpMetrics (node:http)', () => {
         'http.route': '/users/:id',
         'http.response.status_code': 502,
         'url.path': '/users/7',
+        'url.scheme': 'http',
+        'server.address': '127.0.0.1',
         'error.type': '502',
       });
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
