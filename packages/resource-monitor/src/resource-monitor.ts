@@ -255,7 +255,14 @@ export class ResourceMonitor {
     this._shutdown = true;
     try {
       const deadline = Date.now() + timeoutMillis;
-      await Promise.race([this.stop(), delay(timeoutMillis)]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.stop(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMillis);
+        }),
+      ]);
+      clearTimeout(timer);
       const left = () => Math.max(0, deadline - Date.now());
       await this._dispatcher.idle(left());
       await Promise.all(this._webhooks.map((w) => w.shutdown(left())));
@@ -655,6 +662,8 @@ export class ResourceMonitor {
   }
 }
 
+// Not unref()ed: these are waits the caller awaits (bounded), and an unref()ed timer would let
+// the process exit in the middle of `await monitor.getCurrentStats()` in a short script.
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

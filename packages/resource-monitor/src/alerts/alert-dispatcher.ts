@@ -59,8 +59,8 @@ export class AlertDispatcher {
   idle(timeoutMillis: number): Promise<void> {
     if (this.outstanding === 0) return Promise.resolve();
     return new Promise((resolve) => {
+      // awaited by the caller (flush/shutdown), so it keeps the process alive for its bounded time
       const timer = setTimeout(done, timeoutMillis);
-      timer.unref();
       function done() {
         clearTimeout(timer);
         resolve();

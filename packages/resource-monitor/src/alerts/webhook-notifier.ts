@@ -75,8 +75,8 @@ export class WebhookNotifier {
   flush(timeoutMillis: number): Promise<void> {
     if (!this._running && this._queue.length === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
+      // awaited by the caller (flush/shutdown), so it keeps the process alive for its bounded time
       const timer = setTimeout(done, timeoutMillis);
-      timer.unref();
       function done() {
         clearTimeout(timer);
         resolve();
