@@ -6,7 +6,7 @@ import { checkInt, toMillis } from '../internal/duration';
 export interface AnomalyDetectionOptions {
   readonly resourceId: string;
   readonly metric: string;
-  /** 0..1; higher flags smaller deviations. The robust z-score limit is `2 + 10 × (1 − sensitivity)`. @default 0.8 */
+  /** 0..1; higher flags smaller deviations. The robust z-score limit is `2.5 + 10 × (1 − sensitivity)`. @default 0.8 */
   readonly sensitivity?: number;
   /** Learn only (no alerts) for this long after the first point: `'7d'`, `'1h'` or milliseconds. @default 0 */
   readonly trainingPeriod?: string | number;
@@ -64,8 +64,16 @@ const MAD_TO_SIGMA = 1.4826;
 // Standard error of a median of k normal points is about 1.2533 σ / √k.
 const MEDIAN_SE = 1.2533;
 
+function robustScale(values: Float64Array, n: number, med: number): number {
+  const dev = new Float64Array(n);
+  for (let i = 0; i < n; i++) dev[i] = Math.abs(values[i]! - med);
+  return Math.max(MAD_TO_SIGMA * median(dev, n), 1e-9, Math.abs(med) * 1e-6);
+}
+
 function median(values: Float64Array | number[], n: number): number {
-  const s = Array.prototype.slice.call(values, 0, n).sort((a: number, b: number) => a - b) as number[];
+  // Typed-array sort is numeric and much faster than Array#sort with a comparator.
+  const s = values instanceof Float64Array ? values.slice(0, n) : Float64Array.from(values.slice(0, n));
+  s.sort();
   const m = n >> 1;
   return n % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
@@ -73,8 +81,9 @@ function median(values: Float64Array | number[], n: number): number {
 /**
  * Robust anomaly detection per resource metric: each point is compared with the median of a
  * rolling window, scaled by the median absolute deviation (a z-score that spikes and outliers
- * barely move), and the median of the last few points is compared with the window median to catch
- * level shifts and slow leaks that no single point reveals. With `seasonLength`, each point is
+ * barely move), and the median of the last `driftPoints` points is compared with a reference
+ * window one window back (its median and MAD), to catch level shifts and slow leaks that no single
+ * point reveals. With `seasonLength`, each point is
  * first compared with the same phase of earlier seasons (the median of those values is removed),
  * so daily cycles are not flagged. Nothing is flagged during the training period.
  *
@@ -137,9 +146,9 @@ export class AnomalyDetector {
       throw new Error(`${at}: maxSeries (${this._maxSeries}) reached`);
     this._series.set(key, {
       options: { ...options, sensitivity },
-      limit: 2 + 10 * (1 - sensitivity),
+      limit: 2.5 + 10 * (1 - sensitivity),
       trainingMillis,
-      window: new Float64Array(this.windowSize),
+      window: new Float64Array(this.windowSize * 2),
       size: 0,
       next: 0,
       firstAt: undefined,
@@ -187,46 +196,69 @@ export class AnomalyDetector {
 
   private _score(s: SeriesState, raw: number, now: number): AnomalyResult {
     s.firstAt ??= now;
-    // Deseasonalise: subtract the median of this phase in earlier seasons.
+    const W = this.windowSize;
+    // Deseasonalise: subtract the median seasonal deviation of this phase in earlier seasons. The
+    // profile stores (value − level at the time), so level shifts do not echo a season later.
     let x = raw;
+    let phaseSlot: Float64Array | undefined;
+    let phaseIndex = 0;
     if (s.phases && s.phaseCounts) {
-      const phase = s.seen % s.phases.length;
-      const slot = s.phases[phase]!;
-      const n = s.phaseCounts[phase]!;
-      const filled = Math.min(n, this._seasons);
-      if (filled > 0) x = raw - median(slot, filled);
-      slot[n % this._seasons] = raw;
-      s.phaseCounts[phase] = Math.min(255, n + 1);
-      // Until one season has passed there is no profile: treat that as training.
-      if (filled === 0) {
-        s.seen++;
-        return { anomalous: false, score: 0, pointZ: 0, driftZ: 0, training: true };
-      }
+      phaseIndex = s.seen % s.phases.length;
+      phaseSlot = s.phases[phaseIndex]!;
+      const filled = Math.min(s.phaseCounts[phaseIndex]!, this._seasons);
+      if (filled > 0) x = raw - median(phaseSlot, filled);
     }
     s.seen++;
-    const training = now - s.firstAt < s.trainingMillis || s.size < this.minPoints;
+    const recentSize = Math.min(s.size, W);
+    const level = recentSize > 0 ? median(this._recent(s, recentSize), recentSize) : raw;
+    if (phaseSlot && s.phaseCounts) {
+      const n = s.phaseCounts[phaseIndex]!;
+      phaseSlot[n % this._seasons] = raw - level;
+      s.phaseCounts[phaseIndex] = Math.min(255, n + 1);
+    }
+    const seasonPending = s.phases !== undefined && s.seen <= s.phases.length;
+    const training = seasonPending || now - s.firstAt < s.trainingMillis || s.size < this.minPoints;
     let pointZ = 0;
     let driftZ = 0;
-    if (s.size >= 3) {
-      const med = median(s.window, s.size);
-      const dev = new Float64Array(s.size);
-      for (let i = 0; i < s.size; i++) dev[i] = Math.abs(s.window[i]! - med);
-      const scale = Math.max(MAD_TO_SIGMA * median(dev, s.size), 1e-9, Math.abs(med) * 1e-6);
+    if (recentSize >= 3 && !seasonPending) {
+      const recent = this._recent(s, recentSize);
+      const med = level;
+      const scale = robustScale(recent, recentSize, med);
       pointZ = Math.abs(x - med) / scale;
-      const k = Math.min(this.driftPoints, s.size);
-      if (s.size >= this.minPoints) {
-        const recent: number[] = [x];
-        for (let j = 1; j < k; j++) recent.push(s.window[(s.next - j + this.windowSize) % this.windowSize]!);
+      // Drift: the median of the last few points against a reference window one window back.
+      if (s.size >= 2 * W) {
+        const ref = this._older(s, W);
+        const refMed = median(ref, W);
+        const refScale = robustScale(ref, W, refMed);
+        const k = this.driftPoints;
+        const last: number[] = [x];
+        for (let j = 0; j < k - 1; j++) last.push(recent[recentSize - 1 - j]!);
         driftZ =
-          Math.abs(median(recent, recent.length) - med) / ((MEDIAN_SE * scale) / Math.sqrt(recent.length));
+          Math.abs(median(last, last.length) - refMed) / ((MEDIAN_SE * refScale) / Math.sqrt(last.length));
       }
     }
-    // Every point enters the window: the median ignores spikes, and a lasting shift becomes the new normal.
+    // Every point enters the history: the median ignores spikes, and a lasting shift becomes the new normal.
     s.window[s.next] = x;
-    s.next = (s.next + 1) % this.windowSize;
-    if (s.size < this.windowSize) s.size++;
+    s.next = (s.next + 1) % s.window.length;
+    if (s.size < s.window.length) s.size++;
     const score = Math.max(pointZ, driftZ / 1.5) / s.limit;
     return { anomalous: !training && score >= 1, score, pointZ, driftZ, training };
+  }
+
+  /** The last `n` points, oldest first. */
+  private _recent(s: SeriesState, n: number): Float64Array {
+    const out = new Float64Array(n);
+    const cap = s.window.length;
+    for (let j = 0; j < n; j++) out[j] = s.window[(s.next - n + j + cap * 2) % cap]!;
+    return out;
+  }
+
+  /** The `n` points before the last `n`. */
+  private _older(s: SeriesState, n: number): Float64Array {
+    const out = new Float64Array(n);
+    const cap = s.window.length;
+    for (let j = 0; j < n; j++) out[j] = s.window[(s.next - 2 * n + j + cap * 2) % cap]!;
+    return out;
   }
 
   private _transition(
