@@ -247,7 +247,7 @@ export class HealthRegistry {
         entry.cached = status;
         resolve(status);
       }, entry.timeoutMillis);
-      timer.unref();
+      // not unref()ed: the caller awaits this answer, and it is bounded by the timeout
       void running.then((status) => {
         clearTimeout(timer);
         resolve(status);
