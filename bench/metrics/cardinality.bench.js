@@ -64,7 +64,10 @@ async function main() {
   const rawResult = await run(
     'raw sdk-metrics 2.12',
     (i) => raw.add(1, { 'user.id': `u-${i}` }),
-    async () => (await reader.collect()).resourceMetrics.scopeMetrics[0].metrics[0].dataPoints.length,
+    async () =>
+      (await reader.collect()).resourceMetrics.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .find((m) => m.descriptor.name === 'user.logins').dataPoints.length,
   );
 
   const metrics = createMetrics({
@@ -82,7 +85,10 @@ async function main() {
   const oursResult = await run(
     '@otelkit/metrics',
     (i) => counter.inc({ 'user.id': `u-${i}` }),
-    async () => (await metrics.collect()).resourceMetrics.scopeMetrics[0].metrics[0].dataPoints.length,
+    async () =>
+      (await metrics.collect()).resourceMetrics.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .find((m) => m.descriptor.name === 'user.logins').dataPoints.length,
   );
   const s = await scrape(metrics.handler);
 

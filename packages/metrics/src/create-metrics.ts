@@ -221,6 +221,33 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   // Synchronous instruments of this meter get the lifetime series cap (see SeriesGuard).
   const meter = guardMeter(provider.getMeter(METER_NAME), guards);
   const helpers = createInstrumentHelpers(meter, durationBuckets);
+  if (enabled) {
+    // Every drop visible as a metric too, not only through stats().
+    const exportsCounter = meter.createObservableCounter('otelkit.metrics.exports', {
+      description: 'Push exports (OTLP, console) by outcome.',
+      unit: '{export}',
+    });
+    exportsCounter.addCallback((r) => {
+      r.observe(exportCounters.succeeded, { outcome: 'success' });
+      r.observe(exportCounters.failed, { outcome: 'failure' });
+    });
+    if (prometheus) {
+      const scrapes = meter.createObservableCounter('otelkit.metrics.scrapes', {
+        description: 'Prometheus scrapes by outcome.',
+        unit: '{scrape}',
+      });
+      scrapes.addCallback((r) => {
+        r.observe(scrapeCounters.served, { outcome: 'success' });
+        r.observe(scrapeCounters.failed, { outcome: 'failure' });
+      });
+    }
+    meter
+      .createObservableGauge('otelkit.metrics.overflowed_instruments', {
+        description: 'Instruments that passed the cardinality limit (each has one overflow series).',
+        unit: '{instrument}',
+      })
+      .addCallback((r) => r.observe(overflow.instruments.length));
+  }
 
   let shutdownPromise: Promise<void> | undefined;
   const ignorePaths = [...(config.http?.ignorePaths ?? [])];

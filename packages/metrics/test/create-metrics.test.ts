@@ -193,6 +193,10 @@ describe('createMetrics', () => {
       receiver.setBehaviour({ mode: 'ok' });
       await m.forceFlush();
       expect(m.stats().exports.succeeded).toBe(1);
+      // The same counts are metrics themselves.
+      const exportsPoints = await pointsOf(m, 'otelkit.metrics.exports');
+      const byOutcome = Object.fromEntries(exportsPoints.map((p) => [p.attributes.outcome, p.value]));
+      expect(byOutcome).toEqual({ success: 1, failure: m.stats().exports.failed });
     } finally {
       await m.shutdown();
       await receiver.close();
