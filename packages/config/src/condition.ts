@@ -1,7 +1,7 @@
 import { ExpectedError } from './duration';
 import type { ComparisonOperator, ConditionAggregation, ParsedCondition } from './types';
 
-const AGGREGATIONS: readonly ConditionAggregation[] = [
+export const AGGREGATIONS: readonly ConditionAggregation[] = [
   'last',
   'avg',
   'min',
@@ -12,53 +12,97 @@ const AGGREGATIONS: readonly ConditionAggregation[] = [
   'rate',
 ];
 const OPERATORS: readonly ComparisonOperator[] = ['>=', '<=', '==', '!=', '>', '<'];
-const FORM =
-  "[last|avg|min|max|p50|p95|p99|rate(]metric[)] >|>=|<|<=|==|!= number, e.g. 'request_duration_seconds > 1' or 'p95(response_time) >= 0.5'";
+const METRIC = /^[A-Za-z_][A-Za-z0-9_.:/-]*/;
+const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/;
+
+/** Thrown for an alert condition that cannot be parsed; `position` is the 0-based column. */
+export class ConditionParseError extends ExpectedError {
+  readonly code = 'OTELKIT_ERR_ALERT_CONDITION';
+  constructor(
+    readonly condition: string,
+    readonly position: number,
+    reason: string,
+  ) {
+    super(`invalid alert condition ${JSON.stringify(condition)} at column ${position + 1}: ${reason}`);
+    this.name = 'ConditionParseError';
+  }
+}
 
 /**
- * Parses an alert condition such as `request_duration_seconds > 1` or
- * `p95(response_time) >= 0.5`. Throws an error that names the column where parsing stopped.
+ * Parses `metric op number` or `aggregation(metric) op number`, e.g. `error_rate >= 0.05`,
+ * `p95(request_duration_seconds) > 1`, `rate(gc_count) > 5`. The one grammar for
+ * `alerts[].condition` in the config and for rules added in code to the resource monitor. Metric
+ * names may name a resource's metric: `avg(main-db/connection_pool_usage) > 0.8`.
+ *
+ * @example parseCondition('p95(response_time) > 0.5') // { metric: 'response_time', aggregation: 'p95', operator: '>', value: 0.5 }
  */
-export function parseCondition(text: string): ParsedCondition {
+export function parseCondition(condition: string): ParsedCondition {
+  if (typeof condition !== 'string')
+    throw new ConditionParseError(String(condition), 0, 'condition must be a string');
   let pos = 0;
-  const fail = (what: string): never => {
-    throw new ExpectedError(`${what} at column ${pos + 1} of ${JSON.stringify(text)}; expected ${FORM}`);
-  };
   const skip = () => {
-    while (pos < text.length && /\s/.test(text[pos]!)) pos++;
+    while (pos < condition.length && /\s/.test(condition[pos]!)) pos++;
   };
-  const ident = (): string => {
-    const m = /^[A-Za-z_][A-Za-z0-9_.:]*/.exec(text.slice(pos));
-    if (!m) fail('a metric name is missing');
-    pos += m![0].length;
-    return m![0];
-  };
+  const rest = () => condition.slice(pos);
+  skip();
+  if (pos >= condition.length)
+    throw new ConditionParseError(condition, pos, 'empty condition; expected e.g. "cpu_usage > 80"');
 
-  skip();
-  let metric = ident();
   let aggregation: ConditionAggregation = 'last';
+  const first = METRIC.exec(rest());
+  if (!first)
+    throw new ConditionParseError(
+      condition,
+      pos,
+      `expected a metric name or aggregation, found ${JSON.stringify(rest()[0])}`,
+    );
+  let metric = first[0];
+  const firstAt = pos;
+  pos += metric.length;
   skip();
-  if (text[pos] === '(') {
-    if (!AGGREGATIONS.includes(metric as ConditionAggregation)) {
-      fail(`unknown function ${JSON.stringify(metric)} (allowed: ${AGGREGATIONS.join('|')})`);
+  if (condition[pos] === '(') {
+    if (!(AGGREGATIONS as readonly string[]).includes(metric)) {
+      throw new ConditionParseError(
+        condition,
+        firstAt,
+        `unknown aggregation ${JSON.stringify(metric)} (allowed: ${AGGREGATIONS.join(', ')})`,
+      );
     }
     aggregation = metric as ConditionAggregation;
     pos++;
     skip();
-    metric = ident();
+    const inner = METRIC.exec(rest());
+    if (!inner)
+      throw new ConditionParseError(condition, pos, `expected a metric name inside ${aggregation}( )`);
+    metric = inner[0];
+    pos += metric.length;
     skip();
-    if (text[pos] !== ')') fail('a closing parenthesis is missing');
+    if (condition[pos] !== ')')
+      throw new ConditionParseError(condition, pos, `expected ")" after ${JSON.stringify(metric)}`);
     pos++;
     skip();
   }
-  const operator = OPERATORS.find((op) => text.startsWith(op, pos));
-  if (!operator) fail('a comparison operator is missing');
-  pos += operator!.length;
+  const operator = OPERATORS.find((op) => condition.startsWith(op, pos));
+  if (!operator) {
+    const found = pos < condition.length ? JSON.stringify(condition[pos]) : 'end of input';
+    throw new ConditionParseError(
+      condition,
+      pos,
+      `expected a comparison operator (${OPERATORS.join(' ')}), found ${found}`,
+    );
+  }
+  pos += operator.length;
   skip();
-  const num = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?/.exec(text.slice(pos));
-  if (!num) fail('a number is missing');
-  pos += num![0].length;
+  const num = NUMBER.exec(rest());
+  if (!num) {
+    const found = pos < condition.length ? JSON.stringify(rest().split(/\s/)[0]) : 'end of input';
+    throw new ConditionParseError(condition, pos, `expected a number after "${operator}", found ${found}`);
+  }
+  const value = Number(num[0]);
+  pos += num[0].length;
   skip();
-  if (pos < text.length) fail(`unexpected ${JSON.stringify(text.slice(pos))}`);
-  return { metric, aggregation, operator: operator!, value: Number(num![0]) };
+  if (pos < condition.length) {
+    throw new ConditionParseError(condition, pos, `unexpected ${JSON.stringify(rest())} after the value`);
+  }
+  return { metric, aggregation, operator, value };
 }

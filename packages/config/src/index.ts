@@ -1,4 +1,4 @@
-export { parseCondition } from './condition';
+export { AGGREGATIONS, ConditionParseError, parseCondition } from './condition';
 export { DEFAULT_DURATION_BUCKETS, DEFAULT_REDACT_PATHS, SECRET_KEYS } from './defaults';
 export { parseByteSize, parseDuration } from './duration';
 export { ENV_VARIABLES } from './env';

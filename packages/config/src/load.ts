@@ -40,9 +40,9 @@ function toIssue(zi: z.core.$ZodIssue, source: ConfigSource): ConfigIssue {
   let suggestion: string | undefined;
   switch (zi.code) {
     case 'custom': {
-      const params = (zi.params ?? {}) as { unknownKey?: boolean; suggestion?: string };
+      const params = (zi.params ?? {}) as { unknownKey?: boolean; noGot?: boolean; suggestion?: string };
       suggestion = params.suggestion;
-      message = params.unknownKey ? zi.message : `${zi.message}${got}`;
+      message = params.unknownKey || params.noGot ? zi.message : `${zi.message}${got}`;
       break;
     }
     case 'invalid_type':

@@ -800,6 +800,8 @@ const alertRule = objT(
     name: text,
     condition: text,
     for: durationSeconds,
+    window: durationSeconds,
+    windowMillis: durationMillis,
     forMillis: durationMillis,
     severity: z.enum(['warning', 'critical']).optional(),
     message: z.string().optional(),
@@ -813,14 +815,26 @@ const alertRule = objT(
       parsed = parseCondition(a.condition);
     } catch (err) {
       if (!(err instanceof ExpectedError)) throw err;
-      issue(ctx, err.message, a.condition, ['condition']);
+      // the message quotes the condition and the column already
+      ctx.addIssue({
+        code: 'custom',
+        message: err.message,
+        input: a.condition,
+        path: ['condition'],
+        params: { noGot: true },
+      });
       return z.NEVER;
+    }
+    const windowMillis = pair(ctx, a, 'window') ?? 60_000;
+    if (windowMillis < 1000) {
+      issue(ctx, 'expected at least 1s', windowMillis, [a.window !== undefined ? 'window' : 'windowMillis']);
     }
     return defined({
       name: a.name,
       condition: a.condition,
       parsed,
       forMillis: pair(ctx, a, 'for') ?? 0,
+      windowMillis,
       severity: a.severity ?? 'warning',
       message: a.message,
       runbook: a.runbook,

@@ -358,6 +358,8 @@ export interface AlertRuleConfig {
   readonly parsed: ParsedCondition;
   /** @default 0 */
   readonly forMillis: number;
+  /** The window an aggregation (`p95(...)`, `rate(...)`) is computed over. @default 60000 */
+  readonly windowMillis: number;
   /** @default 'warning' */
   readonly severity: 'warning' | 'critical';
   readonly message?: string;
@@ -609,6 +611,9 @@ export interface AlertRuleInput {
   condition: string;
   for?: DurationInput;
   forMillis?: number;
+  /** Aggregation window; a bare number is seconds. @default '1m' */
+  window?: DurationInput;
+  windowMillis?: number;
   severity?: 'warning' | 'critical';
   message?: string;
   runbook?: string;

@@ -62,19 +62,26 @@ describe('parseCondition', () => {
     ],
     ['free_memory <= .25', { metric: 'free_memory', aggregation: 'last', operator: '<=', value: 0.25 }],
     ['x==0', { metric: 'x', aggregation: 'last', operator: '==', value: 0 }],
+    [
+      'avg(main-db/connection_pool_usage) > 0.8',
+      { metric: 'main-db/connection_pool_usage', aggregation: 'avg', operator: '>', value: 0.8 },
+    ],
   ])('parses %p', (text, parsed) => {
     expect(parseCondition(text)).toEqual(parsed);
   });
 
   it.each([
-    ['', /a metric name is missing at column 1/],
-    ['> 1', /a metric name is missing at column 1/],
-    ['cpu', /a comparison operator is missing at column 4/],
-    ['cpu > ', /a number is missing at column 7/],
-    ['cpu > 1 and mem > 2', /unexpected "and mem > 2" at column 9/],
-    ['avg(cpu > 1', /a closing parenthesis is missing at column 9/],
-    ['median(cpu) > 1', /unknown function "median"/],
-    ['cpu => 1', /a comparison operator is missing at column 5/],
+    ['', /at column 1: empty condition/],
+    ['> 1', /at column 1: expected a metric name or aggregation, found ">"/],
+    ['cpu', /at column 4: expected a comparison operator \(>= <= == != > <\), found end of input/],
+    ['cpu > ', /at column 7: expected a number after ">", found end of input/],
+    ['cpu > 1 and mem > 2', /at column 9: unexpected "and mem > 2" after the value/],
+    ['avg(cpu > 1', /at column 9: expected "\)" after "cpu"/],
+    [
+      'median(cpu) > 1',
+      /at column 1: unknown aggregation "median" \(allowed: last, avg, min, max, p50, p95, p99, rate\)/,
+    ],
+    ['cpu => 1', /at column 5: expected a comparison operator .*found "="/],
   ])('rejects %p precisely', (text, message) => {
     expect(() => parseCondition(text)).toThrow(message);
   });

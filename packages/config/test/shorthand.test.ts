@@ -213,13 +213,16 @@ describe('shorthand normalisation', () => {
         condition: 'request_duration_seconds > 1',
         parsed: { metric: 'request_duration_seconds', aggregation: 'last', operator: '>', value: 1 },
         forMillis: 300_000,
+        windowMillis: 60_000,
         severity: 'warning',
         labels: {},
       },
     ]);
     const full = load({
       alerts: {
-        rules: [{ name: 'errors', condition: 'rate(errors_total) >= 0.5', severity: 'critical' }],
+        rules: [
+          { name: 'errors', condition: 'rate(errors_total) >= 0.5', severity: 'critical', window: '5m' },
+        ],
         webhooks: ['https://hooks.example.com/alert', { url: 'http://127.0.0.1:9000/h', maxRetries: 1 }],
       },
     }).alerts;

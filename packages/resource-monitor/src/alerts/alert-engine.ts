@@ -142,7 +142,9 @@ export function normalizeRule(rule: AlertRuleSpec | AlertRuleConfig, field = 'al
       ? toMillis(spec.for, `${at}.for`)
       : toMillis(rule.forMillis ?? 0, `${at}.forMillis`);
   const windowMillis =
-    spec.window !== undefined ? toMillis(spec.window, `${at}.window`) : DEFAULT_RULE_WINDOW_MILLIS;
+    spec.window !== undefined
+      ? toMillis(spec.window, `${at}.window`)
+      : ((rule as AlertRuleConfig).windowMillis ?? DEFAULT_RULE_WINDOW_MILLIS);
   return {
     name: rule.name,
     condition: rule.condition,
