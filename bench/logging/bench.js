@@ -21,7 +21,7 @@ trace.setGlobalTracerProvider(new BasicTracerProvider());
 const tracer = trace.getTracer('bench');
 
 const LINES = Number(process.argv[2] ?? 100_000);
-const ROUNDS = Number(process.argv[3] ?? 7);
+const ROUNDS = Number(process.argv[3] ?? 11);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otelkit-log-bench-'));
 let fileNo = 0;
 const nextFile = () => path.join(dir, `f${fileNo++}.log`);
@@ -43,50 +43,54 @@ function config(format, file) {
   };
 }
 
-const subjects = {
-  'raw pino (sonic-boom 5 sync)': async () => {
-    const dest = new SonicBoom({ dest: nextFile(), sync: true });
+function rawPino(minLength) {
+  return async () => {
+    const dest = new SonicBoom({ dest: nextFile(), sync: true, minLength });
     const log = pino({}, dest);
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     tracer.startActiveSpan('work', (span) => {
       loop(log);
       span.end();
     });
     dest.flushSync();
     const ns = Number(process.hrtime.bigint() - t);
+    const cpu = cpuNs(c);
     dest.end();
-    return ns;
-  },
-  'otelkit json + correlation (in span)': async () => {
-    const log = createLogger(config('json', nextFile()), undefined, {
+    return { ns, cpu };
+  };
+}
+
+function otelkit(format, fileBufferBytes) {
+  return async () => {
+    const log = createLogger(config(format, nextFile()), undefined, {
       handleSignals: false,
       logUncaught: false,
+      fileBufferBytes,
     });
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     tracer.startActiveSpan('work', (span) => {
       loop(log);
       span.end();
     });
     await log.flush();
     const ns = Number(process.hrtime.bigint() - t);
+    const cpu = cpuNs(c);
     await log.shutdown();
-    return ns;
-  },
-  'otelkit ecs + correlation (in span)': async () => {
-    const log = createLogger(config('ecs', nextFile()), undefined, {
-      handleSignals: false,
-      logUncaught: false,
-    });
-    const t = process.hrtime.bigint();
-    tracer.startActiveSpan('work', (span) => {
-      loop(log);
-      span.end();
-    });
-    await log.flush();
-    const ns = Number(process.hrtime.bigint() - t);
-    await log.shutdown();
-    return ns;
-  },
+    return { ns, cpu };
+  };
+}
+
+// The first entry is the baseline. Both pino and otelkit write through sonic-boom 5 in sync mode;
+// "buffered" = 4 KiB collected per write(2) (otelkit's default, pino.destination({ minLength: 4096 })),
+// "unbuffered" = one write(2) per line (pino.destination() default, otelkit fileBufferBytes: 0).
+const subjects = {
+  'raw pino, buffered (baseline)': rawPino(4096),
+  'otelkit json + correlation (in span), buffered': otelkit('json', 4096),
+  'otelkit ecs + correlation (in span), buffered': otelkit('ecs', 4096),
+  'raw pino, unbuffered': rawPino(0),
+  'otelkit json + correlation (in span), unbuffered': otelkit('json', 0),
   'winston json (File transport)': async () => {
     const file = nextFile();
     const log = winston.createLogger({
@@ -94,13 +98,15 @@ const subjects = {
       transports: [new winston.transports.File({ filename: file })],
     });
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     for (let i = 0; i < LINES; i++) log.info('request handled', payload(i));
     // winston's end()/finish is unreliable with a backed-up File transport ("write after end"):
     // wait until every line is in the file instead (polled every 5 ms).
     await waitForLines(file, LINES);
     const ns = Number(process.hrtime.bigint() - t);
+    const cpu = cpuNs(c);
     log.close();
-    return ns;
+    return { ns, cpu };
   },
 };
 
@@ -122,29 +128,51 @@ async function waitForLines(file, n) {
   }
 }
 
+/** CPU time (user + system) of this process since `start`, in ns. */
+function cpuNs(start) {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) * 1000;
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
 
 async function main() {
+  if (typeof global.gc !== 'function') {
+    // Re-run with --expose-gc: a full collection before each run keeps one subject's garbage
+    // from being paid by the next.
+    const { execFileSync } = require('node:child_process');
+    execFileSync(process.execPath, ['--expose-gc', __filename, ...process.argv.slice(2)], {
+      stdio: 'inherit',
+    });
+    return;
+  }
   const names = Object.keys(subjects);
   const times = Object.fromEntries(names.map((n) => [n, []]));
   for (const n of names) await subjects[n](); // warm-up
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? names : [...names].reverse();
-    for (const n of order) times[n].push(await subjects[n]());
+    for (const n of order) {
+      global.gc();
+      times[n].push(await subjects[n]());
+    }
   }
-  const base = LINES / (median(times[names[0]]) / 1e9);
+  const rate = (n, key) => LINES / (median(times[n].map((t) => t[key])) / 1e9);
   console.log(
-    `${LINES} lines x ${ROUNDS} rounds (alternating order), node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg()[0].toFixed(2)}`,
+    `${LINES} lines per run, ${ROUNDS} rounds, one process, a warm-up run each, full GC before every run, order reversed every other round; node ${process.version}, ${os.cpus().length} cpus, load average ${os.loadavg()[0].toFixed(2)}`,
   );
-  console.log('| subject | lines/s (median) | vs raw pino |');
-  console.log('|---|---:|---:|');
+  console.log(
+    '| subject | lines per CPU-second (median) | vs raw pino (CPU) | lines/s wall clock (median) | vs raw pino (wall) |',
+  );
+  console.log('|---|---:|---:|---:|---:|');
   for (const n of names) {
-    const lps = LINES / (median(times[n]) / 1e9);
+    const cpu = rate(n, 'cpu');
+    const wall = rate(n, 'ns');
+    const fmt = (x) => Math.round(x).toLocaleString('en-US');
     console.log(
-      `| ${n} | ${Math.round(lps).toLocaleString('en-US')} | ${((lps / base) * 100).toFixed(1)} % |`,
+      `| ${n} | ${fmt(cpu)} | ${((cpu / rate(names[0], 'cpu')) * 100).toFixed(1)} % | ${fmt(wall)} | ${((wall / rate(names[0], 'ns')) * 100).toFixed(1)} % |`,
     );
   }
   fs.rmSync(dir, { recursive: true, force: true });

@@ -55,6 +55,12 @@ export function createLogger(
     );
   }
   const level = normaliseLevel(config.level);
+  const fileBufferBytes = options.fileBufferBytes ?? 4096;
+  if (!(Number.isInteger(fileBufferBytes) && fileBufferBytes >= 0 && fileBufferBytes <= 1 << 20)) {
+    throw new Error(
+      `@otelkit/logging: options.fileBufferBytes must be an integer from 0 to 1048576, got ${fileBufferBytes}`,
+    );
+  }
 
   if (config.enabled === false) {
     return withSurface(pino({ enabled: false, level }), [], shutdownTimeoutMillis, undefined);
@@ -71,7 +77,16 @@ export function createLogger(
   const outputs: LogOutput[] = [];
   try {
     config.outputs.forEach((out, i) => {
-      outputs.push(createOutput(out, `logging.outputs[${i}]`, format === 'pretty', resource, options.name));
+      outputs.push(
+        createOutput(
+          out,
+          `logging.outputs[${i}]`,
+          format === 'pretty',
+          resource,
+          options.name,
+          fileBufferBytes,
+        ),
+      );
     });
   } catch (err) {
     for (const o of outputs) void o.shutdown(Date.now());
@@ -105,7 +120,10 @@ export function createLogger(
   } else {
     const deep = redact?.deep;
     if (deep) {
-      pinoOptions.formatters = { log: (obj) => deep(serializeHttp(obj)), bindings: (obj) => deep(obj) };
+      pinoOptions.formatters = {
+        log: (obj) => deep(obj.req === undefined && obj.res === undefined ? obj : serializeHttp(obj)),
+        bindings: (obj) => deep(obj),
+      };
     }
     const epoch = pino.stdTimeFunctions.epochTime;
     pinoOptions.timestamp = config.correlation ? correlatedTimestamp(epoch, false) : epoch;
@@ -134,6 +152,7 @@ function createOutput(
   pretty: boolean,
   resource: Resource | undefined,
   name: string | undefined,
+  bufferBytes: number,
 ): LogOutput {
   if (out === null || typeof out !== 'object' || !OUTPUT_TYPES.includes((out as { type: string }).type)) {
     throw new Error(
@@ -158,6 +177,7 @@ function createOutput(
         mkdir: out.mkdir !== false,
         rotation: out.rotation ?? null,
         field,
+        bufferBytes,
       });
     case 'elasticsearch':
       return createElasticsearchOutput(out, field);

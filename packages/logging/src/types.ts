@@ -18,6 +18,13 @@ export interface CreateLoggerOptions {
   logUncaught?: boolean;
   /** Budget of `shutdown()` (and of the flush done on a signal). @default 5000 */
   shutdownTimeoutMillis?: number;
+  /**
+   * File outputs collect lines up to about this many bytes and write them with one system call
+   * (when full, every second, and synchronously on flush, exit, crash and SIGTERM/SIGINT).
+   * 0 writes every line at once: slower, but nothing is lost even on SIGKILL.
+   * @default 4096
+   */
+  fileBufferBytes?: number;
   /** pino `name` (the `log.logger` field in ECS). */
   name?: string;
 }

@@ -119,6 +119,7 @@ describe('createLogger', () => {
       noHooks,
     );
     for (let i = 0; i < 100; i++) logger.info({ i }, 'line');
+    await logger.flush();
     const stats = logger.stats();
     await logger.shutdown();
     expect(readJsonLines(file)).toHaveLength(100);

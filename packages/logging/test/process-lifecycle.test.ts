@@ -84,21 +84,21 @@ describe('nothing lost when the process stops (child processes)', () => {
     expect(lines[100]?.msg).toBe('app handler ran');
   });
 
-  it('does not touch signals when handleSignals is false', async () => {
+  it('does not touch signals when handleSignals is false; unbuffered files lose nothing even then', async () => {
     const file = path.join(dir, 'app.log');
     const result = await runChild(
       {
         scenario: 'burst-then-wait',
         lines: 10,
         config: loggingConfig({ outputs: [fileOutput(file)] }),
-        options: { handleSignals: false },
+        options: { handleSignals: false, fileBufferBytes: 0 },
       },
       (msg, child) => {
         if (msg.logged) child.kill('SIGTERM');
       },
     );
     expect(result.signal).toBe('SIGTERM');
-    // Lines are written synchronously: even a default signal death loses none.
+    // fileBufferBytes: 0 writes each line in the log call: even a default signal death loses none.
     expect(readJsonLines(file)).toHaveLength(10);
   });
 

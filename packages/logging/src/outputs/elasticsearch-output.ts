@@ -148,7 +148,9 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
       retried += again.length;
       if (again.length > 0) queue = again.concat(queue);
       if (result.backoff) {
-        consecutiveFailures++;
+        // A partial failure (some items stored) backs off briefly; only requests that store
+        // nothing escalate the backoff.
+        consecutiveFailures = result.delivered > 0 ? 1 : consecutiveFailures + 1;
         const exp = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS * 2 ** (consecutiveFailures - 1));
         notBefore = Date.now() + exp / 2 + Math.random() * (exp / 2);
       } else {

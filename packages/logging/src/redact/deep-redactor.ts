@@ -59,7 +59,15 @@ export function createDeepRedactor(
   const secret = new Set(keys.map(normKey));
   // Cache of key → secret?, bounded: keys are usually a small fixed set per application.
   const cache = new Map<string, boolean>();
+  let minLen = Number.POSITIVE_INFINITY;
+  let maxLen = 0;
+  for (const k of keys) {
+    minLen = Math.min(minLen, k.length);
+    maxLen = Math.max(maxLen, k.length + 8);
+  }
   const isSecret = (key: string): boolean => {
+    // Most keys are ruled out by length alone (normalisation only removes '-' and '_').
+    if (key.length < minLen || key.length > maxLen) return false;
     let hit = cache.get(key);
     if (hit === undefined) {
       hit = secret.has(normKey(key));
@@ -71,38 +79,31 @@ export function createDeepRedactor(
   let budget = 0;
   let seen: Set<object> | undefined;
 
-  function walk(value: unknown, depth: number): unknown {
-    if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || budget <= 0) return value;
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
-    if (ArrayBuffer.isView(value) || value instanceof EventEmitter) return value;
+  function walk(value: object, depth: number): unknown {
+    if (depth > MAX_DEPTH || budget <= 0) return value;
+    const proto = Object.getPrototypeOf(value);
+    const plain = proto === Object.prototype || proto === null;
+    if (!plain) {
+      if (Array.isArray(value)) return walkArray(value, depth);
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+      if (ArrayBuffer.isView(value) || value instanceof EventEmitter) return value;
+    }
     if (depth > 2) {
       // Cycles are only possible past the first levels we see in practice; track from there.
       seen ??= new Set();
       if (seen.has(value)) return value;
       seen.add(value);
     }
-    if (Array.isArray(value)) {
-      let copy: unknown[] | undefined;
-      for (let i = 0; i < value.length && budget > 0; i++) {
-        budget--;
-        const item = value[i];
-        const next = walk(item, depth + 1);
-        if (next !== item) {
-          copy ??= value.slice();
-          copy[i] = next;
-        }
-      }
-      return copy ?? value;
-    }
     const obj = value as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
     for (const key in obj) {
-      if (!hasOwn.call(obj, key)) continue;
+      if (!plain && !hasOwn.call(obj, key)) continue;
       if (--budget <= 0) break;
       const item = obj[key];
       let next: unknown;
       if (isSecret(key)) next = item === undefined || item === null ? item : censor;
-      else next = walk(item, depth + 1);
+      else if (typeof item === 'object' && item !== null) next = walk(item, depth + 1);
+      else continue;
       if (next !== item) {
         copy ??= copyOf(obj);
         copy[key] = next;
@@ -111,7 +112,23 @@ export function createDeepRedactor(
     return copy ?? obj;
   }
 
+  function walkArray(value: unknown[], depth: number): unknown[] {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length && budget > 0; i++) {
+      budget--;
+      const item = value[i];
+      if (typeof item !== 'object' || item === null) continue;
+      const next = walk(item, depth + 1);
+      if (next !== item) {
+        copy ??= value.slice();
+        copy[i] = next;
+      }
+    }
+    return copy ?? value;
+  }
+
   return function redact(obj: Record<string, unknown>): Record<string, unknown> {
+    if (typeof obj !== 'object' || obj === null) return obj;
     budget = MAX_KEYS;
     seen = undefined;
     return walk(obj, 0) as Record<string, unknown>;

@@ -103,7 +103,7 @@ describe('elasticsearch output', () => {
     const logger = createLogger(
       loggingConfig({ outputs: [esOutput(es.url, { maxRetries: 4 })] }),
       undefined,
-      noHooks,
+      { ...noHooks, shutdownTimeoutMillis: 30_000 },
     );
     for (let i = 0; i < 300; i++) logger.info({ i }, `line ${i}`);
     await logger.shutdown();
