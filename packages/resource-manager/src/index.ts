@@ -4,6 +4,8 @@ export type {
   AnomalyResult,
 } from './anomaly/anomaly-detector';
 export { AnomalyDetector } from './anomaly/anomaly-detector';
+export type { DiscoverableKind, DiscoveryHandle, DiscoveryOptions } from './discovery/resource-discovery';
+export { DISCOVERABLE_KINDS } from './discovery/resource-discovery';
 export type { DependencyGraphOptions, GraphEdge, GraphNode } from './graph/dependency-graph';
 export { DependencyGraph } from './graph/dependency-graph';
 export type { ObservedPeer, SpanLike } from './graph/peer-collector';

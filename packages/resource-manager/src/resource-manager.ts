@@ -3,6 +3,14 @@ import { diag, type Meter, metrics } from '@opentelemetry/api';
 import { type KeyedThresholdSpec, ResourceMonitor } from '@otelkit/resource-monitor';
 import type { AnomalyDetectionOptions, AnomalyDetector } from './anomaly/anomaly-detector';
 import {
+  DISCOVERABLE_KINDS,
+  type DiscoverableKind,
+  type DiscoveryHandle,
+  type DiscoveryOptions,
+  kindsOf,
+  startDiscovery,
+} from './discovery/resource-discovery';
+import {
   buildDependencyGraph,
   type DependencyGraph,
   type DependencyGraphOptions,
@@ -73,6 +81,7 @@ export class ResourceManager {
   };
   private readonly _registerListeners = new Set<(r: ResourceRegistration) => void>();
   private _detector: AnomalyDetector | undefined;
+  private readonly _discoveries: DiscoveryHandle[] = [];
   private _timer: NodeJS.Timeout | undefined;
   private _running = false;
   private _shutdown = false;
@@ -254,6 +263,7 @@ export class ResourceManager {
     if (this._shutdown) return;
     this._shutdown = true;
     try {
+      for (const d of this._discoveries.splice(0)) d.stop();
       await Promise.race([this.stop(), delay(timeoutMillis)]);
       for (const id of [...this._resources.keys()]) this.unregister(id);
       this._store.close();
@@ -359,6 +369,31 @@ export class ResourceManager {
         `${PREFIX}: configureAnomalyDetection needs setAnomalyDetector(new AnomalyDetector()) first`,
       );
     this._detector.configure(options);
+  }
+
+  /**
+   * Registers the pools and clients of one category (`database`, `cache`, `pool`) or kind (`pg`,
+   * `mysql2`, `ioredis`, `generic-pool`) that the app creates from now on, by hooking the driver's
+   * constructors and first-use methods (see `startDiscovery`). Unhooked by `handle.stop()` and by `shutdown()`.
+   *
+   * @example
+   * manager.discoverResources('database');
+   * const pool = new pg.Pool({ max: 5 }); // registered as `pg-1`
+   */
+  discoverResources(
+    what: ResourceCategory | DiscoverableKind,
+    options: DiscoveryOptions = {},
+  ): DiscoveryHandle {
+    const handle = startDiscovery(this, kindsOf(what), options);
+    this._discoveries.push(handle);
+    return handle;
+  }
+
+  /** {@link discoverResources} for every discoverable kind. */
+  discoverAllResources(options: DiscoveryOptions = {}): DiscoveryHandle {
+    const handle = startDiscovery(this, DISCOVERABLE_KINDS, options);
+    this._discoveries.push(handle);
+    return handle;
   }
 
   /** Utilization report over a window (see {@link UtilizationReport}). */
