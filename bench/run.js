@@ -58,7 +58,8 @@ for (const folder of folders) {
   const mine = sections.filter((s) => s.folder === folder);
   if (mine.length === 0) continue;
   lines.push(`## ${folder}`, '');
-  if (existsSync(join(root, folder, 'RESULTS.md'))) lines.push(`Analysis: [${folder}/RESULTS.md](${folder}/RESULTS.md)`, '');
+  if (existsSync(join(root, folder, 'RESULTS.md')))
+    lines.push(`Analysis: [${folder}/RESULTS.md](${folder}/RESULTS.md)`, '');
   for (const s of mine) {
     lines.push(`### ${s.file} (${s.seconds} s)`, '', '```', s.output, '```', '');
   }

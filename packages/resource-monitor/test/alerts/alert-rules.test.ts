@@ -198,6 +198,7 @@ describe('createResourceMonitor', () => {
     condition: 'error_rate >= 0.05',
     parsed: { metric: 'error_rate', aggregation: 'last', operator: '>=', value: 0.05 },
     forMillis: 0,
+    windowMillis: 60_000,
     severity: 'critical',
     labels: { team: 'api' },
   };
