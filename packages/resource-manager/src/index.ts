@@ -36,6 +36,8 @@ export type {
 export { RedisClientMonitor } from './kinds/redis-client-monitor';
 export type { BuiltinKind } from './kinds/register-builtin-kinds';
 export { BUILTIN_KINDS, registerBuiltinKinds } from './kinds/register-builtin-kinds';
+export type { ManagedResourceMonitorOptions } from './managed-resource-monitor';
+export { ManagedResourceMonitor } from './managed-resource-monitor';
 export type { ReportOptions, ReportRow } from './report/utilization-report';
 export { REPORT_COLUMNS, UtilizationReport } from './report/utilization-report';
 export { ResourceManager } from './resource-manager';

@@ -1,7 +1,12 @@
 import { DataPointType } from '@opentelemetry/sdk-metrics';
 import { ResourceMonitor } from '@otelkit/resource-monitor';
-import { ResourceManager, type ResourceRegistration, ResourceTypeMonitor } from '../src/index';
-import { collectMetrics, createTestMeter, pointOf } from './helpers';
+import {
+  ManagedResourceMonitor,
+  ResourceManager,
+  type ResourceRegistration,
+  ResourceTypeMonitor,
+} from '../src/index';
+import { collectMetrics, createTestMeter, pointOf, waitFor } from './helpers';
 
 interface FakeDb {
   readonly name: string;
@@ -235,5 +240,38 @@ describe('ResourceManager and ResourceTypeMonitor', () => {
     expect(manager.getValue('r', 'g')).toBeUndefined();
     k.updateMetric('g', 2, undefined, 'r');
     expect(manager.getValue('r', 'g')).toBe(2);
+  });
+});
+
+describe('ManagedResourceMonitor', () => {
+  it('takes resource kinds with registerTypeMonitor (the uno form) and drives the manager with start/stop', async () => {
+    const { provider, reader } = createTestMeter();
+    const resourceMonitor = new ManagedResourceMonitor({
+      intervalMillis: 50,
+      hostMetricGroups: false,
+      meter: provider.getMeter('test'),
+    });
+    const manager = resourceMonitor.resources;
+    resourceMonitor.registerTypeMonitor(new DatabaseMonitor(manager));
+    const db = fakeDb('main');
+    db.totalQueries = 5;
+    manager.register({ id: 'main-db', type: 'database', resource: db });
+    resourceMonitor.setThreshold({ resourceId: 'main-db', metric: 'connection_pool_usage', critical: 0.5 });
+    const fired: string[] = [];
+    resourceMonitor.onThresholdExceeded((metric, _v, _t, info) => {
+      fired.push(`${info.event.resourceId}/${metric}:${info.state}:${info.level}`);
+    });
+    await resourceMonitor.start();
+    expect(manager.isRunning).toBe(true);
+    db.totalQueries = 60;
+    await waitFor(() => fired.length === 1, 10_000, 'critical alert');
+    expect(fired).toEqual(['main-db/connection_pool_usage:firing:critical']);
+    const metrics = await collectMetrics(reader);
+    expect(pointOf(metrics, 'otelkit.resource.query_count', { 'resource.id': 'main-db' })?.value).toBe(60);
+    await resourceMonitor.stop();
+    expect(manager.isRunning).toBe(false);
+    await resourceMonitor.shutdown(2000);
+    await resourceMonitor.shutdown(2000);
+    await provider.shutdown();
   });
 });

@@ -1,0 +1,58 @@
+import { ResourceMonitor, type ResourceMonitorOptions } from '@otelkit/resource-monitor';
+import { ResourceManager } from './resource-manager';
+import type { ResourceManagerOptions, ResourceTypeMonitorLike } from './types';
+
+/** Options of {@link ManagedResourceMonitor}: the monitor's, plus `resources` for its manager. */
+export interface ManagedResourceMonitorOptions extends ResourceMonitorOptions {
+  /** Options of the attached {@link ResourceManager} (its `monitor` is this one). */
+  readonly resources?: Omit<ResourceManagerOptions, 'monitor'>;
+}
+
+/**
+ * A `ResourceMonitor` with a {@link ResourceManager} attached, so resource kinds register on the
+ * monitor as uno users write it (`resourceMonitor.registerTypeMonitor(...)`). `start()`, `stop()`
+ * and `shutdown()` drive both. Everything else of `ResourceMonitor` is unchanged.
+ *
+ * @example
+ * const resourceMonitor = new ManagedResourceMonitor({ interval: 5 });
+ * const manager = resourceMonitor.resources;
+ * resourceMonitor.registerTypeMonitor(new DatabaseMonitor(manager));
+ * manager.register({ id: 'main-db', type: 'database', resource: db });
+ * await resourceMonitor.start();
+ */
+export class ManagedResourceMonitor extends ResourceMonitor {
+  /** The resource registry bound to this monitor. */
+  readonly resources: ResourceManager;
+
+  constructor(options: ManagedResourceMonitorOptions = {}) {
+    const { resources, ...monitorOptions } = options;
+    super(monitorOptions);
+    this.resources = new ResourceManager({
+      intervalMillis: Math.max(10, Math.round(this.intervalMillis)),
+      ...(options.meter ? { meter: options.meter } : {}),
+      ...(resources ?? {}),
+      monitor: this,
+    });
+  }
+
+  /** Adds a resource kind to {@link resources}. */
+  registerTypeMonitor(typeMonitor: ResourceTypeMonitorLike): void {
+    this.resources.registerTypeMonitor(typeMonitor);
+  }
+
+  override async start(): Promise<void> {
+    await super.start();
+    if (this.enabled) await this.resources.start();
+  }
+
+  override async stop(): Promise<void> {
+    await this.resources.stop();
+    await super.stop();
+  }
+
+  override async shutdown(timeoutMillis = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMillis;
+    await this.resources.shutdown(timeoutMillis);
+    await super.shutdown(Math.max(0, deadline - Date.now()));
+  }
+}
