@@ -182,4 +182,21 @@ describe('nothing lost when the process stops (child processes)', () => {
     expect(result.stdout).toContain('"msg":"request"');
     expect(result.stdout).not.toContain('CANARY');
   });
+
+  it('pretty format: human-readable console, JSON in the file', async () => {
+    const file = path.join(dir, 'app.log');
+    const result = await runChild({
+      scenario: 'run-and-shutdown',
+      config: loggingConfig({
+        format: 'pretty',
+        outputs: [{ type: 'console', stream: 'stdout' }, fileOutput(file)],
+      }),
+      calls: [{ level: 'warn', obj: { orderId: 'o-7' }, msg: 'hello pretty' }],
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/WARN.*hello pretty/);
+    expect(result.stdout).toContain('orderId: "o-7"');
+    expect(() => JSON.parse(result.stdout.split('\n')[0] as string)).toThrow();
+    expect(readJsonLines(file)[0]).toMatchObject({ level: 40, msg: 'hello pretty', orderId: 'o-7' });
+  });
 });
