@@ -53,6 +53,9 @@ interface SeriesState {
   seen: number;
   firing: boolean;
   firingSince: number;
+  refMed: number;
+  refScale: number;
+  refAge: number;
   normalRun: number;
   maxScore: number;
   /** Per-phase history of earlier seasons (ring of `seasons` values per phase). */
@@ -155,6 +158,9 @@ export class AnomalyDetector {
       seen: 0,
       firing: false,
       firingSince: 0,
+      refMed: 0,
+      refScale: 1,
+      refAge: 0,
       normalRun: 0,
       maxScore: 0,
       phases: season ? Array.from({ length: season }, () => new Float64Array(this._seasons)) : undefined,
@@ -227,9 +233,17 @@ export class AnomalyDetector {
       pointZ = Math.abs(x - med) / scale;
       // Drift: the median of the last few points against a reference window one window back.
       if (s.size >= 2 * W) {
-        const ref = this._older(s, W);
-        const refMed = median(ref, W);
-        const refScale = robustScale(ref, W, refMed);
+        // The reference moves by one point per observation: refresh its median/MAD every
+        // quarter of `driftPoints` points instead of every point.
+        if (s.refAge <= 0) {
+          const ref = this._older(s, W);
+          s.refMed = median(ref, W);
+          s.refScale = robustScale(ref, W, s.refMed);
+          s.refAge = Math.max(1, this.driftPoints >> 2);
+        }
+        s.refAge--;
+        const refMed = s.refMed;
+        const refScale = s.refScale;
         const k = this.driftPoints;
         const last: number[] = [x];
         for (let j = 0; j < k - 1; j++) last.push(recent[recentSize - 1 - j]!);

@@ -36,6 +36,7 @@ export interface MetricStoreOptions {
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
 /** Bucket bounds for histograms in seconds (the SDK default suits milliseconds). */
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const TYPES = ['gauge', 'counter', 'updowncounter', 'histogram'];
 
@@ -118,7 +119,7 @@ export class MetricStore {
 
   /**
    * Sets a series value (gauges, counters as a cumulative total) or records a histogram value.
-   * Returns the series (undefined when dropped or unknown).
+   * Returns the series' new value (undefined for histograms, or when dropped or unknown).
    */
   update(
     metric: string,
@@ -133,10 +134,15 @@ export class MetricStore {
     const inst = this._instruments.get(metric);
     if (!inst) return undefined;
     const allowed = inst.def.labels ?? [];
-    const clean: Record<string, string> = {};
-    if (labels)
-      for (const k of allowed) if (labels[k] !== undefined) clean[k] = String(labels[k]).slice(0, 128);
-    const key = `${resourceId}\u0000${allowed.map((k) => clean[k] ?? '').join('\u0000')}`;
+    let clean: Record<string, string> = NO_LABELS;
+    let key = resourceId;
+    // Unlabelled metrics (the common case, and every acquisition) skip building a label key.
+    if (allowed.length > 0) {
+      clean = {};
+      if (labels)
+        for (const k of allowed) if (labels[k] !== undefined) clean[k] = String(labels[k]).slice(0, 128);
+      key = `${resourceId}\u0000${allowed.map((k) => clean[k] ?? '').join('\u0000')}`;
+    }
     let s = inst.series.get(key);
     if (!s) {
       const count = inst.perResource.get(resourceId) ?? 0;
@@ -166,6 +172,8 @@ export class MetricStore {
     if (inst.histogram) {
       inst.histogram.record(value, s.attributes);
       s.value = value;
+      s.timestamp = now;
+      return undefined;
     } else {
       s.value = add ? s.value + value : value;
       s.history?.push(now, s.value);
