@@ -137,6 +137,8 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
     inFlight = batch.length;
     sendBulk(batch).then((result) => {
       inFlight = 0;
+      // Shut down while this request was out: its documents were already counted as dropped.
+      if (closed) return;
       delivered += result.delivered;
       if (result.rejected > 0) drop(result.rejected, 'refused by the server');
       const again: PendingDoc[] = [];
