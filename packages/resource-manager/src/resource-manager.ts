@@ -82,6 +82,7 @@ export class ResourceManager {
   private readonly _registerListeners = new Set<(r: ResourceRegistration) => void>();
   private _detector: AnomalyDetector | undefined;
   private readonly _discoveries: DiscoveryHandle[] = [];
+  private readonly _ownsMonitor: boolean;
   private _timer: NodeJS.Timeout | undefined;
   private _running = false;
   private _shutdown = false;
@@ -111,6 +112,7 @@ export class ResourceManager {
     this._maxResources = checkInt(options.maxResources, `${PREFIX}: options.maxResources`, 1000, 1, 100_000);
     const prefix = options.metricPrefix ?? 'otelkit.resource.';
     if (typeof prefix !== 'string') throw new Error(`${PREFIX}: options.metricPrefix must be a string`);
+    this._ownsMonitor = options.monitor === undefined;
     this.monitor =
       options.monitor ??
       new ResourceMonitor({ intervalMillis: this.intervalMillis, hostMetricGroups: false });
@@ -262,11 +264,14 @@ export class ResourceManager {
   async shutdown(timeoutMillis = 5000): Promise<void> {
     if (this._shutdown) return;
     this._shutdown = true;
+    const deadline = Date.now() + timeoutMillis;
     try {
       for (const d of this._discoveries.splice(0)) d.stop();
       await Promise.race([this.stop(), delay(timeoutMillis)]);
       for (const id of [...this._resources.keys()]) this.unregister(id);
       this._store.close();
+      // A monitor we created is ours to close (alert handlers still queued get the rest of the budget).
+      if (this._ownsMonitor) await this.monitor.shutdown(Math.max(0, deadline - Date.now()));
     } catch (err) {
       diag.warn(`@otelkit/resource-manager: shutdown: ${(err as Error).message}`);
     }
