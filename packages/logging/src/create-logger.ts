@@ -115,7 +115,17 @@ export function createLogger(
       bindings: bindingsFormatter,
       log: logFormatter,
     };
-    const ecsTime = ecsOptions.timestamp as () => string;
+    // Same fragment as @elastic/ecs-pino-format's, but the ISO string is built once per millisecond.
+    let lastMillis = 0;
+    let lastFragment = '';
+    const ecsTime = (): string => {
+      const now = Date.now();
+      if (now !== lastMillis) {
+        lastMillis = now;
+        lastFragment = `,"@timestamp":"${new Date(now).toISOString()}"`;
+      }
+      return lastFragment;
+    };
     pinoOptions.timestamp = config.correlation ? correlatedTimestamp(ecsTime, true) : ecsTime;
   } else {
     const deep = redact?.deep;
