@@ -16,6 +16,8 @@ export type { AmqpChannelLike, AmqpConnectionLike, AmqpQueueResource } from './k
 export { AmqpQueueMonitor } from './kinds/amqp-queue-monitor';
 export type { CustomResource } from './kinds/custom-resource-monitor';
 export { CustomResourceMonitor } from './kinds/custom-resource-monitor';
+export type { FileHandleResource } from './kinds/file-handle-monitor';
+export { FileHandleMonitor } from './kinds/file-handle-monitor';
 export type { GenericPoolLike } from './kinds/generic-pool-monitor';
 export { GenericPoolMonitor } from './kinds/generic-pool-monitor';
 export type { HttpAgentLike } from './kinds/http-agent-monitor';

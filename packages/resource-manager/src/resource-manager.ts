@@ -43,6 +43,7 @@ const DEFAULT_CATEGORY: Readonly<Record<string, ResourceCategory>> = {
   amqplib: 'queue',
   'http-agent': 'http',
   'generic-pool': 'pool',
+  'file-handles': 'custom',
   custom: 'custom',
 };
 

@@ -1,6 +1,7 @@
 import type { ResourceManager } from '../resource-manager';
 import { AmqpQueueMonitor } from './amqp-queue-monitor';
 import { CustomResourceMonitor } from './custom-resource-monitor';
+import { FileHandleMonitor } from './file-handle-monitor';
 import { GenericPoolMonitor } from './generic-pool-monitor';
 import { HttpAgentMonitor } from './http-agent-monitor';
 import { Mysql2PoolMonitor } from './mysql2-pool-monitor';
@@ -16,6 +17,7 @@ export const BUILTIN_KINDS = [
   'amqplib',
   'generic-pool',
   'http-agent',
+  'file-handles',
   'custom',
 ] as const;
 export type BuiltinKind = (typeof BUILTIN_KINDS)[number];
@@ -54,6 +56,8 @@ function create(manager: ResourceManager, kind: BuiltinKind) {
       return new GenericPoolMonitor(manager);
     case 'http-agent':
       return new HttpAgentMonitor(manager);
+    case 'file-handles':
+      return new FileHandleMonitor(manager);
     case 'custom':
       return new CustomResourceMonitor(manager);
   }

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ResourceMonitor } from '@otelkit/resource-monitor';
@@ -189,6 +190,35 @@ describe('http.Agent', () => {
   });
 });
 
+describe('open file handles', () => {
+  it("counts this process's descriptors against its soft limit, as /proc says", async () => {
+    const t = setup();
+    registerBuiltinKinds(t.manager, ['file-handles']);
+    t.manager.register({ id: 'fds', type: 'file-handles', resource: {} });
+    await t.manager.collectNow();
+    const before = t.manager.getValue('fds', 'open_fds')!;
+    const limit = Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))![1]);
+    expect(t.manager.getValue('fds', 'max_fds')).toBe(limit);
+    const fds = Array.from({ length: 20 }, () => openSync('/proc/self/status', 'r'));
+    try {
+      await t.manager.collectNow();
+      // Other code in this process may open or close a descriptor meanwhile: allow a little slack.
+      expect(t.manager.getValue('fds', 'open_fds')).toBeGreaterThanOrEqual(before + 18);
+      expect(t.manager.getValue('fds', 'fd_usage')).toBeCloseTo(
+        t.manager.getValue('fds', 'open_fds')! / limit,
+        10,
+      );
+      expect(t.manager.getValue('fds', 'healthy')).toBe(1);
+    } finally {
+      for (const fd of fds) closeSync(fd);
+    }
+    t.manager.unregister('fds');
+    t.manager.register({ id: 'fds-strict', type: 'file-handles', resource: { maxUsage: 0 } });
+    expect(await t.manager.checkResource('fds-strict')).toMatchObject({ healthy: false });
+    await t.close();
+  });
+});
+
 describe('custom resources', () => {
   it('publishes the values of a collect() callback as gauges and its health', async () => {
     const t = setup();
@@ -228,7 +258,17 @@ describe('custom resources', () => {
     const t = setup();
     registerBuiltinKinds(t.manager);
     registerBuiltinKinds(t.manager);
-    for (const k of ['pg', 'mysql2', 'ioredis', 'redis', 'amqplib', 'generic-pool', 'http-agent', 'custom'])
+    for (const k of [
+      'pg',
+      'mysql2',
+      'ioredis',
+      'redis',
+      'amqplib',
+      'generic-pool',
+      'http-agent',
+      'file-handles',
+      'custom',
+    ])
       expect(t.manager.getTypeMonitor(k)?.resourceType).toBe(k);
     expect(() => registerBuiltinKinds(t.manager, ['mongodb' as never])).toThrow(/unknown kind "mongodb"/);
     void t.close();
