@@ -196,11 +196,17 @@ export class ResourceManager {
       category,
       ...(peer ? { peer } : {}),
     }) as ResourceRegistration<T>;
-    if (tm?.onRegister) {
-      // A kind rejecting the object (wrong shape) is a registration error: loud, and nothing kept.
-      tm.onRegister(full as ResourceRegistration);
-    }
     this._resources.set(r.id, full as ResourceRegistration);
+    if (tm?.onRegister) {
+      try {
+        tm.onRegister(full as ResourceRegistration);
+      } catch (err) {
+        // A kind rejecting the object (wrong shape) is a registration error: loud, and nothing kept.
+        this._resources.delete(r.id);
+        this._store.dropResource(r.id);
+        throw err;
+      }
+    }
     for (const l of this._registerListeners) {
       try {
         l(full as ResourceRegistration);

@@ -61,6 +61,7 @@ describe('pg.Pool against the local PostgreSQL', () => {
 
     await manager.collectNow();
     expect(manager.getValue('main-db', 'connection_pool_usage')).toBe(0);
+    expect(manager.getValue('main-db', 'errors')).toBe(0); // published from registration on
     expect((await http.get('/health/ready')).status).toBe(200);
 
     for (let i = 0; i < 5; i++) held.push(await pool.connect());
