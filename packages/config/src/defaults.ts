@@ -8,7 +8,10 @@ import type {
   ShutdownConfig,
 } from './types';
 
-/** Keys whose values are secrets wherever they appear in a log line (case as commonly written). */
+/**
+ * Keys whose values are secrets wherever they appear (log lines, captured arguments): the one
+ * list every package redacts by. Matching ignores case, `-` and `_`.
+ */
 export const SECRET_KEYS: readonly string[] = [
   'authorization',
   'proxy-authorization',
@@ -32,6 +35,15 @@ export const SECRET_KEYS: readonly string[] = [
   'client_secret',
   'privateKey',
   'private_key',
+  'pwd',
+  'client-secret',
+  'auth-token',
+  'session-token',
+  'x-auth-token',
+  'x-amz-security-token',
+  'private-key',
+  'bearer',
+  'credentials',
 ];
 
 function key(k: string): string {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { SECRET_KEYS } from '@otelkit/config';
 
 /**
  * Key names whose values are secrets wherever they appear (any depth, any case, `-`/`_`
@@ -6,31 +7,7 @@ import { EventEmitter } from 'node:events';
  * case-sensitive and a fixed depth, while secrets turn up as `Authorization` in a header
  * object, `config.headers.authorization` inside an HTTP client error, `user.credentials.apiKey`…
  */
-export const DEFAULT_REDACT_KEYS: readonly string[] = [
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'password',
-  'passwd',
-  'pwd',
-  'secret',
-  'client-secret',
-  'token',
-  'access-token',
-  'refresh-token',
-  'id-token',
-  'auth-token',
-  'bearer',
-  'api-key',
-  'apikey',
-  'x-api-key',
-  'private-key',
-  'session-token',
-  'x-auth-token',
-  'x-amz-security-token',
-  'credentials',
-];
+export const DEFAULT_REDACT_KEYS: readonly string[] = SECRET_KEYS;
 
 /** Key normal form: lowercase, without `-` and `_`. */
 function normKey(key: string): string {

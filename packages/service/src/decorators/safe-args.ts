@@ -1,6 +1,8 @@
 import { SECRET_KEYS } from '@otelkit/config';
 
-const SECRET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
+/** Key normal form, as log redaction matches: lowercase, without `-` and `_`. */
+const norm = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
+const SECRET = new Set(SECRET_KEYS.map(norm));
 const MAX_LENGTH = 1024;
 const MAX_DEPTH = 4;
 const MAX_KEYS = 32;
@@ -31,7 +33,7 @@ function sanitize(value: unknown, depth: number, seen: Set<object>): unknown {
     if (Buffer.isBuffer(obj)) return `[buffer ${obj.length} bytes]`;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(obj).slice(0, MAX_KEYS)) {
-      if (SECRET.has(key.toLowerCase())) {
+      if (SECRET.has(norm(key))) {
         out[key] = '[REDACTED]';
         continue;
       }
