@@ -1,7 +1,7 @@
 // Lines per second to a file: raw pino vs @otelkit/logging (JSON + correlation inside an
 // active span, ECS) with winston for reference. Same run, alternating rounds, medians.
 // Build first: npx tsc -b packages/logging/tsconfig.json
-//   node bench/logging/bench.js [lines=100000] [rounds=7]
+//   node bench/logging/throughput.bench.js [lines=100000] [rounds=7]
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');

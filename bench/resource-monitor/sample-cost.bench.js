@@ -1,5 +1,5 @@
 // CPU time per sample vs a bare process.cpuUsage() + process.memoryUsage() baseline.
-// Run: npx tsc -b packages/resource-monitor/tsconfig.json && node bench/resource-monitor/sample-cost.js
+// Run: npx tsc -b packages/resource-monitor/tsconfig.json && node bench/resource-monitor/sample-cost.bench.js
 const { ResourceMonitor } = require('../../packages/resource-monitor/dist');
 
 const N = Number(process.env.N || 2000);

@@ -1,6 +1,6 @@
 // The monitor's CPU share at interval 1 s: an otherwise idle child process with the monitor
 // running vs the same idle child without it, alternated, each for DURATION seconds.
-// Run: npx tsc -b packages/resource-monitor/tsconfig.json && node bench/resource-monitor/cpu-share.js
+// Run: npx tsc -b packages/resource-monitor/tsconfig.json && node bench/resource-monitor/cpu-share.bench.js
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 

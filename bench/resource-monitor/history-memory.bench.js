@@ -1,5 +1,5 @@
 // Memory of a full history (3 600 samples) vs an empty monitor, measured with forced GC.
-// Run: npx tsc -b packages/resource-monitor/tsconfig.json && node --expose-gc bench/resource-monitor/history-memory.js
+// Run: npx tsc -b packages/resource-monitor/tsconfig.json && node --expose-gc bench/resource-monitor/history-memory.bench.js
 const { ResourceMonitor } = require('../../packages/resource-monitor/dist');
 
 if (typeof global.gc !== 'function') {
