@@ -6,6 +6,7 @@ set -euo pipefail
 need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
 if ((${#need[@]} == 0)); then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "missing system packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2

@@ -25,6 +25,7 @@ interface PackageJson {
   main?: string;
   types?: string;
   exports?: Record<string, unknown> | string;
+  sideEffects?: boolean | string[];
   engines?: { node?: string };
   files?: string[];
   dependencies?: Record<string, string>;
@@ -41,12 +42,28 @@ const packages = fs
     return { folder: d.name, dir, pkg };
   });
 
-/** Public entry points: "." plus every subpath export except ./package.json. */
+/**
+ * Subpath exports that exist for their side effects (a preload such as `@otelkit/service/register`),
+ * declared in package.json "sideEffects" by their built file; they export nothing.
+ */
+function isPreload(pkg: PackageJson, subpath: string): boolean {
+  const target = (pkg.exports as Record<string, { default?: string }> | undefined)?.[subpath]?.default;
+  return target !== undefined && Array.isArray(pkg.sideEffects) && pkg.sideEffects.includes(target);
+}
+
+/** Public entry points with exports: "." plus every subpath export except ./package.json and preloads. */
 function entryPoints(pkg: PackageJson): string[] {
   if (!pkg.exports || typeof pkg.exports === 'string') return [pkg.name];
   return Object.keys(pkg.exports)
-    .filter((k) => k !== './package.json' && !k.includes('*'))
+    .filter((k) => k !== './package.json' && !k.includes('*') && !isPreload(pkg, k))
     .map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`));
+}
+
+function preloads(pkg: PackageJson): string[] {
+  if (!pkg.exports || typeof pkg.exports === 'string') return [];
+  return Object.keys(pkg.exports)
+    .filter((k) => isPreload(pkg, k))
+    .map((k) => `${pkg.name}/${k.slice(2)}`);
 }
 
 function runNode(cwd: string, args: string[]): string {
@@ -192,6 +209,27 @@ describe('built packages', () => {
       const undeclared = [...runtimeImports(dist)].filter(([name]) => !declared.has(name));
       expect(undeclared).toEqual([]);
     });
+
+    const preloadEntries = preloads(pkg);
+    if (preloadEntries.length > 0) {
+      it.each(preloadEntries)('runs the preload %s under --require and --import', (specifier) => {
+        // with the SDK disabled: no listener, no exporter; only that it loads and runs cleanly
+        for (const flag of ['--require', '--import']) {
+          const out = execFileSync(
+            process.execPath,
+            [flag, specifier, '-e', 'process.stdout.write("app ran")'],
+            {
+              cwd: dir,
+              encoding: 'utf8',
+              timeout: 60_000,
+              env: { PATH: process.env.PATH ?? '', OTEL_SDK_DISABLED: 'true' },
+              stdio: ['ignore', 'pipe', 'pipe'],
+            },
+          );
+          expect(out).toBe('app ran');
+        }
+      });
+    }
 
     it.each(entryPoints(pkg))(
       'loads %s with require() and import(), with the same non-empty named exports',
