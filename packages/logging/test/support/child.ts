@@ -25,7 +25,7 @@ export function runChild(
       process.execPath,
       [
         '-r',
-        path.join(FIXTURES, 'register-ts.js'),
+        path.join(__dirname, '..', '..', '..', '..', 'test', 'support', 'register-ts.js'),
         path.join(FIXTURES, 'log-child.js'),
         JSON.stringify(input),
       ],
