@@ -224,60 +224,45 @@ export function applyEnv(draft: Draft, env: Env): ConfigIssue[] {
     if (v !== undefined) draft.tracing.batch = { ...draft.tracing.batch, [field]: v };
   }
 
-  // --- exporters by name
-  const tracesExporter = get('OTEL_TRACES_EXPORTER');
-  if (tracesExporter !== undefined) {
-    const names = list(tracesExporter);
-    const allowed = ['otlp', 'jaeger', 'zipkin', 'console', 'none'];
-    const unknown = names.filter((n) => !allowed.includes(n));
-    if (unknown.length > 0) {
-      bad('OTEL_TRACES_EXPORTER', `expected a list of ${allowed.join('|')}`, tracesExporter);
-    } else {
-      draft.tracing.exporters = names
-        .filter((n) => n !== 'none')
-        .map(
-          (n) =>
-            draft.tracing.exporters.find((e) => e.type === n) ??
-            (schemas.traceExporter.parse(n) as Draft['tracing']['exporters'][number]),
-        );
+  // --- exporters by name: an exporter the config already set up keeps its settings
+  const choose = <E extends { type: string }>(
+    name: string,
+    allowed: readonly string[],
+    current: readonly E[],
+    parse: (type: string) => unknown,
+  ): E[] | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return undefined;
+    const names = list(raw);
+    if (names.some((n) => !allowed.includes(n))) {
+      bad(name, `expected a list of ${allowed.join('|')}`, raw);
+      return undefined;
     }
-  }
-  const metricsExporter = get('OTEL_METRICS_EXPORTER');
-  if (metricsExporter !== undefined) {
-    const names = list(metricsExporter);
-    const allowed = ['otlp', 'prometheus', 'console', 'none'];
-    const unknown = names.filter((n) => !allowed.includes(n));
-    if (unknown.length > 0) {
-      bad('OTEL_METRICS_EXPORTER', `expected a list of ${allowed.join('|')}`, metricsExporter);
-    } else {
-      draft.metrics.exporters = names
-        .filter((n) => n !== 'none')
-        .map(
-          (n) =>
-            draft.metrics.exporters.find((e) => e.type === n) ??
-            (schemas.metricExporterObject.parse(n) as Draft['metrics']['exporters'][number]),
-        );
-    }
-  }
-  const logsExporter = get('OTEL_LOGS_EXPORTER');
-  if (logsExporter !== undefined) {
-    const names = list(logsExporter);
-    const allowed = ['otlp', 'console', 'none'];
-    const unknown = names.filter((n) => !allowed.includes(n));
-    if (unknown.length > 0) {
-      bad('OTEL_LOGS_EXPORTER', `expected a list of ${allowed.join('|')}`, logsExporter);
-    } else {
-      // Files and Elasticsearch are not "exporters" in the spec's sense: they stay.
-      const kept = draft.logging.outputs.filter((o) => o.type === 'file' || o.type === 'elasticsearch');
-      const chosen = names
-        .filter((n) => n !== 'none')
-        .map(
-          (n) =>
-            draft.logging.outputs.find((o) => o.type === n) ??
-            (schemas.logOutput.parse(n) as Draft['logging']['outputs'][number]),
-        );
-      draft.logging.outputs = [...chosen, ...kept];
-    }
+    return names.filter((n) => n !== 'none').map((n) => current.find((e) => e.type === n) ?? (parse(n) as E));
+  };
+  const traces = choose(
+    'OTEL_TRACES_EXPORTER',
+    ['otlp', 'jaeger', 'zipkin', 'console', 'none'],
+    draft.tracing.exporters,
+    (n) => schemas.traceExporter.parse(n),
+  );
+  if (traces) draft.tracing.exporters = traces;
+  const metricExporters = choose(
+    'OTEL_METRICS_EXPORTER',
+    ['otlp', 'prometheus', 'console', 'none'],
+    draft.metrics.exporters,
+    (n) => schemas.metricExporterObject.parse(n),
+  );
+  if (metricExporters) draft.metrics.exporters = metricExporters;
+  const logOutputs = choose('OTEL_LOGS_EXPORTER', ['otlp', 'console', 'none'], draft.logging.outputs, (n) =>
+    schemas.logOutput.parse(n),
+  );
+  // Files and Elasticsearch are not "exporters" in the spec's sense: they stay.
+  if (logOutputs) {
+    draft.logging.outputs = [
+      ...logOutputs,
+      ...draft.logging.outputs.filter((o) => o.type === 'file' || o.type === 'elasticsearch'),
+    ];
   }
 
   // --- OTLP protocol, endpoint, headers, timeout, compression (general, then per signal)
