@@ -54,6 +54,8 @@ describe('the README examples', () => {
       }
     }
     expect(new OrderService().place()).toBe(1);
+    m.logger.info({ step: 'readme' }, 'hello from the README test');
+    m.logger.debug('not written: the level is info');
     await m.shutdown();
     // JSON logs at info to ./logs/<service>.log, with the startup line
     const lines = readFileSync(join(dir, 'logs', 'unknown_service_node.log'), 'utf8')
