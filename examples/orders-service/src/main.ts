@@ -6,6 +6,7 @@ import { defineConfig } from '@otelkit/config';
 import { startMonitoring } from '@otelkit/service';
 import { OrderService, PaymentClient } from './orders';
 import { createApiServer } from './server';
+import { createOrderStore } from './store';
 import { startTraffic } from './traffic';
 
 function arg(name: string, fallback: string): string {
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
   const payments = new PaymentClient(Math.random, (seconds) =>
     monitoring.monitor.recordMetric('payment_seconds', seconds),
   );
-  const orders = new OrderService(payments);
+  // PostgreSQL and a Redis cache when their URLs are set; memory otherwise
+  const store = createOrderStore({ database: process.env.DATABASE_URL, redis: process.env.REDIS_URL });
+  const orders = new OrderService(payments, store);
   const server = createApiServer(monitoring, orders);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     `  health       ${api}/health   ${api}/health/live   ${api}/health/ready`,
     `  traces       ${api}/debug/traces   (last 2000 spans, in memory)`,
     `  traffic      ${gen ? `${rate} requests/s built in (some slow, some failing)` : 'off'}`,
+    `  storage      ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'memory'}${process.env.REDIS_URL ? ', Redis cache (REDIS_URL)' : ''}`,
     '',
     monitoring.summary(),
     '',
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
     gen?.stop();
     server.close();
     server.closeAllConnections();
+    await store.close().catch(() => {});
     const report = await monitoring.shutdown();
     const failed = report.steps.filter((s) => !s.ok);
     process.stdout.write(

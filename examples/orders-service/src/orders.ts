@@ -1,4 +1,5 @@
 import { loggerFor, monitored } from '@otelkit/service';
+import type { OrderStore } from './store';
 
 export interface Order {
   readonly id: string;
@@ -45,12 +46,11 @@ export class PaymentClient {
 /** Places and reads orders; every method is traced, metered and logged by @monitored. */
 @monitored()
 export class OrderService {
-  private readonly orders = new Map<string, Order>();
   private next = 1;
 
   constructor(
     private readonly payments: PaymentClient,
-    private readonly maxOrders = 10_000,
+    private readonly store: OrderStore,
   ) {}
 
   async place(item: unknown, quantity: unknown): Promise<Order> {
@@ -62,10 +62,10 @@ export class OrderService {
       id,
       item,
       quantity: quantity as number,
-      total: (quantity as number) * 9.99,
+      total: Math.round((quantity as number) * 999) / 100,
       status: 'placed',
     };
-    this.remember(order);
+    await this.store.save(order);
     try {
       await this.payments.charge(id, order.total);
       order.status = 'paid';
@@ -73,6 +73,8 @@ export class OrderService {
     } catch (err) {
       order.status = 'payment_failed';
       throw err;
+    } finally {
+      await this.store.save(order);
     }
     return order;
   }
@@ -80,18 +82,12 @@ export class OrderService {
   // a missing order is an expected outcome (404), not an incident: its line is info, not error
   @monitored({ errorLogLevel: 'info' })
   async get(id: string): Promise<Order> {
-    const order = this.orders.get(id);
+    const order = await this.store.find(id);
     if (!order) throw new NotFoundError(`no order ${id}`);
     return order;
   }
 
-  count(): number {
-    return this.orders.size;
-  }
-
-  private remember(order: Order): void {
-    // bounded: the oldest order goes when the store is full
-    if (this.orders.size >= this.maxOrders) this.orders.delete(this.orders.keys().next().value!);
-    this.orders.set(order.id, order);
+  count(): Promise<number> {
+    return this.store.count();
   }
 }

@@ -71,7 +71,7 @@ export function createApiServer(monitoring: Monitoring, orders: OrderService): S
       if (route === '/' && req.method === 'GET') {
         return send(res, 200, {
           service: monitoring.config.service.name,
-          orders: orders.count(),
+          orders: await orders.count(),
           metrics: metricsPath,
           health: '/health',
         });

@@ -18,8 +18,10 @@ export function installSignalHandlers(target: Shuttable): () => void {
   const handlers = new Map<NodeJS.Signals, () => void>();
   for (const signal of SIGNALS) {
     const handler = () => {
-      // Our own listener is one of them; more means the app handles the signal.
+      // Our own listener is still registered here (not `once`, which removes itself before the
+      // call): more than one means the app handles the signal and decides when to exit.
       const appHandles = process.listenerCount(signal) > 1;
+      process.removeListener(signal, handler);
       const code = 128 + (constants.signals[signal] ?? 15);
       target
         .shutdown()
@@ -37,7 +39,7 @@ export function installSignalHandlers(target: Shuttable): () => void {
         });
     };
     handlers.set(signal, handler);
-    process.once(signal, handler);
+    process.on(signal, handler);
   }
   return () => {
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);

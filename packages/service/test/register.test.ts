@@ -31,28 +31,49 @@ function envFor(receiver: OtlpReceiver, name: string): Record<string, string> {
 
 function expectInstrumented(receiver: OtlpReceiver, service: string): void {
   const spans = receiver.spans().filter((s) => s.resource.attributes['service.name'] === service);
-  const names = spans.map((s) => s.name);
-  // http server and client spans, express routing, and the pg query, in one trace
-  const server = spans.find((s) => s.kind === 2 && s.attributes['http.route'] === '/users/:id');
+  const summary = spans.map((s) => `${s.name} kind=${s.kind} scope=${s.scope.name} trace=${s.traceId}`);
+  const byScope = (scope: string) => spans.filter((s) => s.scope.name === scope);
+  // every supported library produced spans through its instrumentation
+  const scopes = [
+    '@opentelemetry/instrumentation-http',
+    '@opentelemetry/instrumentation-express',
+    '@opentelemetry/instrumentation-pg',
+    '@opentelemetry/instrumentation-ioredis',
+    '@opentelemetry/instrumentation-undici',
+    '@opentelemetry/instrumentation-amqplib',
+    '@fastify/otel',
+  ];
+  expect({ summary, missing: scopes.filter((sc) => byScope(sc).length === 0) }).toEqual({
+    summary,
+    missing: [],
+  });
+
+  // one trace per request: http server → express handler → pg query and redis command
+  const server = spans.find((s) => s.kind === 2 && s.attributes['http.route'] === '/users/:id')!;
   const client = spans.find(
-    (s) =>
-      s.kind === 3 && String(s.attributes['http.request.method'] ?? s.attributes['http.method']) === 'GET',
+    (s) => s.kind === 3 && s.traceId === server.traceId && s.scope.name.endsWith('instrumentation-http'),
   );
-  // (pg.connect happens before any request: its own trace)
-  const query = spans.find(
-    (s) =>
-      s.name.startsWith('pg.query') &&
-      (s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql'),
-  );
-  const summary = spans.map((s) => `${s.name} kind=${s.kind} trace=${s.traceId} parent=${s.parentSpanId}`);
-  expect({ summary, server: !!server, client: !!client, query: !!query }).toMatchObject({
-    server: true,
+  const query = spans.find((s) => s.name.startsWith('pg.query') && s.traceId === server.traceId);
+  const redis = byScope('@opentelemetry/instrumentation-ioredis').find((s) => s.traceId === server.traceId);
+  expect({ summary, client: !!client, query: !!query, redis: !!redis }).toEqual({
+    summary,
     client: true,
     query: true,
+    redis: true,
   });
-  expect(names.some((n) => /users\/:id/.test(n))).toBe(true);
-  expect({ summary, trace: query!.traceId }).toEqual({ summary, trace: server!.traceId });
-  expect(server!.traceId).toBe(client!.traceId);
+  expect(query!.attributes['db.system.name'] ?? query!.attributes['db.system']).toBe('postgresql');
+  // fetch() is traced by undici, fastify routes by @fastify/otel, amqplib publishes as a producer
+  expect(
+    byScope('@opentelemetry/instrumentation-undici').some((s) =>
+      String(s.attributes['url.full']).endsWith('/users/7'),
+    ),
+  ).toBe(true);
+  expect(byScope('@fastify/otel').some((s) => s.attributes['http.route'] === '/items/:id')).toBe(true);
+  expect(
+    byScope('@opentelemetry/instrumentation-amqplib').some(
+      (s) => s.kind === 4 && s.attributes['messaging.system'] === 'rabbitmq',
+    ),
+  ).toBe(true);
 }
 
 describe('the register entry', () => {
