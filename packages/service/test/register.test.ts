@@ -51,7 +51,8 @@ function expectInstrumented(receiver: OtlpReceiver, service: string): void {
   // one trace per request: http server → express handler → pg query and redis command
   const server = spans.find((s) => s.kind === 2 && s.attributes['http.route'] === '/users/:id')!;
   const client = spans.find(
-    (s) => s.kind === 3 && s.traceId === server.traceId && (s.scope.name ?? '').endsWith('instrumentation-http'),
+    (s) =>
+      s.kind === 3 && s.traceId === server.traceId && (s.scope.name ?? '').endsWith('instrumentation-http'),
   );
   const query = spans.find((s) => s.name.startsWith('pg.query') && s.traceId === server.traceId);
   const redis = byScope('@opentelemetry/instrumentation-ioredis').find((s) => s.traceId === server.traceId);
