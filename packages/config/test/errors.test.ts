@@ -1,18 +1,9 @@
-import { ConfigError, ConfigErrorCode, loadConfig } from '@otelkit/config';
-
-function issuesOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { ConfigErrorCode, loadConfig } from '@otelkit/config';
+import { configErrorOf } from './config-error-of';
 
 describe('ConfigError', () => {
   it('names all five paths of a config with five different mistakes, in one error', () => {
-    const err = issuesOf(() =>
+    const err = configErrorOf(() =>
       loadConfig({
         env: {},
         config: {
@@ -32,7 +23,7 @@ describe('ConfigError', () => {
   });
 
   it('says what was given and what is allowed', () => {
-    const err = issuesOf(() => loadConfig({ env: {}, config: { tracing: { sampler: 1.5 as never } } }));
+    const err = configErrorOf(() => loadConfig({ env: {}, config: { tracing: { sampler: 1.5 as never } } }));
     expect(err.issues[0]!.message).toBe(
       'expected a ratio between 0 and 1 or one of always_on|always_off|traceidratio|parentbased_always_on|parentbased_always_off|parentbased_traceidratio (or { type, ratio }), got 1.5',
     );
@@ -40,7 +31,7 @@ describe('ConfigError', () => {
   });
 
   it('rejects unknown keys with a "did you mean"', () => {
-    const err = issuesOf(() =>
+    const err = configErrorOf(() =>
       loadConfig({ env: {}, config: { tracing: { samplr: 0.1 }, loging: {} } as never }),
     );
     const byPath = Object.fromEntries(err.issues.map((i) => [i.path, i]));
@@ -52,14 +43,16 @@ describe('ConfigError', () => {
   });
 
   it('suggests the closest exporter name', () => {
-    const err = issuesOf(() => loadConfig({ env: {}, config: { tracing: { exporter: 'jeager' as never } } }));
+    const err = configErrorOf(() =>
+      loadConfig({ env: {}, config: { tracing: { exporter: 'jeager' as never } } }),
+    );
     expect(err.issues[0]).toMatchObject({ path: 'tracing.exporter' });
     expect(err.issues[0]!.message).toContain('(did you mean "jaeger"?)');
     expect(err.issues[0]!.message).toContain('got "jeager"');
   });
 
   it('reports problems inside list items and nested objects with their index', () => {
-    const err = issuesOf(() =>
+    const err = configErrorOf(() =>
       loadConfig({
         env: {},
         config: {
@@ -88,7 +81,7 @@ describe('ConfigError', () => {
   });
 
   it('asks for something to rotate on', () => {
-    const err = issuesOf(() =>
+    const err = configErrorOf(() =>
       loadConfig({ env: {}, config: { logging: { outputs: [{ type: 'file', rotation: {} }] } } }),
     );
     expect(err.issues).toEqual([
@@ -101,7 +94,7 @@ describe('ConfigError', () => {
   });
 
   it('requires exporter endpoints to be http(s) URLs everywhere', () => {
-    const err = issuesOf(() =>
+    const err = configErrorOf(() =>
       loadConfig({
         env: {},
         config: {
@@ -117,7 +110,7 @@ describe('ConfigError', () => {
   });
 
   it('rejects contradictory and out-of-range values', () => {
-    const err = issuesOf(() =>
+    const err = configErrorOf(() =>
       loadConfig({
         env: {},
         config: {
@@ -155,7 +148,7 @@ describe('ConfigError', () => {
   });
 
   it('explains a bad alert condition with the column where it went wrong', () => {
-    const err = issuesOf(() =>
+    const err = configErrorOf(() =>
       loadConfig({ env: {}, config: { alerts: [{ name: 'a', condition: 'p97(latency) > 1' }] } }),
     );
     expect(err.issues[0]!.message).toBe(
@@ -164,7 +157,7 @@ describe('ConfigError', () => {
   });
 
   it('is an Error with a stable code and frozen issues', () => {
-    const err = issuesOf(() => loadConfig({ env: {}, config: { enabled: 'yes' as never } }));
+    const err = configErrorOf(() => loadConfig({ env: {}, config: { enabled: 'yes' as never } }));
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe('ConfigError');
     expect(Object.isFrozen(err.issues)).toBe(true);
@@ -176,7 +169,7 @@ describe('ConfigError', () => {
   });
 
   it('reports a required field that is missing', () => {
-    const err = issuesOf(() => loadConfig({ env: {}, config: { alerts: [{ name: 'a' } as never] } }));
+    const err = configErrorOf(() => loadConfig({ env: {}, config: { alerts: [{ name: 'a' } as never] } }));
     expect(err.issues[0]).toMatchObject({
       path: 'alerts[0].condition',
       message: 'required: expected a string',

@@ -1,22 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, ConfigErrorCode, loadConfig } from '@otelkit/config';
+import { ConfigErrorCode, loadConfig } from '@otelkit/config';
+import { configErrorOf } from './config-error-of';
 
 const dir = mkdtempSync(join(tmpdir(), 'otelkit-file-'));
 function write(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
-}
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('config files', () => {
@@ -46,7 +38,7 @@ describe('config files', () => {
 
   it('reports malformed YAML with its line and column', () => {
     const p = write('bad.yaml', 'service:\n  name: x\ntracing:\n  sampler: [0.1\n');
-    const err = errorOf(() => loadConfig({ file: p, env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: p, env: {} }));
     expect(err.code).toBe(ConfigErrorCode.FILE);
     expect(err.issues[0]!.path).toBe(p);
     expect(err.issues[0]!.message).toMatch(/^invalid YAML at line \d+, column \d+: /);
@@ -54,25 +46,25 @@ describe('config files', () => {
 
   it('reports the line of a duplicate key', () => {
     const p = write('dup.yaml', 'service:\n  name: a\n  name: b\n');
-    const err = errorOf(() => loadConfig({ file: p, env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: p, env: {} }));
     expect(err.issues[0]!.message).toMatch(/^invalid YAML at line 3, column 3: Map keys must be unique/);
   });
 
   it('reports malformed JSON with its line and column', () => {
     const p = write('bad.json', '{\n  "service": {\n    "name": "x",\n  }\n}\n');
-    const err = errorOf(() => loadConfig({ file: p, env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: p, env: {} }));
     expect(err.issues[0]!.message).toMatch(/^invalid JSON: .* at line 4, column 3$/);
   });
 
   it('reports a missing file', () => {
-    const err = errorOf(() => loadConfig({ file: join(dir, 'nope.yaml'), env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: join(dir, 'nope.yaml'), env: {} }));
     expect(err.code).toBe(ConfigErrorCode.FILE);
     expect(err.issues[0]!.message).toBe('cannot read config file: file not found');
   });
 
   it('validates file content like code, marking the source', () => {
     const p = write('invalid.yaml', 'tracing:\n  sampler: lots\n');
-    const err = errorOf(() => loadConfig({ file: p, env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: p, env: {} }));
     expect(err.issues[0]).toMatchObject({ path: 'tracing.sampler', source: 'file' });
     expect(err.message).toContain('[config file]');
   });
@@ -90,7 +82,7 @@ describe('prototype pollution', () => {
 
   it('rejects __proto__ keys in YAML without polluting', () => {
     const p = write('proto.yaml', 'service:\n  __proto__:\n    polluted: yes\n  name: x\n');
-    const err = errorOf(() => loadConfig({ file: p, env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: p, env: {} }));
     expect(err.issues).toEqual([
       { path: 'service.__proto__', message: 'key "__proto__" is not allowed', source: 'file' },
     ]);
@@ -98,7 +90,7 @@ describe('prototype pollution', () => {
 
   it('rejects constructor.prototype chains in YAML', () => {
     const p = write('ctor.yaml', 'tracing:\n  constructor:\n    prototype:\n      polluted: yes\n');
-    const err = errorOf(() => loadConfig({ file: p, env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: p, env: {} }));
     expect(err.issues[0]!.path).toBe('tracing.constructor');
   });
 
@@ -107,7 +99,7 @@ describe('prototype pollution', () => {
       'merge.yaml',
       'base: &b\n  __proto__:\n    polluted: yes\nservice:\n  <<: *b\n  name: x\n',
     );
-    const err = errorOf(() => loadConfig({ file: p, env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: p, env: {} }));
     const paths = err.issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['base.__proto__', 'service["<<"]']));
   });
@@ -117,10 +109,10 @@ describe('prototype pollution', () => {
       'proto.json',
       '{"__proto__": {"polluted": true}, "logging": {"constructor": {"prototype": {"polluted": 1}}}}',
     );
-    const err = errorOf(() => loadConfig({ file: p, env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: p, env: {} }));
     expect(err.issues.map((i) => i.path)).toEqual(['__proto__', 'logging.constructor']);
     const fromCode = JSON.parse('{"service": {"__proto__": {"polluted": true}}}');
-    expect(errorOf(() => loadConfig({ config: fromCode, env: {} })).issues[0]!.path).toBe(
+    expect(configErrorOf(() => loadConfig({ config: fromCode, env: {} })).issues[0]!.path).toBe(
       'service.__proto__',
     );
   });
@@ -133,7 +125,7 @@ describe('prototype pollution', () => {
       lines.push(`${cur}: &${cur} [${Array(10).fill(`*${prev}`).join(',')}]`);
     }
     const p = write('bomb.yaml', `${lines.join('\n')}\n`);
-    const err = errorOf(() => loadConfig({ file: p, env: {} }));
+    const err = configErrorOf(() => loadConfig({ file: p, env: {} }));
     expect(err.code).toBe(ConfigErrorCode.FILE);
     expect(err.issues[0]!.message).toMatch(/^invalid YAML: Excessive alias count/);
   });
@@ -141,7 +133,7 @@ describe('prototype pollution', () => {
   it('rejects circular objects given in code', () => {
     const cyclic: Record<string, unknown> = { service: { name: 'x' } };
     (cyclic.service as Record<string, unknown>).self = cyclic;
-    expect(errorOf(() => loadConfig({ config: cyclic as never, env: {} })).issues[0]).toMatchObject({
+    expect(configErrorOf(() => loadConfig({ config: cyclic as never, env: {} })).issues[0]).toMatchObject({
       path: 'service.self',
       message: 'circular reference',
     });
