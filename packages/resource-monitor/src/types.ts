@@ -265,7 +265,7 @@ export interface ResourceMonitorOptions {
    * Timer period of the event-loop delay histogram (`monitorEventLoopDelay({ resolution })`): the
    * monitor's main idle cost (10 ms ≈ 0.5 % of a core, 20 ms ≈ 0.3-0.5 %, 50 ms ≈ 0.14 %, measured
    * on a busy 2-core machine). A block shorter than this can be under-measured (it only shows
-   * when it overlaps a tick); blocks of 100 ms and more are always seen. @default 50
+   * when it overlaps a tick); longer blocks are always seen. @default 100
    */
   readonly eventLoopResolutionMillis?: number;
   /** Where cgroup file systems are mounted. @default '/sys/fs/cgroup' */
