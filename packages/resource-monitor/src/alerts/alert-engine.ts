@@ -19,18 +19,8 @@ export interface NormalizedThreshold {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** An alert rule after validation. */
-export interface NormalizedRule {
-  readonly name: string;
-  readonly condition: string;
-  readonly parsed: ParsedCondition;
-  readonly forMillis: number;
-  readonly windowMillis: number;
-  readonly severity: 'warning' | 'critical';
-  readonly message?: string;
-  readonly runbook?: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
+/** An alert rule after validation: the same shape as a rule from the config. */
+export type NormalizedRule = AlertRuleConfig;
 
 /** An alert that is firing now. */
 export interface ActiveAlert {
