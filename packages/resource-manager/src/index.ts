@@ -38,6 +38,8 @@ export type {
 export { RedisClientMonitor } from './kinds/redis-client-monitor';
 export type { BuiltinKind } from './kinds/register-builtin-kinds';
 export { BUILTIN_KINDS, registerBuiltinKinds } from './kinds/register-builtin-kinds';
+export type { UndiciDispatcherLike, UndiciDispatcherStats } from './kinds/undici-agent-monitor';
+export { UndiciAgentMonitor } from './kinds/undici-agent-monitor';
 export type { ManagedResourceMonitorOptions } from './managed-resource-monitor';
 export { ManagedResourceMonitor } from './managed-resource-monitor';
 export type { ReportOptions, ReportRow } from './report/utilization-report';

@@ -42,6 +42,7 @@ const DEFAULT_CATEGORY: Readonly<Record<string, ResourceCategory>> = {
   redis: 'cache',
   amqplib: 'queue',
   'http-agent': 'http',
+  'undici-agent': 'http',
   'generic-pool': 'pool',
   'file-handles': 'custom',
   custom: 'custom',

@@ -7,6 +7,7 @@ import { HttpAgentMonitor } from './http-agent-monitor';
 import { Mysql2PoolMonitor } from './mysql2-pool-monitor';
 import { PgPoolMonitor } from './pg-pool-monitor';
 import { RedisClientMonitor } from './redis-client-monitor';
+import { UndiciAgentMonitor } from './undici-agent-monitor';
 
 /** Resource types with a built-in monitor. */
 export const BUILTIN_KINDS = [
@@ -17,6 +18,7 @@ export const BUILTIN_KINDS = [
   'amqplib',
   'generic-pool',
   'http-agent',
+  'undici-agent',
   'file-handles',
   'custom',
 ] as const;
@@ -56,6 +58,8 @@ function create(manager: ResourceManager, kind: BuiltinKind) {
       return new GenericPoolMonitor(manager);
     case 'http-agent':
       return new HttpAgentMonitor(manager);
+    case 'undici-agent':
+      return new UndiciAgentMonitor(manager);
     case 'file-handles':
       return new FileHandleMonitor(manager);
     case 'custom':

@@ -266,6 +266,7 @@ describe('custom resources', () => {
       'amqplib',
       'generic-pool',
       'http-agent',
+      'undici-agent',
       'file-handles',
       'custom',
     ])
