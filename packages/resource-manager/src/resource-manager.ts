@@ -44,6 +44,8 @@ const DEFAULT_CATEGORY: Readonly<Record<string, ResourceCategory>> = {
   'http-agent': 'http',
   'undici-agent': 'http',
   'generic-pool': 'pool',
+  piscina: 'pool',
+  workerpool: 'pool',
   'file-handles': 'custom',
   custom: 'custom',
 };

@@ -6,8 +6,10 @@ import { GenericPoolMonitor } from './generic-pool-monitor';
 import { HttpAgentMonitor } from './http-agent-monitor';
 import { Mysql2PoolMonitor } from './mysql2-pool-monitor';
 import { PgPoolMonitor } from './pg-pool-monitor';
+import { PiscinaMonitor } from './piscina-monitor';
 import { RedisClientMonitor } from './redis-client-monitor';
 import { UndiciAgentMonitor } from './undici-agent-monitor';
+import { WorkerpoolMonitor } from './workerpool-monitor';
 
 /** Resource types with a built-in monitor. */
 export const BUILTIN_KINDS = [
@@ -19,6 +21,8 @@ export const BUILTIN_KINDS = [
   'generic-pool',
   'http-agent',
   'undici-agent',
+  'piscina',
+  'workerpool',
   'file-handles',
   'custom',
 ] as const;
@@ -60,6 +64,10 @@ function create(manager: ResourceManager, kind: BuiltinKind) {
       return new HttpAgentMonitor(manager);
     case 'undici-agent':
       return new UndiciAgentMonitor(manager);
+    case 'piscina':
+      return new PiscinaMonitor(manager);
+    case 'workerpool':
+      return new WorkerpoolMonitor(manager);
     case 'file-handles':
       return new FileHandleMonitor(manager);
     case 'custom':

@@ -267,6 +267,8 @@ describe('custom resources', () => {
       'generic-pool',
       'http-agent',
       'undici-agent',
+      'piscina',
+      'workerpool',
       'file-handles',
       'custom',
     ])
