@@ -3,21 +3,36 @@ import { type BuiltinKind, registerBuiltinKinds } from '../kinds/register-builti
 import type { ResourceManager } from '../resource-manager';
 import type { ResourceCategory } from '../types';
 
-/** Kinds discovery can hook. amqplib queues and http agents need a name / are too many: register them yourself. */
-export const DISCOVERABLE_KINDS = ['pg', 'mysql2', 'ioredis', 'generic-pool'] as const;
+/**
+ * Kinds discovery can hook. Not amqplib (a queue needs a name) nor Node's `http.Agent` (every
+ * `http.request` may make one): register those yourself.
+ */
+export const DISCOVERABLE_KINDS = [
+  'pg',
+  'mysql2',
+  'ioredis',
+  'generic-pool',
+  'undici-agent',
+  'piscina',
+  'workerpool',
+] as const;
 export type DiscoverableKind = (typeof DISCOVERABLE_KINDS)[number];
 
 const BY_CATEGORY: Readonly<Record<string, readonly DiscoverableKind[]>> = {
   database: ['pg', 'mysql2'],
   cache: ['ioredis'],
-  pool: ['generic-pool'],
+  pool: ['generic-pool', 'piscina', 'workerpool'],
+  http: ['undici-agent'],
 };
+
+/** The package a kind hooks, where the names differ. */
+const MODULE_OF: Partial<Record<DiscoverableKind, string>> = { 'undici-agent': 'undici' };
 
 /** Options of `discoverResources` / `discoverAllResources`. */
 export interface DiscoveryOptions {
   /**
    * The driver modules to hook, when they are not resolvable from this package (or to be explicit):
-   * `{ pg: require('pg'), ioredis: require('ioredis') }`.
+   * `{ pg: require('pg'), ioredis: require('ioredis'), 'undici-agent': require('undici') }`.
    */
   readonly modules?: Partial<Record<DiscoverableKind, unknown>>;
   /** Id of a discovered resource. @default `${kind}-${n}` (n counts per kind from 1) */
@@ -39,31 +54,44 @@ function load(kind: DiscoverableKind, options: DiscoveryOptions): Record<string,
   if (given) return given as Record<string, unknown>;
   try {
     // The drivers are optional peers: resolved from here, as the app's own copy when installed.
-    return require(kind) as Record<string, unknown>;
+    return require(MODULE_OF[kind] ?? kind) as Record<string, unknown>;
   } catch {
     return undefined;
   }
 }
 
-/** Replaces `target[key]` (a method) by a wrapper that calls `before(this)` first; returns the undo. */
+/**
+ * Replaces `target[key]` (a method, own or inherited) by a wrapper that calls `before(this)` first;
+ * returns the undo. When `before` registered the object just now, the registration may have wrapped
+ * that object's own method (acquire timing, task counting): the call that found it then goes
+ * through that wrapper, so it is measured like every later call.
+ */
 function patchMethod(
   target: Record<string, unknown>,
   key: string,
-  before: (self: object) => void,
+  before: (self: object) => boolean,
 ): () => void {
   const original = target[key];
   if (typeof original !== 'function') return () => undefined;
+  const hadOwn = Object.hasOwn(target, key);
   const wrapped = function (this: object, ...args: unknown[]) {
+    let registered = false;
     try {
-      before(this);
+      registered = before(this);
     } catch (err) {
       diag.warn(`@otelkit/resource-manager: discovery hook failed: ${(err as Error).message}`);
+    }
+    if (registered && Object.hasOwn(this, key)) {
+      const own = (this as Record<string, unknown>)[key];
+      if (typeof own === 'function' && own !== wrapped) return (own as AnyFn).apply(this, args);
     }
     return (original as AnyFn).apply(this, args);
   };
   target[key] = wrapped;
   return () => {
-    if (target[key] === wrapped) target[key] = original;
+    if (target[key] !== wrapped) return;
+    if (hadOwn) target[key] = original;
+    else delete target[key];
   };
 }
 
@@ -76,6 +104,12 @@ function patchMethod(
  * - `mysql2`: the core `Pool.prototype.getConnection` (callback and promise pools) on first use.
  * - `ioredis`: `Redis.prototype.connect`, which the constructor calls unless `lazyConnect` is set.
  * - `generic-pool`: `createPool` and `Pool.prototype.acquire`.
+ * - `undici-agent`: `undici.Agent` is replaced by a registering subclass, and `Agent.prototype.dispatch`
+ *   (every request) registers agents built from an `Agent` reference taken earlier — the global
+ *   dispatcher and the agents inside a `ProxyAgent` included — on their first request.
+ * - `piscina`: `Piscina.prototype.run`, on a pool's first task (the package exports the class itself,
+ *   which cannot be replaced).
+ * - `workerpool`: `workerpool.pool()`.
  *
  * Each object is registered once (a WeakSet remembers them).
  */
@@ -91,18 +125,21 @@ export function startDiscovery(
   let stopped = false;
   registerBuiltinKinds(manager, kinds as readonly BuiltinKind[]);
 
-  const found = (kind: DiscoverableKind, resource: object) => {
-    if (stopped || seen.has(resource)) return;
+  /** Registers `resource` unless known; `true` when it was registered now. */
+  const found = (kind: DiscoverableKind, resource: object): boolean => {
+    if (stopped || seen.has(resource)) return false;
     seen.add(resource);
-    if (manager.getResources().some((r) => r.resource === resource)) return;
+    if (manager.getResources().some((r) => r.resource === resource)) return false;
     let n = (counters.get(kind) ?? 0) + 1;
     let id = options.idFor ? options.idFor(kind, n) : `${kind}-${n}`;
     while (manager.getResource(id) && !options.idFor) id = `${kind}-${++n}`;
     counters.set(kind, n);
     try {
       manager.register({ id, type: kind, resource });
+      return true;
     } catch (err) {
       diag.warn(`@otelkit/resource-manager: discovered ${kind} not registered: ${(err as Error).message}`);
+      return false;
     }
   };
 
@@ -165,6 +202,46 @@ export function startDiscovery(
             found('generic-pool', self),
           ),
         );
+      } else if (kind === 'undici-agent') {
+        const Bound = mod.Agent as Ctor | undefined;
+        if (typeof Bound !== 'function') continue;
+        class DiscoveredAgent extends Bound {
+          constructor(...args: unknown[]) {
+            super(...args);
+            found('undici-agent', this);
+          }
+        }
+        Object.defineProperty(DiscoveredAgent, 'name', { value: Bound.name });
+        mod.Agent = DiscoveredAgent;
+        undo.push(() => {
+          if (mod.Agent === DiscoveredAgent) mod.Agent = Bound;
+        });
+        undo.push(
+          patchMethod(Bound.prototype as Record<string, unknown>, 'dispatch', (self) =>
+            found('undici-agent', self),
+          ),
+        );
+      } else if (kind === 'piscina') {
+        // CommonJS exports the class itself; an ESM namespace passed in `modules` has it as `default`.
+        const Piscina = (typeof mod === 'function' ? mod : (mod as { default?: unknown }).default) as
+          | Ctor
+          | undefined;
+        if (typeof Piscina !== 'function') continue;
+        undo.push(
+          patchMethod(Piscina.prototype as Record<string, unknown>, 'run', (self) => found('piscina', self)),
+        );
+      } else if (kind === 'workerpool') {
+        const create = mod.pool as AnyFn | undefined;
+        if (typeof create !== 'function') continue;
+        const wrapped = (...args: unknown[]) => {
+          const pool = create(...args);
+          if (pool && typeof pool === 'object') found('workerpool', pool);
+          return pool;
+        };
+        mod.pool = wrapped;
+        undo.push(() => {
+          if (mod.pool === wrapped) mod.pool = create;
+        });
       }
       hooked.push(kind);
     } catch (err) {
