@@ -12,6 +12,7 @@ export type { ObservedPeer, SpanLike } from './graph/peer-collector';
 export { PeerCollector, peerOfSpan } from './graph/peer-collector';
 export type { ResourceHealthAdapterOptions } from './health/resource-health-adapter';
 export { ResourceHealthAdapter } from './health/resource-health-adapter';
+export type { AmqpBinding, AmqpMessageCounts } from './kinds/amqp-channel-tap';
 export type { AmqpChannelLike, AmqpConnectionLike, AmqpQueueResource } from './kinds/amqp-queue-monitor';
 export { AmqpQueueMonitor } from './kinds/amqp-queue-monitor';
 export type { CustomResource } from './kinds/custom-resource-monitor';

@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import type { ResourceManager } from '../resource-manager';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
 import type { ResourceHealth, ResourceRegistration } from '../types';
+import { type AmqpBinding, type AmqpMessageCounts, watchChannel } from './amqp-channel-tap';
 
 /** An amqplib channel (promise API). */
 export interface AmqpChannelLike {
@@ -24,6 +25,26 @@ export interface AmqpConnectionLike {
 export interface AmqpQueueResource {
   readonly connection: AmqpConnectionLike;
   readonly queue: string;
+  /**
+   * The app's channels that publish to or consume from the queue: their messages are counted
+   * (`messages_published`, `_delivered`, `_acked`, `_nacked` and the rates). Each channel object gets
+   * thin wrappers of `publish` (`sendToQueue` goes through it), `consume`, `get`, `ack`, `ackAll`,
+   * `nack`, `nackAll` and `reject`, removed when the resource is unregistered. Without channels only
+   * the broker's view (depth, consumers) is reported.
+   */
+  readonly channels?: readonly object[];
+  /**
+   * Exchanges the queue is bound to: publishes to them count as published to the queue. Publishes
+   * to the default exchange with the queue's name as routing key always count.
+   */
+  readonly bindings?: readonly AmqpBinding[];
+}
+
+interface Counted {
+  readonly watches: Array<{ counts: AmqpMessageCounts; stop(): void }>;
+  /** Totals at the last collection, for the rates. */
+  last: AmqpMessageCounts;
+  lastAt: number;
 }
 
 interface State {
@@ -31,15 +52,71 @@ interface State {
   connected: boolean;
   lastDepth: number | undefined;
   lastAt: number;
+  counted: Counted | undefined;
   unhook: () => void;
+}
+
+const MESSAGE_COUNTERS = [
+  ['messages_published', 'published', 'Messages published to the queue through the registered channels'],
+  [
+    'messages_delivered',
+    'delivered',
+    'Messages of the queue handed to consumers of the registered channels or got',
+  ],
+  ['messages_acked', 'acked', 'Deliveries of the queue acknowledged'],
+  ['messages_nacked', 'nacked', 'Deliveries of the queue rejected (nack, reject)'],
+] as const;
+
+const RATES = [
+  ['publish_rate', 'published', 'Messages published to the queue per second, between collections'],
+  ['deliver_rate', 'delivered', 'Messages of the queue delivered per second, between collections'],
+  ['ack_rate', 'acked', 'Deliveries of the queue acknowledged per second, between collections'],
+] as const;
+
+function total(counted: Counted): AmqpMessageCounts {
+  const t = { published: 0, delivered: 0, acked: 0, nacked: 0 };
+  for (const { counts } of counted.watches) {
+    t.published += counts.published;
+    t.delivered += counts.delivered;
+    t.acked += counts.acked;
+    t.nacked += counts.nacked;
+  }
+  return t;
+}
+
+function checkChannels(id: string, r: AmqpQueueResource): void {
+  if (r.channels === undefined && r.bindings === undefined) return;
+  if (!Array.isArray(r.channels))
+    throw new Error(`amqplib resource ${id}: channels must be an array of amqplib channels`);
+  for (const ch of r.channels)
+    if (!ch || typeof (ch as { publish?: unknown }).publish !== 'function')
+      throw new Error(`amqplib resource ${id}: channels must be amqplib channels (with publish)`);
+  if (r.bindings !== undefined) {
+    if (!Array.isArray(r.bindings))
+      throw new Error(`amqplib resource ${id}: bindings must be an array of { exchange, routingKey? }`);
+    for (const b of r.bindings)
+      if (
+        !b ||
+        typeof b.exchange !== 'string' ||
+        (b.routingKey !== undefined && typeof b.routingKey !== 'string')
+      )
+        throw new Error(`amqplib resource ${id}: bindings must be an array of { exchange, routingKey? }`);
+  }
 }
 
 /**
  * A RabbitMQ queue through amqplib (resource type `amqplib`): `queue_depth` (ready messages),
  * `consumers`, `queue_depth_rate` (net change of the depth per second between collections:
- * positive when messages arrive faster than they are consumed — the AMQP protocol has no
- * publish/deliver rates; those need the management plugin), `connected`, `errors` and health.
+ * positive when messages arrive faster than they are consumed), `connected`, `errors` and health.
  * Reads with `checkQueue` on a channel of its own, so a missing queue never closes yours.
+ *
+ * AMQP 0-9-1 itself gives no message rates (the broker's come from its management plugin), so when
+ * the registration names the app's `channels` this kind counts, on those channels, the messages of
+ * the queue: published, delivered (consumer callbacks and `get`), acked and nacked / rejected, with
+ * per-second rates between collections. What other processes or channels do is not seen.
+ *
+ * @example
+ * manager.register({ id: 'orders', type: 'amqplib', resource: { connection, queue: 'orders', channels: [channel] } });
  */
 export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
   private readonly _state = new WeakMap<object, State>();
@@ -85,6 +162,10 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
       unit: '1',
       description: '1 when connected and the queue can be read',
     });
+    for (const [name, , description] of MESSAGE_COUNTERS)
+      this.addMetric({ name, type: 'counter', unit: '{message}', description });
+    for (const [name, , description] of RATES)
+      this.addMetric({ name, type: 'gauge', unit: '{message}/s', description });
   }
 
   peerOf(r: AmqpQueueResource): string | undefined {
@@ -96,6 +177,7 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
     const res = r.resource;
     if (!res || typeof res.queue !== 'string' || typeof res.connection?.createChannel !== 'function')
       throw new Error(`amqplib resource ${r.id} must be { connection, queue }`);
+    checkChannels(r.id, res);
     const onClose = () => {
       state.connected = false;
       state.channel = undefined;
@@ -103,14 +185,23 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
     const onError = () => this.incrementMetric('errors', 1, undefined, r);
     res.connection.on('close', onClose);
     res.connection.on('error', onError);
+    const counted: Counted | undefined = res.channels
+      ? {
+          watches: res.channels.map((ch) => watchChannel(ch, res.queue, res.bindings)),
+          last: { published: 0, delivered: 0, acked: 0, nacked: 0 },
+          lastAt: performance.now(),
+        }
+      : undefined;
     const state: State = {
       channel: undefined,
       connected: true,
       lastDepth: undefined,
       lastAt: 0,
+      counted,
       unhook: () => {
         res.connection.removeListener('close', onClose);
         res.connection.removeListener('error', onError);
+        for (const w of counted?.watches ?? []) w.stop();
       },
     };
     this.incrementMetric('errors', 0, undefined, r);
@@ -131,8 +222,20 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
     const state = this._state.get(r.resource);
     if (!state) return;
     this.updateMetric('connected', state.connected ? 1 : 0);
+    if (state.counted) this._reportCounts(state.counted);
     const h = await this._read(r, state);
     this.updateMetric('healthy', h.healthy ? 1 : 0);
+  }
+
+  private _reportCounts(counted: Counted): void {
+    const now = performance.now();
+    const t = total(counted);
+    for (const [name, field] of MESSAGE_COUNTERS) this.updateMetric(name, t[field]);
+    const seconds = (now - counted.lastAt) / 1000;
+    if (seconds > 0)
+      for (const [name, field] of RATES) this.updateMetric(name, (t[field] - counted.last[field]) / seconds);
+    counted.last = t;
+    counted.lastAt = now;
   }
 
   override async checkHealth(r: ResourceRegistration<AmqpQueueResource>): Promise<ResourceHealth> {

@@ -1,6 +1,7 @@
 import { ResourceMonitor } from '@otelkit/resource-monitor';
 import * as amqp from 'amqplib';
 import { AmqpQueueMonitor, ResourceManager } from '../../src/index';
+import { topicMatcher } from '../../src/kinds/amqp-channel-tap';
 import { collectMetrics, createTestMeter, pointOf, uniqueName, waitFor } from '../helpers';
 
 jest.setTimeout(60_000);
@@ -103,5 +104,297 @@ describe('RabbitMQ queue through amqplib against the local RabbitMQ', () => {
     });
     await manager.shutdown(2000);
     await monitor.shutdown(2000);
+  });
+});
+
+describe('RabbitMQ message counts on the app channels (amqplib, local RabbitMQ)', () => {
+  const METHODS = ['publish', 'consume', 'get', 'ack', 'ackAll', 'nack', 'nackAll', 'reject'];
+
+  function setup() {
+    const monitor = new ResourceMonitor({ intervalMillis: 60_000, hostMetricGroups: false });
+    const manager = new ResourceManager({ monitor, intervalMillis: 60_000 });
+    manager.registerTypeMonitor(new AmqpQueueMonitor(manager));
+    return { monitor, manager };
+  }
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('publish N: published N and depth N; consume + ack: delivered N, acked N, depth 0; rates > 0, then 0', async () => {
+    const { monitor, manager } = setup();
+    const queue = uniqueName('otelkit-rates');
+    const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const channel = await connection.createConfirmChannel();
+    try {
+      await channel.assertQueue(queue, { durable: false });
+      manager.register({ id: 'jobs', type: 'amqplib', resource: { connection, queue, channels: [channel] } });
+      await manager.collectNow();
+      expect(manager.getValue('jobs', 'messages_published')).toBe(0);
+      expect(manager.getValue('jobs', 'publish_rate')).toBe(0);
+
+      const N = 40;
+      for (let i = 0; i < N; i++) expect(channel.sendToQueue(queue, Buffer.from(`m${i}`))).toBe(true);
+      // Another queue's messages on the same channel are not this queue's.
+      await channel.assertQueue(`${queue}-other`, { durable: false, autoDelete: true });
+      channel.sendToQueue(`${queue}-other`, Buffer.from('x'));
+      await channel.waitForConfirms();
+      await waitFor(
+        async () => {
+          await manager.collectNow();
+          return manager.getValue('jobs', 'queue_depth') === N;
+        },
+        15_000,
+        `queue depth ${N}`,
+      );
+      expect(manager.getValue('jobs', 'messages_published')).toBe(N);
+      expect(manager.getValue('jobs', 'messages_delivered')).toBe(0);
+
+      await manager.collectNow();
+      await channel.prefetch(10);
+      let got = 0;
+      const ok = await channel.consume(queue, (msg) => {
+        if (!msg) return;
+        got++;
+        channel.ack(msg);
+      });
+      expect(typeof ok.consumerTag).toBe('string');
+      await waitFor(() => got === N, 15_000, 'all messages consumed');
+      await waitFor(
+        async () => {
+          await manager.collectNow();
+          return manager.getValue('jobs', 'queue_depth') === 0;
+        },
+        15_000,
+        'queue depth 0',
+      );
+      expect(manager.getValue('jobs', 'messages_published')).toBe(N);
+      expect(manager.getValue('jobs', 'messages_delivered')).toBe(N);
+      expect(manager.getValue('jobs', 'messages_acked')).toBe(N);
+      expect(manager.getValue('jobs', 'messages_nacked')).toBe(0);
+      expect(manager.getValue('jobs', 'consumers')).toBe(1);
+
+      // Rates over one collection interval in which N are delivered and acked, nothing published.
+      await channel.cancel(ok.consumerTag);
+      for (let i = 0; i < N; i++) channel.sendToQueue(queue, Buffer.from(`n${i}`));
+      await channel.waitForConfirms();
+      await manager.collectNow();
+      expect(manager.getValue('jobs', 'publish_rate')).toBeGreaterThan(0);
+      got = 0;
+      await channel.consume(queue, (msg) => {
+        if (msg) {
+          got++;
+          channel.ack(msg);
+        }
+      });
+      await waitFor(() => got === N, 15_000, 'second batch consumed');
+      await sleep(50);
+      await manager.collectNow();
+      expect(manager.getValue('jobs', 'deliver_rate')).toBeGreaterThan(0);
+      expect(manager.getValue('jobs', 'ack_rate')).toBeGreaterThan(0);
+      expect(manager.getValue('jobs', 'publish_rate')).toBe(0);
+      expect(manager.getValue('jobs', 'messages_acked')).toBe(2 * N);
+      await sleep(50);
+      await manager.collectNow();
+      expect(manager.getValue('jobs', 'deliver_rate')).toBe(0);
+      expect(manager.getValue('jobs', 'ack_rate')).toBe(0);
+      expect(manager.getValue('jobs', 'publish_rate')).toBe(0);
+    } finally {
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await manager.shutdown(2000);
+      await connection.close();
+      await monitor.shutdown(2000);
+    }
+  });
+
+  it('counts get, nack, reject, ackAll and publishes through a bound topic exchange; unregistering restores the channel', async () => {
+    const { monitor, manager } = setup();
+    const queue = uniqueName('otelkit-nack');
+    const exchange = uniqueName('otelkit-x');
+    const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const channel = await connection.createConfirmChannel();
+    try {
+      await channel.assertQueue(queue, { durable: false });
+      await channel.assertExchange(exchange, 'topic', { durable: false, autoDelete: true });
+      await channel.bindQueue(queue, exchange, 'orders.*');
+      manager.register({
+        id: 'orders',
+        type: 'amqplib',
+        resource: {
+          connection,
+          queue,
+          channels: [channel],
+          bindings: [{ exchange, routingKey: 'orders.*' }],
+        },
+      });
+      for (const m of METHODS) expect(Object.hasOwn(channel, m)).toBe(true);
+      for (let i = 0; i < 4; i++) channel.publish(exchange, 'orders.created', Buffer.from(`o${i}`));
+      // Not routed to the queue (two words after orders): not counted, and the broker drops it.
+      channel.publish(exchange, 'orders.created.eu', Buffer.from('dropped'));
+      await channel.waitForConfirms();
+      await waitFor(
+        async () => {
+          await manager.collectNow();
+          return manager.getValue('orders', 'queue_depth') === 4;
+        },
+        15_000,
+        'depth 4',
+      );
+      expect(manager.getValue('orders', 'messages_published')).toBe(4);
+
+      const a = await channel.get(queue);
+      const b = await channel.get(queue);
+      const c = await channel.get(queue);
+      const d = await channel.get(queue);
+      expect(a && b && c && d).toBeTruthy();
+      expect(await channel.get(queue)).toBe(false);
+      if (!a || !b || !c || !d) throw new Error('expected four messages');
+      channel.nack(a, false, false);
+      channel.reject(b, false);
+      channel.ackAll();
+      // A call the channel itself refuses throws exactly as without the counting.
+      expect(() => channel.ack({} as amqp.Message)).toThrow(TypeError);
+      await manager.collectNow();
+      expect(manager.getValue('orders', 'messages_delivered')).toBe(4);
+      expect(manager.getValue('orders', 'messages_nacked')).toBe(2);
+      expect(manager.getValue('orders', 'messages_acked')).toBe(2);
+      await waitFor(
+        async () => {
+          await manager.collectNow();
+          return manager.getValue('orders', 'queue_depth') === 0;
+        },
+        15_000,
+        'depth 0',
+      );
+
+      manager.unregister('orders');
+      for (const m of METHODS) expect(Object.hasOwn(channel, m)).toBe(false);
+      expect(channel.publish).toBe(Object.getPrototypeOf(channel).publish);
+      // The channel still works.
+      expect(channel.sendToQueue(queue, Buffer.from('after'))).toBe(true);
+      await channel.waitForConfirms();
+    } finally {
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await manager.shutdown(2000);
+      await connection.close();
+      await monitor.shutdown(2000);
+    }
+  });
+
+  it('topic binding keys (* and #) count exactly the publishes that RabbitMQ routes to the queue', async () => {
+    const { monitor, manager } = setup();
+    const queue = uniqueName('otelkit-topic');
+    const exchange = uniqueName('otelkit-tx');
+    const patterns = ['*.orders.#', 'audit.#', '#.eu', 'a.*.c'];
+    const keys = [
+      'eu.orders',
+      'eu.orders.created',
+      'eu.orders.created.v2',
+      'orders',
+      'orders.created',
+      'eu.us.orders',
+      'audit',
+      'audit.x.y',
+      'x.audit',
+      'eu',
+      'x.y.eu',
+      'eu.x',
+      'a.b.c',
+      'a.c',
+      'a.b.b.c',
+      'eu.orders.',
+      '',
+    ];
+    const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const channel = await connection.createConfirmChannel();
+    try {
+      await channel.assertQueue(queue, { durable: false });
+      await channel.assertExchange(exchange, 'topic', { durable: false, autoDelete: true });
+      for (const p of patterns) await channel.bindQueue(queue, exchange, p);
+      manager.register({
+        id: 'topic',
+        type: 'amqplib',
+        resource: {
+          connection,
+          queue,
+          channels: [channel],
+          bindings: patterns.map((routingKey) => ({ exchange, routingKey })),
+        },
+      });
+      for (const key of keys) channel.publish(exchange, key, Buffer.from(key));
+      await channel.waitForConfirms();
+      await manager.collectNow();
+      const counted = manager.getValue('topic', 'messages_published');
+      const routed: string[] = [];
+      for (
+        let m = await channel.get(queue, { noAck: true });
+        m;
+        m = await channel.get(queue, { noAck: true })
+      )
+        routed.push(m.content.toString());
+      expect(routed.length).toBeGreaterThan(5);
+      expect(routed.length).toBeLessThan(keys.length);
+      expect(counted).toBe(routed.length);
+      // Key by key, the matcher agrees with the broker.
+      const ours = keys.filter((k) => patterns.some((p) => topicMatcher(p)(k)));
+      expect(ours.sort()).toEqual(routed.sort());
+    } finally {
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await manager.shutdown(2000);
+      await connection.close();
+      await monitor.shutdown(2000);
+    }
+  });
+
+  it('one channel watched for two queues counts each apart; the wrappers stay until the last one goes', async () => {
+    const { monitor, manager } = setup();
+    const q1 = uniqueName('otelkit-a');
+    const q2 = uniqueName('otelkit-b');
+    const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const channel = await connection.createChannel();
+    try {
+      await channel.assertQueue(q1, { durable: false });
+      await channel.assertQueue(q2, { durable: false });
+      manager.register({
+        id: 'a',
+        type: 'amqplib',
+        resource: { connection, queue: q1, channels: [channel] },
+      });
+      manager.register({
+        id: 'b',
+        type: 'amqplib',
+        resource: { connection, queue: q2, channels: [channel] },
+      });
+      channel.sendToQueue(q1, Buffer.from('1'));
+      channel.sendToQueue(q2, Buffer.from('2'));
+      channel.sendToQueue(q2, Buffer.from('3'));
+      let got = 0;
+      await channel.consume(q2, () => got++, { noAck: true });
+      await waitFor(() => got === 2, 15_000, 'q2 consumed');
+      await manager.collectNow();
+      expect(manager.getValue('a', 'messages_published')).toBe(1);
+      expect(manager.getValue('b', 'messages_published')).toBe(2);
+      expect(manager.getValue('b', 'messages_delivered')).toBe(2);
+      expect(manager.getValue('a', 'messages_delivered')).toBe(0);
+      manager.unregister('a');
+      expect(Object.hasOwn(channel, 'publish')).toBe(true);
+      channel.sendToQueue(q2, Buffer.from('4'));
+      await waitFor(() => got === 3, 15_000, 'q2 consumed again');
+      await manager.collectNow();
+      expect(manager.getValue('b', 'messages_published')).toBe(3);
+      manager.unregister('b');
+      expect(Object.hasOwn(channel, 'publish')).toBe(false);
+      expect(() =>
+        manager.register({
+          id: 'bad',
+          type: 'amqplib',
+          resource: { connection, queue: q1, channels: [{}] },
+        }),
+      ).toThrow(/channels must be amqplib channels/);
+    } finally {
+      await channel.deleteQueue(q1).catch(() => undefined);
+      await channel.deleteQueue(q2).catch(() => undefined);
+      await manager.shutdown(2000);
+      await connection.close();
+      await monitor.shutdown(2000);
+    }
   });
 });
