@@ -144,18 +144,24 @@ function install(channel: object): Tap {
       'get',
       (original) =>
         function (this: unknown, ...args: unknown[]) {
+          const [queue, options, callback] = args;
+          const noAck = Boolean((options as { noAck?: unknown } | undefined)?.noAck);
+          // The callback API: get(queue, options, (err, message) => …).
+          if (typeof queue === 'string' && typeof callback === 'function')
+            args[2] = function (this: unknown, err: unknown, message: unknown) {
+              if (!err) guarded('amqplib message count', () => delivered(queue, message, noAck));
+              return (callback as AnyFn).call(this, err, message);
+            };
           const result = original.apply(this, args);
-          guarded('amqplib message count', () => {
-            const [queue, options] = args;
-            if (typeof queue !== 'string' || typeof (result as PromiseLike<unknown>)?.then !== 'function')
-              return;
-            const noAck = Boolean((options as { noAck?: unknown } | undefined)?.noAck);
-            // Our own branch of the same promise; its rejection is the caller's to see, not ours.
-            (result as PromiseLike<unknown>).then(
-              (message) => guarded('amqplib message count', () => delivered(queue, message, noAck)),
-              () => undefined,
-            );
-          });
+          if (typeof queue === 'string' && typeof callback !== 'function')
+            guarded('amqplib message count', () => {
+              if (typeof (result as PromiseLike<unknown>)?.then !== 'function') return;
+              // Our own branch of the same promise; its rejection is the caller's to see, not ours.
+              (result as PromiseLike<unknown>).then(
+                (message) => guarded('amqplib message count', () => delivered(queue, message, noAck)),
+                () => undefined,
+              );
+            });
           return result;
         },
     ),

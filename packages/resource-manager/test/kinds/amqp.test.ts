@@ -1,5 +1,6 @@
 import { ResourceMonitor } from '@otelkit/resource-monitor';
 import * as amqp from 'amqplib';
+import * as amqpCallback from 'amqplib/callback_api';
 import { AmqpQueueMonitor, ResourceManager } from '../../src/index';
 import { topicMatcher } from '../../src/kinds/amqp-channel-tap';
 import { collectMetrics, createTestMeter, pointOf, uniqueName, waitFor } from '../helpers';
@@ -339,6 +340,56 @@ describe('RabbitMQ message counts on the app channels (amqplib, local RabbitMQ)'
     } finally {
       await channel.deleteQueue(queue).catch(() => undefined);
       await manager.shutdown(2000);
+      await connection.close();
+      await monitor.shutdown(2000);
+    }
+  });
+
+  it('counts on a callback-API channel too (publish, consume, get with a callback, ack)', async () => {
+    const { monitor, manager } = setup();
+    const queue = uniqueName('otelkit-cb');
+    const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+    const cbConnection = await new Promise<amqpCallback.Connection>((resolve, reject) =>
+      amqpCallback.connect('amqp://guest:guest@127.0.0.1:5672', (err, c) => (err ? reject(err) : resolve(c))),
+    );
+    const channel = await new Promise<amqpCallback.Channel>((resolve, reject) =>
+      cbConnection.createChannel((err, ch) => (err ? reject(err) : resolve(ch))),
+    );
+    try {
+      await new Promise((resolve, reject) =>
+        channel.assertQueue(queue, { durable: false }, (err, ok) => (err ? reject(err) : resolve(ok))),
+      );
+      manager.register({ id: 'cb', type: 'amqplib', resource: { connection, queue, channels: [channel] } });
+      for (let i = 0; i < 3; i++) channel.sendToQueue(queue, Buffer.from(`c${i}`));
+      await waitFor(
+        async () => {
+          await manager.collectNow();
+          return manager.getValue('cb', 'queue_depth') === 3;
+        },
+        15_000,
+        'depth 3',
+      );
+      const first = await new Promise<amqpCallback.Message | false>((resolve, reject) =>
+        channel.get(queue, {}, (err, m) => (err ? reject(err) : resolve(m))),
+      );
+      if (!first) throw new Error('expected a message');
+      channel.ack(first);
+      let got = 0;
+      channel.consume(queue, (m) => {
+        if (m) {
+          got++;
+          channel.ack(m);
+        }
+      });
+      await waitFor(() => got === 2, 15_000, 'consumed');
+      await manager.collectNow();
+      expect(manager.getValue('cb', 'messages_published')).toBe(3);
+      expect(manager.getValue('cb', 'messages_delivered')).toBe(3);
+      expect(manager.getValue('cb', 'messages_acked')).toBe(3);
+    } finally {
+      await new Promise((r) => channel.deleteQueue(queue, {}, r));
+      await manager.shutdown(2000);
+      await new Promise((r) => cbConnection.close(r));
       await connection.close();
       await monitor.shutdown(2000);
     }
