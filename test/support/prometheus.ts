@@ -10,12 +10,37 @@ export interface PromSample {
   value: [number, string];
 }
 
+export interface PromExemplars {
+  seriesLabels: Record<string, string>;
+  exemplars: Array<{ labels: Record<string, string>; value: string; timestamp: number }>;
+}
+
+/** A further scrape job. */
+export interface PromJob {
+  name: string;
+  targets: string[];
+  metricsPath?: string;
+}
+
+export interface PrometheusOptions {
+  /** Extra command-line flags, e.g. `--enable-feature=exemplar-storage`. */
+  args?: string[];
+  /** Jobs besides `app`. */
+  jobs?: PromJob[];
+}
+
 export interface RealPrometheus {
   readonly port: number;
   /** Instant query; throws on a PromQL error. */
   query(promql: string): Promise<PromSample[]>;
   /** The first sample's value, or `undefined` when the query returns nothing. */
   scalar(promql: string): Promise<number | undefined>;
+  /** `/api/v1/series`: the label sets of the series matching `match` (last 10 minutes). */
+  series(match: string): Promise<Array<Record<string, string>>>;
+  /** `/api/v1/query_exemplars` over the last 10 minutes (needs the `exemplar-storage` feature). */
+  exemplars(promql: string): Promise<PromExemplars[]>;
+  /** `/api/v1/targets`: each active target's job, health and last scrape error. */
+  targets(): Promise<Array<{ job: string; health: string; lastError: string }>>;
   /** The last lines Prometheus logged (for failure messages). */
   log(): string;
   close(): Promise<void>;
@@ -33,7 +58,11 @@ async function freePort(): Promise<number> {
  * Starts the real `prometheus` binary (Debian's, installed by .ci/install-system-deps.sh) on a
  * free 127.0.0.1 port, scraping `targets` (host:port) every second, with its data in a temp dir.
  */
-export async function startPrometheus(targets: string[], metricsPath = '/metrics'): Promise<RealPrometheus> {
+export async function startPrometheus(
+  targets: string[],
+  metricsPath = '/metrics',
+  options: PrometheusOptions = {},
+): Promise<RealPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'otelkit-prom-'));
   const port = await freePort();
   writeFileSync(
@@ -47,6 +76,12 @@ export async function startPrometheus(targets: string[], metricsPath = '/metrics
       `    metrics_path: ${metricsPath}`,
       '    static_configs:',
       `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
+      ...(options.jobs ?? []).flatMap((job) => [
+        `  - job_name: ${job.name}`,
+        `    metrics_path: ${job.metricsPath ?? '/metrics'}`,
+        '    static_configs:',
+        `      - targets: [${job.targets.map((t) => `'${t}'`).join(', ')}]`,
+      ]),
       '',
     ].join('\n'),
   );
@@ -58,6 +93,7 @@ export async function startPrometheus(targets: string[], metricsPath = '/metrics
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -71,9 +107,29 @@ export async function startPrometheus(targets: string[], metricsPath = '/metrics
     if (json.status !== 'success') throw new Error(`PromQL ${promql}: ${json.error}`);
     return json.data.result;
   };
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/${path}`);
+    const json = (await res.json()) as { status: string; data: T; error?: string };
+    if (json.status !== 'success') throw new Error(`${path}: ${json.error}`);
+    return json.data;
+  };
+  const window = () => {
+    const end = Date.now() / 1000;
+    return `start=${end - 600}&end=${end + 60}`;
+  };
   return {
     port,
     query,
+    series: (match) =>
+      api<Array<Record<string, string>>>(`series?match[]=${encodeURIComponent(match)}&${window()}`),
+    exemplars: (promql) =>
+      api<PromExemplars[]>(`query_exemplars?query=${encodeURIComponent(promql)}&${window()}`),
+    targets: async () =>
+      (
+        await api<{
+          activeTargets: Array<{ labels: Record<string, string>; health: string; lastError: string }>;
+        }>('targets?state=active')
+      ).activeTargets.map((t) => ({ job: t.labels.job ?? '', health: t.health, lastError: t.lastError })),
     async scalar(promql) {
       const [first] = await query(promql);
       return first ? Number(first.value[1]) : undefined;

@@ -4,9 +4,10 @@ import { diag } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import type { InstrumentType, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { PrometheusExporterConfig } from '@otelkit/config';
+import { OPENMETRICS_CONTENT_TYPE, prefersOpenMetrics, serializeOpenMetrics } from './openmetrics';
 import type { OverflowTracker } from './overflow-tracker';
 
-/** Text exposition format 0.0.4: what Prometheus negotiates by default. */
+/** Text exposition format 0.0.4: what a scraper gets unless it asks for OpenMetrics. */
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** Scrape counters of one endpoint. */
@@ -74,16 +75,24 @@ export class PrometheusEndpoint {
         if (errors.length > 0)
           diag.warn('@otelkit/metrics: errors while collecting for Prometheus', ...errors);
         let body: string;
+        // OpenMetrics (with exemplars) when the scraper prefers it, as Prometheus does by default.
+        const openMetrics = prefersOpenMetrics(req.headers.accept);
         try {
           this._overflow.scan(resourceMetrics);
-          body = this._serializer.serialize(resourceMetrics);
+          body = openMetrics
+            ? serializeOpenMetrics(resourceMetrics)
+            : this._serializer.serialize(resourceMetrics);
         } catch (err) {
           this._fail(res, err);
           return;
         }
         this._counters.served++;
         if (res.writableEnded || res.destroyed) return;
-        res.writeHead(200, { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
+        res.writeHead(200, {
+          'content-type': openMetrics ? OPENMETRICS_CONTENT_TYPE : CONTENT_TYPE,
+          'content-length': Buffer.byteLength(body),
+          vary: 'Accept',
+        });
         res.end(req.method === 'HEAD' ? undefined : body);
       },
       (err: unknown) => this._fail(res, err),

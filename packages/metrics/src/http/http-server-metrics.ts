@@ -10,8 +10,10 @@ import {
   propagation,
   ROOT_CONTEXT,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
@@ -36,6 +38,7 @@ import {
   type ActiveSeries,
   type LocalHistogram,
   observeActiveRequests,
+  type SampledSpan,
   type Series,
 } from './local-histograms';
 
@@ -76,6 +79,8 @@ export interface RequestState {
   span: Span | undefined;
   /** Context to run the rest of the request in (the span set), when a span was started. */
   ctx: Context | undefined;
+  /** Without a span of our own: the sampled span active when the request arrived (exemplars). */
+  outer: SpanContext | undefined;
   done: boolean;
   readonly owner: HttpServerMetrics;
 }
@@ -110,9 +115,11 @@ class RequestHistogram {
   }
 
   /** The slow path: by attributes (local aggregation when present, else the SDK instrument). */
-  record(key: string, value: number, attributes: Attributes): void {
-    if (this.local) this.local.recordNew(key, attributes, value);
-    else this._sdk?.record(value, attributes);
+  record(key: string, value: number, attributes: Attributes, sampled: SampledSpan | undefined): void {
+    const local = this.local;
+    if (!local) this._sdk?.record(value, attributes);
+    else if (sampled) local.addSampled(local.bind(key, attributes), value, sampled);
+    else local.recordNew(key, attributes, value);
   }
 }
 
@@ -287,6 +294,7 @@ export class HttpServerMetrics {
       error: undefined,
       span: undefined,
       ctx: undefined,
+      outer: undefined,
       done: false,
       owner: this,
     };
@@ -317,6 +325,10 @@ export class HttpServerMetrics {
       } catch {
         // Instrumentation never breaks the request.
       }
+    } else {
+      // Spans made by someone else (e.g. instrumentation-http): their sampled span gives exemplars.
+      const outer = trace.getSpanContext(context.active());
+      if (outer && outer.traceFlags & TraceFlags.SAMPLED) state.outer = outer;
     }
     return state;
   }
@@ -350,8 +362,10 @@ export class HttpServerMetrics {
       // Fast path: the common (method, scheme, route, status) without error, resolved once.
       const cacheable = this._fast && statusSent && errorType === undefined;
       const bound = cacheable ? this._lookup(state.activeKey, route ?? '', status) : undefined;
+      const sampled = sampledOf(state);
       if (bound) {
-        this._duration.local?.add(bound.duration, seconds);
+        if (sampled) this._duration.local?.addSampled(bound.duration, seconds, sampled);
+        else this._duration.local?.add(bound.duration, seconds);
         if (inLength !== undefined) {
           const h = this._requestSize?.local;
           bound.requestSize ??= h?.bind(bound.key, bound.attributes);
@@ -371,9 +385,9 @@ export class HttpServerMetrics {
         if (statusSent) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
         if (route) attrs[ATTR_HTTP_ROUTE] = route;
         if (errorType) attrs[ATTR_ERROR_TYPE] = errorType;
-        this._duration.record(key, seconds, attrs);
-        if (inLength !== undefined) this._requestSize?.record(key, inLength, attrs);
-        if (outLength !== undefined) this._responseSize?.record(key, outLength, attrs);
+        this._duration.record(key, seconds, attrs, sampled);
+        if (inLength !== undefined) this._requestSize?.record(key, inLength, attrs, undefined);
+        if (outLength !== undefined) this._responseSize?.record(key, outLength, attrs, undefined);
         if (cacheable) this._store(state.activeKey, route ?? '', status, key, attrs);
       }
       const span = state.span;
@@ -441,6 +455,14 @@ export class HttpServerMetrics {
     }
     return this._tracer;
   }
+}
+
+/** The sampled span of a request (ours, else the one active when it arrived), for exemplars. */
+function sampledOf(state: RequestState): SpanContext | undefined {
+  const span = state.span;
+  if (span === undefined) return state.outer;
+  const sc = span.spanContext();
+  return sc.traceFlags & TraceFlags.SAMPLED ? sc : undefined;
 }
 
 function pathOf(url: string | undefined): string {

@@ -11,6 +11,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { MetricViewConfig } from '@otelkit/config';
+import { EXEMPLARS, type Exemplar, type HistogramPointWithExemplars } from '../exporters/openmetrics';
 import { attributesKey } from '../instruments/series-guard';
 import { ATTR_OTEL_METRIC_OVERFLOW, METRIC_HTTP_SERVER_ACTIVE_REQUESTS } from '../semconv';
 
@@ -23,6 +24,14 @@ export interface Series {
   min: number;
   max: number;
   readonly start: HrTime;
+  /** The last sampled measurement per bucket (`+Inf` last); allocated on the first one. */
+  exemplars: (Exemplar | undefined)[] | undefined;
+}
+
+/** The trace a measurement belongs to, for its exemplar. */
+export interface SampledSpan {
+  readonly traceId: string;
+  readonly spanId: string;
 }
 
 function wildcard(pattern: string): RegExp {
@@ -119,6 +128,18 @@ export class LocalHistogram {
     if (series) this._add(series, value);
   }
 
+  /**
+   * Adds one observation made inside a sampled span, and keeps it as the exemplar of its bucket
+   * (the latest one wins, one per bucket: memory stays bounded by series × buckets).
+   */
+  addSampled(series: Series | undefined, value: number, span: SampledSpan): void {
+    if (!series) return;
+    const bucket = this._add(series, value);
+    if (bucket < 0) return;
+    series.exemplars ??= new Array<Exemplar | undefined>(this.boundaries.length + 1).fill(undefined);
+    series.exemplars[bucket] = { value, traceId: span.traceId, spanId: span.spanId, timeMillis: Date.now() };
+  }
+
   /** Every series, overflow included. */
   series(): Series[] {
     const all = [...this._byAttributes.values()];
@@ -135,11 +156,13 @@ export class LocalHistogram {
       min: Number.POSITIVE_INFINITY,
       max: Number.NEGATIVE_INFINITY,
       start: hrTime(),
+      exemplars: undefined,
     };
   }
 
-  private _add(series: Series, value: number): void {
-    if (!(value >= 0) || value === Number.POSITIVE_INFINITY) return; // NaN, negative, Infinity: ignored like the SDK
+  /** Adds `value`; returns its bucket index, or -1 when the value is ignored. */
+  private _add(series: Series, value: number): number {
+    if (!(value >= 0) || value === Number.POSITIVE_INFINITY) return -1; // NaN, negative, Infinity: ignored like the SDK
     const b = this.boundaries;
     let i = 0;
     while (i < b.length && value > (b[i] as number)) i++;
@@ -148,6 +171,7 @@ export class LocalHistogram {
     series.count++;
     if (value < series.min) series.min = value;
     if (value > series.max) series.max = value;
+    return i;
   }
 }
 
@@ -199,7 +223,18 @@ class LocalProducer implements MetricProducer {
           value.min = s.min;
           value.max = s.max;
         }
-        dataPoints.push({ startTime: start, endTime: now, attributes: s.attributes, value });
+        const point: HistogramPointWithExemplars = {
+          startTime: start,
+          endTime: now,
+          attributes: s.attributes,
+          value,
+        };
+        if (s.exemplars) {
+          // Cumulative: the latest per bucket; delta: only those taken since the last collection.
+          const since = delta && this._lastTime ? this._lastTime[0] * 1000 + this._lastTime[1] / 1e6 : 0;
+          point[EXEMPLARS] = s.exemplars.map((e) => (e && e.timeMillis >= since ? e : undefined));
+        }
+        dataPoints.push(point);
       }
       if (dataPoints.length === 0) continue;
       metrics.push({
