@@ -5,6 +5,7 @@ import { AlwaysOffSampler, BasicTracerProvider, type SpanProcessor } from '@open
 import type { TracingConfig } from '@otelkit/config';
 import { createExporter } from './exporters/create-exporter';
 import { MemorySpanExporter } from './exporters/memory-span-exporter';
+import { PooledIdGenerator } from './ids/pooled-id-generator';
 import { publishStats } from './internal/publish-stats';
 import { settleWithin } from './internal/with-deadline';
 import { BoundedBatchSpanProcessor, type NamedExporter } from './processors/bounded-batch-span-processor';
@@ -67,6 +68,7 @@ export function createTracing(
   });
   const provider = new BasicTracerProvider({
     sampler,
+    idGenerator: new PooledIdGenerator(),
     spanProcessors: [processor],
     ...(resource !== undefined ? { resource } : {}),
   });

@@ -5,6 +5,7 @@ export { getActiveSpan, setSpanAttribute, setSpanAttributes, toAttributes } from
 export type { UniversalMethodDecorator } from './helpers/decorator-kind';
 export { traced } from './helpers/traced';
 export { withSpan } from './helpers/with-span';
+export { PooledIdGenerator } from './ids/pooled-id-generator';
 export { SPAN_METRIC_NAMES } from './internal/publish-stats';
 export type {
   BoundedBatchSpanProcessorOptions,

@@ -1,0 +1,60 @@
+/**
+ * Span and trace id generation: otelkit's PooledIdGenerator (used by createTracing) against the
+ * SDK's RandomIdGenerator, same run, alternating rounds; and what that means per unsampled span:
+ * tracer.startSpan + end at 10 % sampling with each generator.
+ *
+ * Run: npx tsc -b packages/tracing/tsconfig.json && node bench/tracing/ids.bench.js
+ */
+const path = require('node:path');
+const { PooledIdGenerator } = require('../../packages/tracing/dist');
+const { measure, report } = require('./harness');
+
+const PKG = path.resolve(__dirname, '../../packages/tracing');
+const sdk = require(require.resolve('@opentelemetry/sdk-trace-base', { paths: [PKG] }));
+const api = require(require.resolve('@opentelemetry/api', { paths: [PKG] }));
+
+function tracer(idGenerator) {
+  const provider = new sdk.BasicTracerProvider({
+    idGenerator,
+    sampler: new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(0.1) }),
+    spanProcessors: [
+      new sdk.BatchSpanProcessor({ export: (_s, done) => done({ code: 0 }), shutdown: async () => {} }),
+    ],
+  });
+  return provider.getTracer('bench');
+}
+
+async function main() {
+  const sdkIds = new sdk.RandomIdGenerator();
+  const pooled = new PooledIdGenerator();
+  const ids = await measure(
+    {
+      'sdk RandomIdGenerator (trace + span id)': () => {
+        sdkIds.generateTraceId();
+        sdkIds.generateSpanId();
+      },
+      'PooledIdGenerator (trace + span id)': () => {
+        pooled.generateTraceId();
+        pooled.generateSpanId();
+      },
+    },
+    { rounds: 15, iterations: 100_000 },
+  );
+  report('id pair per root span', ids, 'sdk RandomIdGenerator (trace + span id)');
+
+  const withSdk = tracer(sdkIds);
+  const withPooled = tracer(pooled);
+  const attributes = { 'http.request.method': 'GET', 'url.scheme': 'http', 'url.path': '/users/42' };
+  const spans = await measure(
+    {
+      'startSpan + end, sdk ids': () =>
+        withSdk.startSpan('GET', { kind: 1, attributes }, api.ROOT_CONTEXT).end(),
+      'startSpan + end, pooled ids': () =>
+        withPooled.startSpan('GET', { kind: 1, attributes }, api.ROOT_CONTEXT).end(),
+    },
+    { rounds: 15, iterations: 50_000 },
+  );
+  report('root server span at 10 % sampling', spans, 'startSpan + end, sdk ids');
+}
+
+main();
