@@ -1,7 +1,8 @@
 /**
- * HTTP throughput: bare node:http vs @otelkit/metrics (alone, and with a 10 %-sampled tracer), and
- * for reference @opentelemetry/instrumentation-http and a prom-client middleware. Each server runs
- * in its own process; autocannon (programmatic) loads them in turn, alternating, on 127.0.0.1.
+ * HTTP throughput: bare node:http vs @otelkit/metrics (alone, and with otelkit tracing at 10 %
+ * sampling exporting OTLP to a sink process), and for reference the context-propagation floor,
+ * @opentelemetry/instrumentation-http and a prom-client middleware. Each server runs in its own
+ * process; autocannon (programmatic) loads them in turn, alternating, on 127.0.0.1.
  * Prints median req/s and the median of per-round ratios against bare.
  *
  * Run after building the package: node bench/metrics/http.bench.js   (ROUNDS, DURATION, CONNECTIONS env)
@@ -12,17 +13,19 @@ const PKG = path.resolve(__dirname, '../../packages/metrics');
 const autocannon = require(require.resolve('autocannon', { paths: [PKG] }));
 
 const VARIANTS = (
-  process.env.VARIANTS || 'bare,bare-again,metrics,metrics-tracing,instrumentation-http,prom-client'
+  process.env.VARIANTS ||
+  'bare,bare-again,context-floor,metrics,metrics-tracing,instrumentation-http,prom-client'
 ).split(',');
 const ROUNDS = Number(process.env.ROUNDS || 5);
 const DURATION = Number(process.env.DURATION || 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS || 20);
 const PIPELINING = Number(process.env.PIPELINING || 1);
 
-function startServer(variant) {
+function startServer(variant, script = 'server.js', env = process.env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), variant], {
+    const child = spawn(process.execPath, [path.join(__dirname, script), variant], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env,
     });
     child.stdout.once('data', (d) => resolve({ child, port: Number(String(d).trim()) }));
     child.once('error', reject);
@@ -44,20 +47,22 @@ function load(port, duration) {
   });
 }
 
-function cpu(port) {
+function getJson(port, path) {
   return new Promise((resolve, reject) => {
     require('node:http')
-      .get({ host: '127.0.0.1', port, path: '/__cpu', agent: false }, (res) => {
+      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
-        res.on('end', () => {
-          const u = JSON.parse(body);
-          resolve(u.user + u.system);
-        });
+        res.on('end', () => resolve(JSON.parse(body)));
       })
       .on('error', reject);
   });
 }
+
+const cpu = async (port) => {
+  const u = await getJson(port, '/__cpu');
+  return u.user + u.system;
+};
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,8 +70,11 @@ const median = (xs) => {
 };
 
 async function main() {
+  // The OTLP sink the tracing variants export to, in its own process.
+  const sink = await startServer('sink', 'otlp-sink.js');
+  const env = { ...process.env, OTLP_SINK_PORT: String(sink.port) };
   const servers = {};
-  for (const v of VARIANTS) servers[v] = await startServer(v);
+  for (const v of VARIANTS) servers[v] = await startServer(v, 'server.js', env);
   const rps = Object.fromEntries(VARIANTS.map((v) => [v, []]));
   const cpuPerReq = Object.fromEntries(VARIANTS.map((v) => [v, []]));
   const errors = Object.fromEntries(VARIANTS.map((v) => [v, 0]));
@@ -88,6 +96,8 @@ async function main() {
   } finally {
     for (const v of VARIANTS) servers[v].child.kill('SIGTERM');
   }
+  const exported = await getJson(sink.port, '/__stats');
+  sink.child.kill('SIGTERM');
   console.log(
     `HTTP, ${ROUNDS} alternating rounds x ${DURATION}s, ${CONNECTIONS} connections, pipelining ${PIPELINING}. Medians; ratios are medians of per-round ratios vs bare.`,
   );
@@ -99,6 +109,17 @@ async function main() {
     const implied = median(cpuPerReq[v].map((c, i) => cpuPerReq.bare[i] / c));
     console.log(
       `  ${v.padEnd(21)} ${median(rps[v]).toFixed(0).padStart(7)}   ${ratio.toFixed(3).padStart(14)}   ${median(cpuPerReq[v]).toFixed(1).padStart(11)} us   ${implied.toFixed(3).padStart(10)}   errors ${errors[v]}`,
+    );
+  }
+  console.log(
+    `  OTLP sink received ${exported.requests} export requests, ${(exported.bytes / 1e6).toFixed(1)} MB`,
+  );
+  if (rps['context-floor'] && rps['metrics-tracing']) {
+    // What otelkit adds on top of the context propagation any tracing needs on this Node version.
+    const over = median(rps['metrics-tracing'].map((x, i) => x / rps['context-floor'][i]));
+    const overCpu = median(cpuPerReq['metrics-tracing'].map((c, i) => cpuPerReq['context-floor'][i] / c));
+    console.log(
+      `  metrics-tracing vs context-floor: throughput ${over.toFixed(3)}, CPU-implied ${overCpu.toFixed(3)}`,
     );
   }
 }

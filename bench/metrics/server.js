@@ -1,7 +1,9 @@
 /**
  * One minimal HTTP server variant for http.bench.js, in its own process. Prints its port on stdout.
- * Usage: node server.js <bare|bare-again|metrics|metrics-tracing|instrumentation-http|prom-client>
- * (`bare-again` is a second, identical bare server: the noise floor of the machine.)
+ * Usage: node server.js <bare|bare-again|context-floor|metrics|metrics-tracing|instrumentation-http|prom-client>
+ * (`bare-again` is a second, identical bare server: the noise floor of the machine. `context-floor` is
+ * bare plus what any OpenTelemetry tracing costs before a span exists: the AsyncLocalStorage context
+ * manager, entered with a new context per request, as every HTTP server instrumentation does.)
  */
 const path = require('node:path');
 const PKG = path.resolve(__dirname, '../../packages/metrics');
@@ -26,29 +28,39 @@ function metricsHandle() {
   });
 }
 
-/** A tracer provider sampling 10 % (parent-based), batching into an exporter that drops. */
-function tracerProvider() {
-  const api = req('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = req('@opentelemetry/context-async-hooks');
-  const { W3CTraceContextPropagator } = req('@opentelemetry/core');
-  const { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = req(
-    '@opentelemetry/sdk-trace-base',
-  );
-  const exporter = {
-    exported: 0,
-    export(spans, done) {
-      this.exported += spans.length;
-      done({ code: 0 });
+/**
+ * otelkit tracing as a user gets it: createTracing with a parent-based 10 % sampler and an OTLP
+ * http/protobuf exporter to the sink process started by http.bench.js (OTLP_SINK_PORT), registered
+ * as the global provider (AsyncLocalStorage context manager, W3C propagators).
+ */
+function tracing() {
+  const { createTracing } = require(path.resolve(__dirname, '../../packages/tracing/dist'));
+  const port = process.env.OTLP_SINK_PORT;
+  if (!port) throw new Error('OTLP_SINK_PORT is not set (http.bench.js starts the sink)');
+  const handle = createTracing({
+    enabled: true,
+    sampler: { type: 'parentbased_traceidratio', ratio: 0.1 },
+    exporters: [
+      {
+        type: 'otlp',
+        endpoint: `http://127.0.0.1:${port}/v1/traces`,
+        protocol: 'http/protobuf',
+        headers: {},
+        compression: 'none',
+        timeoutMillis: 10000,
+      },
+    ],
+    propagators: ['tracecontext', 'baggage'],
+    batch: {
+      maxQueueSize: 2048,
+      maxExportBatchSize: 512,
+      scheduledDelayMillis: 5000,
+      exportTimeoutMillis: 30000,
     },
-    shutdown: async () => {},
-  };
-  const provider = new BasicTracerProvider({
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0.1) }),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
+    shutdownTimeoutMillis: 5000,
   });
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  return provider;
+  handle.register();
+  return handle;
 }
 
 let listener;
@@ -57,6 +69,15 @@ switch (variant) {
   case 'bare-again':
     listener = (_req, res) => res.end(BODY);
     break;
+  case 'context-floor': {
+    const api = req('@opentelemetry/api');
+    const { AsyncLocalStorageContextManager } = req('@opentelemetry/context-async-hooks');
+    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const key = api.createContextKey('bench');
+    let n = 0;
+    listener = (_req, res) => api.context.with(api.ROOT_CONTEXT.setValue(key, n++), () => res.end(BODY));
+    break;
+  }
   case 'metrics': {
     const { withHttpMetrics } = require(path.join(PKG, 'dist'));
     listener = withHttpMetrics(metricsHandle(), (_req, res) => res.end(BODY), { route, tracer: false });
@@ -64,16 +85,16 @@ switch (variant) {
   }
   case 'metrics-tracing': {
     const { withHttpMetrics } = require(path.join(PKG, 'dist'));
-    const tracer = tracerProvider().getTracer('bench');
+    const { tracer } = tracing();
     listener = withHttpMetrics(metricsHandle(), (_req, res) => res.end(BODY), { route, tracer });
     break;
   }
   case 'instrumentation-http': {
-    // The upstream reference: HTTP spans (10 % sampling) and semconv-stable duration metrics.
+    // The upstream reference: HTTP spans (same otelkit tracing) and semconv-stable duration metrics.
     const { HttpInstrumentation } = req('@opentelemetry/instrumentation-http');
     const m = metricsHandle();
     const instrumentation = new HttpInstrumentation({ semconvStabilityOptIn: 'http' });
-    instrumentation.setTracerProvider(tracerProvider());
+    instrumentation.setTracerProvider(tracing().provider);
     instrumentation.setMeterProvider(m.provider);
     instrumentation.enable();
     listener = (_req, res) => res.end(BODY);
