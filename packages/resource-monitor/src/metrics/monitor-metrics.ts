@@ -36,6 +36,8 @@ export class MonitorMetrics {
   private readonly _gcDuration: Histogram;
   private readonly _observables: Observable[];
   private readonly _callback: BatchObservableCallback;
+  /** What HostMetrics registered, so close() can take it back (HostMetrics has no stop()). */
+  private readonly _hostCallbacks: HostCallback[] = [];
   private _closed = false;
 
   constructor(
@@ -47,7 +49,7 @@ export class MonitorMetrics {
     if (hostMetricGroups !== false && hostMetricGroups.length > 0) {
       try {
         new HostMetrics({
-          meterProvider: provider,
+          meterProvider: recordingProvider(provider, this._hostCallbacks),
           name: SCOPE,
           metricGroups: [...hostMetricGroups],
         }).start();
@@ -211,7 +213,37 @@ export class MonitorMetrics {
     if (this._closed) return;
     this._closed = true;
     this._meter.removeBatchObservableCallback(this._callback, this._observables);
+    // Host metrics stop being reported too (their instruments stay registered, without data).
+    for (const [meter, callback, observables] of this._hostCallbacks.splice(0)) {
+      meter.removeBatchObservableCallback(callback, observables);
+    }
   }
+}
+
+/**
+ * A provider whose meters note every batch observable callback registered on them (in `into`), so
+ * that the registrant — HostMetrics, which cannot unregister itself — can be stopped from outside.
+ */
+type HostCallback = [Meter, BatchObservableCallback, Observable[]];
+
+function recordingProvider(provider: MeterProvider, into: HostCallback[]): MeterProvider {
+  return {
+    getMeter(name, version, options) {
+      const meter = provider.getMeter(name, version, options);
+      return new Proxy(meter, {
+        get(target, key, receiver) {
+          if (key === 'addBatchObservableCallback') {
+            return (callback: BatchObservableCallback, observables: Observable[]) => {
+              into.push([target, callback, observables]);
+              target.addBatchObservableCallback(callback, observables);
+            };
+          }
+          const value = Reflect.get(target, key, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+  };
 }
 
 /** A MeterProvider that hands out one meter (so HostMetrics can use a bare Meter). */

@@ -53,6 +53,25 @@ describe('OpenTelemetry metrics', () => {
     expect(points(metrics.get('process.memory.usage'))[0]?.value).toBeGreaterThan(0);
   });
 
+  it('stops observing host metrics at shutdown (HostMetrics itself cannot unregister)', async () => {
+    monitor = new ResourceMonitor({ intervalMillis: 50, meterProvider: provider });
+    const cpuTime = async () => JSON.stringify(points((await collect(reader)).get('process.cpu.time')));
+    const burn = async () => {
+      const end = Date.now() + 30;
+      while (Date.now() < end);
+      await new Promise((r) => setTimeout(r, 20));
+    };
+    // Observed at every collection while running...
+    const first = await cpuTime();
+    await burn();
+    expect(await cpuTime()).not.toBe(first);
+    // ...and no longer after shutdown: the SDK keeps the last cumulative points, unchanged.
+    await monitor.shutdown(1000);
+    const frozen = await cpuTime();
+    await burn();
+    expect(await cpuTime()).toBe(frozen);
+  });
+
   it('publishes runtime metrics read lazily from the latest sample', async () => {
     monitor = new ResourceMonitor({ intervalMillis: 50, meterProvider: provider, hostMetricGroups: false });
     // before any sample: only the always-readable heap metrics and counters
