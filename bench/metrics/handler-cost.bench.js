@@ -8,6 +8,7 @@
  * Run: node bench/metrics/handler-cost.bench.js (after building the package)
  */
 const path = require('node:path');
+const { spawn } = require('node:child_process');
 const { Duplex } = require('node:stream');
 const { IncomingMessage, ServerResponse } = require('node:http');
 const PKG = path.resolve(__dirname, '../../packages/metrics');
@@ -33,20 +34,43 @@ function handle() {
   });
 }
 
-function tracer() {
-  const api = req('@opentelemetry/api');
-  const { AsyncLocalStorageContextManager } = req('@opentelemetry/context-async-hooks');
-  const { W3CTraceContextPropagator } = req('@opentelemetry/core');
-  const sdk = req('@opentelemetry/sdk-trace-base');
-  const provider = new sdk.BasicTracerProvider({
-    sampler: new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(0.1) }),
-    spanProcessors: [
-      new sdk.BatchSpanProcessor({ export: (_s, done) => done({ code: 0 }), shutdown: async () => {} }),
+/** otelkit tracing as in http.bench.js: createTracing, parent-based 10 %, OTLP to the sink process. */
+function tracer(sinkPort) {
+  const { createTracing } = require(path.resolve(__dirname, '../../packages/tracing/dist'));
+  const handle = createTracing({
+    enabled: true,
+    sampler: { type: 'parentbased_traceidratio', ratio: 0.1 },
+    exporters: [
+      {
+        type: 'otlp',
+        endpoint: `http://127.0.0.1:${sinkPort}/v1/traces`,
+        protocol: 'http/protobuf',
+        headers: {},
+        compression: 'none',
+        timeoutMillis: 10000,
+      },
     ],
+    propagators: ['tracecontext', 'baggage'],
+    batch: {
+      maxQueueSize: 2048,
+      maxExportBatchSize: 512,
+      scheduledDelayMillis: 5000,
+      exportTimeoutMillis: 30000,
+    },
+    shutdownTimeoutMillis: 5000,
   });
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  return provider.getTracer('bench');
+  handle.register();
+  return handle;
+}
+
+function startSink() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'otlp-sink.js')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.stdout.once('data', (d) => resolve({ child, port: Number(String(d).trim()) }));
+    child.once('error', reject);
+  });
 }
 
 const client = req('prom-client');
@@ -57,10 +81,17 @@ const hist = new client.Histogram({
   registers: [],
 });
 
+const api = req('@opentelemetry/api');
+const floorKey = api.createContextKey('bench');
+let floorN = 0;
 const variants = {
   bare: (_rq, res) => res.end(BODY),
+  // What any tracing costs before a span exists: a new context entered per request.
+  'context-floor': (_rq, res) =>
+    api.context.with(api.ROOT_CONTEXT.setValue(floorKey, floorN++), () => res.end(BODY)),
   metrics: withHttpMetrics(handle(), (_rq, res) => res.end(BODY), { route, tracer: false }),
-  'metrics-tracing': withHttpMetrics(handle(), (_rq, res) => res.end(BODY), { route, tracer: tracer() }),
+  // Set up in main(), once the sink runs.
+  'metrics-tracing': undefined,
   'prom-client': (rq, res) => {
     const end = hist.startTimer();
     res.on('finish', () => end({ method: rq.method, route: route(rq) || '', status_code: res.statusCode }));
@@ -116,6 +147,12 @@ const median = (xs) => {
 };
 
 async function main() {
+  const sink = await startSink();
+  const tracing = tracer(sink.port);
+  variants['metrics-tracing'] = withHttpMetrics(handle(), (_rq, res) => res.end(BODY), {
+    route,
+    tracer: tracing.tracer,
+  });
   const names = Object.keys(variants);
   const ns = Object.fromEntries(names.map((n) => [n, []]));
   for (const n of names) await time(variants[n]); // warm-up
@@ -131,6 +168,10 @@ async function main() {
       `  ${n.padEnd(16)} ${(median(ns[n]) / 1000).toFixed(2).padStart(6)} us/request   ratio (bare / variant) ${ratio.toFixed(3)}`,
     );
   }
+  const over = median(ns['metrics-tracing'].map((v, i) => ns['context-floor'][i] / v));
+  console.log(`  metrics-tracing vs context-floor: ratio ${over.toFixed(3)}`);
+  await tracing.shutdown();
+  sink.child.kill('SIGTERM');
 }
 
 main();
