@@ -276,7 +276,8 @@ export class ResourceManager {
     this._shutdown = true;
     const deadline = Date.now() + timeoutMillis;
     try {
-      for (const d of this._discoveries.splice(0)) d.stop();
+      // Newest first: handles on the same driver stack their hooks, and each unhooks only from the top.
+      for (const d of this._discoveries.splice(0).reverse()) d.stop();
       await Promise.race([this.stop(), delay(timeoutMillis)]);
       for (const id of [...this._resources.keys()]) this.unregister(id);
       this._store.close();

@@ -42,7 +42,10 @@ export interface DiscoveryOptions {
 /** What `discoverResources` returns: the kinds hooked, and `stop()` to unhook them. */
 export interface DiscoveryHandle {
   readonly kinds: readonly DiscoverableKind[];
-  /** Restores every patched constructor and method. Resources already found stay registered. Idempotent. */
+  /**
+   * Restores every patched constructor and method (one stopped while a newer handle hooks the same
+   * driver becomes a pass-through instead). Resources already found stay registered. Idempotent.
+   */
   stop(): void;
 }
 
@@ -125,16 +128,20 @@ export function startDiscovery(
   let stopped = false;
   registerBuiltinKinds(manager, kinds as readonly BuiltinKind[]);
 
-  /** Registers `resource` unless known; `true` when it was registered now. */
+  /**
+   * Registers `resource` unless known; `true` when it was registered now. Runs inside the app's
+   * constructors and factories, so nothing in it (the `idFor` callback included) may throw.
+   */
   const found = (kind: DiscoverableKind, resource: object): boolean => {
     if (stopped || seen.has(resource)) return false;
     seen.add(resource);
-    if (manager.getResources().some((r) => r.resource === resource)) return false;
-    let n = (counters.get(kind) ?? 0) + 1;
-    let id = options.idFor ? options.idFor(kind, n) : `${kind}-${n}`;
-    while (manager.getResource(id) && !options.idFor) id = `${kind}-${++n}`;
-    counters.set(kind, n);
     try {
+      if (manager.getResources().some((r) => r.resource === resource)) return false;
+      let n = (counters.get(kind) ?? 0) + 1;
+      counters.set(kind, n);
+      let id = options.idFor ? options.idFor(kind, n) : `${kind}-${n}`;
+      while (manager.getResource(id) && !options.idFor) id = `${kind}-${++n}`;
+      counters.set(kind, n);
       manager.register({ id, type: kind, resource });
       return true;
     } catch (err) {
