@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { watchErrors } from '../internal/error-events';
 import type { ResourceManager } from '../resource-manager';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
 import type { ResourceHealth, ResourceRegistration } from '../types';
@@ -182,9 +183,8 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
       state.connected = false;
       state.channel = undefined;
     };
-    const onError = () => this.incrementMetric('errors', 1, undefined, r);
     res.connection.on('close', onClose);
-    res.connection.on('error', onError);
+    const unwatchErrors = watchErrors(res.connection, () => this.incrementMetric('errors', 1, undefined, r));
     const counted: Counted | undefined = res.channels
       ? {
           watches: res.channels.map((ch) => watchChannel(ch, res.queue, res.bindings)),
@@ -200,7 +200,7 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
       counted,
       unhook: () => {
         res.connection.removeListener('close', onClose);
-        res.connection.removeListener('error', onError);
+        unwatchErrors();
         for (const w of counted?.watches ?? []) w.stop();
       },
     };

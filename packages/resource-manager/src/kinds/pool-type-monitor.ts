@@ -1,3 +1,4 @@
+import { type ErrorEmitter, watchErrors } from '../internal/error-events';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
 import type { ResourceHealth, ResourceRegistration } from '../types';
 import { POOL_DEFINITIONS, POOL_METRICS } from './pool-metrics';
@@ -29,11 +30,8 @@ export abstract class PoolTypeMonitor<T> extends ResourceTypeMonitor<T> {
   protected abstract read(pool: T): PoolReading;
   /** `[object, method]` pairs to time as acquisitions. */
   protected abstract acquireMethods(pool: T): Array<[Record<string, unknown>, string]>;
-  /** Emitters whose `error` events count as errors. */
-  protected errorEmitters(_pool: T): Array<{
-    on(e: 'error', l: (err: unknown) => void): unknown;
-    removeListener(e: 'error', l: (err: unknown) => void): unknown;
-  }> {
+  /** Emitters whose `error` events count as errors (watched without handling them: see `watchErrors`). */
+  protected errorEmitters(_pool: T): ErrorEmitter[] {
     return [];
   }
 
@@ -51,11 +49,10 @@ export abstract class PoolTypeMonitor<T> extends ResourceTypeMonitor<T> {
         }),
       );
     }
-    for (const emitter of this.errorEmitters(r.resource)) {
-      const listener = () => this.incrementMetric(POOL_METRICS.errors, 1, undefined, r);
-      emitter.on('error', listener);
-      hooks.restore.push(() => emitter.removeListener('error', listener));
-    }
+    for (const emitter of this.errorEmitters(r.resource))
+      hooks.restore.push(
+        watchErrors(emitter, () => this.incrementMetric(POOL_METRICS.errors, 1, undefined, r)),
+      );
     // Start the error counter at 0 so it is visible before the first error.
     this.incrementMetric(POOL_METRICS.errors, 0, undefined, r);
     this._hooks.set(r.resource as object, hooks);

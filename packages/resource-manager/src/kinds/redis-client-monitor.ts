@@ -1,4 +1,5 @@
 import { TimeoutError, withTimeout } from '../internal/duration';
+import { watchErrors } from '../internal/error-events';
 import type { ResourceManager } from '../resource-manager';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
 import type { ResourceHealth, ResourceRegistration } from '../types';
@@ -121,9 +122,16 @@ export class RedisClientMonitor extends ResourceTypeMonitor<RedisClientLike> {
 
   override onRegister(r: ResourceRegistration<RedisClientLike>): void {
     const listener = () => this.incrementMetric('errors', 1, undefined, r);
-    r.resource.on('error', listener);
+    const c = r.resource;
+    // node-redis throws an error nobody listens for: watched without handling it. ioredis never
+    // throws one (it emits only to listeners, else logs it), so errorMonitor would see nothing there.
+    let unhook: () => void;
+    if (isIoredis(c)) {
+      c.on('error', listener);
+      unhook = () => c.removeListener('error', listener);
+    } else unhook = watchErrors(c, listener);
     this.incrementMetric('errors', 0, undefined, r);
-    this._unhook.set(r.resource, () => r.resource.removeListener('error', listener));
+    this._unhook.set(c, unhook);
   }
 
   override onUnregister(r: ResourceRegistration<RedisClientLike>): void {
