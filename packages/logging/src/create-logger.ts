@@ -5,6 +5,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { FileRotationConfig, LoggingConfig, LogOutputConfig } from '@otelkit/config';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { correlatedTimestamp } from './correlation';
+import { withPlainHttpAsEcs } from './ecs/plain-http';
 import { normaliseLevel } from './levels';
 import { createConsoleOutput } from './outputs/console-output';
 import { createElasticsearchOutput } from './outputs/elasticsearch-output';
@@ -104,7 +105,11 @@ export function createLogger(
   let bindingsFormatter: LogFormatter | undefined;
   if (ecs) {
     const ecsOptions = ecsPinoOptions(resource);
-    const ecsLog = ecsOptions.formatters.log as LogFormatter;
+    const upstreamLog = ecsOptions.formatters.log as LogFormatter;
+    const ecsLog: LogFormatter = (obj) =>
+      obj.req === undefined && obj.res === undefined
+        ? upstreamLog(obj)
+        : withPlainHttpAsEcs(obj, upstreamLog);
     const ecsBindings = ecsOptions.formatters.bindings as LogFormatter;
     const deep = redact?.deep;
     logFormatter = deep ? (obj) => deep(ecsLog(obj)) : ecsLog;

@@ -189,4 +189,61 @@ describe('ecs format', () => {
       'user_agent.original': 'otelkit-test/1.0',
     });
   });
+
+  it('maps plain-object req/res (pino-serialized, hand-made) to ECS fields instead of dropping them', async () => {
+    const file = path.join(dir, 'plain.log');
+    const logger = createLogger(loggingConfig({ format: 'ecs', outputs: [fileOutput(file)] }), undefined, {
+      handleSignals: false,
+      logUncaught: false,
+    });
+    logger.info(
+      {
+        req: {
+          id: 42,
+          method: 'POST',
+          url: '/orders/7?expand=items#top',
+          headers: {
+            host: 'shop.local:8080',
+            'user-agent': 'curl/8',
+            'content-length': '12',
+            authorization: 'Bearer s3cr3t',
+          },
+          remoteAddress: '10.1.2.3',
+          remotePort: 51515,
+          params: { id: '7' },
+        },
+        res: { statusCode: 201, headers: { 'content-length': 3, 'set-cookie': 'sid=abc' } },
+        http: { request: { method: 'CALLER-WINS' } },
+      },
+      'plain request',
+    );
+    logger.info({ req: { weird: true }, res: 'not an object' }, 'unknown shapes');
+    await logger.shutdown();
+
+    const [plain, unknown] = readJsonLines(file);
+    const flat = flatten(plain as Record<string, unknown>);
+    const problems = Object.entries(flat).flatMap(([k, v]) => checkField(k, v));
+    expect(problems).toEqual([]);
+    expect(flat).toMatchObject({
+      'http.request.method': 'CALLER-WINS',
+      'http.request.id': '42',
+      'http.request.body.bytes': 12,
+      'url.path': '/orders/7',
+      'url.query': 'expand=items',
+      'url.fragment': 'top',
+      'url.full': 'http://shop.local:8080/orders/7?expand=items#top',
+      'user_agent.original': 'curl/8',
+      'client.ip': '10.1.2.3',
+      'client.address': '10.1.2.3',
+      'client.port': 51515,
+      'http.response.status_code': 201,
+      'http.response.body.bytes': 3,
+      // Fields ECS has no place for stay under req/res; nothing is lost.
+      'req.params.id': '7',
+    });
+    // Secrets in the mapped headers are redacted like everywhere else.
+    expect(JSON.stringify(plain)).not.toContain('s3cr3t');
+    expect(JSON.stringify(plain)).not.toContain('sid=abc');
+    expect(unknown).toMatchObject({ message: 'unknown shapes', req: { weird: true }, res: 'not an object' });
+  });
 });
