@@ -187,7 +187,8 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
     const unwatchErrors = watchErrors(res.connection, () => this.incrementMetric('errors', 1, undefined, r));
     const counted: Counted | undefined = res.channels
       ? {
-          watches: res.channels.map((ch) => watchChannel(ch, res.queue, res.bindings)),
+          // Each channel once: one named twice (publish and consume on the same one) would count twice.
+          watches: [...new Set(res.channels)].map((ch) => watchChannel(ch, res.queue, res.bindings)),
           last: { published: 0, delivered: 0, acked: 0, nacked: 0 },
           lastAt: performance.now(),
         }
