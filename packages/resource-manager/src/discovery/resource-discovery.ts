@@ -109,7 +109,8 @@ function patchMethod(
  * - `generic-pool`: `createPool` and `Pool.prototype.acquire`.
  * - `undici-agent`: `undici.Agent` is replaced by a registering subclass, and `Agent.prototype.dispatch`
  *   (every request) registers agents built from an `Agent` reference taken earlier — the global
- *   dispatcher and the agents inside a `ProxyAgent` included — on their first request.
+ *   dispatcher and the agents inside a `ProxyAgent` included — on their first request. A global
+ *   dispatcher made by Node's built-in `fetch` (its own bundled undici) is another class: not seen.
  * - `piscina`: `Piscina.prototype.run`, on a pool's first task (the package exports the class itself,
  *   which cannot be replaced).
  * - `workerpool`: `workerpool.pool()`.
