@@ -185,6 +185,14 @@ export class ResourceManager {
       throw new Error(
         `${PREFIX}: maxResources (${this._maxResources}) reached; ${JSON.stringify(r.id)} not registered`,
       );
+    for (const other of this._resources.values())
+      if (other.resource === r.resource) {
+        // Allowed (each id gets its own series and hooks), but usually discovery and the app both did it.
+        diag.warn(
+          `@otelkit/resource-manager: ${JSON.stringify(r.id)} is the same object as ${JSON.stringify(other.id)}, already registered`,
+        );
+        break;
+      }
     const category = r.category ?? DEFAULT_CATEGORY[r.type] ?? 'custom';
     const tm = this._types.get(r.type);
     let peer = r.peer;

@@ -120,7 +120,8 @@ function checkChannels(id: string, r: AmqpQueueResource): void {
  * manager.register({ id: 'orders', type: 'amqplib', resource: { connection, queue: 'orders', channels: [channel] } });
  */
 export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
-  private readonly _state = new WeakMap<object, State>();
+  /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
+  private readonly _state = new WeakMap<ResourceRegistration, State>();
 
   constructor(manager: ResourceManager) {
     super(manager, { resourceType: 'amqplib' });
@@ -206,21 +207,21 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
       },
     };
     this.incrementMetric('errors', 0, undefined, r);
-    this._state.set(res, state);
+    this._state.set(r, state);
   }
 
   override onUnregister(r: ResourceRegistration<AmqpQueueResource>): void {
-    const state = this._state.get(r.resource);
+    const state = this._state.get(r);
     if (!state) return;
     state.unhook();
     const ch = state.channel;
     state.channel = undefined;
     ch?.then((c) => c.close()).catch(() => undefined);
-    this._state.delete(r.resource);
+    this._state.delete(r);
   }
 
   async collectMetrics(r: ResourceRegistration<AmqpQueueResource>): Promise<void> {
-    const state = this._state.get(r.resource);
+    const state = this._state.get(r);
     if (!state) return;
     this.updateMetric('connected', state.connected ? 1 : 0);
     if (state.counted) this._reportCounts(state.counted);
@@ -240,7 +241,7 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
   }
 
   override async checkHealth(r: ResourceRegistration<AmqpQueueResource>): Promise<ResourceHealth> {
-    const state = this._state.get(r.resource);
+    const state = this._state.get(r);
     if (!state) return { healthy: false, message: 'not registered' };
     if (!state.connected) return { healthy: false, message: 'connection closed' };
     try {

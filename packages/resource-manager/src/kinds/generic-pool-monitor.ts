@@ -22,6 +22,7 @@ export interface GenericPoolLike {
  * errors) and health.
  */
 export class GenericPoolMonitor extends PoolTypeMonitor<GenericPoolLike> {
+  /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
   private readonly _factoryHooks = new WeakMap<object, () => void>();
 
   constructor(manager: ResourceManager) {
@@ -48,7 +49,7 @@ export class GenericPoolMonitor extends PoolTypeMonitor<GenericPoolLike> {
     const listener = () => this.incrementMetric('errors', 1, undefined, r);
     r.resource.on('factoryCreateError', listener);
     r.resource.on('factoryDestroyError', listener);
-    this._factoryHooks.set(r.resource, () => {
+    this._factoryHooks.set(r, () => {
       r.resource.removeListener('factoryCreateError', listener);
       r.resource.removeListener('factoryDestroyError', listener);
     });
@@ -56,7 +57,7 @@ export class GenericPoolMonitor extends PoolTypeMonitor<GenericPoolLike> {
 
   override onUnregister(r: Parameters<PoolTypeMonitor<GenericPoolLike>['onUnregister']>[0]): void {
     super.onUnregister(r);
-    this._factoryHooks.get(r.resource)?.();
-    this._factoryHooks.delete(r.resource);
+    this._factoryHooks.get(r)?.();
+    this._factoryHooks.delete(r);
   }
 }

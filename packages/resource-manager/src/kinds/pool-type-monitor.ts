@@ -25,7 +25,8 @@ interface Hooks {
  * connection (timed for `connection_pool_acquire_wait`) and which object emits `error`.
  */
 export abstract class PoolTypeMonitor<T> extends ResourceTypeMonitor<T> {
-  private readonly _hooks = new WeakMap<object, Hooks>();
+  /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
+  private readonly _hooks = new WeakMap<ResourceRegistration, Hooks>();
 
   protected abstract read(pool: T): PoolReading;
   /** `[object, method]` pairs to time as acquisitions. */
@@ -55,14 +56,14 @@ export abstract class PoolTypeMonitor<T> extends ResourceTypeMonitor<T> {
       );
     // Start the error counter at 0 so it is visible before the first error.
     this.incrementMetric(POOL_METRICS.errors, 0, undefined, r);
-    this._hooks.set(r.resource as object, hooks);
+    this._hooks.set(r, hooks);
   }
 
   override onUnregister(r: ResourceRegistration<T>): void {
-    const hooks = this._hooks.get(r.resource as object);
+    const hooks = this._hooks.get(r);
     if (!hooks) return;
     for (const restore of hooks.restore) restore();
-    this._hooks.delete(r.resource as object);
+    this._hooks.delete(r);
   }
 
   collectMetrics(r: ResourceRegistration<T>): void {

@@ -55,6 +55,7 @@ function isIoredis(c: RedisClientLike): c is IoredisLike {
  */
 export class RedisClientMonitor extends ResourceTypeMonitor<RedisClientLike> {
   readonly probeTimeoutMillis: number;
+  /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
   private readonly _unhook = new WeakMap<object, () => void>();
 
   constructor(manager: ResourceManager, options: RedisClientMonitorOptions = {}) {
@@ -131,12 +132,12 @@ export class RedisClientMonitor extends ResourceTypeMonitor<RedisClientLike> {
       unhook = () => c.removeListener('error', listener);
     } else unhook = watchErrors(c, listener);
     this.incrementMetric('errors', 0, undefined, r);
-    this._unhook.set(c, unhook);
+    this._unhook.set(r, unhook);
   }
 
   override onUnregister(r: ResourceRegistration<RedisClientLike>): void {
-    this._unhook.get(r.resource)?.();
-    this._unhook.delete(r.resource);
+    this._unhook.get(r)?.();
+    this._unhook.delete(r);
   }
 
   async collectMetrics(r: ResourceRegistration<RedisClientLike>): Promise<void> {

@@ -67,6 +67,7 @@ function connectionsPerOrigin(dispatcher: object, single: boolean): number {
  * manager.register({ id: 'payments-api', type: 'undici-agent', resource: agent });
  */
 export class UndiciAgentMonitor extends PoolTypeMonitor<UndiciDispatcherLike> {
+  /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
   private readonly _unhook = new WeakMap<object, () => void>();
 
   constructor(manager: ResourceManager) {
@@ -109,12 +110,12 @@ export class UndiciAgentMonitor extends PoolTypeMonitor<UndiciDispatcherLike> {
     super.onRegister(r);
     const listener = () => this.incrementMetric(POOL_METRICS.errors, 1, undefined, r);
     d.on('connectionError', listener);
-    this._unhook.set(d, () => d.removeListener('connectionError', listener));
+    this._unhook.set(r, () => d.removeListener('connectionError', listener));
   }
 
   override onUnregister(r: ResourceRegistration<UndiciDispatcherLike>): void {
     super.onUnregister(r);
-    this._unhook.get(r.resource)?.();
-    this._unhook.delete(r.resource);
+    this._unhook.get(r)?.();
+    this._unhook.delete(r);
   }
 }

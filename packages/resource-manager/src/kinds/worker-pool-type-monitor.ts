@@ -85,7 +85,8 @@ interface Entry {
  * (the same promise object) or throw the same error.
  */
 export abstract class WorkerPoolTypeMonitor<T extends object> extends ResourceTypeMonitor<T> {
-  private readonly _entries = new WeakMap<object, Entry>();
+  /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
+  private readonly _entries = new WeakMap<ResourceRegistration, Entry>();
 
   protected abstract read(pool: T, state: WorkerPoolState): WorkerPoolReading;
   /** Method that submits a task and returns its promise (`run`, `exec`). */
@@ -155,18 +156,18 @@ export abstract class WorkerPoolTypeMonitor<T extends object> extends ResourceTy
         ),
       );
     this.incrementMetric(M.errors, 0, undefined, r);
-    this._entries.set(r.resource, entry);
+    this._entries.set(r, entry);
   }
 
   override onUnregister(r: ResourceRegistration<T>): void {
-    const entry = this._entries.get(r.resource);
+    const entry = this._entries.get(r);
     if (!entry) return;
     for (const undo of entry.undo.splice(0).reverse()) undo();
-    this._entries.delete(r.resource);
+    this._entries.delete(r);
   }
 
   collectMetrics(r: ResourceRegistration<T>): void {
-    const state = this._entries.get(r.resource)?.state;
+    const state = this._entries.get(r)?.state;
     if (!state) return;
     const p = this.read(r.resource, state);
     this.updateMetric(M.size, p.size);
@@ -181,7 +182,7 @@ export abstract class WorkerPoolTypeMonitor<T extends object> extends ResourceTy
   }
 
   override checkHealth(r: ResourceRegistration<T>): ResourceHealth {
-    const state = this._entries.get(r.resource)?.state;
+    const state = this._entries.get(r)?.state;
     if (!state) return { healthy: false, message: 'not registered' };
     return this._health(this.read(r.resource, state), state);
   }
