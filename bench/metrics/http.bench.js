@@ -16,17 +16,41 @@ const VARIANTS = (
   process.env.VARIANTS ||
   'bare,bare-again,context-floor,metrics,metrics-tracing,instrumentation-http,prom-client'
 ).split(',');
-const ROUNDS = Number(process.env.ROUNDS || 5);
-const DURATION = Number(process.env.DURATION || 5);
+const ROUNDS = Number(process.env.ROUNDS || 8);
+const DURATION = Number(process.env.DURATION || 4);
 const CONNECTIONS = Number(process.env.CONNECTIONS || 20);
 const PIPELINING = Number(process.env.PIPELINING || 1);
+const WARMUP = Number(process.env.WARMUP || 2);
 
-function startServer(variant, script = 'server.js', env = process.env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, script), variant], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env,
+/**
+ * Placement. Each server process gets one CPU to itself (`taskset -c 1`) and the load generator
+ * (this process) and the OTLP sink share the other, so a server's throughput is what its own CPU
+ * allows — not a share of a core contended by the client. And every round starts fresh server
+ * processes: one process per variant for the whole run keeps its JIT/heap/placement luck in every
+ * round (two identical bare servers measured 0.92–1.08 of each other that way).
+ */
+function canPin() {
+  if (process.env.PIN === '0' || require('node:os').cpus().length < 2) return false;
+  try {
+    require('node:child_process').execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], {
+      stdio: 'ignore',
     });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const PIN = canPin();
+
+function startServer(variant, script = 'server.js', env = process.env, cpu = '1') {
+  return new Promise((resolve, reject) => {
+    const args = [path.join(__dirname, script), variant];
+    const child = PIN
+      ? spawn('taskset', ['-c', cpu, process.execPath, ...args], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env,
+        })
+      : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
     child.stdout.once('data', (d) => resolve({ child, port: Number(String(d).trim()) }));
     child.once('error', reject);
     child.once('exit', (code) => code && reject(new Error(`${variant} exited ${code}`)));
@@ -71,35 +95,35 @@ const median = (xs) => {
 
 async function main() {
   // The OTLP sink the tracing variants export to, in its own process.
-  const sink = await startServer('sink', 'otlp-sink.js');
+  const sink = await startServer('sink', 'otlp-sink.js', process.env, '0');
   const env = { ...process.env, OTLP_SINK_PORT: String(sink.port) };
-  const servers = {};
-  for (const v of VARIANTS) servers[v] = await startServer(v, 'server.js', env);
   const rps = Object.fromEntries(VARIANTS.map((v) => [v, []]));
   const cpuPerReq = Object.fromEntries(VARIANTS.map((v) => [v, []]));
   const errors = Object.fromEntries(VARIANTS.map((v) => [v, 0]));
-  try {
-    for (const v of VARIANTS) await load(servers[v].port, 1); // warm-up (JIT)
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = [...VARIANTS];
-      for (let k = 0; k < round % order.length; k++) order.push(order.shift());
-      for (const v of order) {
-        const before = await cpu(servers[v].port);
-        const r = await load(servers[v].port, DURATION);
-        const after = await cpu(servers[v].port);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = [...VARIANTS];
+    for (let k = 0; k < round % order.length; k++) order.push(order.shift());
+    for (const v of order) {
+      const server = await startServer(v, 'server.js', env);
+      try {
+        await load(server.port, WARMUP); // JIT warm-up, not measured
+        const before = await cpu(server.port);
+        const r = await load(server.port, DURATION);
+        const after = await cpu(server.port);
         rps[v].push(r.requests.average);
         cpuPerReq[v].push((after - before) / r.requests.total);
         errors[v] += r.errors + r.non2xx;
+      } finally {
+        server.child.kill('SIGTERM');
+        await new Promise((resolve) => server.child.once('exit', resolve));
       }
-      process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
     }
-  } finally {
-    for (const v of VARIANTS) servers[v].child.kill('SIGTERM');
+    process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
   const exported = await getJson(sink.port, '/__stats');
   sink.child.kill('SIGTERM');
   console.log(
-    `HTTP, ${ROUNDS} alternating rounds x ${DURATION}s, ${CONNECTIONS} connections, pipelining ${PIPELINING}. Medians; ratios are medians of per-round ratios vs bare.`,
+    `HTTP, ${ROUNDS} alternating rounds x ${DURATION}s (fresh server processes each round, ${WARMUP}s warm-up), ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${PIN ? 'server pinned to CPU 1, load generator and sink to CPU 0' : 'no CPU pinning'}. Medians; ratios are medians of per-round ratios vs bare.`,
   );
   console.log(
     '  variant                  req/s  throughput ratio   server CPU/req  CPU-implied throughput ratio (bare CPU / variant CPU)',
