@@ -26,6 +26,7 @@ export type {
 } from './profiler/types';
 export { createPropagator } from './propagators/create-propagator';
 export { createSampler } from './samplers/create-sampler';
+export { TraceIdRatioSampler } from './samplers/trace-id-ratio-sampler';
 export type {
   CreateTracingOptions,
   ExporterStats,

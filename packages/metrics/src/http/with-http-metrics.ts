@@ -9,11 +9,15 @@ export type RequestListener<
   Res extends ServerResponse = ServerResponse,
 > = (req: Req, res: Res) => unknown;
 
-/** Calls the handler once; records a sync throw or a rejection as the request's error. */
-function invoke(this: unknown, handler: RequestListener, req: IncomingMessage, res: ServerResponse): unknown {
+/**
+ * Calls the handler once (with `self` as `this`); records a sync throw or a rejection as the
+ * request's error. `self` is an argument, not `this`: a `thisArg` would make the context manager
+ * bind a new function for every request.
+ */
+function invoke(self: unknown, handler: RequestListener, req: IncomingMessage, res: ServerResponse): unknown {
   let result: unknown;
   try {
-    result = handler.call(this, req, res);
+    result = handler.call(self, req, res);
   } catch (err) {
     recordRequestError(res, err);
     throw err;
@@ -53,10 +57,10 @@ export function withHttpMetrics(
     const state = core.start(req, res);
     // The listener's own return value (a promise, for async handlers) is handed back as is.
     if (!state) return handler.call(this, req, res);
-    // No closure per request: context.with passes `this` and the arguments through.
+    // No closure or bound function per request: context.with passes the arguments through.
     return state.ctx
-      ? context.with(state.ctx, invoke, this, handler, req, res)
-      : invoke.call(this, handler, req, res);
+      ? context.with(state.ctx, invoke, undefined, this, handler, req, res)
+      : invoke(this, handler, req, res);
   };
   return listener as NodeRequestListener;
 }

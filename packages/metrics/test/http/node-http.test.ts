@@ -214,6 +214,26 @@ describe('withHttpMetrics (node:http)', () => {
       await tracing.teardown();
     });
 
+    it('calls the handler with the server as `this` and the same arguments, with and without a span', async () => {
+      for (const tracer of [tracing.tracer, false as const]) {
+        const seen: unknown[] = [];
+        const s = await serve(
+          withHttpMetrics(
+            metrics,
+            function (this: unknown, ...args: unknown[]) {
+              seen.push(this, args.length, trace.getActiveSpan() !== undefined);
+              (args[1] as { end(): void }).end();
+            },
+            { tracer },
+          ),
+        );
+        await httpRequest(s.port, '/x');
+        s.server.closeAllConnections();
+        s.server.close();
+        expect(seen).toEqual([s.server, 2, tracer !== false]);
+      }
+    });
+
     it('starts a server span per request, continuing the W3C trace from the headers', async () => {
       let activeInHandler: string | undefined;
       const s = await serve(

@@ -3,9 +3,9 @@ import {
   AlwaysOnSampler,
   ParentBasedSampler,
   type Sampler,
-  TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import type { SamplerConfig } from '@otelkit/config';
+import { TraceIdRatioSampler } from './trace-id-ratio-sampler';
 
 const SAMPLER_NAMES = [
   'always_on',
@@ -17,7 +17,8 @@ const SAMPLER_NAMES = [
 ] as const;
 
 /**
- * Builds the SDK sampler for a normalised sampler config (`OTEL_TRACES_SAMPLER` names).
+ * Builds the SDK sampler for a normalised sampler config (`OTEL_TRACES_SAMPLER` names). The ratio
+ * samplers use {@link TraceIdRatioSampler}: the SDK's decisions, cheaper.
  * The `parentbased_*` samplers make children follow their parent's decision; only roots
  * are sampled by the inner sampler.
  *
@@ -41,12 +42,12 @@ export function createSampler(config: SamplerConfig): Sampler {
     case 'always_off':
       return new AlwaysOffSampler();
     case 'traceidratio':
-      return new TraceIdRatioBasedSampler(ratio);
+      return new TraceIdRatioSampler(ratio);
     case 'parentbased_always_on':
       return new ParentBasedSampler({ root: new AlwaysOnSampler() });
     case 'parentbased_always_off':
       return new ParentBasedSampler({ root: new AlwaysOffSampler() });
     default:
-      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+      return new ParentBasedSampler({ root: new TraceIdRatioSampler(ratio) });
   }
 }
