@@ -1,3 +1,4 @@
+import { guarded, patchInstance } from '../internal/instance-patch';
 import type { ResourceManager } from '../resource-manager';
 import type { ResourceRegistration } from '../types';
 import { POOL_METRICS } from './pool-metrics';
@@ -54,13 +55,52 @@ function connectionsPerOrigin(dispatcher: object, single: boolean): number {
   return ok(c) ? c : Number.POSITIVE_INFINITY;
 }
 
+type Handler = Record<string, unknown>;
+
+/** The handler methods undici calls when a request gets its connection (legacy / new API). */
+const START_METHODS = new Set(['onConnect', 'onRequestStart']);
+
+/**
+ * A stand-in for a dispatch handler that calls `onStart` once, when undici hands the request its
+ * connection (`onConnect`, or `onRequestStart` for new-API handlers), and otherwise forwards every
+ * method to the original *with the original as `this`* — handlers keep private fields, which a
+ * Proxy or a prototype-linked copy would break. It has exactly the original's methods, so undici
+ * sees the same handler API (new or legacy) it would have seen.
+ */
+function timedHandler(handler: Handler, onStart: () => void): Handler {
+  const delegate: Handler = {};
+  let started = false;
+  const seen = new Set<string>();
+  for (let o: object | null = handler; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (key === 'constructor' || seen.has(key)) continue;
+      seen.add(key);
+      const value = (handler as Handler)[key];
+      if (typeof value !== 'function') continue;
+      delegate[key] = START_METHODS.has(key)
+        ? (...args: unknown[]) => {
+            if (!started) {
+              started = true;
+              guarded('undici dispatch timing', onStart);
+            }
+            return (handler[key] as (...a: unknown[]) => unknown)(...args);
+          }
+        : (...args: unknown[]) => (handler[key] as (...a: unknown[]) => unknown)(...args);
+    }
+  }
+  return delegate;
+}
+
 /**
  * An undici `Agent` (resource type `undici-agent`; a `Pool` or `Client` works too) from its `stats`:
  * size (connections open), in use (connections busy: `connected − free`), idle (`free`), waiting
  * (`pending`: requests not yet written — queued for a connection or waiting for one to open), usage
  * against `connections` × origins when `connections` bounds the agent, errors (`connectionError`
  * events: failed connects) and health (closed or destroyed, or exhausted with requests waiting).
- * undici has no acquire call to time, so `connection_pool_acquire_wait` is not reported.
+ * `connection_pool_acquire_wait` is the time from `dispatch()` (every `request`, `fetch`, `stream`
+ * through the agent goes through it) to the moment undici gives the request a connection — queueing
+ * for a busy connection plus opening a new one, as `pg.Pool#connect` measures. Requests that fail
+ * before getting a connection are not timed (the failure counts under `errors`).
  *
  * @example
  * const agent = new Agent({ connections: 10 });
@@ -110,7 +150,26 @@ export class UndiciAgentMonitor extends PoolTypeMonitor<UndiciDispatcherLike> {
     super.onRegister(r);
     const listener = () => this.incrementMetric(POOL_METRICS.errors, 1, undefined, r);
     d.on('connectionError', listener);
-    this._unhook.set(r, () => d.removeListener('connectionError', listener));
+    const record = (started: number) =>
+      this.updateMetric(POOL_METRICS.acquireWait, (performance.now() - started) / 1000, undefined, r);
+    const unpatch = patchInstance(
+      d,
+      'dispatch',
+      (original) =>
+        function (this: unknown, opts: unknown, handler: unknown) {
+          if (handler === null || typeof handler !== 'object') return original.call(this, opts, handler);
+          const started = performance.now();
+          let timed = handler as Handler;
+          guarded('undici dispatch timing', () => {
+            timed = timedHandler(handler as Handler, () => record(started));
+          });
+          return original.call(this, opts, timed);
+        },
+    );
+    this._unhook.set(r, () => {
+      d.removeListener('connectionError', listener);
+      unpatch();
+    });
   }
 
   override onUnregister(r: ResourceRegistration<UndiciDispatcherLike>): void {

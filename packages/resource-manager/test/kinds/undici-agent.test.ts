@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import { ResourceMonitor } from '@otelkit/resource-monitor';
-import { Agent, Client, Pool, request } from 'undici';
+import { Agent, Client, type Dispatcher, fetch, Pool, request } from 'undici';
 import { ResourceManager, UndiciAgentMonitor } from '../../src/index';
-import { closeServer, collectMetrics, createTestMeter, pointOf, waitFor } from '../helpers';
+import { closeServer, collectMetrics, createTestMeter, histCount, pointOf, waitFor } from '../helpers';
 
 jest.setTimeout(60_000);
 
@@ -195,6 +196,70 @@ describe('undici Agent against a local node:http server', () => {
       for (const answer of held.splice(0)) answer();
       await pool.destroy();
       await client.destroy();
+      await t.close();
+      await closeServer(server);
+    }
+  });
+
+  it('times the wait for a connection (acquire wait), through request, fetch and a raw dispatch handler', async () => {
+    const t = setup();
+    const { server, origin, held } = await holdingServer();
+    const agent = new Agent({ connections: 1 });
+    try {
+      t.manager.register({ id: 'one', type: 'undici-agent', resource: agent });
+      // Two requests on one connection: the second waits until the first is answered (>= 300 ms).
+      const first = request(origin, { dispatcher: agent }).then((res) => res.body.text());
+      const second = fetch(origin, { dispatcher: agent }).then((res) => res.text());
+      await waitFor(() => held.length === 1, 10_000, 'the first request at the server');
+      await new Promise((r) => setTimeout(r, 300));
+      held.shift()?.();
+      await waitFor(() => held.length === 1, 10_000, 'the second request at the server');
+      held.shift()?.();
+      expect(await Promise.all([first, second])).toEqual(['ok', 'ok']);
+
+      // A handler class with private fields, dispatched directly: it must keep working unchanged.
+      class Collect implements Dispatcher.DispatchHandler {
+        #chunks: Buffer[] = [];
+        #done: (body: string) => void;
+        constructor(done: (body: string) => void) {
+          this.#done = done;
+        }
+        onRequestStart() {}
+        onResponseStart() {}
+        onResponseData(_controller: unknown, chunk: Buffer) {
+          this.#chunks.push(chunk);
+        }
+        onResponseEnd() {
+          this.#done(Buffer.concat(this.#chunks).toString());
+        }
+        onResponseError(_controller: unknown, err: Error) {
+          this.#done(`error: ${err.message}`);
+        }
+      }
+      const raw = new Promise<string>((resolve) => {
+        agent.dispatch({ origin, path: '/', method: 'GET' }, new Collect(resolve));
+      });
+      await waitFor(() => held.length === 1, 10_000, 'the raw request at the server');
+      held.shift()?.();
+      expect(await raw).toBe('ok');
+
+      const metrics = await collectMetrics(t.reader);
+      const wait = pointOf(metrics, 'otelkit.resource.connection_pool_acquire_wait', {
+        'resource.id': 'one',
+      });
+      expect(histCount(wait)).toBe(3);
+      const value = (wait as HistogramMetricData['dataPoints'][number]).value;
+      // The second request waited for the first to be answered; the others got the connection at once.
+      expect(value.max).toBeGreaterThanOrEqual(0.29);
+      expect(value.min).toBeLessThan(0.29);
+
+      // Unregistering restores the agent's own dispatch.
+      expect(Object.hasOwn(agent, 'dispatch')).toBe(true);
+      t.manager.unregister('one');
+      expect(Object.hasOwn(agent, 'dispatch')).toBe(false);
+    } finally {
+      for (const answer of held.splice(0)) answer();
+      await agent.close();
       await t.close();
       await closeServer(server);
     }
