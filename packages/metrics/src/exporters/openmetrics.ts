@@ -165,6 +165,13 @@ export function serializeOpenMetrics(resourceMetrics: ResourceMetrics): string {
         diag.error(`@otelkit/metrics: metric "${metric.descriptor.name}" has no OpenMetrics form; skipped`);
         continue;
       }
+      if (id.name === 'target') {
+        // `target` is the family of target_info (the resource) in OpenMetrics.
+        diag.error(
+          `@otelkit/metrics: metric "${metric.descriptor.name}" clashes with target_info in OpenMetrics; skipped`,
+        );
+        continue;
+      }
       let family = families.get(id.name);
       if (!family) {
         const unit = sanitize(metric.descriptor.unit ?? '');
@@ -196,7 +203,6 @@ export function serializeOpenMetrics(resourceMetrics: ResourceMetrics): string {
     '# TYPE target info\n# HELP target Target metadata\n' +
     `target_info${labels(resourceMetrics.resource.attributes, {})} 1\n`;
   for (const [name, family] of families) {
-    if (name === 'target') continue; // reserved for target_info
     out += `# TYPE ${name} ${family.type}\n`;
     if (family.unit) out += `# UNIT ${name} ${family.unit}\n`;
     out += `# HELP ${name} ${escapeHelp(family.help)}\n${family.lines}`;
