@@ -10,6 +10,7 @@
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { Duplex } = require('node:stream');
+const { otelkitTracing } = require('./otelkit-tracing');
 const { IncomingMessage, ServerResponse } = require('node:http');
 const PKG = path.resolve(__dirname, '../../packages/metrics');
 const req = (name) => require(require.resolve(name, { paths: [PKG] }));
@@ -32,35 +33,6 @@ function handle() {
     http: { ignorePaths: ['/metrics'] },
     shutdownTimeoutMillis: 1000,
   });
-}
-
-/** otelkit tracing as in http.bench.js: createTracing, parent-based 10 %, OTLP to the sink process. */
-function tracer(sinkPort) {
-  const { createTracing } = require(path.resolve(__dirname, '../../packages/tracing/dist'));
-  const handle = createTracing({
-    enabled: true,
-    sampler: { type: 'parentbased_traceidratio', ratio: 0.1 },
-    exporters: [
-      {
-        type: 'otlp',
-        endpoint: `http://127.0.0.1:${sinkPort}/v1/traces`,
-        protocol: 'http/protobuf',
-        headers: {},
-        compression: 'none',
-        timeoutMillis: 10000,
-      },
-    ],
-    propagators: ['tracecontext', 'baggage'],
-    batch: {
-      maxQueueSize: 2048,
-      maxExportBatchSize: 512,
-      scheduledDelayMillis: 5000,
-      exportTimeoutMillis: 30000,
-    },
-    shutdownTimeoutMillis: 5000,
-  });
-  handle.register();
-  return handle;
 }
 
 function startSink() {
@@ -148,7 +120,7 @@ const median = (xs) => {
 
 async function main() {
   const sink = await startSink();
-  const tracing = tracer(sink.port);
+  const tracing = otelkitTracing(sink.port);
   variants['metrics-tracing'] = withHttpMetrics(handle(), (_rq, res) => res.end(BODY), {
     route,
     tracer: tracing.tracer,

@@ -28,39 +28,11 @@ function metricsHandle() {
   });
 }
 
-/**
- * otelkit tracing as a user gets it: createTracing with a parent-based 10 % sampler and an OTLP
- * http/protobuf exporter to the sink process started by http.bench.js (OTLP_SINK_PORT), registered
- * as the global provider (AsyncLocalStorage context manager, W3C propagators).
- */
+/** otelkit tracing exporting to the sink process started by http.bench.js (OTLP_SINK_PORT). */
 function tracing() {
-  const { createTracing } = require(path.resolve(__dirname, '../../packages/tracing/dist'));
   const port = process.env.OTLP_SINK_PORT;
   if (!port) throw new Error('OTLP_SINK_PORT is not set (http.bench.js starts the sink)');
-  const handle = createTracing({
-    enabled: true,
-    sampler: { type: 'parentbased_traceidratio', ratio: 0.1 },
-    exporters: [
-      {
-        type: 'otlp',
-        endpoint: `http://127.0.0.1:${port}/v1/traces`,
-        protocol: 'http/protobuf',
-        headers: {},
-        compression: 'none',
-        timeoutMillis: 10000,
-      },
-    ],
-    propagators: ['tracecontext', 'baggage'],
-    batch: {
-      maxQueueSize: 2048,
-      maxExportBatchSize: 512,
-      scheduledDelayMillis: 5000,
-      exportTimeoutMillis: 30000,
-    },
-    shutdownTimeoutMillis: 5000,
-  });
-  handle.register();
-  return handle;
+  return require('./otelkit-tracing').otelkitTracing(port);
 }
 
 let listener;
