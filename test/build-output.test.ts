@@ -101,8 +101,10 @@ function importKeys(
     import { createRequire } from 'node:module';
     const ns = await import(${JSON.stringify(specifier)});
     const cjs = createRequire(process.cwd() + '/package.json')(${JSON.stringify(specifier)});
-    const keys = Object.keys(ns).filter((k) => k !== 'default' && k !== '__esModule').sort();
+    // Node 23+ also exports the whole CommonJS exports object as 'module.exports'.
+    const keys = Object.keys(ns).filter((k) => k !== 'default' && k !== '__esModule' && k !== 'module.exports').sort();
     const different = keys.filter((k) => ns[k] !== cjs[k]);
+    if ('module.exports' in ns && ns['module.exports'] !== cjs) different.push('module.exports');
     process.stdout.write(JSON.stringify({ keys, different, defaultIsCjs: ns.default === cjs }));`;
   return JSON.parse(runNode(cwd, ['--input-type=module', '-e', script]));
 }

@@ -13,7 +13,12 @@ import { createFileOutput } from './outputs/file-output';
 import type { LogOutput } from './outputs/log-output';
 import { createOtlpOutput } from './outputs/otlp-output';
 import { type HookedLogger, registerLogger, unregisterLogger } from './process-hooks';
-import { createDeepRedactor, DEFAULT_REDACT_KEYS, splitRedactPaths } from './redact/deep-redactor';
+import {
+  createDeepRedactor,
+  DEFAULT_REDACT_KEYS,
+  type DeepRedactor,
+  splitRedactPaths,
+} from './redact/deep-redactor';
 import type { CreateLoggerOptions, LoggerStats, OtelkitLogger } from './types';
 
 const FORMATS = ['json', 'structured', 'ecs', 'pretty'];
@@ -64,7 +69,7 @@ export function createLogger(
   }
 
   if (config.enabled === false) {
-    return withSurface(pino({ enabled: false, level }), [], shutdownTimeoutMillis, undefined);
+    return withSurface(pino({ enabled: false, level }), [], shutdownTimeoutMillis, undefined, undefined);
   }
 
   const format = String(config.format ?? 'json').toLowerCase();
@@ -155,7 +160,7 @@ export function createLogger(
       return child.call(this, deepRedact(bindings as Record<string, unknown>), childOptions);
     } as Logger['child'];
   }
-  return withSurface(logger, outputs, shutdownTimeoutMillis, {
+  return withSurface(logger, outputs, shutdownTimeoutMillis, deepRedact, {
     handleSignals: options.handleSignals ?? true,
     logUncaught: options.logUncaught ?? true,
   });
@@ -236,7 +241,7 @@ function prettyTransform(stream: 'stdout' | 'stderr'): (line: string) => string 
 function buildRedaction(
   paths: readonly string[],
   censor: string,
-): { deep: LogFormatter; exact: string[]; censor: string } {
+): { deep: DeepRedactor; exact: string[]; censor: string } {
   const { keys, exact } = splitRedactPaths(paths, DEFAULT_REDACT_KEYS);
   return { deep: createDeepRedactor([...DEFAULT_REDACT_KEYS, ...keys], censor), exact, censor };
 }
@@ -302,6 +307,7 @@ function withSurface(
   logger: Logger,
   outputs: readonly LogOutput[],
   shutdownTimeoutMillis: number,
+  redactor: DeepRedactor | undefined,
   hooks: { handleSignals: boolean; logUncaught: boolean } | undefined,
 ): OtelkitLogger {
   const children: Array<WeakRef<Logger>> = [];
@@ -343,7 +349,11 @@ function withSurface(
     },
     stats(): LoggerStats {
       const list = outputs.map((o) => o.stats());
-      return { outputs: list, dropped: list.reduce((n, s) => n + s.dropped, 0) };
+      return {
+        outputs: list,
+        dropped: list.reduce((n, s) => n + s.dropped, 0),
+        redactionFailures: redactor?.failures ?? 0,
+      };
     },
   };
 

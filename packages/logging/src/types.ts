@@ -56,6 +56,11 @@ export interface LoggerStats {
   readonly outputs: readonly LogOutputStats[];
   /** Sum of `dropped` over the outputs. */
   readonly dropped: number;
+  /**
+   * Values the redactor could not inspect or copy (a getter or Proxy trap that throws); each
+   * was written as the censor, and the line itself was still written.
+   */
+  readonly redactionFailures: number;
 }
 
 /**

@@ -139,7 +139,7 @@ describe('createLogger', () => {
     logger.info('nothing');
     logger.setLevel('debug');
     await logger.flush();
-    expect(logger.stats()).toEqual({ outputs: [], dropped: 0 });
+    expect(logger.stats()).toEqual({ outputs: [], dropped: 0, redactionFailures: 0 });
     await logger.shutdown();
     expect(fs.existsSync(file)).toBe(false);
   });

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { diag } from '@opentelemetry/api';
 import { SECRET_KEYS } from '@otelkit/config';
 
 /**
@@ -21,6 +22,25 @@ const MAX_KEYS = 2000;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** Returned by `walk` when a value could not be inspected or copied (a throwing getter or Proxy trap). */
+const FAILED: unique symbol = Symbol('redaction failed');
+
+/**
+ * Key written instead of the whole object when even the top level could not be inspected; the
+ * line is still written (pino adds the message and level after the formatter).
+ */
+export const REDACTION_FAILED_KEY = 'otelkit.redaction_failed';
+
+/** The redactor returned by {@link createDeepRedactor}. */
+export interface DeepRedactor {
+  (obj: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Values that could not be inspected or copied (a getter or Proxy trap that throws…) since
+   * the redactor was made. Each such value is replaced by the censor, never written as is.
+   */
+  readonly failures: number;
+}
+
 /**
  * A copy-on-write redactor: returns the same object when nothing matches (the common case),
  * otherwise a copy of the path down to each secret with its value replaced by `censor`. The
@@ -29,10 +49,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * Walks plain objects, arrays, Errors and class instances (without `toJSON`); a class instance
  * holding a secret is copied to a plain object (its JSON is the same).
  */
-export function createDeepRedactor(
-  keys: readonly string[],
-  censor: string,
-): (obj: Record<string, unknown>) => Record<string, unknown> {
+export function createDeepRedactor(keys: readonly string[], censor: string): DeepRedactor {
   const secret = new Set(keys.map(normKey));
   // Cache of key → secret?, bounded: keys are usually a small fixed set per application.
   const cache = new Map<string, boolean>();
@@ -56,6 +73,26 @@ export function createDeepRedactor(
   let budget = 0;
   let seen: Set<object> | undefined;
 
+  let failures = 0;
+  const failed = (err: unknown): void => {
+    if (failures++ === 0) {
+      diag.warn(
+        '@otelkit/logging: a logged value could not be inspected for secrets and was written as the censor (counted in logger.stats().redactionFailures)',
+        err,
+      );
+    }
+  };
+
+  /** `walk` that never throws: a value it cannot look at is reported as FAILED. */
+  function safeWalk(value: object, depth: number): unknown {
+    try {
+      return walk(value, depth);
+    } catch (err) {
+      failed(err);
+      return FAILED;
+    }
+  }
+
   function walk(value: object, depth: number): unknown {
     if (depth > MAX_DEPTH || budget <= 0) return value;
     const proto = Object.getPrototypeOf(value);
@@ -76,13 +113,23 @@ export function createDeepRedactor(
     for (const key in obj) {
       if (!plain && !hasOwn.call(obj, key)) continue;
       if (--budget <= 0) break;
-      const item = obj[key];
+      let item: unknown;
       let next: unknown;
-      if (isSecret(key)) next = item === undefined || item === null ? item : censor;
-      else if (typeof item === 'object' && item !== null) next = walk(item, depth + 1);
-      else continue;
+      try {
+        item = obj[key];
+      } catch (err) {
+        // A getter that throws: the field cannot be checked, so it is not written as is.
+        failed(err);
+        item = FAILED;
+      }
+      if (item === FAILED) next = censor;
+      else if (isSecret(key)) next = item === undefined || item === null ? item : censor;
+      else if (typeof item === 'object' && item !== null) {
+        next = safeWalk(item, depth + 1);
+        if (next === FAILED) next = censor;
+      } else continue;
       if (next !== item) {
-        copy ??= copyOf(obj);
+        copy ??= copyOf(obj, censor);
         copy[key] = next;
       }
     }
@@ -95,34 +142,67 @@ export function createDeepRedactor(
       budget--;
       const item = value[i];
       if (typeof item !== 'object' || item === null) continue;
-      const next = walk(item, depth + 1);
+      const next = safeWalk(item, depth + 1);
       if (next !== item) {
         copy ??= value.slice();
-        copy[i] = next;
+        copy[i] = next === FAILED ? censor : next;
       }
     }
     return copy ?? value;
   }
 
-  return function redact(obj: Record<string, unknown>): Record<string, unknown> {
+  const redact = function redact(obj: Record<string, unknown>): Record<string, unknown> {
     if (typeof obj !== 'object' || obj === null) return obj;
     budget = MAX_KEYS;
     seen = undefined;
-    return walk(obj, 0) as Record<string, unknown>;
-  };
+    const out = safeWalk(obj, 0);
+    seen = undefined;
+    return out === FAILED ? { [REDACTION_FAILED_KEY]: true } : (out as Record<string, unknown>);
+  } as DeepRedactor;
+  Object.defineProperty(redact, 'failures', { get: () => failures, enumerable: true });
+  return redact;
 }
 
-function copyOf(obj: Record<string, unknown>): Record<string, unknown> {
+function copyOf(obj: Record<string, unknown>, censor: string): Record<string, unknown> {
   if (obj instanceof Error) {
     // Keep the prototype (pino's err serializer checks it) and the non-enumerable message/stack.
+    // Every own property becomes a writable data property holding the value read now: on
+    // Node 22+ `stack` is an own accessor, and an accessor descriptor cannot take `writable`
+    // (defineProperty throws "Invalid property descriptor"). Reading through the getter once
+    // also keeps the copy independent of the original. A getter that throws makes the caller
+    // censor this object.
     const err = Object.create(Object.getPrototypeOf(obj)) as Record<string, unknown>;
     for (const key of Object.getOwnPropertyNames(obj)) {
       const desc = Object.getOwnPropertyDescriptor(obj, key);
-      if (desc) Object.defineProperty(err, key, { ...desc, writable: true, configurable: true });
+      if (!desc) continue;
+      const value = 'value' in desc ? desc.value : desc.get ? desc.get.call(obj) : undefined;
+      Object.defineProperty(err, key, {
+        value,
+        enumerable: desc.enumerable,
+        writable: true,
+        configurable: true,
+      });
     }
     return err;
   }
-  return { ...obj };
+  try {
+    return { ...obj };
+  } catch {
+    // A getter that throws (the walk censors and counts that key): copy the rest one by one.
+    const copy: Record<string | symbol, unknown> = {};
+    for (const key of Reflect.ownKeys(obj)) {
+      const desc = Object.getOwnPropertyDescriptor(obj, key);
+      if (!desc?.enumerable) continue;
+      let value: unknown = censor;
+      try {
+        value = 'value' in desc ? desc.value : desc.get?.call(obj);
+      } catch {
+        // left as the censor
+      }
+      Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return copy as Record<string, unknown>;
+  }
 }
 
 /**
