@@ -4,6 +4,7 @@ export { parseByteSize, parseDuration } from './duration';
 export { ENV_VARIABLES } from './env';
 export type { ConfigIssue, ConfigSource } from './errors';
 export { ConfigError, ConfigErrorCode } from './errors';
+export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { readConfigFile } from './file';
 export { defineConfig, loadConfig } from './load';
 export { deepFreeze } from './merge';

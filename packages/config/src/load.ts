@@ -212,8 +212,18 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
   ) as OtelkitConfig['tracing']['exporters'];
 
   const promPaths = metricExporters.flatMap((e) => (e.type === 'prometheus' ? [e.path] : []));
-  const ignorePaths = d.metrics.http.ignorePaths ?? [
-    ...new Set([...promPaths, d.health.path, d.health.livenessPath, d.health.readinessPath]),
+  // The one place the skip list is derived: the user's list (else the health paths), and the
+  // Prometheus path always (a scrape is not application traffic).
+  const ignorePaths = [
+    ...new Set([
+      ...(d.metrics.http.ignorePaths ?? [
+        ...promPaths,
+        d.health.path,
+        d.health.livenessPath,
+        d.health.readinessPath,
+      ]),
+      ...promPaths,
+    ]),
   ];
 
   const t = d.tracing;
@@ -225,16 +235,21 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     });
   }
 
+  // Root `enabled: false` / OTEL_SDK_DISABLED is resolved into every slice here, once: no
+  // OpenTelemetry signal leaves the process (no exporter, listener, sampling or auto-
+  // instrumentation); the application's own log lines still go to the console and files.
+  const on = d.enabled;
   return {
-    enabled: d.enabled,
+    enabled: on,
     service: { ...d.service, attributes: { ...d.service.attributes } },
     logging: {
       ...d.logging,
-      outputs,
+      outputs: on ? outputs : outputs.filter((o) => o.type !== 'otlp'),
       redact: { ...d.logging.redact, paths: [...d.logging.redact.paths] },
     },
     metrics: {
       ...d.metrics,
+      enabled: on && d.metrics.enabled,
       exporters: metricExporters,
       durationBuckets: [...d.metrics.durationBuckets],
       views: d.metrics.views.map((v) => ({ ...v })),
@@ -242,16 +257,21 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     },
     tracing: {
       ...t,
+      enabled: on && t.enabled,
       sampler: { ...t.sampler },
       exporters: traceExporters,
       propagators: [...t.propagators],
       batch: { ...t.batch },
     },
-    resources: { ...d.resources, thresholds: { ...d.resources.thresholds } },
+    resources: {
+      ...d.resources,
+      enabled: on && d.resources.enabled,
+      thresholds: { ...d.resources.thresholds },
+    },
     alerts: { ...d.alerts, rules: [...d.alerts.rules], webhooks: [...d.alerts.webhooks] },
     health: { ...d.health },
     shutdown: { ...d.shutdown },
-    instrumentations: { enabled: [...d.instrumentations.enabled] },
+    instrumentations: { enabled: on ? [...d.instrumentations.enabled] : [] },
     diagnostics: { ...d.diagnostics },
   };
 }

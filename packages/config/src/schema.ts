@@ -10,10 +10,10 @@ import { z } from 'zod';
 import { parseCondition } from './condition';
 import { DEFAULT_BATCH, DEFAULT_OTLP, DEFAULT_REDACT_PATHS } from './defaults';
 import { ExpectedError, parseByteSize, parseDuration } from './duration';
+import { parseLogLevel } from './fields/log-level';
 import { didYouMean } from './suggest';
 import type {
   AlertRuleConfig,
-  LogLevel,
   LogOutputConfig,
   MetricExporterConfig,
   OtlpProtocol,
@@ -555,29 +555,6 @@ const metrics = objT(
 
 // ---------------------------------------------------------------------------------------------
 // logging
-
-const LEVEL_ALIASES: Record<string, LogLevel> = {
-  trace: 'trace',
-  debug: 'debug',
-  info: 'info',
-  warn: 'warn',
-  warning: 'warn',
-  error: 'error',
-  fatal: 'fatal',
-  critical: 'fatal',
-  silent: 'silent',
-  off: 'silent',
-  none: 'silent',
-};
-
-/** `'INFO'`, `'warning'`, `'critical'` … → a pino level. */
-export function parseLogLevel(v: unknown): LogLevel {
-  if (typeof v === 'string') {
-    const level = LEVEL_ALIASES[v.trim().toLowerCase()];
-    if (level) return level;
-  }
-  throw new ExpectedError('expected one of trace|debug|info|warn|error|fatal|silent (any case)');
-}
 
 /** A log output as parsed; file path and index may still be unset. */
 export type PartialLogOutput =

@@ -122,7 +122,7 @@ export function formatSummary(config: OtelkitConfig): string {
   );
   const l = config.logging;
   lines.push(
-    `  logging    ${onOff(on(l.enabled))} level=${l.level} format=${l.format} correlation=${l.correlation ? 'on' : 'off'} redaction=${l.redact.enabled ? `${l.redact.paths.length} paths` : 'off'} -> ${l.outputs.map(logTarget).join('; ') || 'nowhere'}`,
+    `  logging    ${onOff(l.enabled)} level=${l.level} format=${l.format} correlation=${l.correlation ? 'on' : 'off'} redaction=${l.redact.enabled ? `${l.redact.paths.length} paths` : 'off'} -> ${l.outputs.map(logTarget).join('; ') || 'nowhere'}`,
   );
   const r = config.resources;
   const thresholds = Object.entries(r.thresholds)

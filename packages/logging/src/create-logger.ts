@@ -13,12 +13,7 @@ import { createFileOutput } from './outputs/file-output';
 import type { LogOutput } from './outputs/log-output';
 import { createOtlpOutput } from './outputs/otlp-output';
 import { type HookedLogger, registerLogger, unregisterLogger } from './process-hooks';
-import {
-  createDeepRedactor,
-  DEFAULT_REDACT_KEYS,
-  type DeepRedactor,
-  splitRedactPaths,
-} from './redact/deep-redactor';
+import { createDeepRedactor, type DeepRedactor, splitRedactPaths } from './redact/deep-redactor';
 import type { CreateLoggerOptions, LoggerStats, OtelkitLogger } from './types';
 
 const FORMATS = ['json', 'structured', 'ecs', 'pretty'];
@@ -242,8 +237,10 @@ function buildRedaction(
   paths: readonly string[],
   censor: string,
 ): { deep: DeepRedactor; exact: string[]; censor: string } {
-  const { keys, exact } = splitRedactPaths(paths, DEFAULT_REDACT_KEYS);
-  return { deep: createDeepRedactor([...DEFAULT_REDACT_KEYS, ...keys], censor), exact, censor };
+  // The slice's paths are the whole list (loadConfig puts the default secret paths in unless
+  // `replaceDefaults`); nothing is added here, so what the config says is what is redacted.
+  const { keys, exact } = splitRedactPaths(paths);
+  return { deep: createDeepRedactor(keys, censor), exact, censor };
 }
 
 /** Raw `req`/`res` (node:http) become pino's plain request/response objects before redaction looks at their headers. */

@@ -1,22 +1,15 @@
 import { SeverityNumber } from '@opentelemetry/api-logs';
-
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-const ALIASES: Record<string, (typeof LEVELS)[number]> = { warning: 'warn', critical: 'fatal', err: 'error' };
+import { LOG_LEVEL_ALLOWED, type LogLevel, toLogLevel } from '@otelkit/config';
 
 /**
- * A pino level name from any case (`'INFO'`), with the aliases `warning` and `critical`.
- * Throws an Error naming `field` and the allowed values otherwise.
+ * A pino level from any spelling the config accepts (`'INFO'`, `warning`, `err`, `critical`,
+ * `off`…: the one table in `@otelkit/config`). Throws an Error naming `field` and the allowed
+ * values otherwise.
  */
-export function normaliseLevel(level: unknown, field = 'logging.level'): (typeof LEVELS)[number] {
-  if (typeof level === 'string') {
-    const lower = level.trim().toLowerCase();
-    if ((LEVELS as readonly string[]).includes(lower)) return lower as (typeof LEVELS)[number];
-    const alias = ALIASES[lower];
-    if (alias) return alias;
-  }
-  throw new Error(
-    `@otelkit/logging: ${field} is ${JSON.stringify(level)}; allowed: ${LEVELS.join(', ')} (any case; warning, critical accepted)`,
-  );
+export function normaliseLevel(level: unknown, field = 'logging.level'): LogLevel {
+  const normalised = toLogLevel(level);
+  if (normalised !== undefined) return normalised;
+  throw new Error(`@otelkit/logging: ${field} is ${JSON.stringify(level)}; allowed: ${LOG_LEVEL_ALLOWED}`);
 }
 
 /** pino level number → OpenTelemetry severity number and text (logs data model, "Mapping of SeverityNumber"). */

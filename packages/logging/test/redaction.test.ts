@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { DEFAULT_REDACT_PATHS } from '@otelkit/config';
 import { createLogger } from '@otelkit/logging';
 import { startBulkServer } from './support/bulk-server';
 import { fileOutput, loggingConfig, readJsonLines, tmpDir } from './support/helpers';
@@ -81,16 +82,10 @@ describe('redaction', () => {
     const logger = createLogger(
       loggingConfig({
         format,
-        // The paths loadConfig() puts by default look like these, plus one exact path of the app's own.
+        // The paths loadConfig() puts by default, plus one exact path of the app's own.
         redact: {
           enabled: true,
-          paths: [
-            'password',
-            '*.password',
-            'headers.authorization',
-            '*.headers["set-cookie"]',
-            'body.cardNumber',
-          ],
+          paths: [...DEFAULT_REDACT_PATHS, 'body.cardNumber'],
           censor: '[REDACTED]',
         },
         outputs: [
@@ -133,7 +128,10 @@ describe('redaction', () => {
   it('uses the configured censor and can be turned off', async () => {
     const file = path.join(dir, 'app.log');
     const on = createLogger(
-      loggingConfig({ redact: { enabled: true, paths: [], censor: '***' }, outputs: [fileOutput(file)] }),
+      loggingConfig({
+        redact: { enabled: true, paths: DEFAULT_REDACT_PATHS, censor: '***' },
+        outputs: [fileOutput(file)],
+      }),
       undefined,
       {
         handleSignals: false,

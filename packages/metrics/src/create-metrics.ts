@@ -250,11 +250,11 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   }
 
   let shutdownPromise: Promise<void> | undefined;
+  // loadConfig derives the skip list (the Prometheus path included); the slice is used as is.
   const ignorePaths = [...(config.http?.ignorePaths ?? [])];
   const prometheusPath = prometheus
     ? (exporters.find((e) => e.type === 'prometheus') as { path: string }).path
     : null;
-  if (prometheusPath && !ignorePaths.includes(prometheusPath)) ignorePaths.push(prometheusPath);
 
   const notConfigured = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'text/plain' });

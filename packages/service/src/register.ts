@@ -22,7 +22,8 @@ if (isMainThread) {
 
   // A bad config throws here, at startup, with every problem listed.
   const monitoring = startMonitoring();
-  const handle = instrument(monitoring.config.enabled ? monitoring.config.instrumentations.enabled : [], {
+  // Empty when OTEL_SDK_DISABLED=true (resolved by loadConfig).
+  const handle = instrument(monitoring.config.instrumentations.enabled, {
     tracerProvider: monitoring.tracing.provider,
     meterProvider: monitoring.metrics.provider,
   });

@@ -162,37 +162,24 @@ export function startMonitoring(
   }
 
   const resource = resourceFromAttributes(toResourceAttributes(config.service));
-  // OTEL_SDK_DISABLED: no OpenTelemetry signal leaves the process (no exporters, no listener,
-  // no sampling); the application's own log lines still go to the console and files.
-  const off = !config.enabled;
-  const logging = off
-    ? { ...config.logging, outputs: config.logging.outputs.filter((o) => o.type !== 'otlp') }
-    : config.logging;
-  const logger = createLogger(logging, resource, {
+  // OTEL_SDK_DISABLED / root `enabled: false` is already resolved into every slice by loadConfig.
+  const logger = createLogger(config.logging, resource, {
     handleSignals: false,
     shutdownTimeoutMillis: config.shutdown.timeoutMillis,
   });
   routeDiag(logger, config.diagnostics.logLevel);
 
-  const metrics = createMetrics(off ? { ...config.metrics, enabled: false } : config.metrics, resource);
-  const tracing = createTracing(off ? { ...config.tracing, enabled: false } : config.tracing, resource, {
-    meter: metrics.meter,
-  });
+  const metrics = createMetrics(config.metrics, resource);
+  const tracing = createTracing(config.tracing, resource, { meter: metrics.meter });
   if (config.enabled) {
     if (!metrics.register())
       diag.warn('otelkit: a global MeterProvider was already registered; otelkit kept it');
     if (!tracing.register())
       diag.warn('otelkit: a global TracerProvider was already registered; otelkit kept it');
   }
-  const monitor = createResourceMonitor(
-    off ? { ...config, resources: { ...config.resources, enabled: false } } : config,
-    {
-      meterProvider: metrics.provider,
-      logger,
-    },
-  );
+  const monitor = createResourceMonitor(config, { meterProvider: metrics.provider, logger });
   const health = monitor.health;
-  if (config.enabled && config.resources.enabled) {
+  if (config.resources.enabled) {
     monitor.start().catch((err: unknown) => diag.error('otelkit: the resource monitor did not start', err));
   }
 

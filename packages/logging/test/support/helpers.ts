@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import type { LoggingConfig, LogOutputConfig } from '@otelkit/config';
+import { DEFAULT_REDACT_PATHS, type LoggingConfig, type LogOutputConfig } from '@otelkit/config';
 
 /** A normalised logging slice, as `loadConfig()` returns it, with overrides. */
 export function loggingConfig(over: Partial<LoggingConfig> & { outputs: LogOutputConfig[] }): LoggingConfig {
@@ -13,7 +13,7 @@ export function loggingConfig(over: Partial<LoggingConfig> & { outputs: LogOutpu
     level: 'info',
     format: 'json',
     correlation: true,
-    redact: { enabled: true, paths: [], censor: '[REDACTED]' },
+    redact: { enabled: true, paths: DEFAULT_REDACT_PATHS, censor: '[REDACTED]' },
     ...over,
   };
 }
