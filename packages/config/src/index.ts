@@ -10,5 +10,12 @@ export { defineConfig, loadConfig } from './load';
 export { deepFreeze } from './merge';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES } from './schema';
+export {
+  DEFAULT_POOLS,
+  DISCOVERABLE_RESOURCE_KINDS,
+  DISCOVERY_CATEGORIES,
+  normalizePools,
+  RESOURCE_KINDS,
+} from './slices/pools';
 export { formatSummary, maskHeaders, maskUrl } from './summary';
 export type * from './types';

@@ -35,4 +35,5 @@ export interface Draft {
   shutdown: Mutable<OtelkitConfig['shutdown']>;
   instrumentations: Mutable<OtelkitConfig['instrumentations']>;
   diagnostics: Mutable<OtelkitConfig['diagnostics']>;
+  pools: OtelkitConfig['pools'];
 }

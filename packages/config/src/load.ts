@@ -1,5 +1,4 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { z } from 'zod';
 import {
   DEFAULT_ALERTS,
   DEFAULT_BATCH,
@@ -15,72 +14,14 @@ import {
   DEFAULT_SHUTDOWN,
 } from './defaults';
 import { applyEnv, signalUrl } from './env';
-import { ConfigError, type ConfigIssue, type ConfigSource, describeValue } from './errors';
+import { ConfigError, type ConfigIssue, type ConfigSource } from './errors';
+import { toIssue } from './fields/issues';
 import { readConfigFile } from './file';
 import type { Draft, DraftOtlp } from './internal-types';
-import { deepFreeze, deepMerge, findUnsafeKeys, joinPath } from './merge';
+import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
 import { configInputSchema, INSTRUMENTATION_NAMES, type PartialConfig } from './schema';
+import { DEFAULT_POOLS, finalizePools, markPoolsNormalised } from './slices/pools';
 import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
-
-const TYPE_NAMES: Record<string, string> = {
-  string: 'a string',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  object: 'an object',
-  array: 'a list',
-  record: 'an object',
-};
-
-function toIssue(zi: z.core.$ZodIssue, source: ConfigSource): ConfigIssue {
-  const path = joinPath(zi.path);
-  const input = (zi as { input?: unknown }).input;
-  const got = `, got ${describeValue(input)}`;
-  let message: string;
-  let suggestion: string | undefined;
-  switch (zi.code) {
-    case 'custom': {
-      const params = (zi.params ?? {}) as { unknownKey?: boolean; noGot?: boolean; suggestion?: string };
-      suggestion = params.suggestion;
-      message = params.unknownKey || params.noGot ? zi.message : `${zi.message}${got}`;
-      break;
-    }
-    case 'invalid_type':
-      message =
-        input === undefined
-          ? `required: expected ${TYPE_NAMES[zi.expected] ?? zi.expected}`
-          : `expected ${TYPE_NAMES[zi.expected] ?? zi.expected}${got}`;
-      break;
-    case 'invalid_value':
-      message = `expected one of ${zi.values.map((v) => String(v)).join('|')}${got}`;
-      break;
-    case 'too_small':
-    case 'too_big': {
-      const bound = zi.code === 'too_small' ? zi.minimum : zi.maximum;
-      const op = zi.code === 'too_small' ? (zi.inclusive ? '>=' : '>') : zi.inclusive ? '<=' : '<';
-      if (zi.origin === 'string') {
-        message =
-          zi.code === 'too_small' && Number(bound) <= 1
-            ? `expected a non-empty string${got}`
-            : `expected a string of length ${op} ${bound}${got}`;
-      } else if (zi.origin === 'array') {
-        message = `expected a list of ${op} ${bound} items${got}`;
-      } else {
-        message = `expected a number ${op} ${bound}${got}`;
-      }
-      break;
-    }
-    case 'invalid_format':
-      message =
-        zi.format === 'starts_with'
-          ? `expected a string starting with "${(zi as { prefix?: string }).prefix}"${got}`
-          : `${zi.message}${got}`;
-      break;
-    default:
-      message = `${zi.message}${got}`;
-  }
-  return suggestion ? { path, message, source, suggestion } : { path, message, source };
-}
 
 function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): PartialConfig | undefined {
   if (raw === undefined || raw === null) return undefined;
@@ -135,6 +76,7 @@ function defaultDraft(): Draft {
     shutdown: { ...DEFAULT_SHUTDOWN },
     instrumentations: { enabled: [...INSTRUMENTATION_NAMES] },
     diagnostics: { ...DEFAULT_DIAGNOSTICS },
+    pools: DEFAULT_POOLS,
   };
 }
 
@@ -273,6 +215,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     shutdown: { ...d.shutdown },
     instrumentations: { enabled: on ? [...d.instrumentations.enabled] : [] },
     diagnostics: { ...d.diagnostics },
+    pools: finalizePools({ ...d.pools, enabled: on && d.pools.enabled }, issues),
   };
 }
 
@@ -306,7 +249,9 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
 
   const config = finalize(draft, cwd, issues);
   if (issues.length > 0) throw new ConfigError(issues);
-  return deepFreeze(config);
+  const frozen = deepFreeze(config);
+  markPoolsNormalised(frozen.pools);
+  return frozen;
 }
 
 /**

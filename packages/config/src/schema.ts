@@ -9,8 +9,31 @@
 import { z } from 'zod';
 import { parseCondition } from './condition';
 import { DEFAULT_BATCH, DEFAULT_OTLP, DEFAULT_REDACT_PATHS } from './defaults';
-import { ExpectedError, parseByteSize, parseDuration } from './duration';
+import { ExpectedError, parseByteSize } from './duration';
 import { parseLogLevel } from './fields/log-level';
+import {
+  bool,
+  type Ctx,
+  custom,
+  defined,
+  durationMillis,
+  durationSeconds,
+  headers,
+  httpUrl,
+  isPlainObject,
+  issue,
+  obj,
+  objT,
+  pair,
+  posInt,
+  reemit,
+  req,
+  tagged,
+  text,
+  threshold,
+} from './fields/zod-fields';
+import { poolsSchema } from './slices/pools';
+
 import { didYouMean } from './suggest';
 import type {
   AlertRuleConfig,
@@ -19,175 +42,9 @@ import type {
   OtlpProtocol,
   SamplerConfig,
   SamplerName,
-  ThresholdConfig,
   TraceExporterConfig,
   WebhookConfig,
 } from './types';
-
-type Ctx = z.core.$RefinementCtx<unknown>;
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-function reemit(ctx: Ctx, issues: readonly z.core.$ZodIssue[]): void {
-  for (const issue of issues) ctx.addIssue(issue as z.core.$ZodRawIssue);
-}
-
-function issue(ctx: Ctx, message: string, input: unknown, path: PropertyKey[] = []): void {
-  ctx.addIssue({ code: 'custom', message, input, path });
-}
-
-/** A field parsed by a function that throws ExpectedError with what is allowed. */
-function custom<T>(parse: (v: unknown) => T) {
-  return z.any().transform((v, ctx): T | undefined => {
-    if (v === undefined) return undefined;
-    try {
-      return parse(v);
-    } catch (err) {
-      if (err instanceof ExpectedError) {
-        issue(ctx, err.message, v);
-        return z.NEVER;
-      }
-      throw err;
-    }
-  });
-}
-
-/**
- * A strict object: unknown keys are reported (with a "did you mean"), *and* the known keys are
- * still validated, so one pass finds every problem.
- */
-function obj<S extends z.ZodRawShape>(shape: S) {
-  const known = Object.keys(shape);
-  // Fields parsed by a transform (custom, nested obj, tagged) are optional: zod 4 would
-  // otherwise require the key, since a transform's output is not known to allow undefined.
-  const optionalShape = Object.fromEntries(
-    Object.entries(shape).map(([k, s]) => [k, s instanceof z.ZodPipe ? s.optional() : s]),
-  ) as S;
-  const inner = z.object(optionalShape);
-  return z.any().transform((v, ctx): z.output<typeof inner> | undefined => {
-    if (v === undefined) return undefined;
-    if (!isPlainObject(v)) {
-      issue(ctx, 'expected an object', v);
-      return z.NEVER;
-    }
-    let failed = false;
-    const picked: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) {
-      if (known.includes(k)) {
-        picked[k] = v[k];
-        continue;
-      }
-      failed = true;
-      const suggestion = didYouMean(k, known);
-      ctx.addIssue({
-        code: 'custom',
-        path: [k],
-        input: v[k],
-        message: `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed: ${known.join(', ')}`,
-        params: { unknownKey: true, suggestion },
-      });
-    }
-    const r = inner.safeParse(picked, { reportInput: true });
-    if (!r.success) {
-      reemit(ctx, r.error.issues);
-      return z.NEVER;
-    }
-    return failed ? z.NEVER : r.data;
-  });
-}
-
-/** A list element or required field: `undefined` is an error, not "not given". */
-function req<I, O>(schema: z.ZodType<O, I>) {
-  return z.any().transform((v, ctx): NonNullable<O> => {
-    if (v === undefined || v === null) {
-      issue(ctx, 'expected a value', v);
-      return z.NEVER;
-    }
-    const r = schema.safeParse(v, { reportInput: true });
-    if (!r.success) {
-      reemit(ctx, r.error.issues);
-      return z.NEVER;
-    }
-    return r.data as NonNullable<O>;
-  });
-}
-
-/** `obj()` then a transform that only runs when the object was given. */
-function objT<S extends z.ZodRawShape, R>(shape: S, then: (o: z.output<z.ZodObject<S>>, ctx: Ctx) => R) {
-  return obj(shape).transform((o, ctx): R | undefined => (o === undefined ? undefined : then(o, ctx)));
-}
-
-/** A value that is one of several object kinds told apart by `type`; a bare string is `{ type }`. */
-function tagged<V extends Record<string, z.ZodType>>(variants: V) {
-  const types = Object.keys(variants);
-  return z.any().transform((v, ctx): z.output<V[keyof V]> | undefined => {
-    if (v === undefined) return undefined;
-    const o = typeof v === 'string' ? { type: v } : v;
-    const type = isPlainObject(o) ? o.type : undefined;
-    if (typeof type !== 'string' || !types.includes(type)) {
-      const hint = typeof type === 'string' ? didYouMean(type, types) : undefined;
-      const given = isPlainObject(o) && typeof v !== 'string' ? type : v;
-      issue(
-        ctx,
-        `expected one of ${types.join('|')}${typeof v === 'string' ? '' : ' (as a string or { type, ... })'}${hint ? ` (did you mean "${hint}"?)` : ''}`,
-        given,
-        isPlainObject(v) ? ['type'] : [],
-      );
-      return z.NEVER;
-    }
-    const r = variants[type]!.safeParse(o, { reportInput: true });
-    if (!r.success) {
-      reemit(ctx, r.error.issues);
-      return z.NEVER;
-    }
-    return r.data as z.output<V[keyof V]>;
-  });
-}
-
-/** `interval` (seconds or '10s') and `intervalMillis` (ms): one at most. */
-function pair(
-  ctx: Ctx,
-  o: Record<string, unknown>,
-  base: string,
-  millisKey = `${base}Millis`,
-): number | undefined {
-  const a = o[base] as number | undefined;
-  const b = o[millisKey] as number | undefined;
-  if (a !== undefined && b !== undefined) {
-    issue(ctx, `give either ${base} or ${millisKey}, not both`, a, [base]);
-    return undefined;
-  }
-  return a ?? b;
-}
-
-function parseHttpUrl(v: unknown): string {
-  if (typeof v === 'string') {
-    try {
-      const u = new URL(v);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname) return v;
-    } catch {
-      // fall through to the error below
-    }
-  }
-  throw new ExpectedError('expected an http(s) URL such as "http://localhost:4318"');
-}
-
-const durationSeconds = custom((v) => parseDuration(v, 's'));
-const durationMillis = custom((v) => parseDuration(v, 'ms'));
-const httpUrl = custom(parseHttpUrl);
-const bool = z.boolean();
-const text = z.string().min(1);
-const posInt = z.number().int().positive();
-const headers = z.record(z.string().min(1), z.string());
-
-function defined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
-}
 
 // ---------------------------------------------------------------------------------------------
 // service
@@ -699,52 +556,6 @@ const logging = objT(
 // ---------------------------------------------------------------------------------------------
 // resources, alerts, health, shutdown, diagnostics
 
-const thresholdObject = obj({
-  warning: z.number().optional(),
-  critical: z.number().optional(),
-  direction: z.enum(['above', 'below']).optional(),
-  for: durationSeconds,
-  forMillis: durationMillis,
-  hysteresis: z.number().min(0).optional(),
-  message: z.string().optional(),
-});
-
-const threshold = z.any().transform((v, ctx): ThresholdConfig => {
-  if (typeof v === 'number' && Number.isFinite(v)) {
-    return { warning: v, direction: 'above', forMillis: 0, hysteresis: 0 };
-  }
-  const r = thresholdObject.safeParse(v, { reportInput: true });
-  if (!r.success || r.data === undefined) {
-    if (r.success)
-      issue(ctx, 'expected a number or { warning, critical, direction, for, hysteresis, message }', v);
-    else reemit(ctx, r.error.issues);
-    return z.NEVER;
-  }
-  const t = r.data;
-  const direction = t.direction ?? 'above';
-  if (t.warning === undefined && t.critical === undefined) {
-    issue(ctx, 'expected warning and/or critical', v);
-  } else if (t.warning !== undefined && t.critical !== undefined) {
-    const ok = direction === 'above' ? t.warning <= t.critical : t.warning >= t.critical;
-    if (!ok) {
-      issue(
-        ctx,
-        `expected warning ${direction === 'above' ? '<=' : '>='} critical for direction "${direction}"`,
-        t.warning,
-        ['warning'],
-      );
-    }
-  }
-  return defined({
-    warning: t.warning,
-    critical: t.critical,
-    direction,
-    forMillis: pair(ctx, t, 'for') ?? 0,
-    hysteresis: t.hysteresis ?? 0,
-    message: t.message,
-  });
-});
-
 const resources = objT(
   {
     enabled: bool.optional(),
@@ -975,6 +786,7 @@ export const configInputSchema = obj({
   shutdown,
   instrumentations,
   diagnostics,
+  pools: poolsSchema,
 });
 
 export type PartialConfig = NonNullable<z.output<typeof configInputSchema>>;

@@ -1,3 +1,4 @@
+import { RESOURCE_KINDS } from './slices/pools';
 import type { LogOutputConfig, MetricExporterConfig, OtelkitConfig, TraceExporterConfig } from './types';
 
 const MASK = '***';
@@ -134,6 +135,20 @@ export function formatSummary(config: OtelkitConfig): string {
   lines.push(
     `  resources  ${onOff(on(r.enabled))} every ${ms(r.intervalMillis)}, history ${r.historySize} samples${thresholds ? `, thresholds ${thresholds}` : ''}`,
   );
+  const p = config.pools;
+  if (p.enabled) {
+    const kinds =
+      p.kinds.length === RESOURCE_KINDS.length ? 'all kinds' : `kinds ${p.kinds.join(',') || 'none'}`;
+    const discovery = p.discovery.enabled ? `discovery ${p.discovery.kinds.join(',')}` : 'discovery off';
+    const extras = [
+      p.thresholds.length && `${p.thresholds.length} threshold${p.thresholds.length === 1 ? '' : 's'}`,
+      p.anomalyDetection.enabled && `anomaly detection on ${p.anomalyDetection.watch.length} series`,
+      p.health && 'health -> readiness',
+    ].filter(Boolean);
+    lines.push(
+      `  pools      on  every ${ms(p.intervalMillis)}, ${kinds}, ${discovery}${extras.length ? `, ${extras.join(', ')}` : ''}`,
+    );
+  } else lines.push('  pools      off');
   const a = config.alerts;
   lines.push(
     `  alerts     ${a.rules.length} rule${a.rules.length === 1 ? '' : 's'}${a.rules.length ? ` (${a.rules.map((x) => x.name).join(', ')})` : ''}${a.webhooks.length ? ` -> webhooks ${a.webhooks.map((w) => maskUrl(w.url)).join(', ')}` : ''}`,

@@ -6,6 +6,18 @@
  * turns it into this form, fills every default, and deep-freezes it.
  */
 
+import type { PoolsConfig, PoolsInput } from './slices/pools';
+
+export type {
+  DiscoverableResourceKind,
+  PoolAnomalyConfig,
+  PoolAnomalyWatchConfig,
+  PoolsConfig,
+  PoolsInput,
+  PoolThresholdConfig,
+  ResourceKindName,
+} from './slices/pools';
+
 /** pino level names. `'silent'` turns logging off without removing the outputs. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -439,6 +451,8 @@ export interface OtelkitConfig {
   readonly shutdown: ShutdownConfig;
   readonly instrumentations: InstrumentationsConfig;
   readonly diagnostics: DiagnosticsConfig;
+  /** The resource manager (pools, clients, queues): see `slices/pools.ts`. */
+  readonly pools: PoolsConfig;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -669,6 +683,8 @@ export interface OtelkitConfigInput {
   /** A list of libraries to instrument, `false` for none, or `{ pg: false, ... }` to turn some off. */
   instrumentations?: InstrumentationName[] | boolean | Partial<Record<InstrumentationName, boolean>>;
   diagnostics?: { logLevel?: DiagLogLevelName | Uppercase<DiagLogLevelName>; printSummary?: boolean };
+  /** The resource manager: `true`, or its options (writing the section turns it on). */
+  pools?: PoolsInput | boolean;
 }
 
 /** Options of {@link loadConfig}. Precedence, lowest first: defaults < file < `config` < env < `overrides`. */

@@ -4,6 +4,8 @@ export type {
   AnomalyResult,
 } from './anomaly/anomaly-detector';
 export { AnomalyDetector } from './anomaly/anomaly-detector';
+export type { CreateResourceManagerOptions } from './create-resource-manager';
+export { createResourceManager } from './create-resource-manager';
 export type { DiscoverableKind, DiscoveryHandle, DiscoveryOptions } from './discovery/resource-discovery';
 export { DISCOVERABLE_KINDS } from './discovery/resource-discovery';
 export type { DependencyGraphOptions, GraphEdge, GraphNode } from './graph/dependency-graph';

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { diag, type Meter, metrics } from '@opentelemetry/api';
+import { DEFAULT_POOLS } from '@otelkit/config';
 import { type KeyedThresholdSpec, ResourceMonitor } from '@otelkit/resource-monitor';
 import type { AnomalyDetectionOptions, AnomalyDetector } from './anomaly/anomaly-detector';
 import {
@@ -72,6 +73,9 @@ export class ResourceManager {
   readonly collectTimeoutMillis: number;
   private readonly _store: MetricStore;
   private readonly _maxResources: number;
+  private readonly _reportWindowMillis: number | null;
+  private readonly _shutdownTimeoutMillis: number;
+  private readonly _closers: Array<() => void> = [];
   private readonly _types = new Map<string, ResourceTypeMonitorLike>();
   private readonly _resources = new Map<string, ResourceRegistration>();
   private readonly _collecting = new Set<string>();
@@ -102,18 +106,35 @@ export class ResourceManager {
     this.intervalMillis = checkInt(
       options.intervalMillis,
       `${PREFIX}: options.intervalMillis`,
-      5000,
+      DEFAULT_POOLS.intervalMillis,
       10,
       86_400_000,
     );
     this.collectTimeoutMillis = checkInt(
       options.collectTimeoutMillis,
       `${PREFIX}: options.collectTimeoutMillis`,
+      DEFAULT_POOLS.collectTimeoutMillis,
+      1,
+      600_000,
+    );
+    this._reportWindowMillis =
+      options.reportWindowMillis === undefined || options.reportWindowMillis === null
+        ? null
+        : checkInt(options.reportWindowMillis, `${PREFIX}: options.reportWindowMillis`, 0, 1, 2 ** 31 - 1);
+    this._shutdownTimeoutMillis = checkInt(
+      options.shutdownTimeoutMillis,
+      `${PREFIX}: options.shutdownTimeoutMillis`,
       5000,
       1,
       600_000,
     );
-    this._maxResources = checkInt(options.maxResources, `${PREFIX}: options.maxResources`, 1000, 1, 100_000);
+    this._maxResources = checkInt(
+      options.maxResources,
+      `${PREFIX}: options.maxResources`,
+      DEFAULT_POOLS.maxResources,
+      1,
+      100_000,
+    );
     const prefix = options.metricPrefix ?? 'otelkit.resource.';
     if (typeof prefix !== 'string') throw new Error(`${PREFIX}: options.metricPrefix must be a string`);
     this._ownsMonitor = options.monitor === undefined;
@@ -127,11 +148,17 @@ export class ResourceManager {
       maxSeriesPerMetric: checkInt(
         options.maxSeriesPerMetric,
         `${PREFIX}: options.maxSeriesPerMetric`,
-        100,
+        DEFAULT_POOLS.maxSeriesPerMetric,
         1,
         100_000,
       ),
-      historySize: checkInt(options.historySize, `${PREFIX}: options.historySize`, 1440, 1, 1_000_000),
+      historySize: checkInt(
+        options.historySize,
+        `${PREFIX}: options.historySize`,
+        DEFAULT_POOLS.historySize,
+        1,
+        1_000_000,
+      ),
       onDrop: () => {
         this._counters.seriesDropped++;
       },
@@ -278,12 +305,22 @@ export class ResourceManager {
     await this._tick?.catch(() => undefined);
   }
 
-  /** Stops, unhooks every resource and stops publishing. Idempotent, never rejects, bounded. */
-  async shutdown(timeoutMillis = 5000): Promise<void> {
+  /**
+   * Stops, unhooks every resource and stops publishing. Idempotent, never rejects, bounded by
+   * `timeoutMillis` (default: the `shutdownTimeoutMillis` option).
+   */
+  async shutdown(timeoutMillis = this._shutdownTimeoutMillis): Promise<void> {
     if (this._shutdown) return;
     this._shutdown = true;
     const deadline = Date.now() + timeoutMillis;
     try {
+      for (const close of this._closers.splice(0).reverse()) {
+        try {
+          close();
+        } catch (err) {
+          diag.warn(`@otelkit/resource-manager: shutdown: ${(err as Error).message}`);
+        }
+      }
       // Newest first: handles on the same driver stack their hooks, and each unhooks only from the top.
       for (const d of this._discoveries.splice(0).reverse()) d.stop();
       await Promise.race([this.stop(), delay(timeoutMillis)]);
@@ -420,9 +457,17 @@ export class ResourceManager {
     return handle;
   }
 
-  /** Utilization report over a window (see {@link UtilizationReport}). */
+  /**
+   * Utilization report over a window (see {@link UtilizationReport}); without `start`, the last
+   * `reportWindowMillis` when that option is set.
+   */
   generateReport(options: ReportOptions = {}): UtilizationReport {
-    return buildReport(options, {
+    let window = options;
+    if (options.start === undefined && this._reportWindowMillis !== null) {
+      const end = options.end === undefined ? Date.now() : +options.end;
+      window = { ...options, start: end - this._reportWindowMillis, end };
+    }
+    return buildReport(window, {
       histories: (from, to) => this._store.histories(from, to),
       resources: () => this.getResources(),
       thresholds: () => this.monitor.getThresholds(),
@@ -479,6 +524,23 @@ export class ResourceManager {
     };
   }
 
+  /** Runs `close` at `shutdown()`, newest first (health adapters made for this manager). */
+  closeOnShutdown(close: () => void): void {
+    if (this._shutdown) close();
+    else this._closers.push(close);
+  }
+
+  /** Collects every resource now, so the instruments hold current values. Never rejects. */
+  forceFlush(): Promise<void> {
+    return this.collectNow();
+  }
+
+  /** What the manager collected, dropped and failed at (the same handle shape as every package's). */
+  stats(): ResourceManagerCounters {
+    return this.getCounters();
+  }
+
+  /** @deprecated use {@link stats} (the same counters). */
   getCounters(): ResourceManagerCounters {
     return { ...this._counters };
   }

@@ -95,6 +95,10 @@ export interface ResourceManagerOptions {
   readonly maxSeriesPerMetric?: number;
   /** Points kept per series for reports (ring buffer). @default 1440 */
   readonly historySize?: number;
+  /** Window of `generateReport()` when the call gives no `start`; `null`: from the oldest point kept. @default null */
+  readonly reportWindowMillis?: number | null;
+  /** Budget of `shutdown()`. @default 5000 */
+  readonly shutdownTimeoutMillis?: number;
 }
 
 /** Counters of everything the manager dropped or failed at. */

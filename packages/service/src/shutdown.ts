@@ -24,6 +24,8 @@ export interface ShutdownReport {
   tracing?: unknown;
   metrics?: unknown;
   logging?: unknown;
+  /** The resource manager's counters, when `pools` was on. */
+  resources?: unknown;
 }
 
 const TIMED_OUT = Symbol('timed out');

@@ -10,6 +10,7 @@ import {
 } from '@otelkit/config';
 import { createLogger, type OtelkitLogger } from '@otelkit/logging';
 import { createMetrics, type MetricsHandle } from '@otelkit/metrics';
+import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
 import { createTracing, type TracingHandle } from '@otelkit/tracing';
 import { setMonitoringRuntime } from './runtime';
@@ -27,6 +28,12 @@ export interface Monitoring {
   readonly health: HealthRegistry;
   readonly tracing: TracingHandle;
   readonly metrics: MetricsHandle;
+  /**
+   * The resource manager (pools, clients, queues) when the config's `pools` section turns it on:
+   * its thresholds, alerts and history go through {@link monitor}, its per-resource checks feed
+   * {@link health}'s readiness. `undefined` otherwise.
+   */
+  readonly resources: ResourceManager | undefined;
   /** What is on and where each signal goes (secrets masked). */
   summary(): string;
   /** Exports what is queued in every signal now. Never rejects. */
@@ -179,9 +186,19 @@ export function startMonitoring(
   }
   const monitor = createResourceMonitor(config, { meterProvider: metrics.provider, logger });
   const health = monitor.health;
+  // Made now (not at start) so that discovery hooks the pool libraries before the app creates pools.
+  const resources = config.pools.enabled
+    ? createResourceManager(config.pools, {
+        monitor,
+        meter: metrics.meter,
+        health,
+        shutdownTimeoutMillis: config.shutdown.timeoutMillis,
+      })
+    : undefined;
   if (config.resources.enabled) {
     monitor.start().catch((err: unknown) => diag.error('otelkit: the resource monitor did not start', err));
   }
+  resources?.start().catch((err: unknown) => diag.error('otelkit: the resource manager did not start', err));
 
   setMonitoringRuntime(
     config.enabled
@@ -205,8 +222,11 @@ export function startMonitoring(
     health,
     tracing,
     metrics,
+    resources,
     summary: () => formatSummary(config),
     async forceFlush() {
+      // Pool values first, so the metrics flush exports current ones.
+      await resources?.forceFlush();
       await Promise.allSettled([tracing.forceFlush(), metrics.forceFlush(), logger.flush()]);
     },
     shutdown() {
@@ -219,6 +239,8 @@ export function startMonitoring(
             setMonitoringRuntime(undefined);
           },
         },
+        // The manager first: it records into the monitor, and unhooks the app's pools.
+        ...(resources ? [{ name: 'resource manager', run: () => resources.shutdown() }] : []),
         { name: 'resource monitor', run: () => monitor.stop() },
         {
           name: 'flush',
@@ -242,6 +264,7 @@ export function startMonitoring(
         report.tracing = tracing.stats();
         report.metrics = metrics.stats();
         report.logging = logger.stats();
+        if (resources) report.resources = resources.stats();
         return report;
       });
       return shuttingDown;

@@ -1,0 +1,426 @@
+/**
+ * The `pools` slice: the resource manager of `@otelkit/resource-manager` (connection pools,
+ * clients, queues, worker pools) — which kinds are read, discovery, per-resource thresholds,
+ * anomaly detection and the report window. Its schema, types, defaults and `normalizePools()`
+ * live here, once; `createResourceManager(slice)` and `startMonitoring` use the slice as it is.
+ */
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors';
+import { toIssue } from '../fields/issues';
+import {
+  bool,
+  type Ctx,
+  defined,
+  durationMillis,
+  durationSeconds,
+  issue,
+  obj,
+  objT,
+  pair,
+  req,
+  text,
+  threshold,
+} from '../fields/zod-fields';
+import { deepFreeze } from '../merge';
+import type { ThresholdConfig } from '../types';
+
+/** The resource kinds `@otelkit/resource-manager` ships (each reads objects of one library). */
+export const RESOURCE_KINDS = [
+  'pg',
+  'mysql2',
+  'ioredis',
+  'redis',
+  'amqplib',
+  'generic-pool',
+  'http-agent',
+  'undici-agent',
+  'piscina',
+  'workerpool',
+  'file-handles',
+  'custom',
+] as const;
+export type ResourceKindName = (typeof RESOURCE_KINDS)[number];
+
+/** The kinds whose objects discovery can find by hooking the library's constructors. */
+export const DISCOVERABLE_RESOURCE_KINDS = [
+  'pg',
+  'mysql2',
+  'ioredis',
+  'generic-pool',
+  'undici-agent',
+  'piscina',
+  'workerpool',
+] as const;
+export type DiscoverableResourceKind = (typeof DISCOVERABLE_RESOURCE_KINDS)[number];
+
+/** Discovery categories and the kinds each stands for. */
+export const DISCOVERY_CATEGORIES: Readonly<Record<string, readonly DiscoverableResourceKind[]>> =
+  Object.freeze({
+    database: ['pg', 'mysql2'],
+    cache: ['ioredis'],
+    pool: ['generic-pool', 'piscina', 'workerpool'],
+    http: ['undici-agent'],
+  });
+
+/** A threshold on one metric of one registered resource (`connection_pool_usage` of `main-db`). */
+export interface PoolThresholdConfig extends ThresholdConfig {
+  readonly resourceId: string;
+  readonly metric: string;
+}
+
+/** One series the anomaly detector watches. */
+export interface PoolAnomalyWatchConfig {
+  readonly resourceId: string;
+  readonly metric: string;
+  /** 0..1; higher flags smaller deviations. @default the detector's (0.8) */
+  readonly sensitivity?: number;
+  /** Learn only (no alerts) this long after the first point. @default 0 */
+  readonly trainingPeriodMillis: number;
+  /** Points per season, to compare each point with the same phase of earlier seasons. */
+  readonly seasonLength?: number;
+}
+
+/** The anomaly detector; options left out keep the detector's own defaults. */
+export interface PoolAnomalyConfig {
+  readonly enabled: boolean;
+  readonly windowSize?: number;
+  readonly minPoints?: number;
+  readonly driftPoints?: number;
+  readonly resolveAfter?: number;
+  readonly maxSeries?: number;
+  readonly seasons?: number;
+  readonly watch: readonly PoolAnomalyWatchConfig[];
+}
+
+export interface PoolsConfig {
+  /** Create the resource manager (in `startMonitoring`). @default false; true once the section is written */
+  readonly enabled: boolean;
+  /** Collection interval of every resource. Config accepts `'5s'` or seconds. @default 5000 */
+  readonly intervalMillis: number;
+  /** Budget of one resource's collection; past it the collection counts as an error. @default 5000 */
+  readonly collectTimeoutMillis: number;
+  /** Resources registered at once; past it `register` throws. @default 1000 */
+  readonly maxResources: number;
+  /** Distinct label sets per metric per resource; past it new ones are dropped and counted. @default 100 */
+  readonly maxSeriesPerMetric: number;
+  /** Points kept per series for reports. @default 1440 */
+  readonly historySize: number;
+  /** Built-in kinds registered on the manager. @default all of them */
+  readonly kinds: readonly ResourceKindName[];
+  /** Register the pools and clients the app creates, by hooking their libraries. @default off */
+  readonly discovery: { readonly enabled: boolean; readonly kinds: readonly DiscoverableResourceKind[] };
+  /** Each resource's health feeds the readiness check (`resource:<id>`). @default true */
+  readonly health: boolean;
+  readonly thresholds: readonly PoolThresholdConfig[];
+  readonly anomalyDetection: PoolAnomalyConfig;
+  /** Window of `generateReport()` when none is given. `null`: from the oldest point kept. @default null */
+  readonly reportWindowMillis: number | null;
+}
+
+/** What may be written in the `pools` section (code, file, overrides). */
+export interface PoolsInput {
+  enabled?: boolean;
+  /** `'5s'`, or seconds as a bare number. */
+  interval?: number | string;
+  intervalMillis?: number;
+  collectTimeout?: number | string;
+  collectTimeoutMillis?: number;
+  maxResources?: number;
+  maxSeriesPerMetric?: number;
+  historySize?: number;
+  kinds?: ResourceKindName[];
+  /** `true` (every kind), a list of categories (`database`, `cache`, `pool`, `http`) and kinds, or `{ enabled, kinds }`. */
+  discovery?: boolean | string[] | { enabled?: boolean; kinds?: string[] };
+  health?: boolean;
+  thresholds?: Array<{
+    resourceId: string;
+    metric: string;
+    warning?: number;
+    critical?: number;
+    direction?: 'above' | 'below';
+    for?: number | string;
+    forMillis?: number;
+    hysteresis?: number;
+    message?: string;
+  }>;
+  anomalyDetection?:
+    | boolean
+    | {
+        enabled?: boolean;
+        windowSize?: number;
+        minPoints?: number;
+        driftPoints?: number;
+        resolveAfter?: number;
+        maxSeries?: number;
+        seasons?: number;
+        watch?: Array<{
+          resourceId: string;
+          metric: string;
+          sensitivity?: number;
+          trainingPeriod?: number | string;
+          trainingPeriodMillis?: number;
+          seasonLength?: number;
+        }>;
+      };
+  /** `'1h'`, or seconds; `null`: from the oldest point kept. */
+  reportWindow?: number | string | null;
+  reportWindowMillis?: number | null;
+}
+
+/** The defaults of the slice: the one home of the resource manager's defaults. */
+export const DEFAULT_POOLS: PoolsConfig = Object.freeze({
+  enabled: false,
+  intervalMillis: 5000,
+  collectTimeoutMillis: 5000,
+  maxResources: 1000,
+  maxSeriesPerMetric: 100,
+  historySize: 1440,
+  kinds: Object.freeze([...RESOURCE_KINDS]),
+  discovery: Object.freeze({ enabled: false, kinds: Object.freeze([] as DiscoverableResourceKind[]) }),
+  health: true,
+  thresholds: Object.freeze([] as PoolThresholdConfig[]),
+  anomalyDetection: Object.freeze({ enabled: false, watch: Object.freeze([] as PoolAnomalyWatchConfig[]) }),
+  reportWindowMillis: null,
+});
+
+const resourceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:\-/@]{0,127}$/, {
+  error: 'expected a resource id (letters, digits, _.:-/@)',
+});
+const count = (max: number) => z.number().int().positive().max(max);
+
+const discoveryKinds = z.any().transform((v, ctx): DiscoverableResourceKind[] => {
+  const allowed = [...Object.keys(DISCOVERY_CATEGORIES), ...DISCOVERABLE_RESOURCE_KINDS];
+  if (!Array.isArray(v)) {
+    issue(ctx, `expected a list of ${allowed.join('|')}`, v);
+    return z.NEVER;
+  }
+  const kinds = new Set<DiscoverableResourceKind>();
+  v.forEach((k, i) => {
+    if (typeof k === 'string' && (DISCOVERABLE_RESOURCE_KINDS as readonly string[]).includes(k)) {
+      kinds.add(k as DiscoverableResourceKind);
+    } else if (typeof k === 'string' && k in DISCOVERY_CATEGORIES) {
+      for (const kind of DISCOVERY_CATEGORIES[k] ?? []) kinds.add(kind);
+    } else issue(ctx, `expected one of ${allowed.join('|')}`, k, [i]);
+  });
+  return DISCOVERABLE_RESOURCE_KINDS.filter((k) => kinds.has(k));
+});
+
+const discoveryObject = obj({ enabled: bool.optional(), kinds: discoveryKinds.optional() });
+
+const discovery = z.any().transform((v, ctx): PoolsConfig['discovery'] | undefined => {
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return { enabled: v, kinds: v ? [...DISCOVERABLE_RESOURCE_KINDS] : [] };
+  const r = (Array.isArray(v) ? discoveryKinds : discoveryObject).safeParse(v, { reportInput: true });
+  if (!r.success) {
+    for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
+    return z.NEVER;
+  }
+  if (Array.isArray(r.data)) return { enabled: true, kinds: r.data };
+  const o = r.data as { enabled?: boolean; kinds?: DiscoverableResourceKind[] };
+  const enabled = o.enabled ?? true;
+  return { enabled, kinds: enabled ? (o.kinds ?? [...DISCOVERABLE_RESOURCE_KINDS]) : [] };
+});
+
+const poolThreshold = z.any().transform((v, ctx): PoolThresholdConfig => {
+  const r = obj({ resourceId: req(resourceId), metric: req(text) }).safeParse(
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? {
+          resourceId: (v as Record<string, unknown>).resourceId,
+          metric: (v as Record<string, unknown>).metric,
+        }
+      : v,
+    { reportInput: true },
+  );
+  const { resourceId: _id, metric: _metric, ...rest } = (v ?? {}) as Record<string, unknown>;
+  const t = threshold.safeParse(rest, { reportInput: true });
+  if (!r.success || !t.success) {
+    for (const i of [...(r.success ? [] : r.error.issues), ...(t.success ? [] : t.error.issues)])
+      ctx.addIssue(i as z.core.$ZodRawIssue);
+    return z.NEVER;
+  }
+  return { ...r.data!, ...t.data };
+});
+
+const anomalyWatch = objT(
+  {
+    resourceId: req(resourceId),
+    metric: req(text),
+    sensitivity: z.number().min(0).max(1).optional(),
+    trainingPeriod: durationSeconds,
+    trainingPeriodMillis: durationMillis,
+    seasonLength: count(1_000_000).optional(),
+  },
+  (o, ctx): PoolAnomalyWatchConfig =>
+    defined({
+      resourceId: o!.resourceId,
+      metric: o!.metric,
+      sensitivity: o!.sensitivity,
+      trainingPeriodMillis: pair(ctx, o!, 'trainingPeriod') ?? 0,
+      seasonLength: o!.seasonLength,
+    }),
+);
+
+const anomalyObject = objT(
+  {
+    enabled: bool.optional(),
+    windowSize: count(100_000).optional(),
+    minPoints: count(100_000).optional(),
+    driftPoints: count(100_000).optional(),
+    resolveAfter: count(100_000).optional(),
+    maxSeries: count(1_000_000).optional(),
+    seasons: count(1000).optional(),
+    watch: z.array(req(anomalyWatch)).optional(),
+  },
+  (o): PoolAnomalyConfig => {
+    const { enabled, watch, ...options } = o!;
+    return defined({ ...options, enabled: enabled ?? true, watch: watch ?? [] });
+  },
+);
+
+const anomalyDetection = z.any().transform((v, ctx): PoolAnomalyConfig | undefined => {
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return { enabled: v, watch: [] };
+  const r = anomalyObject.safeParse(v, { reportInput: true });
+  if (!r.success) {
+    for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
+    return z.NEVER;
+  }
+  return r.data;
+});
+
+const nullable = <T>(schema: z.ZodType<T>) =>
+  z.any().transform((v, ctx): T | null | undefined => {
+    if (v === null) return null;
+    const r = schema.safeParse(v, { reportInput: true });
+    if (!r.success) {
+      for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
+      return z.NEVER;
+    }
+    return r.data;
+  });
+
+const poolsObject = objT(
+  {
+    enabled: bool.optional(),
+    interval: durationSeconds,
+    intervalMillis: durationMillis,
+    collectTimeout: durationSeconds,
+    collectTimeoutMillis: durationMillis,
+    maxResources: count(100_000).optional(),
+    maxSeriesPerMetric: count(100_000).optional(),
+    historySize: count(1_000_000).optional(),
+    kinds: z.array(z.enum(RESOURCE_KINDS)).optional(),
+    discovery,
+    health: bool.optional(),
+    thresholds: z.array(poolThreshold).optional(),
+    anomalyDetection,
+    reportWindow: nullable(durationSeconds),
+    reportWindowMillis: nullable(durationMillis),
+  },
+  (o, ctx: Ctx): Partial<PoolsConfig> => {
+    const p = o!;
+    const intervalMillis = pair(ctx, p, 'interval');
+    if (intervalMillis !== undefined && intervalMillis < 10)
+      issue(ctx, 'expected at least 10ms', intervalMillis, [
+        p.interval !== undefined ? 'interval' : 'intervalMillis',
+      ]);
+    const collectTimeoutMillis = pair(ctx, p, 'collectTimeout');
+    if (collectTimeoutMillis !== undefined && collectTimeoutMillis < 1)
+      issue(ctx, 'expected at least 1ms', collectTimeoutMillis, [
+        p.collectTimeout !== undefined ? 'collectTimeout' : 'collectTimeoutMillis',
+      ]);
+    if (p.reportWindow !== undefined && p.reportWindowMillis !== undefined)
+      issue(ctx, 'give either reportWindow or reportWindowMillis, not both', p.reportWindow, [
+        'reportWindow',
+      ]);
+    const reportWindowMillis = p.reportWindow !== undefined ? p.reportWindow : p.reportWindowMillis;
+    return defined({
+      // Writing the section turns the manager on, unless it says otherwise.
+      enabled: p.enabled ?? true,
+      intervalMillis,
+      collectTimeoutMillis,
+      maxResources: p.maxResources,
+      maxSeriesPerMetric: p.maxSeriesPerMetric,
+      historySize: p.historySize,
+      kinds: p.kinds ? RESOURCE_KINDS.filter((k) => p.kinds!.includes(k)) : undefined,
+      discovery: p.discovery,
+      health: p.health,
+      thresholds: p.thresholds,
+      anomalyDetection: p.anomalyDetection,
+      reportWindowMillis,
+    });
+  },
+);
+
+/** The `pools` section as one layer writes it (`true`/`false` or the object) → a partial slice. */
+export const poolsSchema = z.any().transform((v, ctx): Partial<PoolsConfig> | undefined => {
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return { enabled: v };
+  const r = poolsObject.safeParse(v, { reportInput: true });
+  if (!r.success) {
+    for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
+    return z.NEVER;
+  }
+  return r.data;
+});
+
+/** Cross-field checks on the merged slice (a watched series needs anomaly detection on). */
+export function finalizePools(p: PoolsConfig, issues: ConfigIssue[]): PoolsConfig {
+  if (!p.anomalyDetection.enabled && p.anomalyDetection.watch.length > 0) {
+    issues.push({
+      path: 'pools.anomalyDetection.watch',
+      message: 'series to watch are listed but anomalyDetection.enabled is false',
+      source: 'code',
+    });
+  }
+  const seen = new Set<string>();
+  p.thresholds.forEach((t, i) => {
+    const key = `${t.resourceId}\u0000${t.metric}`;
+    if (seen.has(key))
+      issues.push({
+        path: `pools.thresholds[${i}]`,
+        message: `a second threshold for ${t.metric} of ${t.resourceId}`,
+        source: 'code',
+      });
+    seen.add(key);
+  });
+  return {
+    ...p,
+    kinds: [...p.kinds],
+    discovery: { enabled: p.discovery.enabled, kinds: [...p.discovery.kinds] },
+    thresholds: p.thresholds.map((t) => ({ ...t })),
+    anomalyDetection: { ...p.anomalyDetection, watch: p.anomalyDetection.watch.map((w) => ({ ...w })) },
+  };
+}
+
+const normalised = new WeakSet<object>();
+
+/** Marks a slice made by `loadConfig` (already checked), so `normalizePools` returns it as is. */
+export function markPoolsNormalised(slice: PoolsConfig): PoolsConfig {
+  normalised.add(slice);
+  return slice;
+}
+
+/**
+ * The `pools` slice from what a caller wrote (the config's input form, or an already normalised
+ * slice, which is returned as it is): the same checks and the same error text as `loadConfig`,
+ * as one {@link ConfigError} naming every problem under `pools.`. The result is deep-frozen.
+ *
+ * @example
+ * normalizePools({ interval: '10s', discovery: ['database'] }).intervalMillis; // 10000
+ */
+export function normalizePools(input: PoolsInput | PoolsConfig | undefined = {}): PoolsConfig {
+  if (input !== null && typeof input === 'object' && normalised.has(input)) return input as PoolsConfig;
+  const issues: ConfigIssue[] = [];
+  const r = poolsSchema.safeParse(input, { reportInput: true });
+  if (!r.success) {
+    for (const zi of r.error.issues) {
+      const i = toIssue(zi, 'code');
+      issues.push({ ...i, path: i.path ? `pools.${i.path}` : 'pools' });
+    }
+    throw new ConfigError(issues);
+  }
+  const slice = finalizePools({ ...DEFAULT_POOLS, ...r.data }, issues);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return markPoolsNormalised(deepFreeze(slice));
+}
