@@ -22,12 +22,16 @@ export interface Draft {
     attributes: Record<string, string | number | boolean>;
   };
   logging: Mutable<Omit<OtelkitConfig['logging'], 'outputs'>> & { outputs: PartialLogOutput[] };
-  metrics: Mutable<Omit<OtelkitConfig['metrics'], 'exporters' | 'http'>> & {
+  metrics: Mutable<Omit<OtelkitConfig['metrics'], 'exporters' | 'http' | 'shutdownTimeoutMillis'>> & {
     exporters: PartialMetricExporter[];
     http: { ignorePaths?: readonly string[] };
+    /** Unset unless a layer gives it: `finalize` takes the one budget, `shutdown.timeoutMillis`. */
+    shutdownTimeoutMillis?: number;
   };
-  tracing: Mutable<Omit<OtelkitConfig['tracing'], 'exporters'>> & {
+  tracing: Mutable<Omit<OtelkitConfig['tracing'], 'exporters' | 'shutdownTimeoutMillis'>> & {
     exporters: Exclude<PartialTraceExporter, { type: 'none' }>[];
+    /** Unset unless a layer gives it: `finalize` takes the one budget, `shutdown.timeoutMillis`. */
+    shutdownTimeoutMillis?: number;
   };
   resources: Mutable<OtelkitConfig['resources']>;
   alerts: Mutable<OtelkitConfig['alerts']>;

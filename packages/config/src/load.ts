@@ -60,7 +60,6 @@ function defaultDraft(): Draft {
       durationBuckets: DEFAULT_DURATION_BUCKETS,
       views: [],
       http: {},
-      shutdownTimeoutMillis: 5000,
     },
     tracing: {
       enabled: true,
@@ -68,7 +67,6 @@ function defaultDraft(): Draft {
       exporters: [{ type: 'otlp', ...DEFAULT_OTLP, headers: {} }],
       propagators: ['tracecontext', 'baggage'],
       batch: { ...DEFAULT_BATCH },
-      shutdownTimeoutMillis: 5000,
     },
     resources: { ...DEFAULT_RESOURCES, thresholds: {} },
     alerts: { ...DEFAULT_ALERTS, rules: [], webhooks: [] },
@@ -192,6 +190,8 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     metrics: {
       ...d.metrics,
       enabled: on && d.metrics.enabled,
+      // One shutdown budget: a signal's own budget only when a layer gave one.
+      shutdownTimeoutMillis: d.metrics.shutdownTimeoutMillis ?? d.shutdown.timeoutMillis,
       exporters: metricExporters,
       durationBuckets: [...d.metrics.durationBuckets],
       views: d.metrics.views.map((v) => ({ ...v })),
@@ -200,6 +200,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     tracing: {
       ...t,
       enabled: on && t.enabled,
+      shutdownTimeoutMillis: t.shutdownTimeoutMillis ?? d.shutdown.timeoutMillis,
       sampler: { ...t.sampler },
       exporters: traceExporters,
       propagators: [...t.propagators],

@@ -458,6 +458,13 @@ export interface OtelkitConfig {
 // ---------------------------------------------------------------------------------------------
 // input (what people write)
 
+/**
+ * A name from a fixed list, or any string: a config object kept in a `const` without `as const`
+ * widens its strings, and it must still type-check (the names are checked at run time, with the
+ * allowed values in the error). Editors still offer the names.
+ */
+export type Named<T extends string> = T | (string & {});
+
 /** A duration: `'500ms' | '10s' | '5m' | '1h' | '1d'`, or a number in the unit the field names. */
 export type DurationInput = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` | (string & {});
 
@@ -475,13 +482,7 @@ type OtlpEndpointInput = {
 };
 
 export type TraceExporterInput =
-  | 'otlp'
-  | 'jaeger'
-  | 'jaeger-thrift'
-  | 'zipkin'
-  | 'console'
-  | 'memory'
-  | 'none'
+  | Named<'otlp' | 'jaeger' | 'jaeger-thrift' | 'zipkin' | 'console' | 'memory' | 'none'>
   | ({ type: 'otlp' | 'jaeger' } & OtlpEndpointInput)
   | {
       type: 'jaeger-thrift';
@@ -504,27 +505,19 @@ export type TraceExporterInput =
 export interface TracingInput {
   enabled?: boolean;
   /** A ratio 0..1 (parent-based), a sampler name, or `{ type, ratio }`. */
-  sampler?: number | SamplerName | { type: SamplerName; ratio?: number };
+  sampler?: number | Named<SamplerName> | { type: SamplerName; ratio?: number };
   /** One exporter (shorthand for `exporters: [x]`). */
   exporter?: TraceExporterInput;
   exporters?: TraceExporterInput[];
-  propagators?: PropagatorName[];
+  propagators?: Named<PropagatorName>[];
   batch?: Partial<BatchConfig>;
   shutdownTimeout?: DurationInput;
   shutdownTimeoutMillis?: number;
 }
 
 export type MetricExporterInput =
-  | 'prometheus'
-  | 'otlp'
-  | 'console'
-  | 'none'
-  /** Transports; need `collectors`: `http` = Prometheus' own listener / OTLP over http/protobuf. */
-  | 'http'
-  | 'handler'
-  | 'grpc'
-  | 'http/json'
-  | 'http/protobuf'
+  /** Backends, or transports (these need `collectors`: `http` = Prometheus' own listener / OTLP over http/protobuf). */
+  | Named<'prometheus' | 'otlp' | 'console' | 'none' | 'http' | 'handler' | 'grpc' | 'http/json' | 'http/protobuf'>
   | { type: 'prometheus'; mode?: 'server' | 'handler'; host?: string; port?: number; path?: string }
   | ({ type: 'otlp'; temporality?: 'cumulative' | 'delta' } & OtlpEndpointInput)
   | { type: 'console' };
@@ -532,7 +525,7 @@ export type MetricExporterInput =
 export interface MetricsInput {
   enabled?: boolean;
   /** Backends: `['prometheus']`, `['otlp']`, … (paired with transports in `exporters`). */
-  collectors?: Array<'prometheus' | 'otlp' | 'console'>;
+  collectors?: Array<Named<'prometheus' | 'otlp' | 'console'>>;
   exporters?: MetricExporterInput[];
   /** Export / collection interval; a bare number is seconds. */
   interval?: DurationInput;
@@ -548,12 +541,7 @@ export interface MetricsInput {
 }
 
 export type LogOutputInput =
-  | 'console'
-  | 'stdout'
-  | 'stderr'
-  | 'file'
-  | 'elasticsearch'
-  | 'otlp'
+  | Named<'console' | 'stdout' | 'stderr' | 'file' | 'elasticsearch' | 'otlp'>
   | { type: 'console'; stream?: 'stdout' | 'stderr' }
   | {
       type: 'file';
@@ -588,7 +576,7 @@ export interface LoggingInput {
   enabled?: boolean;
   /** Any case: `'INFO'`, `'info'`; `'warning'` and `'critical'` are accepted too. */
   level?: string;
-  format?: 'json' | 'structured' | 'ecs' | 'pretty';
+  format?: Named<'json' | 'structured' | 'ecs' | 'pretty'>;
   correlation?: boolean;
   outputs?: LogOutputInput[];
   /** `false` turns redaction off; a list adds paths to the defaults. */
@@ -628,7 +616,7 @@ export interface AlertRuleInput {
   /** Aggregation window; a bare number is seconds. @default '1m' */
   window?: DurationInput;
   windowMillis?: number;
-  severity?: 'warning' | 'critical';
+  severity?: Named<'warning' | 'critical'>;
   message?: string;
   runbook?: string;
   labels?: Record<string, string>;
@@ -681,7 +669,7 @@ export interface OtelkitConfigInput {
   health?: HealthInput;
   shutdown?: { timeout?: DurationInput; timeoutMillis?: number; handleSignals?: boolean };
   /** A list of libraries to instrument, `false` for none, or `{ pg: false, ... }` to turn some off. */
-  instrumentations?: InstrumentationName[] | boolean | Partial<Record<InstrumentationName, boolean>>;
+  instrumentations?: Named<InstrumentationName>[] | boolean | Partial<Record<InstrumentationName, boolean>>;
   diagnostics?: { logLevel?: DiagLogLevelName | Uppercase<DiagLogLevelName>; printSummary?: boolean };
   /** The resource manager: `true`, or its options (writing the section turns it on). */
   pools?: PoolsInput | boolean;

@@ -321,12 +321,14 @@ function withSurface(
     }
   };
 
+  const flush = (): Promise<void> => {
+    flushSync();
+    const deadline = Date.now() + shutdownTimeoutMillis;
+    return Promise.all(outputs.map((o) => o.flush(deadline).catch(() => undefined))).then(() => undefined);
+  };
   const surface = {
-    flush(): Promise<void> {
-      flushSync();
-      const deadline = Date.now() + shutdownTimeoutMillis;
-      return Promise.all(outputs.map((o) => o.flush(deadline).catch(() => undefined))).then(() => undefined);
-    },
+    flush,
+    forceFlush: flush,
     shutdown(): Promise<void> {
       shutdownPromise ??= (async () => {
         if (hooked) unregisterLogger(hooked);

@@ -71,6 +71,8 @@ export interface LoggerStats {
 export type OtelkitLogger = Omit<Logger, 'flush'> & {
   /** Write out everything buffered (files synchronously, Elasticsearch/OTLP by sending). Never rejects. */
   flush(): Promise<void>;
+  /** The handle shape every otelkit package has: the same as `flush()`. Never rejects. */
+  forceFlush(): Promise<void>;
   /** Flush, then close every output. Idempotent, never rejects, bounded by `shutdownTimeoutMillis`. */
   shutdown(): Promise<void>;
   /** Change the level at run time; any case, `warning`/`critical` accepted. Throws on an unknown level. */

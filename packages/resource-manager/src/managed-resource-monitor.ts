@@ -50,7 +50,7 @@ export class ManagedResourceMonitor extends ResourceMonitor {
     await super.stop();
   }
 
-  override async shutdown(timeoutMillis = 5000): Promise<void> {
+  override async shutdown(timeoutMillis = this._shutdownTimeoutMillis): Promise<void> {
     const deadline = Date.now() + timeoutMillis;
     await this.resources.shutdown(timeoutMillis);
     await super.shutdown(Math.max(0, deadline - Date.now()));

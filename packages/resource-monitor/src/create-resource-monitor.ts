@@ -8,6 +8,8 @@ export interface ResourceMonitorConfig {
   readonly resources: ResourcesConfig;
   readonly alerts?: AlertsConfig;
   readonly health?: HealthConfig;
+  /** Its `timeoutMillis` is the monitor's shutdown budget. */
+  readonly shutdown?: { readonly timeoutMillis: number };
 }
 
 export interface CreateResourceMonitorOptions {
@@ -47,6 +49,7 @@ export function createResourceMonitor(
     ...(options.monitor ?? {}),
     enabled: resources.enabled,
     intervalMillis: resources.intervalMillis,
+    ...(config.shutdown ? { shutdownTimeoutMillis: config.shutdown.timeoutMillis } : {}),
     historySize: resources.historySize,
     containerAware: resources.containerAware,
     ...(options.meterProvider ? { meterProvider: options.meterProvider } : {}),

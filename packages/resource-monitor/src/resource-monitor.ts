@@ -94,6 +94,7 @@ export class ResourceMonitor {
   private readonly _series = new Map<string, AppSeries>();
   private readonly _maxMetrics: number;
   private readonly _collectTimeoutMillis: number;
+  protected readonly _shutdownTimeoutMillis: number;
   private readonly _counters: MutableCounters = createCounters();
   private readonly _engine: AlertEngine;
   private readonly _dispatcher: AlertDispatcher;
@@ -145,6 +146,13 @@ export class ResourceMonitor {
     this._collectTimeoutMillis = checkInt(
       options.collectTimeoutMillis,
       'collectTimeoutMillis',
+      5000,
+      1,
+      600_000,
+    );
+    this._shutdownTimeoutMillis = checkInt(
+      options.shutdownTimeoutMillis,
+      'shutdownTimeoutMillis',
       5000,
       1,
       600_000,
@@ -251,9 +259,10 @@ export class ResourceMonitor {
 
   /**
    * Stops sampling, waits (within the budget) for alert handlers and webhook deliveries, and stops
-   * publishing metrics. Idempotent; never rejects.
+   * publishing metrics. Idempotent; never rejects. Bounded by `timeoutMillis` (default: the
+   * `shutdownTimeoutMillis` option).
    */
-  async shutdown(timeoutMillis = 5000): Promise<void> {
+  async shutdown(timeoutMillis = this._shutdownTimeoutMillis): Promise<void> {
     if (this._shutdown) return;
     this._shutdown = true;
     try {
@@ -308,7 +317,11 @@ export class ResourceMonitor {
    * min / avg / max / p95 (nearest rank) and last of one metric over the last `window`
    * (`'5m'` or milliseconds; the whole history when omitted).
    */
-  stats(metric: string, window?: string | number, resourceId?: string): MetricWindowStats {
+  stats(metric: string, window?: string | number, resourceId?: string): MetricWindowStats;
+  /** Without arguments: the counters (the handle shape every otelkit package has; same as `getCounters()`). */
+  stats(): MonitorCounters;
+  stats(metric?: string, window?: string | number, resourceId?: string): MetricWindowStats | MonitorCounters {
+    if (metric === undefined) return this.getCounters();
     const since =
       window === undefined ? Number.NEGATIVE_INFINITY : Date.now() - toMillis(window, 'stats window');
     return windowStats(this._points(metric, since, resourceId));
@@ -527,7 +540,7 @@ export class ResourceMonitor {
   }
 
   /** The toolkit-wide handle method: same as {@link flushAlerts}; never rejects. */
-  async forceFlush(timeoutMillis = 5000): Promise<void> {
+  async forceFlush(timeoutMillis = this._shutdownTimeoutMillis): Promise<void> {
     try {
       await this.flushAlerts(timeoutMillis);
     } catch (err) {

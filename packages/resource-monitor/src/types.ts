@@ -281,6 +281,8 @@ export interface ResourceMonitorOptions {
   readonly alertHistorySize?: number;
   /** `false` makes `start()` a no-op (config `resources.enabled`). @default true */
   readonly enabled?: boolean;
+  /** Budget of `shutdown()` and `forceFlush()` called without one (config `shutdown.timeout`). @default 5000 */
+  readonly shutdownTimeoutMillis?: number;
 }
 
 /** Counters of everything the monitor dropped or failed at; all also published as metrics. */

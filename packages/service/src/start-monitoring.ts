@@ -153,14 +153,11 @@ function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['l
  * });
  * monitoring.logger.info('started');
  */
-export function startMonitoring(
-  input: OtelkitConfigInput | Readonly<Record<string, unknown>> = {},
-  options: StartMonitoringOptions = {},
-): Monitoring {
+export function startMonitoring(input: OtelkitConfigInput = {}, options: StartMonitoringOptions = {}): Monitoring {
   const { printSummary, ...sources } = options;
-  // Plain objects are accepted as written (a config literal widens its strings); loadConfig
-  // checks every field at run time and names each problem.
-  const config = loadConfig({ ...sources, config: input as OtelkitConfigInput });
+  // Typed by the input type, so a misspelt key in a config literal is a compile error; loadConfig
+  // still checks every field at run time (JSON, JavaScript callers) and names each problem.
+  const config = loadConfig({ ...sources, config: input });
   const slot = globalSlot();
   const print = fingerprint(config);
   if (slot.current) {
@@ -227,7 +224,7 @@ export function startMonitoring(
     async forceFlush() {
       // Pool values first, so the metrics flush exports current ones.
       await resources?.forceFlush();
-      await Promise.allSettled([tracing.forceFlush(), metrics.forceFlush(), logger.flush()]);
+      await Promise.allSettled([tracing.forceFlush(), metrics.forceFlush(), logger.forceFlush()]);
     },
     shutdown() {
       shuttingDown ??= runShutdown(config.shutdown.timeoutMillis, [
