@@ -517,7 +517,9 @@ export interface TracingInput {
 
 export type MetricExporterInput =
   /** Backends, or transports (these need `collectors`: `http` = Prometheus' own listener / OTLP over http/protobuf). */
-  | Named<'prometheus' | 'otlp' | 'console' | 'none' | 'http' | 'handler' | 'grpc' | 'http/json' | 'http/protobuf'>
+  | Named<
+      'prometheus' | 'otlp' | 'console' | 'none' | 'http' | 'handler' | 'grpc' | 'http/json' | 'http/protobuf'
+    >
   | { type: 'prometheus'; mode?: 'server' | 'handler'; host?: string; port?: number; path?: string }
   | ({ type: 'otlp'; temporality?: 'cumulative' | 'delta' } & OtlpEndpointInput)
   | { type: 'console' };

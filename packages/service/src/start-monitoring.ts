@@ -153,7 +153,10 @@ function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['l
  * });
  * monitoring.logger.info('started');
  */
-export function startMonitoring(input: OtelkitConfigInput = {}, options: StartMonitoringOptions = {}): Monitoring {
+export function startMonitoring(
+  input: OtelkitConfigInput = {},
+  options: StartMonitoringOptions = {},
+): Monitoring {
   const { printSummary, ...sources } = options;
   // Typed by the input type, so a misspelt key in a config literal is a compile error; loadConfig
   // still checks every field at run time (JSON, JavaScript callers) and names each problem.
