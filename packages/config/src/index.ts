@@ -7,7 +7,6 @@ export { ConfigError, ConfigErrorCode } from './errors';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { readConfigFile } from './file';
 export { defineConfig, loadConfig } from './load';
-export { deepFreeze } from './merge';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES } from './schema';
 export { formatSummary, maskHeaders, maskUrl } from './summary';
