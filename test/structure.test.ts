@@ -9,6 +9,8 @@
  * - every public entry point (each `exports` target of the package, `src/index.ts` first) names
  *   what it exports: no `export *` / `export type *`, and nothing re-exported from an `internal/`
  *   folder or an `internal-*` file.
+ * - what `src/types.ts` declares is exported from `src/index.ts` (the index names its types one by
+ *   one now, so a type added to types.ts would otherwise stay private by accident).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -226,6 +228,46 @@ function entryPointProblems(file: string): string[] {
   return problems;
 }
 
+/**
+ * Names a module exports by name: its exported declarations and export lists (not `export *`);
+ * with `ownOnly`, what it re-exports from another module (`export … from`, or an imported name in
+ * an export list) is left out.
+ */
+function exportedNames(sf: ts.SourceFile, ownOnly = false): string[] {
+  const names: string[] = [];
+  const imported = new Set<string>();
+  for (const st of sf.statements) {
+    const clause = ts.isImportDeclaration(st) ? st.importClause : undefined;
+    if (clause?.name) imported.add(clause.name.text);
+    const bindings = clause?.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) imported.add(bindings.name.text);
+    else if (bindings) for (const e of bindings.elements) imported.add(e.name.text);
+  }
+  for (const st of sf.statements) {
+    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      if (ownOnly && st.moduleSpecifier) continue;
+      for (const e of st.exportClause.elements)
+        if (!(ownOnly && imported.has((e.propertyName ?? e.name).text))) names.push(e.name.text);
+    }
+    const exported =
+      ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (!exported) continue;
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.push(d.name.text);
+    } else if (
+      (ts.isInterfaceDeclaration(st) ||
+        ts.isTypeAliasDeclaration(st) ||
+        ts.isClassDeclaration(st) ||
+        ts.isFunctionDeclaration(st) ||
+        ts.isEnumDeclaration(st)) &&
+      st.name
+    ) {
+      names.push(st.name.text);
+    }
+  }
+  return [...new Set(names)].sort();
+}
+
 function show(cycles: readonly Cycle[], root: string): string {
   const rel = (f: string) => path.relative(root, f);
   return cycles
@@ -316,5 +358,15 @@ describe.each(packages)('packages/$name', ({ dir }) => {
     const entries = entryPoints(dir);
     expect(entries).toContain(path.join(dir, 'src', 'index.ts'));
     expect(entries.flatMap(entryPointProblems)).toEqual([]);
+  });
+
+  // src/types.ts holds the public option and data types; with the index naming its exports one by
+  // one, a type added there must be added to the index too. (Types it re-exports from another
+  // package, as resource-monitor's does from config, have their home there.)
+  it('exports from src/index.ts everything src/types.ts exports', () => {
+    const types = path.join(dir, 'src', 'types.ts');
+    if (!fs.existsSync(types)) return;
+    const index = new Set(exportedNames(parse(path.join(dir, 'src', 'index.ts'))));
+    expect(exportedNames(parse(types), true).filter((n) => !index.has(n))).toEqual([]);
   });
 });
