@@ -60,10 +60,13 @@ export const DEFAULT_REDACT_PATHS: readonly string[] = SECRET_KEYS.flatMap((k) =
   return [k1.startsWith('.') ? k1.slice(1) : k1, `*${k1}`, `headers${k1}`, `*.headers${k1}`];
 });
 
-/** Bucket boundaries in seconds for duration histograms (OpenTelemetry HTTP semconv advice). */
-export const DEFAULT_DURATION_BUCKETS: readonly number[] = [
+/**
+ * Bucket boundaries in seconds for duration histograms (OpenTelemetry HTTP semconv advice): the
+ * default of `metrics.durationBuckets`, and what `@otelkit/metrics` uses when a slice leaves it empty.
+ */
+export const DEFAULT_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-];
+]);
 
 export const DEFAULT_SERVICE: ServiceConfig = { name: 'unknown_service:node', attributes: {} };
 

@@ -12,7 +12,12 @@ import {
   PeriodicExportingMetricReader,
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
-import type { MetricExporterConfig, MetricsConfig, MetricViewConfig } from '@otelkit/config';
+import {
+  DEFAULT_DURATION_BUCKETS,
+  type MetricExporterConfig,
+  type MetricsConfig,
+  type MetricViewConfig,
+} from '@otelkit/config';
 import { CountingExporter, type ExportCounters } from './exporters/counting-exporter';
 import { createPushExporter } from './exporters/create-push-exporter';
 import { OverflowTracker } from './exporters/overflow-tracker';
@@ -27,11 +32,6 @@ import type { MetricsHandle, MetricsStats } from './types';
 
 /** The name (instrumentation scope) of the meter the handle hands out. */
 export const METER_NAME = '@otelkit/metrics';
-
-/** Used when a config slice leaves `durationBuckets` empty: the semconv advice for http durations. */
-export const DEFAULT_DURATION_BUCKETS: readonly number[] = Object.freeze([
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-]);
 
 function fail(field: string, message: string): never {
   throw new Error(`@otelkit/metrics: metrics.${field} ${message}`);

@@ -1,10 +1,6 @@
-export { createMetrics, DEFAULT_DURATION_BUCKETS, METER_NAME } from './create-metrics';
+export { createMetrics, METER_NAME } from './create-metrics';
 export type { HttpMetricsOptions, RequestState } from './http/http-server-metrics';
-export {
-  HttpServerMetrics,
-  recordRequestError,
-  requestStateOf,
-} from './http/http-server-metrics';
+export { HttpServerMetrics, recordRequestError } from './http/http-server-metrics';
 export type { RequestListener } from './http/with-http-metrics';
 export { withHttpMetrics } from './http/with-http-metrics';
 export type {

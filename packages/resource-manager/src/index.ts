@@ -61,9 +61,11 @@ export type {
   MetricValue,
   ResourceCategory,
   ResourceHealth,
+  ResourceHost,
   ResourceManagerCounters,
   ResourceManagerOptions,
   ResourceMetricType,
   ResourceRegistration,
+  ResourceRegistry,
   ResourceTypeMonitorLike,
 } from './types';

@@ -27,6 +27,7 @@ import type {
   ResourceManagerCounters,
   ResourceManagerOptions,
   ResourceRegistration,
+  ResourceRegistry,
   ResourceTypeMonitorLike,
 } from './types';
 
@@ -67,7 +68,7 @@ const DEFAULT_CATEGORY: Readonly<Record<string, ResourceCategory>> = {
  * manager.setThreshold({ resourceId: 'main-db', metric: 'connection_pool_usage', warning: 0.7, critical: 0.9 });
  * await manager.start();
  */
-export class ResourceManager {
+export class ResourceManager implements ResourceRegistry {
   readonly monitor: ResourceMonitor;
   readonly intervalMillis: number;
   readonly collectTimeoutMillis: number;

@@ -1,9 +1,9 @@
 import { diag } from '@opentelemetry/api';
 import { checkDefinition } from './internal/metric-store';
-import type { ResourceManager } from './resource-manager';
 import type {
   MetricDefinition,
   ResourceHealth,
+  ResourceHost,
   ResourceRegistration,
   ResourceTypeMonitorLike,
 } from './types';
@@ -21,7 +21,7 @@ export interface ResourceTypeMonitorOptions {
  *
  * @example
  * class DatabaseMonitor extends ResourceTypeMonitor {
- *   constructor(manager: ResourceManager) { super(manager, { resourceType: 'database' }); }
+ *   constructor(manager: ResourceHost) { super(manager, { resourceType: 'database' }); }
  *   setupMetrics() {
  *     this.addMetric({ name: 'query_count', description: 'Queries run', type: 'counter', labels: ['query_type', 'database_name'] });
  *   }
@@ -34,12 +34,12 @@ export interface ResourceTypeMonitorOptions {
  */
 export abstract class ResourceTypeMonitor<T = unknown> implements ResourceTypeMonitorLike {
   readonly resourceType: string;
-  readonly manager: ResourceManager;
+  readonly manager: ResourceHost;
   /** Metrics limited to one resource (`addMetric('main-db', def)`): metric → resource id. */
   private readonly _scoped = new Map<string, string>();
   private readonly _metrics = new Set<string>();
 
-  constructor(manager: ResourceManager, options: ResourceTypeMonitorOptions) {
+  constructor(manager: ResourceHost, options: ResourceTypeMonitorOptions) {
     if (!manager || typeof manager.registerTypeMonitor !== 'function')
       throw new Error('ResourceTypeMonitor: the first argument must be a ResourceManager');
     if (!options || typeof options.resourceType !== 'string' || options.resourceType.length === 0)

@@ -74,6 +74,46 @@ export interface ResourceTypeMonitorLike {
   peerOf?(resource: unknown): string | undefined;
 }
 
+/**
+ * What a resource kind needs from the manager it reports to; `ResourceManager` implements it.
+ * Kinds (and `ResourceTypeMonitor`) depend on this interface rather than on the class, so the
+ * manager — which loads the built-in kinds through discovery — and the kinds never import each other.
+ */
+export interface ResourceHost {
+  /** Adds a resource kind; its `setupMetrics()` runs now. Throws when the kind is already registered. */
+  registerTypeMonitor(typeMonitor: ResourceTypeMonitorLike): void;
+  /** The kind registered for `type`. */
+  getTypeMonitor(type: string): ResourceTypeMonitorLike | undefined;
+  /** Declares an instrument (used by `ResourceTypeMonitor.addMetric`). */
+  defineMetric(def: MetricDefinition): void;
+  /** The id of the resource being collected in this async context, if any. */
+  currentResourceId(): string | undefined;
+  /** Reports a value of a resource (used by `ResourceTypeMonitor.updateMetric`). */
+  report(
+    resourceId: string,
+    metric: string,
+    value: number,
+    labels?: Readonly<Record<string, unknown>>,
+    add?: boolean,
+  ): void;
+}
+
+/**
+ * A {@link ResourceHost} that also holds the registrations: what discovery and
+ * `ResourceHealthAdapter` need. `ResourceManager` implements it.
+ */
+export interface ResourceRegistry extends ResourceHost {
+  /** Registers a resource; throws on a bad or duplicate id. Returns the registration. */
+  register<T>(registration: ResourceRegistration<T>): ResourceRegistration<T>;
+  getResource(id: string): ResourceRegistration | undefined;
+  /** Registered resources, optionally of one kind or category. */
+  getResources(filter?: { type?: string; category?: ResourceCategory }): ResourceRegistration[];
+  /** Calls `listener` for every resource registered from now on; returns the function that stops it. */
+  onRegister(listener: (resource: ResourceRegistration) => void): () => void;
+  /** Health of one resource, bounded by `timeoutMillis`. Never rejects. */
+  checkResource(id: string, signal?: AbortSignal, timeoutMillis?: number): Promise<ResourceHealth>;
+}
+
 /** Options of {@link ResourceManager}. */
 export interface ResourceManagerOptions {
   /** Where metrics go. @default a no-op meter from `@opentelemetry/api` global provider */

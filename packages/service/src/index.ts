@@ -10,4 +10,10 @@ export { getMonitoringRuntime, setMonitoringRuntime } from './runtime';
 export type { ShutdownReport, ShutdownStepResult } from './shutdown';
 export type { Monitoring, StartMonitoringOptions } from './start-monitoring';
 export { getMonitoring, MonitoringConflictError, startMonitoring } from './start-monitoring';
-export type * from './types';
+export type {
+  MethodMonitoringOptions,
+  MonitoredLogLevel,
+  MonitoredOptions,
+  MonitoringLogger,
+  MonitoringRuntime,
+} from './types';

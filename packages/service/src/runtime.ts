@@ -23,7 +23,11 @@ const current = slot();
 
 /**
  * Installs where decorated methods send their spans, metrics and logs (`undefined` removes it:
- * decorated methods then run bare). `startMonitoring()` and test kits call this.
+ * decorated methods then run bare). `startMonitoring()` and test kits call this; so does an app
+ * that builds its OpenTelemetry providers itself instead of calling `startMonitoring()`.
+ *
+ * @example
+ * setMonitoringRuntime({ tracer: trace.getTracer('app'), meter: metrics.getMeter('app'), logger: pino() });
  */
 export function setMonitoringRuntime(runtime: MonitoringRuntime | undefined): void {
   current.runtime = runtime;

@@ -6,7 +6,7 @@ export type { UniversalMethodDecorator } from './helpers/decorator-kind';
 export { traced } from './helpers/traced';
 export { withSpan } from './helpers/with-span';
 export { PooledIdGenerator } from './ids/pooled-id-generator';
-export { SPAN_METRIC_NAMES } from './internal/publish-stats';
+export { SPAN_METRIC_NAMES } from './metric-names';
 export type {
   BoundedBatchSpanProcessorOptions,
   NamedExporter,

@@ -1,14 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { diag } from '@opentelemetry/api';
-import { SECRET_KEYS } from '@otelkit/config';
-
-/**
- * Key names whose values are secrets wherever they appear (any depth, any case, `-`/`_`
- * ignored). Used on top of the configured pino redact paths because pino paths are exact,
- * case-sensitive and a fixed depth, while secrets turn up as `Authorization` in a header
- * object, `config.headers.authorization` inside an HTTP client error, `user.credentials.apiKey`…
- */
-export const DEFAULT_REDACT_KEYS: readonly string[] = SECRET_KEYS;
 
 /** Key normal form: lowercase, without `-` and `_`. */
 function normKey(key: string): string {

@@ -157,11 +157,6 @@ function onClose(this: WithState): void {
   if (state) state.owner.end(state, this, !this.writableFinished);
 }
 
-/** The state of the request this response belongs to, when it is measured. */
-export function requestStateOf(res: ServerResponse): RequestState | undefined {
-  return (res as WithState)[kState];
-}
-
 /**
  * Remembers an error thrown while handling the request behind `res`, so its class name becomes
  * `error.type` (and the span records it). Safe to call for unmeasured requests.

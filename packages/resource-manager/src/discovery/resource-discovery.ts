@@ -1,7 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import { type BuiltinKind, registerBuiltinKinds } from '../kinds/register-builtin-kinds';
-import type { ResourceManager } from '../resource-manager';
-import type { ResourceCategory } from '../types';
+import type { ResourceCategory, ResourceRegistry } from '../types';
 
 /**
  * Kinds discovery can hook. Not amqplib (a queue needs a name) nor Node's `http.Agent` (every
@@ -118,7 +117,7 @@ function patchMethod(
  * Each object is registered once (a WeakSet remembers them).
  */
 export function startDiscovery(
-  manager: ResourceManager,
+  manager: ResourceRegistry,
   kinds: readonly DiscoverableKind[],
   options: DiscoveryOptions = {},
 ): DiscoveryHandle {

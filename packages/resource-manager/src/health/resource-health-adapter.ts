@@ -1,7 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import type { HealthKind, HealthRegistry } from '@otelkit/resource-monitor';
-import type { ResourceManager } from '../resource-manager';
-import type { ResourceCategory, ResourceRegistration } from '../types';
+import type { ResourceCategory, ResourceRegistration, ResourceRegistry } from '../types';
 
 /** Options of {@link ResourceHealthAdapter}. */
 export interface ResourceHealthAdapterOptions {
@@ -35,7 +34,7 @@ export class ResourceHealthAdapter {
   private _closed = false;
 
   constructor(
-    private readonly _manager: ResourceManager,
+    private readonly _manager: ResourceRegistry,
     private readonly _registry: HealthRegistry,
     private readonly _options: ResourceHealthAdapterOptions = {},
   ) {

@@ -1,8 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { watchErrors } from '../internal/error-events';
-import type { ResourceManager } from '../resource-manager';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
-import type { ResourceHealth, ResourceRegistration } from '../types';
+import type { ResourceHealth, ResourceHost, ResourceRegistration } from '../types';
 import { type AmqpBinding, type AmqpMessageCounts, watchChannel } from './amqp-channel-tap';
 
 /** An amqplib channel (promise API). */
@@ -123,7 +122,7 @@ export class AmqpQueueMonitor extends ResourceTypeMonitor<AmqpQueueResource> {
   /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
   private readonly _state = new WeakMap<ResourceRegistration, State>();
 
-  constructor(manager: ResourceManager) {
+  constructor(manager: ResourceHost) {
     super(manager, { resourceType: 'amqplib' });
   }
 

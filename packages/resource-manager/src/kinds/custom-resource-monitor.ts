@@ -1,7 +1,6 @@
 import { diag } from '@opentelemetry/api';
-import type { ResourceManager } from '../resource-manager';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
-import type { MetricDefinition, ResourceHealth, ResourceRegistration } from '../types';
+import type { MetricDefinition, ResourceHealth, ResourceHost, ResourceRegistration } from '../types';
 
 /** What to register for the `custom` kind. */
 export interface CustomResource {
@@ -25,7 +24,7 @@ export class CustomResourceMonitor extends ResourceTypeMonitor<CustomResource> {
   private readonly _max: number;
   private _warned = false;
 
-  constructor(manager: ResourceManager, options: { maxMetrics?: number } = {}) {
+  constructor(manager: ResourceHost, options: { maxMetrics?: number } = {}) {
     super(manager, { resourceType: 'custom' });
     this._max = options.maxMetrics ?? 100;
   }

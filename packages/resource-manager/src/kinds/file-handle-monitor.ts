@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
-import type { ResourceManager } from '../resource-manager';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
-import type { ResourceHealth, ResourceRegistration } from '../types';
+import type { ResourceHealth, ResourceHost, ResourceRegistration } from '../types';
 
 /** What to register for the `file-handles` kind: the process (this one by default). */
 export interface FileHandleResource {
@@ -20,7 +19,7 @@ export interface FileHandleResource {
  * manager.register({ id: 'fds', type: 'file-handles', resource: {} });
  */
 export class FileHandleMonitor extends ResourceTypeMonitor<FileHandleResource> {
-  constructor(manager: ResourceManager) {
+  constructor(manager: ResourceHost) {
     super(manager, { resourceType: 'file-handles' });
   }
 

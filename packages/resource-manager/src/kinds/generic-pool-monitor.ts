@@ -1,4 +1,4 @@
-import type { ResourceManager } from '../resource-manager';
+import type { ResourceHost } from '../types';
 import { type PoolReading, PoolTypeMonitor } from './pool-type-monitor';
 
 /** The parts of a `generic-pool` Pool read here. */
@@ -25,7 +25,7 @@ export class GenericPoolMonitor extends PoolTypeMonitor<GenericPoolLike> {
   /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
   private readonly _factoryHooks = new WeakMap<object, () => void>();
 
-  constructor(manager: ResourceManager) {
+  constructor(manager: ResourceHost) {
     super(manager, { resourceType: 'generic-pool' });
   }
 

@@ -1,4 +1,4 @@
-import type { ResourceManager } from '../resource-manager';
+import type { ResourceHost } from '../types';
 import { type PoolReading, PoolTypeMonitor } from './pool-type-monitor';
 
 type SocketLists = Readonly<Record<string, readonly unknown[] | undefined>>;
@@ -24,7 +24,7 @@ function count(lists: SocketLists): number {
  * (or `maxSockets` × origins when only that is bounded). Agents have no acquire call to time.
  */
 export class HttpAgentMonitor extends PoolTypeMonitor<HttpAgentLike> {
-  constructor(manager: ResourceManager) {
+  constructor(manager: ResourceHost) {
     super(manager, { resourceType: 'http-agent' });
   }
 

@@ -1,4 +1,4 @@
-import type { ResourceManager } from '../resource-manager';
+import type { ResourceHost } from '../types';
 import { type PoolReading, PoolTypeMonitor } from './pool-type-monitor';
 
 interface Sized {
@@ -32,7 +32,7 @@ function core(p: Mysql2PoolLike): Mysql2CorePoolLike {
  * mysql2 has kept stable since 1.x but does not document.
  */
 export class Mysql2PoolMonitor extends PoolTypeMonitor<Mysql2PoolLike> {
-  constructor(manager: ResourceManager) {
+  constructor(manager: ResourceHost) {
     super(manager, { resourceType: 'mysql2' });
   }
 

@@ -1,4 +1,4 @@
-import type { ResourceManager } from '../resource-manager';
+import type { ResourceHost } from '../types';
 import { type PoolReading, PoolTypeMonitor } from './pool-type-monitor';
 
 /** The parts of a `pg.Pool` read here (no import of `pg`: it is an optional peer). */
@@ -29,7 +29,7 @@ export interface PgPoolLike {
  * manager.register({ id: 'main-db', type: 'pg', resource: new pg.Pool({ max: 5 }) });
  */
 export class PgPoolMonitor extends PoolTypeMonitor<PgPoolLike> {
-  constructor(manager: ResourceManager) {
+  constructor(manager: ResourceHost) {
     super(manager, { resourceType: 'pg' });
   }
 

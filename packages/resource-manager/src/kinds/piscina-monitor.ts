@@ -1,5 +1,4 @@
-import type { ResourceManager } from '../resource-manager';
-import type { ResourceRegistration } from '../types';
+import type { ResourceHost, ResourceRegistration } from '../types';
 import {
   type WorkerPoolReading,
   type WorkerPoolState,
@@ -41,7 +40,7 @@ export interface PiscinaLike {
  * manager.register({ id: 'images', type: 'piscina', resource: pool });
  */
 export class PiscinaMonitor extends WorkerPoolTypeMonitor<PiscinaLike> {
-  constructor(manager: ResourceManager) {
+  constructor(manager: ResourceHost) {
     super(manager, { resourceType: 'piscina' });
   }
 

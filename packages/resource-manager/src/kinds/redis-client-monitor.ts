@@ -1,8 +1,7 @@
 import { TimeoutError, withTimeout } from '../internal/duration';
 import { watchErrors } from '../internal/error-events';
-import type { ResourceManager } from '../resource-manager';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
-import type { ResourceHealth, ResourceRegistration } from '../types';
+import type { ResourceHealth, ResourceHost, ResourceRegistration } from '../types';
 
 interface Sized {
   readonly length: number;
@@ -58,7 +57,7 @@ export class RedisClientMonitor extends ResourceTypeMonitor<RedisClientLike> {
   /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
   private readonly _unhook = new WeakMap<object, () => void>();
 
-  constructor(manager: ResourceManager, options: RedisClientMonitorOptions = {}) {
+  constructor(manager: ResourceHost, options: RedisClientMonitorOptions = {}) {
     const type = options.resourceType ?? 'ioredis';
     if (type !== 'ioredis' && type !== 'redis')
       throw new Error(

@@ -1,4 +1,4 @@
-import type { ResourceManager } from '../resource-manager';
+import type { ResourceHost } from '../types';
 import { AmqpQueueMonitor } from './amqp-queue-monitor';
 import { CustomResourceMonitor } from './custom-resource-monitor';
 import { FileHandleMonitor } from './file-handle-monitor';
@@ -33,7 +33,7 @@ export type BuiltinKind = (typeof BUILTIN_KINDS)[number];
  * driver library: they read the objects you register.
  */
 export function registerBuiltinKinds(
-  manager: ResourceManager,
+  manager: ResourceHost,
   kinds: readonly BuiltinKind[] = BUILTIN_KINDS,
 ): void {
   for (const kind of kinds) {
@@ -46,7 +46,7 @@ export function registerBuiltinKinds(
   }
 }
 
-function create(manager: ResourceManager, kind: BuiltinKind) {
+function create(manager: ResourceHost, kind: BuiltinKind) {
   switch (kind) {
     case 'pg':
       return new PgPoolMonitor(manager);

@@ -1,6 +1,5 @@
 import { guarded, patchInstance } from '../internal/instance-patch';
-import type { ResourceManager } from '../resource-manager';
-import type { ResourceRegistration } from '../types';
+import type { ResourceHost, ResourceRegistration } from '../types';
 import { POOL_METRICS } from './pool-metrics';
 import { type PoolReading, PoolTypeMonitor } from './pool-type-monitor';
 
@@ -110,7 +109,7 @@ export class UndiciAgentMonitor extends PoolTypeMonitor<UndiciDispatcherLike> {
   /** Per registration, not per object: one pool may be registered twice (discovery and the app). */
   private readonly _unhook = new WeakMap<object, () => void>();
 
-  constructor(manager: ResourceManager) {
+  constructor(manager: ResourceHost) {
     super(manager, { resourceType: 'undici-agent' });
   }
 

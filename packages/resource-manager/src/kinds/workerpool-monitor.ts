@@ -1,5 +1,4 @@
-import type { ResourceManager } from '../resource-manager';
-import type { ResourceRegistration } from '../types';
+import type { ResourceHost, ResourceRegistration } from '../types';
 import { type WorkerPoolReading, WorkerPoolTypeMonitor } from './worker-pool-type-monitor';
 
 /** The parts of a `workerpool` Pool (`workerpool.pool()`) read here. */
@@ -30,7 +29,7 @@ export interface WorkerpoolLike {
  * manager.register({ id: 'reports', type: 'workerpool', resource: pool });
  */
 export class WorkerpoolMonitor extends WorkerPoolTypeMonitor<WorkerpoolLike> {
-  constructor(manager: ResourceManager) {
+  constructor(manager: ResourceHost) {
     super(manager, { resourceType: 'workerpool' });
   }
 

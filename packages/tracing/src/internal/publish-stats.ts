@@ -1,21 +1,6 @@
 import type { Meter } from '@opentelemetry/api';
+import { SPAN_METRIC_NAMES } from '../metric-names';
 import type { TracingStats } from '../types';
-
-/**
- * Instrument names published when `createTracing(..., { meter })` is given (see the README).
- *
- * @example
- * SPAN_METRIC_NAMES.dropped; // 'otelkit.tracing.spans.dropped'
- */
-export const SPAN_METRIC_NAMES = {
-  started: 'otelkit.tracing.spans.started',
-  ended: 'otelkit.tracing.spans.ended',
-  exported: 'otelkit.tracing.spans.exported',
-  dropped: 'otelkit.tracing.spans.dropped',
-  failed: 'otelkit.tracing.spans.failed',
-  queued: 'otelkit.tracing.queue.size',
-  memoryEvicted: 'otelkit.tracing.memory.evicted',
-} as const;
 
 /**
  * Publishes the span counters as observable instruments read lazily at collection time,
