@@ -11,6 +11,7 @@ import { parseCondition } from './condition';
 import { DEFAULT_BATCH, DEFAULT_OTLP, DEFAULT_REDACT_PATHS } from './defaults';
 import { ExpectedError, parseByteSize } from './duration';
 import { parseLogLevel } from './fields/log-level';
+import { threshold } from './fields/threshold';
 import {
   bool,
   type Ctx,
@@ -30,7 +31,6 @@ import {
   req,
   tagged,
   text,
-  threshold,
 } from './fields/zod-fields';
 import { poolsSchema } from './slices/pools';
 

@@ -319,20 +319,9 @@ export interface LoggingConfig {
 // ---------------------------------------------------------------------------------------------
 // resources, alerts, health
 
-export type ThresholdDirection = 'above' | 'below';
+import type { ThresholdConfig, ThresholdDirection } from './fields/threshold';
 
-export interface ThresholdConfig {
-  /** Level entered first. At least one of warning/critical is set. */
-  readonly warning?: number;
-  readonly critical?: number;
-  /** @default 'above' */
-  readonly direction: ThresholdDirection;
-  /** The value must stay past the level this long before the alert fires. @default 0 */
-  readonly forMillis: number;
-  /** Resolve only once the value is back past the level by this much. @default 0 */
-  readonly hysteresis: number;
-  readonly message?: string;
-}
+export type { ThresholdConfig, ThresholdDirection } from './fields/threshold';
 
 export interface ResourcesConfig {
   /** @default true */

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { ExpectedError, parseDuration } from '../duration';
 import { didYouMean } from '../suggest';
-import type { ThresholdConfig } from '../types';
 
 export type Ctx = z.core.$RefinementCtx<unknown>;
 
@@ -182,49 +181,3 @@ export function defined<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return o;
 }
-
-export const thresholdObject = obj({
-  warning: z.number().optional(),
-  critical: z.number().optional(),
-  direction: z.enum(['above', 'below']).optional(),
-  for: durationSeconds,
-  forMillis: durationMillis,
-  hysteresis: z.number().min(0).optional(),
-  message: z.string().optional(),
-});
-
-export const threshold = z.any().transform((v, ctx): ThresholdConfig => {
-  if (typeof v === 'number' && Number.isFinite(v)) {
-    return { warning: v, direction: 'above', forMillis: 0, hysteresis: 0 };
-  }
-  const r = thresholdObject.safeParse(v, { reportInput: true });
-  if (!r.success || r.data === undefined) {
-    if (r.success)
-      issue(ctx, 'expected a number or { warning, critical, direction, for, hysteresis, message }', v);
-    else reemit(ctx, r.error.issues);
-    return z.NEVER;
-  }
-  const t = r.data;
-  const direction = t.direction ?? 'above';
-  if (t.warning === undefined && t.critical === undefined) {
-    issue(ctx, 'expected warning and/or critical', v);
-  } else if (t.warning !== undefined && t.critical !== undefined) {
-    const ok = direction === 'above' ? t.warning <= t.critical : t.warning >= t.critical;
-    if (!ok) {
-      issue(
-        ctx,
-        `expected warning ${direction === 'above' ? '<=' : '>='} critical for direction "${direction}"`,
-        t.warning,
-        ['warning'],
-      );
-    }
-  }
-  return defined({
-    warning: t.warning,
-    critical: t.critical,
-    direction,
-    forMillis: pair(ctx, t, 'for') ?? 0,
-    hysteresis: t.hysteresis ?? 0,
-    message: t.message,
-  });
-});

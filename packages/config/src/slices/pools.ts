@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { toIssue } from '../fields/issues';
+import { type ThresholdConfig, threshold } from '../fields/threshold';
 import {
   bool,
   type Ctx,
@@ -19,10 +20,8 @@ import {
   pair,
   req,
   text,
-  threshold,
 } from '../fields/zod-fields';
 import { deepFreeze } from '../merge';
-import type { ThresholdConfig } from '../types';
 
 /** The resource kinds `@otelkit/resource-manager` ships (each reads objects of one library). */
 export const RESOURCE_KINDS = [
