@@ -1,4 +1,5 @@
 export { createMetrics, DEFAULT_DURATION_BUCKETS, METER_NAME } from './create-metrics';
+export { errorType } from './error-type';
 export type { HttpMetricsOptions, RequestState } from './http/http-server-metrics';
 export {
   HttpServerMetrics,
