@@ -159,9 +159,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
         if (typeof exporter.path !== 'string' || !exporter.path.startsWith('/')) {
           fail(`exporters[${i}].path`, `must start with "/" (got ${JSON.stringify(exporter.path)})`);
         }
-        if (!Number.isInteger(exporter.port) || exporter.port < 0 || exporter.port > 65535) {
-          fail(`exporters[${i}].port`, `must be an integer 0..65535 (got ${JSON.stringify(exporter.port)})`);
-        }
+        checkInteger(exporter.port, `@otelkit/metrics: metrics.exporters[${i}].port`, { min: 0, max: 65535 });
         prometheus = new PrometheusEndpoint(exporter, cardinalityLimit, scrapeCounters, overflow, [
           local.producer(AggregationTemporality.CUMULATIVE),
         ]);
