@@ -186,7 +186,8 @@ const ROWS: Row[] = [
       const metric = resourceMetrics!.scopeMetrics
         .flatMap((s) => s.metrics)
         .find((x) => x.descriptor.name === 'otelkit.method.duration');
-      return (metric?.dataPoints[0]?.value as { buckets: { boundaries: number[] } }).buckets.boundaries;
+      return (metric?.dataPoints[0]?.value as { buckets?: { boundaries: number[] } } | undefined)?.buckets
+        ?.boundaries;
     },
   },
   {

@@ -1,24 +1,35 @@
-const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
 /** Thrown by the parsers below; the message says what is allowed. */
 export class ExpectedError extends Error {}
 
 /**
- * Parses a duration into milliseconds.
+ * Parses a duration into whole milliseconds: the one duration grammar of otelkit, for config
+ * files, code and every package's own options.
  *
- * Strings carry their unit: `'500ms' | '10s' | '5m' | '1h' | '1d'`. A bare number is read in
- * `numberUnit`: otelkit fields named `…Millis` take milliseconds, bare names (`interval`,
- * `timeout`, `for`) take seconds.
+ * Strings carry their unit: `'500ms' | '10s' | '1.5s' | '5m' | '1h' | '1d' | '2w'`. A bare number
+ * is read in `numberUnit`: otelkit fields named `…Millis` take milliseconds, bare names
+ * (`interval`, `timeout`, `for`) take seconds. Anything else throws an {@link ExpectedError}
+ * that says what is allowed; with `field`, the message also names the field and the value given
+ * (`anomaly.trainingPeriod must be a duration such as …, got "10 parsecs"`) — without it the
+ * caller (the config schema) adds the path itself.
  *
+ * @param numberUnit how a bare number is read. @default 'ms'
+ * @param field the option's name, for the error message.
  * @example parseDuration('5m') // 300000
  * @example parseDuration(10, 's') // 10000
+ * @example parseDuration(options.window, 'ms', 'stats window')
  */
-export function parseDuration(input: unknown, numberUnit: 'ms' | 's' = 'ms'): number {
+export function parseDuration(input: unknown, numberUnit: 'ms' | 's' = 'ms', field?: string): number {
+  const unitName = numberUnit === 's' ? 'seconds' : 'milliseconds';
+  const got = field === undefined ? '' : `, got ${describeValue(input)}`;
   if (typeof input === 'number') {
     if (!Number.isFinite(input) || input < 0) {
       throw new ExpectedError(
-        `expected a non-negative duration in ${numberUnit === 's' ? 'seconds' : 'milliseconds'}`,
+        field === undefined
+          ? `expected a non-negative duration in ${unitName}`
+          : `${field} must be a non-negative number of ${unitName}${got}`,
       );
     }
     return Math.round(input * (numberUnit === 's' ? 1000 : 1));
@@ -27,9 +38,19 @@ export function parseDuration(input: unknown, numberUnit: 'ms' | 's' = 'ms'): nu
     const m = DURATION.exec(input);
     if (m) return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
   }
-  throw new ExpectedError(
-    `expected a duration such as '500ms', '10s', '5m', '1h' or a number of ${numberUnit === 's' ? 'seconds' : 'milliseconds'}`,
-  );
+  const allowed = `a duration such as '500ms', '10s', '5m', '1h', '7d', '2w' or a number of ${unitName}`;
+  throw new ExpectedError(field === undefined ? `expected ${allowed}` : `${field} must be ${allowed}${got}`);
+}
+
+/** A value as it appears in an error message: strings and objects as JSON, the rest as `String()`. */
+export function describeValue(value: unknown): string {
+  try {
+    if (typeof value === 'string') return JSON.stringify(value);
+    if (typeof value === 'object' && value !== null) return JSON.stringify(value) ?? String(value);
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|k|m|g)?\s*$/i;

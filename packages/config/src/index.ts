@@ -4,11 +4,15 @@ export { parseByteSize, parseDuration } from './duration';
 export { ENV_VARIABLES } from './env';
 export type { ConfigIssue, ConfigSource } from './errors';
 export { ConfigError, ConfigErrorCode } from './errors';
+export type { IntegerRange } from './fields/integer';
+export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { readConfigFile } from './file';
 export { defineConfig, loadConfig } from './load';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES } from './schema';
+export type { SettledWithin } from './settle-within';
+export { settleWithin } from './settle-within';
 export {
   DEFAULT_POOLS,
   DISCOVERABLE_RESOURCE_KINDS,

@@ -454,8 +454,8 @@ export interface OtelkitConfig {
  */
 export type Named<T extends string> = T | (string & {});
 
-/** A duration: `'500ms' | '10s' | '5m' | '1h' | '1d'`, or a number in the unit the field names. */
-export type DurationInput = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` | (string & {});
+/** A duration: `'500ms' | '10s' | '5m' | '1h' | '1d' | '2w'`, or a number in the unit the field names. */
+export type DurationInput = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd' | 'w'}` | (string & {});
 
 /** A size: `'10MB' | '512KiB'` or a number of bytes. */
 export type ByteSizeInput = number | string;

@@ -2,7 +2,12 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { isatty } from 'node:tty';
 import { diag } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { FileRotationConfig, LoggingConfig, LogOutputConfig } from '@otelkit/config';
+import {
+  checkInteger,
+  type FileRotationConfig,
+  type LoggingConfig,
+  type LogOutputConfig,
+} from '@otelkit/config';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { correlatedTimestamp } from './correlation';
 import { withPlainHttpAsEcs } from './ecs/plain-http';
@@ -56,12 +61,11 @@ export function createLogger(
     );
   }
   const level = normaliseLevel(config.level);
-  const fileBufferBytes = options.fileBufferBytes ?? 4096;
-  if (!(Number.isInteger(fileBufferBytes) && fileBufferBytes >= 0 && fileBufferBytes <= 1 << 20)) {
-    throw new Error(
-      `@otelkit/logging: options.fileBufferBytes must be an integer from 0 to 1048576, got ${fileBufferBytes}`,
-    );
-  }
+  const fileBufferBytes = checkInteger(
+    options.fileBufferBytes ?? 4096,
+    '@otelkit/logging: options.fileBufferBytes',
+    { min: 0, max: 1 << 20 },
+  );
 
   if (config.enabled === false) {
     return withSurface(pino({ enabled: false, level }), [], shutdownTimeoutMillis, undefined, undefined);
@@ -209,18 +213,10 @@ function validateRotation(rotation: FileRotationConfig | null | undefined, field
       `@otelkit/logging: ${field}.rotation needs maxSizeBytes and/or intervalMillis (or rotation: null)`,
     );
   }
-  if (maxSizeBytes !== undefined && !(Number.isInteger(maxSizeBytes) && maxSizeBytes > 0)) {
-    throw new Error(
-      `@otelkit/logging: ${field}.rotation.maxSizeBytes must be a positive integer, got ${maxSizeBytes}`,
-    );
-  }
-  if (intervalMillis !== undefined && !(Number.isInteger(intervalMillis) && intervalMillis >= 1000)) {
-    throw new Error(
-      `@otelkit/logging: ${field}.rotation.intervalMillis must be an integer >= 1000, got ${intervalMillis}`,
-    );
-  }
-  if (!(Number.isInteger(maxFiles) && maxFiles >= 1))
-    throw new Error(`@otelkit/logging: ${field}.rotation.maxFiles must be an integer >= 1, got ${maxFiles}`);
+  const at = `@otelkit/logging: ${field}.rotation`;
+  if (maxSizeBytes !== undefined) checkInteger(maxSizeBytes, `${at}.maxSizeBytes`, { min: 1 });
+  if (intervalMillis !== undefined) checkInteger(intervalMillis, `${at}.intervalMillis`, { min: 1000 });
+  checkInteger(maxFiles, `${at}.maxFiles`, { min: 1 });
 }
 
 function prettyTransform(stream: 'stdout' | 'stderr'): (line: string) => string {

@@ -13,10 +13,13 @@ import {
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
 import {
+  checkInteger,
   DEFAULT_DURATION_BUCKETS,
   type MetricExporterConfig,
   type MetricsConfig,
   type MetricViewConfig,
+  type SettledWithin,
+  settleWithin,
 } from '@otelkit/config';
 import { CountingExporter, type ExportCounters } from './exporters/counting-exporter';
 import { createPushExporter } from './exporters/create-push-exporter';
@@ -37,12 +40,7 @@ function fail(field: string, message: string): never {
   throw new Error(`@otelkit/metrics: metrics.${field} ${message}`);
 }
 
-function positiveInt(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    fail(field, `must be a positive integer (got ${JSON.stringify(value)})`);
-  }
-  return value;
-}
+const POSITIVE = { min: 1 } as const;
 
 function toViewOptions(view: MetricViewConfig, index: number, cardinalityLimit: number): ViewOptions {
   const where = `views[${index}]`;
@@ -79,26 +77,11 @@ function toViewOptions(view: MetricViewConfig, index: number, cardinalityLimit: 
   return options;
 }
 
-/** Awaits `p` for at most `ms`; never rejects. Returns false on timeout or failure. */
-function bounded(p: Promise<unknown>, ms: number, what: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      diag.warn(`@otelkit/metrics: ${what} did not finish within ${ms} ms; giving up`);
-      resolve(false);
-    }, ms);
-    timer.unref();
-    p.then(
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        diag.warn(`@otelkit/metrics: ${what} failed`, err);
-        resolve(false);
-      },
-    );
-  });
+/** Says on diag why a bounded wait did not succeed. */
+function warnUnlessFulfilled(r: SettledWithin<unknown>, ms: number, what: string): void {
+  if (r.status === 'timedOut')
+    diag.warn(`@otelkit/metrics: ${what} did not finish within ${ms} ms; giving up`);
+  else if (r.status === 'rejected') diag.warn(`@otelkit/metrics: ${what} failed`, r.reason);
 }
 
 /**
@@ -120,14 +103,30 @@ function bounded(p: Promise<unknown>, ms: number, what: string): Promise<boolean
 export function createMetrics(config: MetricsConfig, resource?: Resource): MetricsHandle {
   if (config === null || typeof config !== 'object') fail('', 'config slice is required');
   const enabled = config.enabled !== false;
-  const cardinalityLimit = positiveInt(config.cardinalityLimit ?? 2000, 'cardinalityLimit');
+  const cardinalityLimit = checkInteger(
+    config.cardinalityLimit ?? 2000,
+    '@otelkit/metrics: metrics.cardinalityLimit',
+    POSITIVE,
+  );
   const durationBuckets =
     config.durationBuckets && config.durationBuckets.length > 0
       ? Object.freeze(validateBuckets('metrics.durationBuckets', config.durationBuckets))
       : DEFAULT_DURATION_BUCKETS;
-  const exportIntervalMillis = positiveInt(config.exportIntervalMillis ?? 60_000, 'exportIntervalMillis');
-  const exportTimeoutMillis = positiveInt(config.exportTimeoutMillis ?? 30_000, 'exportTimeoutMillis');
-  const shutdownTimeoutMillis = positiveInt(config.shutdownTimeoutMillis ?? 5000, 'shutdownTimeoutMillis');
+  const exportIntervalMillis = checkInteger(
+    config.exportIntervalMillis ?? 60_000,
+    '@otelkit/metrics: metrics.exportIntervalMillis',
+    POSITIVE,
+  );
+  const exportTimeoutMillis = checkInteger(
+    config.exportTimeoutMillis ?? 30_000,
+    '@otelkit/metrics: metrics.exportTimeoutMillis',
+    POSITIVE,
+  );
+  const shutdownTimeoutMillis = checkInteger(
+    config.shutdownTimeoutMillis ?? 5000,
+    '@otelkit/metrics: metrics.shutdownTimeoutMillis',
+    POSITIVE,
+  );
   const views = (config.views ?? []).map((v, i) => toViewOptions(v, i, cardinalityLimit));
   const exporters: readonly MetricExporterConfig[] = enabled ? (config.exporters ?? []) : [];
 
@@ -156,9 +155,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
         if (typeof exporter.path !== 'string' || !exporter.path.startsWith('/')) {
           fail(`exporters[${i}].path`, `must start with "/" (got ${JSON.stringify(exporter.path)})`);
         }
-        if (!Number.isInteger(exporter.port) || exporter.port < 0 || exporter.port > 65535) {
-          fail(`exporters[${i}].port`, `must be an integer 0..65535 (got ${JSON.stringify(exporter.port)})`);
-        }
+        checkInteger(exporter.port, `@otelkit/metrics: metrics.exporters[${i}].port`, { min: 0, max: 65535 });
         prometheus = new PrometheusEndpoint(exporter, cardinalityLimit, scrapeCounters, overflow, [
           local.producer(AggregationTemporality.CUMULATIVE),
         ]);
@@ -292,17 +289,18 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     },
     async forceFlush() {
       if (shutdownPromise) return;
-      await bounded(provider.forceFlush(), exportTimeoutMillis, 'metrics forceFlush');
+      const flushed = await settleWithin(provider.forceFlush(), exportTimeoutMillis);
+      warnUnlessFulfilled(flushed, exportTimeoutMillis, 'metrics forceFlush');
     },
     shutdown() {
       shutdownPromise ??= (async () => {
         if (pullTimer) clearInterval(pullTimer);
         const closing = prometheus ? prometheus.close() : Promise.resolve();
-        await bounded(
+        const closed = await settleWithin(
           Promise.allSettled([provider.shutdown({ timeoutMillis: shutdownTimeoutMillis }), closing]),
           shutdownTimeoutMillis,
-          'metrics shutdown',
         );
+        warnUnlessFulfilled(closed, shutdownTimeoutMillis, 'metrics shutdown');
       })();
       return shutdownPromise;
     },

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { diag, type Meter, metrics } from '@opentelemetry/api';
-import { DEFAULT_POOLS } from '@otelkit/config';
+import { checkInteger, DEFAULT_POOLS, settleWithin } from '@otelkit/config';
 import { type KeyedThresholdSpec, ResourceMonitor } from '@otelkit/resource-monitor';
 import type { AnomalyDetectionOptions, AnomalyDetector } from './anomaly/anomaly-detector';
 import {
@@ -16,7 +16,6 @@ import {
   type DependencyGraph,
   type DependencyGraphOptions,
 } from './graph/dependency-graph';
-import { checkInt, delay, TimeoutError, withTimeout } from './internal/duration';
 import { MetricStore } from './internal/metric-store';
 import { buildReport, type ReportOptions, type UtilizationReport } from './report/utilization-report';
 import type {
@@ -104,38 +103,33 @@ export class ResourceManager implements ResourceRegistry {
       throw new Error(`${PREFIX}: options.monitor must be a ResourceMonitor from @otelkit/resource-monitor`);
     if (options.meter !== undefined && typeof options.meter?.createObservableGauge !== 'function')
       throw new Error(`${PREFIX}: options.meter must be an OpenTelemetry Meter`);
-    this.intervalMillis = checkInt(
-      options.intervalMillis,
-      `${PREFIX}: options.intervalMillis`,
-      DEFAULT_POOLS.intervalMillis,
-      10,
-      86_400_000,
-    );
-    this.collectTimeoutMillis = checkInt(
+    this.intervalMillis = checkInteger(options.intervalMillis, `${PREFIX}: options.intervalMillis`, {
+      min: 10,
+      max: 86_400_000,
+      default: DEFAULT_POOLS.intervalMillis,
+    });
+    this.collectTimeoutMillis = checkInteger(
       options.collectTimeoutMillis,
       `${PREFIX}: options.collectTimeoutMillis`,
-      DEFAULT_POOLS.collectTimeoutMillis,
-      1,
-      600_000,
+      { min: 1, max: 600_000, default: DEFAULT_POOLS.collectTimeoutMillis },
     );
     this._reportWindowMillis =
       options.reportWindowMillis === undefined || options.reportWindowMillis === null
         ? null
-        : checkInt(options.reportWindowMillis, `${PREFIX}: options.reportWindowMillis`, 0, 1, 2 ** 31 - 1);
-    this._shutdownTimeoutMillis = checkInt(
+        : checkInteger(options.reportWindowMillis, `${PREFIX}: options.reportWindowMillis`, {
+            min: 1,
+            max: 2 ** 31 - 1,
+          });
+    this._shutdownTimeoutMillis = checkInteger(
       options.shutdownTimeoutMillis,
       `${PREFIX}: options.shutdownTimeoutMillis`,
-      5000,
-      1,
-      600_000,
+      { min: 1, max: 600_000, default: 5000 },
     );
-    this._maxResources = checkInt(
-      options.maxResources,
-      `${PREFIX}: options.maxResources`,
-      DEFAULT_POOLS.maxResources,
-      1,
-      100_000,
-    );
+    this._maxResources = checkInteger(options.maxResources, `${PREFIX}: options.maxResources`, {
+      min: 1,
+      max: 100_000,
+      default: DEFAULT_POOLS.maxResources,
+    });
     const prefix = options.metricPrefix ?? 'otelkit.resource.';
     if (typeof prefix !== 'string') throw new Error(`${PREFIX}: options.metricPrefix must be a string`);
     this._ownsMonitor = options.monitor === undefined;
@@ -146,20 +140,16 @@ export class ResourceManager implements ResourceRegistry {
     this._store = new MetricStore({
       meter,
       prefix,
-      maxSeriesPerMetric: checkInt(
-        options.maxSeriesPerMetric,
-        `${PREFIX}: options.maxSeriesPerMetric`,
-        DEFAULT_POOLS.maxSeriesPerMetric,
-        1,
-        100_000,
-      ),
-      historySize: checkInt(
-        options.historySize,
-        `${PREFIX}: options.historySize`,
-        DEFAULT_POOLS.historySize,
-        1,
-        1_000_000,
-      ),
+      maxSeriesPerMetric: checkInteger(options.maxSeriesPerMetric, `${PREFIX}: options.maxSeriesPerMetric`, {
+        min: 1,
+        max: 100_000,
+        default: DEFAULT_POOLS.maxSeriesPerMetric,
+      }),
+      historySize: checkInteger(options.historySize, `${PREFIX}: options.historySize`, {
+        min: 1,
+        max: 1_000_000,
+        default: DEFAULT_POOLS.historySize,
+      }),
       onDrop: () => {
         this._counters.seriesDropped++;
       },
@@ -324,7 +314,8 @@ export class ResourceManager implements ResourceRegistry {
       }
       // Newest first: handles on the same driver stack their hooks, and each unhooks only from the top.
       for (const d of this._discoveries.splice(0).reverse()) d.stop();
-      await Promise.race([this.stop(), delay(timeoutMillis)]);
+      const stopped = await settleWithin(this.stop(), timeoutMillis);
+      if (stopped.status === 'rejected') throw stopped.reason;
       for (const id of [...this._resources.keys()]) this.unregister(id);
       this._store.close();
       // A monitor we created is ours to close (alert handlers still queued get the rest of the budget).
@@ -497,21 +488,21 @@ export class ResourceManager implements ResourceRegistry {
       const controller = new AbortController();
       const onAbort = () => controller.abort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        own = await withTimeout(
-          Promise.resolve().then(() => tm.checkHealth!(r, controller.signal)),
-          timeoutMillis,
-          `health of ${id}`,
-        );
-      } catch (err) {
+      const checked = await settleWithin(
+        Promise.resolve().then(() => tm.checkHealth!(r, controller.signal)),
+        timeoutMillis,
+      );
+      signal?.removeEventListener('abort', onAbort);
+      if (checked.status === 'fulfilled') own = checked.value;
+      else {
         controller.abort();
         own = {
           healthy: false,
           message:
-            err instanceof TimeoutError ? err.message : `health check failed: ${(err as Error).message}`,
+            checked.status === 'timedOut'
+              ? `health of ${id} timed out after ${timeoutMillis} ms`
+              : `health check failed: ${(checked.reason as Error)?.message}`,
         };
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
       }
     }
     if (critical.length === 0) return own;
@@ -563,14 +554,20 @@ export class ResourceManager implements ResourceRegistry {
       .catch(() => undefined)
       .finally(() => this._collecting.delete(r.id))
       .catch(() => undefined);
-    try {
-      await withTimeout(work, this.collectTimeoutMillis, `collect ${r.id}`);
+    const collected = await settleWithin(work, this.collectTimeoutMillis);
+    if (collected.status === 'fulfilled') {
       this._counters.collections++;
-    } catch (err) {
-      if (err instanceof TimeoutError) this._counters.collectTimeouts++;
-      else this._counters.collectErrors++;
-      diag.warn(`@otelkit/resource-manager: collecting ${r.id} failed: ${(err as Error).message}`);
+      return;
     }
+    let why: string;
+    if (collected.status === 'timedOut') {
+      this._counters.collectTimeouts++;
+      why = `collect ${r.id} timed out after ${this.collectTimeoutMillis} ms`;
+    } else {
+      this._counters.collectErrors++;
+      why = (collected.reason as Error)?.message;
+    }
+    diag.warn(`@otelkit/resource-manager: collecting ${r.id} failed: ${why}`);
   }
 
   private _schedule(): void {

@@ -1,5 +1,11 @@
 import { diag } from '@opentelemetry/api';
-import type { AlertRuleConfig, ThresholdConfig } from '@otelkit/config';
+import {
+  type AlertRuleConfig,
+  checkInteger,
+  parseDuration,
+  settleWithin,
+  type ThresholdConfig,
+} from '@otelkit/config';
 import { AlertDispatcher } from './alerts/alert-dispatcher';
 import {
   type ActiveAlert,
@@ -17,7 +23,6 @@ import { HealthRegistry } from './health/health-registry';
 import { registerMonitorChecks } from './health/monitor-checks';
 import { windowStats } from './internal/aggregate';
 import { createCounters, type MutableCounters } from './internal/counters';
-import { toMillis } from './internal/duration';
 import { RingSeries } from './internal/ring-series';
 import { SampleHistory } from './internal/sample-history';
 import { DEFAULT_HOST_METRIC_GROUPS, MonitorMetrics, providerForMeter } from './metrics/monitor-metrics';
@@ -51,16 +56,6 @@ const MIN_FRESH_READ_MILLIS = 100;
 
 /** Keeps the monitor under 0.5 % of a core at interval 1 s: the histogram's timer is its main idle cost. */
 const DEFAULT_EVENT_LOOP_RESOLUTION_MILLIS = 100;
-
-function checkInt(value: unknown, field: string, def: number, min: number, max: number): number {
-  if (value === undefined) return def;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(
-      `${PREFIX}: options.${field} must be an integer from ${min} to ${max}, got ${String(value)}`,
-    );
-  }
-  return value;
-}
 
 /**
  * Samples the machine and the process on an interval, keeps a bounded history, evaluates
@@ -141,21 +136,25 @@ export class ResourceMonitor {
     } else {
       this.intervalMillis = 5000;
     }
-    this.historySize = checkInt(options.historySize, 'historySize', 720, 1, 1_000_000);
-    this._maxMetrics = checkInt(options.maxMetrics, 'maxMetrics', 500, 1, 100_000);
-    this._collectTimeoutMillis = checkInt(
+    this.historySize = checkInteger(options.historySize, `${PREFIX}: options.historySize`, {
+      min: 1,
+      max: 1_000_000,
+      default: 720,
+    });
+    this._maxMetrics = checkInteger(options.maxMetrics, `${PREFIX}: options.maxMetrics`, {
+      min: 1,
+      max: 100_000,
+      default: 500,
+    });
+    this._collectTimeoutMillis = checkInteger(
       options.collectTimeoutMillis,
-      'collectTimeoutMillis',
-      5000,
-      1,
-      600_000,
+      `${PREFIX}: options.collectTimeoutMillis`,
+      { min: 1, max: 600_000, default: 5000 },
     );
-    this._shutdownTimeoutMillis = checkInt(
+    this._shutdownTimeoutMillis = checkInteger(
       options.shutdownTimeoutMillis,
-      'shutdownTimeoutMillis',
-      5000,
-      1,
-      600_000,
+      `${PREFIX}: options.shutdownTimeoutMillis`,
+      { min: 1, max: 600_000, default: 5000 },
     );
     if (options.containerAware !== undefined && typeof options.containerAware !== 'boolean') {
       throw new Error(`${PREFIX}: options.containerAware must be true or false`);
@@ -178,12 +177,10 @@ export class ResourceMonitor {
     this._collector = new SystemCollector({
       containerAware: options.containerAware !== false,
       cgroupRoot: options.cgroupRoot ?? '/sys/fs/cgroup',
-      eventLoopResolutionMillis: checkInt(
+      eventLoopResolutionMillis: checkInteger(
         options.eventLoopResolutionMillis,
-        'eventLoopResolutionMillis',
-        DEFAULT_EVENT_LOOP_RESOLUTION_MILLIS,
-        1,
-        10_000,
+        `${PREFIX}: options.eventLoopResolutionMillis`,
+        { min: 1, max: 10_000, default: DEFAULT_EVENT_LOOP_RESOLUTION_MILLIS },
       ),
     });
     this._history = new SampleHistory(this.historySize);
@@ -192,21 +189,31 @@ export class ResourceMonitor {
     );
     this._dispatcher = new AlertDispatcher(
       {
-        maxConcurrent: checkInt(options.maxConcurrentHandlers, 'maxConcurrentHandlers', 8, 1, 1000),
-        maxPending: checkInt(options.maxPendingHandlerCalls, 'maxPendingHandlerCalls', 1000, 1, 1_000_000),
-        handlerTimeoutMillis: checkInt(
+        maxConcurrent: checkInteger(
+          options.maxConcurrentHandlers,
+          `${PREFIX}: options.maxConcurrentHandlers`,
+          { min: 1, max: 1000, default: 8 },
+        ),
+        maxPending: checkInteger(
+          options.maxPendingHandlerCalls,
+          `${PREFIX}: options.maxPendingHandlerCalls`,
+          { min: 1, max: 1_000_000, default: 1000 },
+        ),
+        handlerTimeoutMillis: checkInteger(
           options.handlerTimeoutMillis,
-          'handlerTimeoutMillis',
-          10_000,
-          1,
-          3_600_000,
+          `${PREFIX}: options.handlerTimeoutMillis`,
+          { min: 1, max: 3_600_000, default: 10_000 },
         ),
         ...(options.logger ? { logger: options.logger } : {}),
         webhooks: this._webhooks,
       },
       this._counters,
     );
-    this._alertHistorySize = checkInt(options.alertHistorySize, 'alertHistorySize', 500, 0, 1_000_000);
+    this._alertHistorySize = checkInteger(options.alertHistorySize, `${PREFIX}: options.alertHistorySize`, {
+      min: 0,
+      max: 1_000_000,
+      default: 500,
+    });
     this._engine = new AlertEngine((event) => this.dispatchAlert(event));
 
     const provider = options.meterProvider ?? (options.meter ? providerForMeter(options.meter) : undefined);
@@ -267,14 +274,8 @@ export class ResourceMonitor {
     this._shutdown = true;
     try {
       const deadline = Date.now() + timeoutMillis;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.stop(),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeoutMillis);
-        }),
-      ]);
-      clearTimeout(timer);
+      const stopped = await settleWithin(this.stop(), timeoutMillis);
+      if (stopped.status === 'rejected') throw stopped.reason;
       const left = () => Math.max(0, deadline - Date.now());
       await this._dispatcher.idle(left());
       await Promise.all(this._webhooks.map((w) => w.shutdown(left())));
@@ -323,7 +324,9 @@ export class ResourceMonitor {
   stats(metric?: string, window?: string | number, resourceId?: string): MetricWindowStats | MonitorCounters {
     if (metric === undefined) return this.getCounters();
     const since =
-      window === undefined ? Number.NEGATIVE_INFINITY : Date.now() - toMillis(window, 'stats window');
+      window === undefined
+        ? Number.NEGATIVE_INFINITY
+        : Date.now() - parseDuration(window, 'ms', 'stats window');
     return windowStats(this._points(metric, since, resourceId));
   }
 
@@ -652,28 +655,18 @@ export class ResourceMonitor {
       return;
     }
     this._collecting = true;
-    let timer: NodeJS.Timeout | undefined;
     const collected = (async () => this.collect())().finally(() => {
       this._collecting = false;
     });
-    collected.catch(() => undefined);
+    const r = await settleWithin(collected, this._collectTimeoutMillis);
     try {
-      const values = await Promise.race([
-        collected,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`collect() timed out after ${this._collectTimeoutMillis} ms`)),
-            this._collectTimeoutMillis,
-          );
-          timer.unref();
-        }),
-      ]);
-      if (values && typeof values === 'object') this.recordMetrics(values);
+      if (r.status === 'timedOut')
+        throw new Error(`collect() timed out after ${this._collectTimeoutMillis} ms`);
+      if (r.status === 'rejected') throw r.reason;
+      if (r.value && typeof r.value === 'object') this.recordMetrics(r.value);
     } catch (err) {
       this._counters.collectErrors++;
       diag.warn(`@otelkit/resource-monitor: collect() failed: ${(err as Error).message}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { settleWithin } from '@otelkit/config';
+
 /** One step of the ordered shutdown: run alone, or several `parallel` ones together. */
 export interface ShutdownStep {
   readonly name: string;
@@ -28,21 +30,6 @@ export interface ShutdownReport {
   resources?: unknown;
 }
 
-const TIMED_OUT = Symbol('timed out');
-
-async function within<T>(promise: Promise<T>, millis: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, millis));
-    timer.unref();
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function runOne(step: ShutdownStep, deadline: number): Promise<ShutdownStepResult[]> {
   if (step.parallel) {
     const results = await Promise.all(step.parallel.map((s) => runOne(s, deadline)));
@@ -51,24 +38,19 @@ async function runOne(step: ShutdownStep, deadline: number): Promise<ShutdownSte
   const started = performance.now();
   const remaining = deadline - started;
   if (remaining <= 0) return [{ name: step.name, ok: false, durationMillis: 0, error: 'no time left' }];
-  try {
-    const outcome = await within(
-      Promise.resolve().then(() => step.run?.()),
-      remaining,
-    );
-    const durationMillis = Math.round(performance.now() - started);
-    if (outcome === TIMED_OUT) return [{ name: step.name, ok: false, durationMillis, error: 'timed out' }];
-    return [{ name: step.name, ok: true, durationMillis }];
-  } catch (err) {
-    return [
-      {
-        name: step.name,
-        ok: false,
-        durationMillis: Math.round(performance.now() - started),
-        error: err instanceof Error ? err.message : String(err),
-      },
-    ];
-  }
+  const outcome = await settleWithin(
+    Promise.resolve().then(() => step.run?.()),
+    remaining,
+  );
+  const durationMillis = Math.round(performance.now() - started);
+  if (outcome.status === 'fulfilled') return [{ name: step.name, ok: true, durationMillis }];
+  const error =
+    outcome.status === 'timedOut'
+      ? 'timed out'
+      : outcome.reason instanceof Error
+        ? outcome.reason.message
+        : String(outcome.reason);
+  return [{ name: step.name, ok: false, durationMillis, error }];
 }
 
 /**

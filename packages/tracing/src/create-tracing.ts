@@ -2,12 +2,11 @@ import { context, diag, propagation, type TextMapPropagator, trace } from '@open
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Resource } from '@opentelemetry/resources';
 import { AlwaysOffSampler, BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { TracingConfig } from '@otelkit/config';
+import { settleWithin, type TracingConfig } from '@otelkit/config';
 import { createExporter } from './exporters/create-exporter';
 import { MemorySpanExporter } from './exporters/memory-span-exporter';
 import { PooledIdGenerator } from './ids/pooled-id-generator';
 import { publishStats } from './internal/publish-stats';
-import { settleWithin } from './internal/with-deadline';
 import { BoundedBatchSpanProcessor, type NamedExporter } from './processors/bounded-batch-span-processor';
 import { createPropagator } from './propagators/create-propagator';
 import { createSampler } from './samplers/create-sampler';

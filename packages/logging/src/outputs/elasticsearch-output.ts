@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { diag } from '@opentelemetry/api';
-import type { ElasticsearchLogOutputConfig } from '@otelkit/config';
+import { checkInteger, type ElasticsearchLogOutputConfig, settleWithin } from '@otelkit/config';
 import type { LogOutputStats } from '../types';
 import type { LogOutput } from './log-output';
 
@@ -61,14 +61,9 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
     ['flushIntervalMillis', config.flushIntervalMillis],
     ['timeoutMillis', config.timeoutMillis],
   ] as const) {
-    if (!(Number.isInteger(value) && value > 0))
-      throw new Error(`@otelkit/logging: ${field}.${key} must be a positive integer, got ${value}`);
+    checkInteger(value, `@otelkit/logging: ${field}.${key}`, { min: 1 });
   }
-  if (!(Number.isInteger(config.maxRetries) && config.maxRetries >= 0)) {
-    throw new Error(
-      `@otelkit/logging: ${field}.maxRetries must be an integer >= 0, got ${config.maxRetries}`,
-    );
-  }
+  checkInteger(config.maxRetries, `@otelkit/logging: ${field}.maxRetries`, { min: 0 });
 
   const transport = url.protocol === 'https:' ? https : http;
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 1 });
@@ -301,15 +296,9 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
     flushSync(): void {},
     flush(deadline: number): Promise<void> {
       if (queue.length === 0 && !sending) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        timer.unref();
-        idleWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        kick();
-      });
+      const idle = new Promise<void>((resolve) => idleWaiters.push(resolve));
+      kick();
+      return settleWithin(idle, deadline - Date.now()).then(() => undefined);
     },
     async shutdown(deadline: number): Promise<void> {
       if (closed) return;

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diag } from '@opentelemetry/api';
-import type { FileRotationConfig } from '@otelkit/config';
+import { type FileRotationConfig, settleWithin } from '@otelkit/config';
 import SonicBoom from 'sonic-boom';
 import type { LogOutputStats } from '../types';
-import { type LogOutput, withDeadline } from './log-output';
+import type { LogOutput } from './log-output';
 
 /** Options of {@link createFileOutput}. */
 export interface FileOutputOptions {
@@ -275,7 +275,7 @@ export function createFileOutput(options: FileOutputOptions): LogOutput {
       const b = boom;
       boom = undefined;
       if (!b) return;
-      await withDeadline(
+      await settleWithin(
         new Promise<void>((resolve) => {
           b.once('close', resolve);
           b.once('error', () => resolve());
@@ -285,7 +285,7 @@ export function createFileOutput(options: FileOutputOptions): LogOutput {
             resolve();
           }
         }),
-        deadline,
+        deadline - Date.now(),
       );
     },
     stats(): LogOutputStats {

@@ -13,22 +13,3 @@ export interface LogOutput {
   shutdown(deadline: number): Promise<void>;
   stats(): LogOutputStats;
 }
-
-/** Resolves at `deadline` at the latest (the timer is unref'ed). Never rejects. */
-export function withDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
-  const ms = Math.max(0, deadline - Date.now());
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    work.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
-}

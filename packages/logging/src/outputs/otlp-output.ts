@@ -10,7 +10,7 @@ import {
   type LogRecordExporter,
   type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
-import type { OtlpLogOutputConfig } from '@otelkit/config';
+import { type OtlpLogOutputConfig, type SettledWithin, settleWithin } from '@otelkit/config';
 import { severityOf } from '../levels';
 import type { LogOutputStats } from '../types';
 import type { LogOutput } from './log-output';
@@ -107,12 +107,17 @@ export function createOtlpOutput(
     },
     flushSync(): void {},
     async flush(deadline: number): Promise<void> {
-      await race(provider.forceFlush({ timeoutMillis: Math.max(1, deadline - Date.now()) }), deadline);
+      warnIfRejected(
+        await settleWithin(
+          provider.forceFlush({ timeoutMillis: Math.max(1, deadline - Date.now()) }),
+          deadline - Date.now(),
+        ),
+      );
     },
     async shutdown(deadline: number): Promise<void> {
       if (closed) return;
       closed = true;
-      await race(provider.shutdown(), deadline);
+      warnIfRejected(await settleWithin(provider.shutdown(), deadline - Date.now()));
       const left = lines - exporter.delivered - exporter.failed;
       if (left > 0) dropped += left;
     },
@@ -130,22 +135,8 @@ export function createOtlpOutput(
   };
 }
 
-function race(p: Promise<unknown>, deadline: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-    timer.unref();
-    p.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      (err) => {
-        diag.warn('@otelkit/logging: OTLP log flush failed', err);
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
+function warnIfRejected(r: SettledWithin<unknown>): void {
+  if (r.status === 'rejected') diag.warn('@otelkit/logging: OTLP log flush failed', r.reason);
 }
 
 function createExporter(config: OtlpLogOutputConfig, field: string): LogRecordExporter {

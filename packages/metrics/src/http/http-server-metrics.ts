@@ -17,7 +17,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { errorTypeOf } from '../instruments/validate';
+import { errorType } from '../error-type';
 import { localHistogramsOf } from '../internal-registry';
 import {
   ATTR_ERROR_TYPE,
@@ -165,7 +165,7 @@ export function recordRequestError(res: ServerResponse, err: unknown): void {
   const state = (res as WithState)[kState];
   if (state && !state.done && state.error === undefined) {
     state.error = err;
-    state.errorType = errorTypeOf(err);
+    state.errorType = errorType(err);
   }
 }
 

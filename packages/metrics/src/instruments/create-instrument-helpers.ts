@@ -9,6 +9,7 @@ import {
   type ObservableResult,
   type UpDownCounter,
 } from '@opentelemetry/api';
+import { errorType } from '../error-type';
 import { ATTR_ERROR_TYPE } from '../semconv';
 import type {
   CounterHelper,
@@ -23,7 +24,7 @@ import type {
   UpDownCounterHelper,
 } from '../types';
 import { GuardedCounter, GuardedRecorder, type SeriesGuard } from './series-guard';
-import { errorTypeOf, validateAttributeKeys, validateBuckets, validateInstrumentName } from './validate';
+import { validateAttributeKeys, validateBuckets, validateInstrumentName } from './validate';
 
 const NO_GUARD = { active: false } as SeriesGuard;
 
@@ -167,8 +168,7 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
           inner.record(value, guard.active ? guard.admit(attributes) : attributes);
         const recordSince = (t0: number, attributes: MetricAttributes | undefined, err?: unknown): number => {
           const seconds = (performance.now() - t0) / 1000;
-          const attrs =
-            err === undefined ? attributes : { ...attributes, [ATTR_ERROR_TYPE]: errorTypeOf(err) };
+          const attrs = err === undefined ? attributes : { ...attributes, [ATTR_ERROR_TYPE]: errorType(err) };
           record(seconds, attrs);
           return seconds;
         };

@@ -60,15 +60,3 @@ export function validateBuckets(where: string, buckets: readonly unknown[]): num
   }
   return [...(buckets as number[])];
 }
-
-/** The `error.type` for a thrown value: the class name of an Error-like object, else `_OTHER`. */
-export function errorTypeOf(err: unknown): string {
-  if (typeof err === 'object' && err !== null) {
-    const ctor = (err as { constructor?: { name?: unknown } }).constructor;
-    const name = ctor && typeof ctor.name === 'string' && ctor.name !== 'Object' ? ctor.name : undefined;
-    if (name) return name;
-    const own = (err as { name?: unknown }).name;
-    if (typeof own === 'string' && own.length > 0 && own.length < 100) return own;
-  }
-  return '_OTHER';
-}

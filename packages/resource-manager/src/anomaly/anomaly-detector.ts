@@ -1,6 +1,6 @@
 import { diag } from '@opentelemetry/api';
+import { checkInteger, parseDuration } from '@otelkit/config';
 import type { AlertEvent } from '@otelkit/resource-monitor';
-import { checkInt, toMillis } from '../internal/duration';
 
 /** What to watch: one metric of one resource. */
 export interface AnomalyDetectionOptions {
@@ -109,18 +109,32 @@ export class AnomalyDetector {
 
   constructor(options: AnomalyDetectorOptions = {}) {
     const at = 'AnomalyDetector: options';
-    this.windowSize = checkInt(options.windowSize, `${at}.windowSize`, 120, 8, 100_000);
-    this.minPoints = checkInt(options.minPoints, `${at}.minPoints`, 30, 3, this.windowSize);
-    this.driftPoints = checkInt(
-      options.driftPoints,
-      `${at}.driftPoints`,
-      10,
-      2,
-      Math.floor(this.windowSize / 2),
-    );
-    this.resolveAfter = checkInt(options.resolveAfter, `${at}.resolveAfter`, 5, 1, 10_000);
-    this._maxSeries = checkInt(options.maxSeries, `${at}.maxSeries`, 1000, 1, 1_000_000);
-    this._seasons = checkInt(options.seasons, `${at}.seasons`, 3, 1, 50);
+    this.windowSize = checkInteger(options.windowSize, `${at}.windowSize`, {
+      min: 8,
+      max: 100_000,
+      default: 120,
+    });
+    this.minPoints = checkInteger(options.minPoints, `${at}.minPoints`, {
+      min: 3,
+      max: this.windowSize,
+      default: 30,
+    });
+    this.driftPoints = checkInteger(options.driftPoints, `${at}.driftPoints`, {
+      min: 2,
+      max: Math.floor(this.windowSize / 2),
+      default: 10,
+    });
+    this.resolveAfter = checkInteger(options.resolveAfter, `${at}.resolveAfter`, {
+      min: 1,
+      max: 10_000,
+      default: 5,
+    });
+    this._maxSeries = checkInteger(options.maxSeries, `${at}.maxSeries`, {
+      min: 1,
+      max: 1_000_000,
+      default: 1000,
+    });
+    this._seasons = checkInteger(options.seasons, `${at}.seasons`, { min: 1, max: 50, default: 3 });
   }
 
   /** Where alert events go (set by `ResourceManager.setAnomalyDetector`). */
@@ -139,11 +153,11 @@ export class AnomalyDetector {
     const sensitivity = options.sensitivity ?? 0.8;
     if (typeof sensitivity !== 'number' || !(sensitivity >= 0 && sensitivity <= 1))
       throw new Error(`${at}: sensitivity must be a number from 0 to 1, got ${String(options.sensitivity)}`);
-    const trainingMillis = toMillis(options.trainingPeriod ?? 0, `${at}: trainingPeriod`);
+    const trainingMillis = parseDuration(options.trainingPeriod ?? 0, 'ms', `${at}: trainingPeriod`);
     const season =
       options.seasonLength === undefined
         ? undefined
-        : checkInt(options.seasonLength, `${at}: seasonLength`, 0, 2, 1_000_000);
+        : checkInteger(options.seasonLength, `${at}: seasonLength`, { min: 2, max: 1_000_000 });
     const key = `${options.resourceId}/${options.metric}`;
     if (!this._series.has(key) && this._series.size >= this._maxSeries)
       throw new Error(`${at}: maxSeries (${this._maxSeries}) reached`);

@@ -1,4 +1,4 @@
-import { TimeoutError, withTimeout } from '../internal/duration';
+import { settleWithin } from '@otelkit/config';
 import { watchErrors } from '../internal/error-events';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
 import type { ResourceHealth, ResourceHost, ResourceRegistration } from '../types';
@@ -159,27 +159,24 @@ export class RedisClientMonitor extends ResourceTypeMonitor<RedisClientLike> {
 
   private async _probe(r: ResourceRegistration<RedisClientLike>): Promise<ResourceHealth> {
     const started = performance.now();
-    const ping = r.resource.ping();
-    ping.catch(() => undefined);
-    try {
-      await withTimeout(ping, this.probeTimeoutMillis, 'PING');
-      const seconds = (performance.now() - started) / 1000;
-      this.updateMetric('command_latency', seconds, undefined, r);
-      this.updateMetric('command_latency_last', seconds, undefined, r);
-      return {
-        healthy: true,
-        message: `PING ${(seconds * 1000).toFixed(1)} ms`,
-        details: { latencySeconds: seconds },
-      };
-    } catch (err) {
+    const answer = await settleWithin(r.resource.ping(), this.probeTimeoutMillis);
+    if (answer.status !== 'fulfilled') {
       this.incrementMetric('errors', 1, undefined, r);
       return {
         healthy: false,
         message:
-          err instanceof TimeoutError
+          answer.status === 'timedOut'
             ? `no PING answer within ${this.probeTimeoutMillis} ms`
-            : `PING failed: ${(err as Error).message}`,
+            : `PING failed: ${(answer.reason as Error)?.message}`,
       };
     }
+    const seconds = (performance.now() - started) / 1000;
+    this.updateMetric('command_latency', seconds, undefined, r);
+    this.updateMetric('command_latency_last', seconds, undefined, r);
+    return {
+      healthy: true,
+      message: `PING ${(seconds * 1000).toFixed(1)} ms`,
+      details: { latencySeconds: seconds },
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { settleWithin } from '@otelkit/config';
 import type { MutableCounters } from '../internal/counters';
 import type { AlertEvent, AlertHandler, MonitorLogger } from '../types';
 import type { WebhookNotifier } from './webhook-notifier';
@@ -86,37 +87,23 @@ export class AlertDispatcher {
     this._pump();
   }
 
-  private _run({ handler, event }: Call): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this._counters.handlerTimeouts++;
-        diag.warn(
-          `@otelkit/resource-monitor: alert handler still running after ${this._options.handlerTimeoutMillis} ms`,
-        );
-        resolve();
-      }, this._options.handlerTimeoutMillis);
-      timer.unref();
-      let result: unknown;
-      try {
-        result = handler(event);
-      } catch (err) {
-        this._failed(err);
-        clearTimeout(timer);
-        resolve();
-        return;
-      }
-      Promise.resolve(result).then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (err: unknown) => {
-          this._failed(err);
-          clearTimeout(timer);
-          resolve();
-        },
+  private async _run({ handler, event }: Call): Promise<void> {
+    let result: unknown;
+    try {
+      result = handler(event);
+    } catch (err) {
+      this._failed(err);
+      return;
+    }
+    // A handler that fails after its timeout is still counted as failed.
+    const settled = Promise.resolve(result).then(undefined, (err: unknown) => this._failed(err));
+    const r = await settleWithin(settled, this._options.handlerTimeoutMillis);
+    if (r.status === 'timedOut') {
+      this._counters.handlerTimeouts++;
+      diag.warn(
+        `@otelkit/resource-monitor: alert handler still running after ${this._options.handlerTimeoutMillis} ms`,
       );
-    });
+    }
   }
 
   private _failed(err: unknown): void {

@@ -1,6 +1,11 @@
-import type { AlertRuleConfig, ParsedCondition, ThresholdConfig, ThresholdDirection } from '@otelkit/config';
+import {
+  type AlertRuleConfig,
+  type ParsedCondition,
+  parseDuration,
+  type ThresholdConfig,
+  type ThresholdDirection,
+} from '@otelkit/config';
 import { aggregate } from '../internal/aggregate';
-import { toMillis } from '../internal/duration';
 import type { AlertEvent, AlertLevel, AlertRuleSpec, HistoryPoint, ThresholdSpec } from '../types';
 import { AlertTracker, type LevelCondition } from './alert-tracker';
 import { AGGREGATIONS, compare, parseCondition } from './parse-condition';
@@ -92,8 +97,8 @@ export function normalizeThreshold(
   const rich = spec as ThresholdSpec;
   const forMillis =
     rich.for !== undefined
-      ? toMillis(rich.for, `${field}.for`)
-      : toMillis(spec.forMillis ?? 0, `${field}.forMillis`);
+      ? parseDuration(rich.for, 'ms', `${field}.for`)
+      : parseDuration(spec.forMillis ?? 0, 'ms', `${field}.forMillis`);
   return {
     ...base,
     ...(warning !== undefined ? { warning } : {}),
@@ -129,11 +134,11 @@ export function normalizeRule(rule: AlertRuleSpec | AlertRuleConfig, field = 'al
   const spec = rule as AlertRuleSpec;
   const forMillis =
     spec.for !== undefined
-      ? toMillis(spec.for, `${at}.for`)
-      : toMillis(rule.forMillis ?? 0, `${at}.forMillis`);
+      ? parseDuration(spec.for, 'ms', `${at}.for`)
+      : parseDuration(rule.forMillis ?? 0, 'ms', `${at}.forMillis`);
   const windowMillis =
     spec.window !== undefined
-      ? toMillis(spec.window, `${at}.window`)
+      ? parseDuration(spec.window, 'ms', `${at}.window`)
       : ((rule as AlertRuleConfig).windowMillis ?? DEFAULT_RULE_WINDOW_MILLIS);
   return {
     name: rule.name,

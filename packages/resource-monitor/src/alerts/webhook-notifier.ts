@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { diag } from '@opentelemetry/api';
+import { checkInteger } from '@otelkit/config';
 import type { MutableCounters } from '../internal/counters';
 import type { AlertEvent, WebhookOptions } from '../types';
 
@@ -43,18 +44,21 @@ export class WebhookNotifier {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new Error(`${field}.url must use http: or https:, got ${url.protocol}`);
     }
-    const int = (v: unknown, name: string, def: number, min: number) => {
-      const n = v === undefined ? def : v;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
-        throw new Error(`${field}.${name} must be an integer >= ${min}, got ${String(v)}`);
-      return n;
-    };
     this.url = url;
     this._headers = { ...(options.headers ?? {}) };
-    this._timeoutMillis = int(options.timeoutMillis, 'timeoutMillis', 5000, 1);
-    this._maxRetries = int(options.maxRetries, 'maxRetries', 3, 0);
-    this._backoffMillis = int(options.backoffMillis, 'backoffMillis', 250, 0);
-    this._maxQueueSize = int(options.maxQueueSize, 'maxQueueSize', 100, 1);
+    this._timeoutMillis = checkInteger(options.timeoutMillis, `${field}.timeoutMillis`, {
+      min: 1,
+      default: 5000,
+    });
+    this._maxRetries = checkInteger(options.maxRetries, `${field}.maxRetries`, { min: 0, default: 3 });
+    this._backoffMillis = checkInteger(options.backoffMillis, `${field}.backoffMillis`, {
+      min: 0,
+      default: 250,
+    });
+    this._maxQueueSize = checkInteger(options.maxQueueSize, `${field}.maxQueueSize`, {
+      min: 1,
+      default: 100,
+    });
   }
 
   /** Events waiting (not counting the one being sent). */

@@ -76,7 +76,8 @@ function errorMessage(err: unknown): string {
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
 }
 
-function positiveInt(v: unknown, field: string, def: number, min: number): number {
+/** A number option (not necessarily whole: milliseconds may be fractional) >= `min`, `def` when not given. */
+function atLeast(v: unknown, field: string, def: number, min: number): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
     throw new Error(`${field} must be a number >= ${min}, got ${String(v)}`);
@@ -102,8 +103,8 @@ export class HealthRegistry {
   private _notReadyReason = '';
 
   constructor(options: HealthRegistryOptions = {}) {
-    this.checkTimeoutMillis = positiveInt(options.checkTimeoutMillis, 'health.checkTimeoutMillis', 2000, 1);
-    this.cacheMillis = positiveInt(options.cacheMillis, 'health.cacheMillis', 1000, 0);
+    this.checkTimeoutMillis = atLeast(options.checkTimeoutMillis, 'health.checkTimeoutMillis', 2000, 1);
+    this.cacheMillis = atLeast(options.cacheMillis, 'health.cacheMillis', 1000, 0);
     const path = (v: string | undefined, name: string, def: string) => {
       if (v === undefined) return def;
       if (typeof v !== 'string' || !v.startsWith('/'))
@@ -132,8 +133,8 @@ export class HealthRegistry {
       name: options.name,
       check: options.check,
       kinds: [...new Set(kinds)],
-      timeoutMillis: positiveInt(options.timeoutMillis, `${at}.timeoutMillis`, this.checkTimeoutMillis, 1),
-      cacheMillis: positiveInt(options.cacheMillis, `${at}.cacheMillis`, this.cacheMillis, 0),
+      timeoutMillis: atLeast(options.timeoutMillis, `${at}.timeoutMillis`, this.checkTimeoutMillis, 1),
+      cacheMillis: atLeast(options.cacheMillis, `${at}.cacheMillis`, this.cacheMillis, 0),
       cached: undefined,
       running: undefined,
     };

@@ -10,6 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { errorType } from '@otelkit/metrics';
 import { getMonitoringRuntime } from '../runtime';
 import type {
   MethodMonitoringOptions,
@@ -107,19 +108,6 @@ function levelEnabled(logger: MonitoringLogger | undefined, level: MonitoredLogL
     return logger.isLevelEnabled ? logger.isLevelEnabled(level) : true;
   } catch {
     return false;
-  }
-}
-
-/** `error.type`: the error's class name, never throwing on hostile values. */
-function errorType(err: unknown): string {
-  try {
-    if (err !== null && typeof err === 'object') {
-      const name = (err as { constructor?: { name?: unknown } }).constructor?.name;
-      if (typeof name === 'string' && name !== '' && name !== 'Object') return name;
-    }
-    return err === null ? 'null' : typeof err === 'object' ? '_OTHER' : typeof err;
-  } catch {
-    return '_OTHER';
   }
 }
 

@@ -1,3 +1,4 @@
+import { decoratorMode } from '@otelkit/tracing';
 import type { MethodMonitoringOptions, MonitoredOptions } from '../types';
 import { instrumentMethod, type MethodSite, SITE } from './instrument-method';
 
@@ -15,10 +16,6 @@ interface DecoratorContextLike {
   kind: string;
   name: string | symbol | undefined;
   static?: boolean;
-}
-
-function isContext(v: unknown): v is DecoratorContextLike {
-  return v !== null && typeof v === 'object' && typeof (v as { kind?: unknown }).kind === 'string';
 }
 
 function keyName(key: string | symbol | undefined): string {
@@ -116,8 +113,9 @@ function decorateClass(cls: Function, options: AnyOptions, lazyStart?: () => voi
 }
 
 function apply(options: unknown, args: unknown[]): unknown {
+  const mode = decoratorMode(args);
   // TypeScript standard (TC39) decorators: (value, context)
-  if (args.length === 2 && isContext(args[1])) {
+  if (mode === 'standard') {
     const [value, ctx] = args as [Function, DecoratorContextLike];
     if (ctx.kind === 'class') {
       decorateClass(value, validate(options, CLASS_KEYS, `class ${keyName(ctx.name)}`));
@@ -138,12 +136,12 @@ function apply(options: unknown, args: unknown[]): unknown {
     );
   }
   // experimentalDecorators, class: (constructor)
-  if (args.length === 1 && typeof args[0] === 'function') {
+  if (mode === 'legacy' && args.length === 1) {
     decorateClass(args[0] as Function, validate(options, CLASS_KEYS, `class ${(args[0] as Function).name}`));
     return undefined;
   }
   // experimentalDecorators, method: (prototype or constructor, key, descriptor)
-  if (args.length === 3 && (typeof args[1] === 'string' || typeof args[1] === 'symbol')) {
+  if (mode === 'legacy') {
     const [target, key, desc] = args as [object, string | symbol, PropertyDescriptor | undefined];
     const name = keyName(key);
     if (!desc || typeof desc.value !== 'function') {
@@ -166,25 +164,17 @@ function apply(options: unknown, args: unknown[]): unknown {
 
 /** Applies class-level options (and a lazy monitoring start) for `@service`. */
 export function applyToClass(options: AnyOptions, args: unknown[], lazyStart?: () => void): void {
-  const isTc39 = args.length === 2 && isContext(args[1]);
-  if (isTc39 && (args[1] as DecoratorContextLike).kind !== 'class') {
+  const mode = decoratorMode(args);
+  if (mode === 'standard' && (args[1] as DecoratorContextLike).kind !== 'class') {
     throw new TypeError(
       `@service applies to classes, not to the ${(args[1] as DecoratorContextLike).kind} ${keyName((args[1] as DecoratorContextLike).name)}`,
     );
   }
-  if (!isTc39 && !(args.length === 1 && typeof args[0] === 'function')) {
+  if (mode === undefined || (mode === 'legacy' && args.length !== 1)) {
     throw new TypeError('@service applies to classes');
   }
   const cls = args[0] as Function;
   decorateClass(cls, validate(options, CLASS_KEYS, `class ${cls.name}`), lazyStart);
-}
-
-function looksLikeDecoratorCall(args: unknown[]): boolean {
-  return (
-    (args.length === 2 && isContext(args[1])) ||
-    (args.length === 1 && typeof args[0] === 'function') ||
-    (args.length === 3 && (typeof args[1] === 'string' || typeof args[1] === 'symbol'))
-  );
 }
 
 /** A decorator that works as TC39 standard and as `experimentalDecorators`, on classes and methods. */
@@ -225,7 +215,7 @@ export type UniversalDecorator = {
  */
 export function monitored(options?: MonitoredOptions | MethodMonitoringOptions): UniversalDecorator;
 export function monitored(...args: unknown[]): unknown {
-  if (looksLikeDecoratorCall(args)) return apply(undefined, args);
+  if (decoratorMode(args) !== undefined) return apply(undefined, args);
   const options = args[0];
   validate(options, new Set([...CLASS_KEYS, ...METHOD_KEYS]), 'options');
   return (...decoratorArgs: unknown[]) => apply(options, decoratorArgs);

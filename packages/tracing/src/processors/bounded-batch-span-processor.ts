@@ -1,8 +1,8 @@
 import { type Context, context, diag, TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { settleWithin } from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
-import { settleWithin } from '../internal/with-deadline';
 import type { ExporterStats, TracingStats } from '../types';
 
 /** One exporter fed by the processor. */
@@ -198,7 +198,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
         this._timer = undefined;
       }
       const flushed = await settleWithin(this.forceFlush(), deadline - reserve - Date.now());
-      if (!flushed) {
+      if (flushed.status === 'timedOut') {
         diag.warn('@otelkit/tracing: shutdown budget exhausted before all spans were exported');
         this._abandon();
       }

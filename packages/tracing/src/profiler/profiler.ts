@@ -5,7 +5,7 @@ import { context, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { toAttributes } from '../helpers/active-span';
 import {
   decorateMethod,
-  isStandardDecoratorContext,
+  decoratorMode,
   qualifiedName,
   type UniversalMethodDecorator,
 } from '../helpers/decorator-kind';
@@ -93,7 +93,7 @@ export class Profiler {
   trace(target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
   trace(...args: unknown[]): unknown {
     const [first, second] = args;
-    if (typeof first === 'function' && !isStandardDecoratorContext(second) && args.length <= 2) {
+    if (typeof first === 'function' && decoratorMode(args) !== 'standard' && args.length <= 2) {
       const options = (second ?? {}) as TraceOptions;
       const fn = first as AnyFn;
       return this._wrap(fn, () => options.name ?? (fn.name || 'anonymous'), options.metadata);
