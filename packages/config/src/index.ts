@@ -7,6 +7,7 @@ export { ConfigError, ConfigErrorCode } from './errors';
 export type { IntegerRange } from './fields/integer';
 export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
+export { checkOptionKeys } from './fields/option-keys';
 export { readConfigFile } from './file';
 export { defineConfig, loadConfig } from './load';
 export { toResourceAttributes } from './resource';

@@ -1,4 +1,9 @@
-import { ResourceMonitor, type ResourceMonitorOptions } from '@otelkit/resource-monitor';
+import { checkOptionKeys } from '@otelkit/config';
+import {
+  RESOURCE_MONITOR_OPTION_KEYS,
+  ResourceMonitor,
+  type ResourceMonitorOptions,
+} from '@otelkit/resource-monitor';
 import { ResourceManager } from './resource-manager';
 import type { ResourceManagerOptions, ResourceTypeMonitorLike } from './types';
 
@@ -25,6 +30,8 @@ export class ManagedResourceMonitor extends ResourceMonitor {
   readonly resources: ResourceManager;
 
   constructor(options: ManagedResourceMonitorOptions = {}) {
+    if (options !== null && typeof options === 'object')
+      checkOptionKeys(options, [...RESOURCE_MONITOR_OPTION_KEYS, 'resources'], 'ManagedResourceMonitor');
     const { resources, ...monitorOptions } = options;
     super(monitorOptions);
     this.resources = new ResourceManager({

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { diag, type Meter, metrics } from '@opentelemetry/api';
-import { checkInteger, DEFAULT_POOLS, settleWithin } from '@otelkit/config';
+import { checkInteger, checkOptionKeys, DEFAULT_POOLS, settleWithin } from '@otelkit/config';
 import { type KeyedThresholdSpec, ResourceMonitor } from '@otelkit/resource-monitor';
 import type { AnomalyDetectionOptions, AnomalyDetector } from './anomaly/anomaly-detector';
 import {
@@ -29,6 +29,27 @@ import type {
   ResourceRegistry,
   ResourceTypeMonitorLike,
 } from './types';
+
+/** Every option of {@link ResourceManagerOptions}; anything else is an error naming the key. */
+const MANAGER_OPTION_KEYS = [
+  'meter',
+  'monitor',
+  'intervalMillis',
+  'collectTimeoutMillis',
+  'metricPrefix',
+  'maxResources',
+  'maxSeriesPerMetric',
+  'historySize',
+  'reportWindowMillis',
+  'shutdownTimeoutMillis',
+] as const satisfies readonly (keyof ResourceManagerOptions)[];
+// Compile-time: every option is listed (a new option that is not fails the build).
+const _manager_option_keys_complete: [
+  Exclude<keyof ResourceManagerOptions, (typeof MANAGER_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _manager_option_keys_complete;
 
 const PREFIX = 'ResourceManager';
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.:\-/@]{0,127}$/;
@@ -99,6 +120,7 @@ export class ResourceManager implements ResourceRegistry {
   constructor(options: ResourceManagerOptions = {}) {
     if (options === null || typeof options !== 'object')
       throw new Error(`${PREFIX}: options must be an object`);
+    checkOptionKeys(options, MANAGER_OPTION_KEYS, PREFIX);
     if (options.monitor !== undefined && !(options.monitor instanceof ResourceMonitor))
       throw new Error(`${PREFIX}: options.monitor must be a ResourceMonitor from @otelkit/resource-monitor`);
     if (options.meter !== undefined && typeof options.meter?.createObservableGauge !== 'function')

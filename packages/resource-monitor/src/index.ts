@@ -15,7 +15,7 @@ export type {
 export { HealthRegistry } from './health/health-registry';
 export type { MonitorCheckOptions, MonitorCheckSource } from './health/monitor-checks';
 export { registerMonitorChecks } from './health/monitor-checks';
-export { ResourceMonitor } from './resource-monitor';
+export { RESOURCE_MONITOR_OPTION_KEYS, ResourceMonitor } from './resource-monitor';
 export type {
   AlertEvent,
   AlertHandler,

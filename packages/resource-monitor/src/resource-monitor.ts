@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import {
   type AlertRuleConfig,
   checkInteger,
+  checkOptionKeys,
   parseDuration,
   settleWithin,
   type ThresholdConfig,
@@ -49,6 +50,38 @@ interface AppSeries {
   readonly resourceId?: string;
   readonly ring: RingSeries;
 }
+
+/** Every option of {@link ResourceMonitorOptions}; anything else is an error naming the key. */
+export const RESOURCE_MONITOR_OPTION_KEYS = [
+  'interval',
+  'intervalMillis',
+  'historySize',
+  'containerAware',
+  'maxMetrics',
+  'maxConcurrentHandlers',
+  'maxPendingHandlerCalls',
+  'handlerTimeoutMillis',
+  'collectTimeoutMillis',
+  'meterProvider',
+  'meter',
+  'hostMetricGroups',
+  'logger',
+  'webhooks',
+  'eventLoopResolutionMillis',
+  'cgroupRoot',
+  'health',
+  'alertHistorySize',
+  'enabled',
+  'shutdownTimeoutMillis',
+] as const satisfies readonly (keyof ResourceMonitorOptions)[];
+// Compile-time: the list names every option (a new option that is not listed fails the build).
+type UnlistedMonitorOption = Exclude<
+  keyof ResourceMonitorOptions,
+  (typeof RESOURCE_MONITOR_OPTION_KEYS)[number]
+>;
+const _everyMonitorOptionListed: [UnlistedMonitorOption] extends [never] ? true : UnlistedMonitorOption =
+  true;
+void _everyMonitorOptionListed;
 
 const PREFIX = 'ResourceMonitor';
 // A fresh on-demand read this soon after a tick would divide CPU time by a tiny interval.
@@ -110,6 +143,7 @@ export class ResourceMonitor {
   constructor(options: ResourceMonitorOptions = {}) {
     if (options === null || typeof options !== 'object')
       throw new Error(`${PREFIX}: options must be an object`);
+    checkOptionKeys(options, RESOURCE_MONITOR_OPTION_KEYS, PREFIX);
     this._options = options;
     if (options.intervalMillis !== undefined) {
       if (

@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { checkInteger, parseDuration } from '@otelkit/config';
+import { checkInteger, checkOptionKeys, parseDuration } from '@otelkit/config';
 import type { AlertEvent } from '@otelkit/resource-monitor';
 
 /** What to watch: one metric of one resource. */
@@ -29,6 +29,22 @@ export interface AnomalyDetectorOptions {
   /** Seasons remembered per phase when `seasonLength` is set. @default 3 */
   readonly seasons?: number;
 }
+
+const DETECTOR_OPTION_KEYS = [
+  'windowSize',
+  'minPoints',
+  'driftPoints',
+  'resolveAfter',
+  'maxSeries',
+  'seasons',
+] as const satisfies readonly (keyof AnomalyDetectorOptions)[];
+// Compile-time: every option is listed (a new option that is not fails the build).
+const _detector_option_keys_complete: [
+  Exclude<keyof AnomalyDetectorOptions, (typeof DETECTOR_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _detector_option_keys_complete;
 
 /** The verdict on one point. */
 export interface AnomalyResult {
@@ -108,6 +124,7 @@ export class AnomalyDetector {
   private _sink: ((event: AlertEvent) => void) | undefined;
 
   constructor(options: AnomalyDetectorOptions = {}) {
+    checkOptionKeys(options, DETECTOR_OPTION_KEYS, 'AnomalyDetector');
     const at = 'AnomalyDetector: options';
     this.windowSize = checkInteger(options.windowSize, `${at}.windowSize`, {
       min: 8,

@@ -1,0 +1,44 @@
+// Regression: unknown options of the resource manager and the anomaly detector were ignored, so a
+// typo ran with the default. They are errors naming the key, like the config file's.
+import {
+  AnomalyDetector,
+  createResourceManager,
+  ManagedResourceMonitor,
+  ResourceManager,
+} from '../../src/index';
+
+describe('strict options', () => {
+  it('ResourceManager names the unknown option', () => {
+    expect(() => new ResourceManager({ interval_millis: 1000 } as never)).toThrow(
+      'ResourceManager: option "interval_millis" is spelled "intervalMillis" here; allowed: meter, monitor, intervalMillis,',
+    );
+    expect(() => new ResourceManager({ maxResorces: 5 } as never)).toThrow(
+      'unknown option "maxResorces" (did you mean "maxResources"?)',
+    );
+  });
+
+  it('AnomalyDetector names the unknown option', () => {
+    expect(() => new AnomalyDetector({ windowsize: 60 } as never)).toThrow(
+      'AnomalyDetector: unknown option "windowsize" (did you mean "windowSize"?)',
+    );
+    expect(new AnomalyDetector({ windowSize: 60 }).windowSize).toBe(60);
+  });
+
+  it('ManagedResourceMonitor takes the monitor options plus `resources`', async () => {
+    const m = new ManagedResourceMonitor({
+      interval: 60,
+      hostMetricGroups: false,
+      resources: { maxResources: 5 },
+    });
+    await m.shutdown();
+    expect(() => new ManagedResourceMonitor({ interval: 60, resource: {} } as never)).toThrow(
+      'unknown option "resource" (did you mean "resources"?)',
+    );
+  });
+
+  it('createResourceManager with the slice and hand-written options', async () => {
+    const manager = createResourceManager({ interval: 60, kinds: ['custom'] });
+    expect(manager.intervalMillis).toBe(60_000);
+    await manager.shutdown();
+  });
+});
