@@ -70,6 +70,22 @@ export const DEFAULT_DURATION_BUCKETS: readonly number[] = Object.freeze([
 
 export const DEFAULT_SERVICE: ServiceConfig = { name: 'unknown_service:node', attributes: {} };
 
+/** The Prometheus endpoint otelkit serves when nothing else is said (OpenTelemetry's port 9464, loopback only). */
+export const DEFAULT_PROMETHEUS = Object.freeze({
+  type: 'prometheus' as const,
+  mode: 'server' as const,
+  host: '127.0.0.1',
+  port: 9464,
+  path: '/metrics',
+});
+
+/** Metrics defaults: export interval and timeout (OTEL_METRIC_EXPORT_*), series per instrument. */
+export const DEFAULT_METRICS = Object.freeze({
+  exportIntervalMillis: 60_000,
+  exportTimeoutMillis: 30_000,
+  cardinalityLimit: 2000,
+});
+
 export const DEFAULT_BATCH: BatchConfig = {
   maxQueueSize: 2048,
   maxExportBatchSize: 512,

@@ -1,5 +1,14 @@
 export { AGGREGATIONS, ConditionParseError, parseCondition } from './condition';
-export { DEFAULT_DURATION_BUCKETS, DEFAULT_REDACT_PATHS, SECRET_KEYS } from './defaults';
+export {
+  DEFAULT_BATCH,
+  DEFAULT_DURATION_BUCKETS,
+  DEFAULT_METRICS,
+  DEFAULT_PROMETHEUS,
+  DEFAULT_REDACT_PATHS,
+  DEFAULT_RESOURCES,
+  DEFAULT_SHUTDOWN,
+  SECRET_KEYS,
+} from './defaults';
 export { parseByteSize, parseDuration } from './duration';
 export { ENV_VARIABLES } from './env';
 export type { ConfigIssue, ConfigSource } from './errors';
@@ -11,7 +20,7 @@ export { checkOptionKeys } from './fields/option-keys';
 export { readConfigFile } from './file';
 export { defineConfig, loadConfig } from './load';
 export { toResourceAttributes } from './resource';
-export { INSTRUMENTATION_NAMES } from './schema';
+export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
 export { settleWithin } from './settle-within';
 export {

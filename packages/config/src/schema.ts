@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { parseCondition } from './condition';
-import { DEFAULT_BATCH, DEFAULT_OTLP, DEFAULT_REDACT_PATHS } from './defaults';
+import { DEFAULT_BATCH, DEFAULT_OTLP, DEFAULT_PROMETHEUS, DEFAULT_REDACT_PATHS } from './defaults';
 import { ExpectedError, parseByteSize } from './duration';
 import { parseLogLevel } from './fields/log-level';
 import { threshold } from './fields/threshold';
@@ -246,10 +246,10 @@ const metricExporterObject = tagged({
     },
     (o) => ({
       type: 'prometheus' as const,
-      mode: o!.mode ?? 'server',
-      host: o!.host ?? '127.0.0.1',
-      port: o!.port ?? 9464,
-      path: o!.path ?? '/metrics',
+      mode: o!.mode ?? DEFAULT_PROMETHEUS.mode,
+      host: o!.host ?? DEFAULT_PROMETHEUS.host,
+      port: o!.port ?? DEFAULT_PROMETHEUS.port,
+      path: o!.path ?? DEFAULT_PROMETHEUS.path,
     }),
   ),
   otlp: objT(
@@ -350,13 +350,7 @@ const metrics = objT(
           const handler = transports.has('handler');
           if (handler) used.add('handler');
           if (transports.has('http')) used.add('http');
-          exporters.push({
-            type: 'prometheus',
-            mode: handler ? 'handler' : 'server',
-            host: '127.0.0.1',
-            port: 9464,
-            path: '/metrics',
-          });
+          exporters.push({ ...DEFAULT_PROMETHEUS, mode: handler ? 'handler' : 'server' });
         } else if (backend === 'otlp') {
           const proto: OtlpProtocol = transports.has('grpc')
             ? 'grpc'

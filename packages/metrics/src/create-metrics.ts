@@ -15,6 +15,8 @@ import {
 import {
   checkInteger,
   DEFAULT_DURATION_BUCKETS,
+  DEFAULT_METRICS,
+  DEFAULT_SHUTDOWN,
   type MetricExporterConfig,
   type MetricsConfig,
   type MetricViewConfig,
@@ -104,7 +106,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   if (config === null || typeof config !== 'object') fail('', 'config slice is required');
   const enabled = config.enabled !== false;
   const cardinalityLimit = checkInteger(
-    config.cardinalityLimit ?? 2000,
+    config.cardinalityLimit ?? DEFAULT_METRICS.cardinalityLimit,
     '@otelkit/metrics: metrics.cardinalityLimit',
     POSITIVE,
   );
@@ -113,17 +115,17 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
       ? Object.freeze(validateBuckets('metrics.durationBuckets', config.durationBuckets))
       : DEFAULT_DURATION_BUCKETS;
   const exportIntervalMillis = checkInteger(
-    config.exportIntervalMillis ?? 60_000,
+    config.exportIntervalMillis ?? DEFAULT_METRICS.exportIntervalMillis,
     '@otelkit/metrics: metrics.exportIntervalMillis',
     POSITIVE,
   );
   const exportTimeoutMillis = checkInteger(
-    config.exportTimeoutMillis ?? 30_000,
+    config.exportTimeoutMillis ?? DEFAULT_METRICS.exportTimeoutMillis,
     '@otelkit/metrics: metrics.exportTimeoutMillis',
     POSITIVE,
   );
   const shutdownTimeoutMillis = checkInteger(
-    config.shutdownTimeoutMillis ?? 5000,
+    config.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN.timeoutMillis,
     '@otelkit/metrics: metrics.shutdownTimeoutMillis',
     POSITIVE,
   );

@@ -3,6 +3,8 @@ import {
   type AlertRuleConfig,
   checkInteger,
   checkOptionKeys,
+  DEFAULT_RESOURCES,
+  DEFAULT_SHUTDOWN,
   parseDuration,
   settleWithin,
   type ThresholdConfig,
@@ -168,12 +170,12 @@ export class ResourceMonitor {
       }
       this.intervalMillis = options.interval * 1000;
     } else {
-      this.intervalMillis = 5000;
+      this.intervalMillis = DEFAULT_RESOURCES.intervalMillis;
     }
     this.historySize = checkInteger(options.historySize, `${PREFIX}: options.historySize`, {
       min: 1,
       max: 1_000_000,
-      default: 720,
+      default: DEFAULT_RESOURCES.historySize,
     });
     this._maxMetrics = checkInteger(options.maxMetrics, `${PREFIX}: options.maxMetrics`, {
       min: 1,
@@ -188,7 +190,7 @@ export class ResourceMonitor {
     this._shutdownTimeoutMillis = checkInteger(
       options.shutdownTimeoutMillis,
       `${PREFIX}: options.shutdownTimeoutMillis`,
-      { min: 1, max: 600_000, default: 5000 },
+      { min: 1, max: 600_000, default: DEFAULT_SHUTDOWN.timeoutMillis },
     );
     if (options.containerAware !== undefined && typeof options.containerAware !== 'boolean') {
       throw new Error(`${PREFIX}: options.containerAware must be true or false`);

@@ -10,6 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { DEFAULT_DURATION_BUCKETS } from '@otelkit/config';
 import { errorType } from '@otelkit/metrics';
 import { getMonitoringRuntime } from '../runtime';
 import type {
@@ -23,8 +24,6 @@ import { safeArgs } from './safe-args';
 /** Metric names (OpenTelemetry has no convention for application methods; these follow its style). */
 export const METHOD_DURATION = 'otelkit.method.duration';
 export const METHOD_CALLS = 'otelkit.method.calls';
-
-const DEFAULT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The original function behind a wrapper, so nothing is wrapped twice. */
 export const ORIGINAL = Symbol.for('otelkit.monitored.original');
@@ -83,7 +82,7 @@ function instrumentsFor(runtime: MonitoringRuntime): Instruments {
       duration: runtime.meter.createHistogram(METHOD_DURATION, {
         unit: 's',
         description: 'Duration of calls to monitored methods',
-        advice: { explicitBucketBoundaries: [...(runtime.durationBuckets ?? DEFAULT_BUCKETS)] },
+        advice: { explicitBucketBoundaries: [...(runtime.durationBuckets ?? DEFAULT_DURATION_BUCKETS)] },
       }),
       calls: runtime.meter.createCounter(METHOD_CALLS, {
         unit: '{call}',

@@ -1,7 +1,7 @@
 import { type Context, context, diag, TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { settleWithin } from '@otelkit/config';
+import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, settleWithin } from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
 import type { ExporterStats, TracingStats } from '../types';
 
@@ -96,11 +96,15 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       failed: 0,
     }));
     this._memory = options.memory;
-    this._maxQueueSize = options.maxQueueSize ?? 2048;
-    this._batchSize = Math.min(options.maxExportBatchSize ?? 512, this._maxQueueSize);
-    this._delay = options.scheduledDelayMillis ?? 5000;
-    this._exportTimeout = options.exportTimeoutMillis ?? 30000;
-    this._shutdownTimeout = options.shutdownTimeoutMillis ?? 5000;
+    // Defaults: the config's (OTEL_BSP_* defaults), one home.
+    this._maxQueueSize = options.maxQueueSize ?? DEFAULT_BATCH.maxQueueSize;
+    this._batchSize = Math.min(
+      options.maxExportBatchSize ?? DEFAULT_BATCH.maxExportBatchSize,
+      this._maxQueueSize,
+    );
+    this._delay = options.scheduledDelayMillis ?? DEFAULT_BATCH.scheduledDelayMillis;
+    this._exportTimeout = options.exportTimeoutMillis ?? DEFAULT_BATCH.exportTimeoutMillis;
+    this._shutdownTimeout = options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN.timeoutMillis;
   }
 
   onStart(span: Span, _parentContext: Context): void {

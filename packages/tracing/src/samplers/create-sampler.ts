@@ -4,17 +4,8 @@ import {
   ParentBasedSampler,
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
-import type { SamplerConfig } from '@otelkit/config';
+import { SAMPLER_NAMES, type SamplerConfig } from '@otelkit/config';
 import { TraceIdRatioSampler } from './trace-id-ratio-sampler';
-
-const SAMPLER_NAMES = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
 
 /**
  * Builds the SDK sampler for a normalised sampler config (`OTEL_TRACES_SAMPLER` names). The ratio
