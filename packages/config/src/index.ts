@@ -36,6 +36,7 @@ export type {
   AlertRuleInput,
   AlertsConfig,
   AlertsInput,
+  AnomalyDetectorSettings,
   AttributeScalar,
   BatchConfig,
   ByteSizeInput,

@@ -9,6 +9,7 @@
 import type { PoolsConfig, PoolsInput } from './slices/pools';
 
 export type {
+  AnomalyDetectorSettings,
   DiscoverableResourceKind,
   PoolAnomalyConfig,
   PoolAnomalyWatchConfig,

@@ -7,7 +7,6 @@ export { AnomalyDetector } from './anomaly/anomaly-detector';
 export type { CreateResourceManagerOptions } from './create-resource-manager';
 export { createResourceManager } from './create-resource-manager';
 export type { DiscoverableKind, DiscoveryHandle, DiscoveryOptions } from './discovery/resource-discovery';
-export { DISCOVERABLE_KINDS } from './discovery/resource-discovery';
 export type { DependencyGraphOptions, GraphEdge, GraphNode } from './graph/dependency-graph';
 export { DependencyGraph } from './graph/dependency-graph';
 export type { ObservedPeer, SpanLike } from './graph/peer-collector';
@@ -42,7 +41,7 @@ export type {
 } from './kinds/redis-client-monitor';
 export { RedisClientMonitor } from './kinds/redis-client-monitor';
 export type { BuiltinKind } from './kinds/register-builtin-kinds';
-export { BUILTIN_KINDS, registerBuiltinKinds } from './kinds/register-builtin-kinds';
+export { registerBuiltinKinds } from './kinds/register-builtin-kinds';
 export type { UndiciDispatcherLike, UndiciDispatcherStats } from './kinds/undici-agent-monitor';
 export { UndiciAgentMonitor } from './kinds/undici-agent-monitor';
 export type { WorkerPoolReading, WorkerPoolState } from './kinds/worker-pool-type-monitor';

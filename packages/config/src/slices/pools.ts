@@ -79,15 +79,25 @@ export interface PoolAnomalyWatchConfig {
   readonly seasonLength?: number;
 }
 
-/** The anomaly detector; options left out keep the detector's own defaults. */
-export interface PoolAnomalyConfig {
-  readonly enabled: boolean;
+/** The settings of the anomaly detector (`AnomalyDetector` options of `@otelkit/resource-manager`). */
+export interface AnomalyDetectorSettings {
+  /** Points in the rolling window that gives the median and MAD. @default 120 */
   readonly windowSize?: number;
+  /** Points needed (besides the training period) before anything is flagged. @default 30 */
   readonly minPoints?: number;
+  /** Recent points whose median is compared with the window's, to catch slow drifts (leaks). @default 10 */
   readonly driftPoints?: number;
+  /** Consecutive normal points before a firing anomaly resolves. @default 5 */
   readonly resolveAfter?: number;
+  /** Series watched at once; past it `configure` throws. @default 1000 */
   readonly maxSeries?: number;
+  /** Seasons remembered per phase when `seasonLength` is set. @default 3 */
   readonly seasons?: number;
+}
+
+/** The anomaly detector; settings left out keep the detector's own defaults. */
+export interface PoolAnomalyConfig extends AnomalyDetectorSettings {
+  readonly enabled: boolean;
   readonly watch: readonly PoolAnomalyWatchConfig[];
 }
 

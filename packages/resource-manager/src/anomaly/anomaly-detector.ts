@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { checkInteger, checkOptionKeys, parseDuration } from '@otelkit/config';
+import { type AnomalyDetectorSettings, checkInteger, checkOptionKeys, parseDuration } from '@otelkit/config';
 import type { AlertEvent } from '@otelkit/resource-monitor';
 
 /** What to watch: one metric of one resource. */
@@ -14,21 +14,8 @@ export interface AnomalyDetectionOptions {
   readonly seasonLength?: number;
 }
 
-/** Options of {@link AnomalyDetector}. */
-export interface AnomalyDetectorOptions {
-  /** Points in the rolling window that gives the median and MAD. @default 120 */
-  readonly windowSize?: number;
-  /** Points needed (besides the training period) before anything is flagged. @default 30 */
-  readonly minPoints?: number;
-  /** Recent points whose median is compared with the window's, to catch slow drifts (leaks). @default 10 */
-  readonly driftPoints?: number;
-  /** Consecutive normal points before a firing anomaly resolves. @default 5 */
-  readonly resolveAfter?: number;
-  /** Series watched at once; past it `configure` throws. @default 1000 */
-  readonly maxSeries?: number;
-  /** Seasons remembered per phase when `seasonLength` is set. @default 3 */
-  readonly seasons?: number;
-}
+/** Options of {@link AnomalyDetector}: the settings the config's `pools.anomalyDetection` takes too. */
+export type AnomalyDetectorOptions = AnomalyDetectorSettings;
 
 const DETECTOR_OPTION_KEYS = [
   'windowSize',

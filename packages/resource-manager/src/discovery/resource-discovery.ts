@@ -1,4 +1,9 @@
 import { diag } from '@opentelemetry/api';
+import {
+  DISCOVERABLE_RESOURCE_KINDS,
+  DISCOVERY_CATEGORIES,
+  type DiscoverableResourceKind,
+} from '@otelkit/config';
 import { type BuiltinKind, registerBuiltinKinds } from '../kinds/register-builtin-kinds';
 import type { ResourceCategory, ResourceRegistry } from '../types';
 
@@ -6,23 +11,10 @@ import type { ResourceCategory, ResourceRegistry } from '../types';
  * Kinds discovery can hook. Not amqplib (a queue needs a name) nor Node's `http.Agent` (every
  * `http.request` may make one): register those yourself.
  */
-export const DISCOVERABLE_KINDS = [
-  'pg',
-  'mysql2',
-  'ioredis',
-  'generic-pool',
-  'undici-agent',
-  'piscina',
-  'workerpool',
-] as const;
-export type DiscoverableKind = (typeof DISCOVERABLE_KINDS)[number];
-
-const BY_CATEGORY: Readonly<Record<string, readonly DiscoverableKind[]>> = {
-  database: ['pg', 'mysql2'],
-  cache: ['ioredis'],
-  pool: ['generic-pool', 'piscina', 'workerpool'],
-  http: ['undici-agent'],
-};
+/** The kinds discovery can find, and its categories: the one lists, in `@otelkit/config`. */
+export const DISCOVERABLE_KINDS = DISCOVERABLE_RESOURCE_KINDS;
+export type DiscoverableKind = DiscoverableResourceKind;
+const BY_CATEGORY = DISCOVERY_CATEGORIES;
 
 /** The package a kind hooks, where the names differ. */
 const MODULE_OF: Partial<Record<DiscoverableKind, string>> = { 'undici-agent': 'undici' };

@@ -1,3 +1,4 @@
+import { RESOURCE_KINDS, type ResourceKindName } from '@otelkit/config';
 import type { ResourceHost } from '../types';
 import { AmqpQueueMonitor } from './amqp-queue-monitor';
 import { CustomResourceMonitor } from './custom-resource-monitor';
@@ -12,21 +13,9 @@ import { UndiciAgentMonitor } from './undici-agent-monitor';
 import { WorkerpoolMonitor } from './workerpool-monitor';
 
 /** Resource types with a built-in monitor. */
-export const BUILTIN_KINDS = [
-  'pg',
-  'mysql2',
-  'ioredis',
-  'redis',
-  'amqplib',
-  'generic-pool',
-  'http-agent',
-  'undici-agent',
-  'piscina',
-  'workerpool',
-  'file-handles',
-  'custom',
-] as const;
-export type BuiltinKind = (typeof BUILTIN_KINDS)[number];
+/** The built-in kinds: `RESOURCE_KINDS` of `@otelkit/config` (the one list, also the `pools.kinds` values). */
+const BUILTIN_KINDS = RESOURCE_KINDS;
+export type BuiltinKind = ResourceKindName;
 
 /**
  * Registers the built-in kinds (all by default) that are not registered yet. None of them loads its

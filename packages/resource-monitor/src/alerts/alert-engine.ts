@@ -3,7 +3,6 @@ import {
   type ParsedCondition,
   parseDuration,
   type ThresholdConfig,
-  type ThresholdDirection,
 } from '@otelkit/config';
 import { aggregate } from '../internal/aggregate';
 import type { AlertEvent, AlertLevel, AlertRuleSpec, HistoryPoint, ThresholdSpec } from '../types';
@@ -11,16 +10,10 @@ import { AlertTracker, type LevelCondition } from './alert-tracker';
 import { AGGREGATIONS, compare, parseCondition } from './parse-condition';
 
 /** A threshold after validation. */
-export interface NormalizedThreshold {
+export interface NormalizedThreshold extends ThresholdConfig {
   readonly key: string;
   readonly metric: string;
   readonly resourceId?: string;
-  readonly warning?: number;
-  readonly critical?: number;
-  readonly direction: ThresholdDirection;
-  readonly forMillis: number;
-  readonly hysteresis: number;
-  readonly message?: string;
   readonly labels: Readonly<Record<string, string>>;
 }
 
