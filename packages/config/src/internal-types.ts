@@ -24,7 +24,7 @@ export interface Draft {
   logging: Mutable<Omit<OtelkitConfig['logging'], 'outputs'>> & { outputs: PartialLogOutput[] };
   metrics: Mutable<Omit<OtelkitConfig['metrics'], 'exporters' | 'http' | 'shutdownTimeoutMillis'>> & {
     exporters: PartialMetricExporter[];
-    http: { ignorePaths?: readonly string[] };
+    http: { ignorePaths?: readonly string[]; serverSpans?: boolean };
     /** Unset unless a layer gives it: `finalize` takes the one budget, `shutdown.timeoutMillis`. */
     shutdownTimeoutMillis?: number;
   };

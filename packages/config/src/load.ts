@@ -166,6 +166,19 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     ]),
   ];
 
+  // One SERVER span per request, decided here: the http auto-instrumentation makes it when on,
+  // otelkit's middleware otherwise. Both at once is a mistake worth an error.
+  const httpInstrumented = d.enabled && d.instrumentations.enabled.includes('http');
+  const serverSpans = d.metrics.http.serverSpans ?? !httpInstrumented;
+  if (serverSpans && httpInstrumented) {
+    issues.push({
+      path: 'metrics.http.serverSpans',
+      message:
+        'true with the http auto-instrumentation on would make two SERVER spans per request; leave it unset, or turn the instrumentation off (instrumentations: { http: false })',
+      source: 'code',
+    });
+  }
+
   const t = d.tracing;
   if (t.batch.maxExportBatchSize > t.batch.maxQueueSize) {
     issues.push({
@@ -195,7 +208,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
       exporters: metricExporters,
       durationBuckets: [...d.metrics.durationBuckets],
       views: d.metrics.views.map((v) => ({ ...v })),
-      http: { ignorePaths: [...ignorePaths] },
+      http: { ignorePaths: [...ignorePaths], serverSpans },
     },
     tracing: {
       ...t,

@@ -324,7 +324,7 @@ const metrics = objT(
     cardinalityLimit: posInt.optional(),
     durationBuckets: z.array(z.number().positive()).min(1).optional(),
     views: z.array(req(view)).optional(),
-    http: obj({ ignorePaths: z.array(z.string().startsWith('/')).optional() }),
+    http: obj({ ignorePaths: z.array(z.string().startsWith('/')).optional(), serverSpans: bool.optional() }),
     shutdownTimeout: durationSeconds,
     shutdownTimeoutMillis: durationMillis,
   },
@@ -398,7 +398,9 @@ const metrics = objT(
       cardinalityLimit: m.cardinalityLimit,
       durationBuckets: m.durationBuckets,
       views: m.views as z.output<typeof view>[] | undefined,
-      http: m.http?.ignorePaths ? { ignorePaths: m.http.ignorePaths } : undefined,
+      http: m.http
+        ? defined({ ignorePaths: m.http.ignorePaths, serverSpans: m.http.serverSpans })
+        : undefined,
       shutdownTimeoutMillis: pair(ctx, m, 'shutdownTimeout'),
     });
   },

@@ -156,7 +156,7 @@ export function formatSummary(config: OtelkitConfig): string {
   const h = config.health;
   lines.push(`  health     ${onOff(on(h.enabled))} ${h.path} ${h.livenessPath} ${h.readinessPath}`);
   lines.push(
-    `  auto       ${config.instrumentations.enabled.join(', ') || 'none'} (with the register entry)`,
+    `  auto       ${config.instrumentations.enabled.join(', ') || 'none'}; SERVER spans from ${config.metrics.http.serverSpans ? 'the otelkit HTTP middleware' : 'the http instrumentation (named by route by the middleware)'}`,
   );
   lines.push(
     `  shutdown   budget ${ms(config.shutdown.timeoutMillis)}, signals ${config.shutdown.handleSignals ? 'handled' : 'left to the app'}`,

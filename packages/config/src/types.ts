@@ -226,6 +226,13 @@ export interface MetricsConfig {
   readonly http: {
     /** Paths never measured (exact, or a prefix ending in `*`). @default the metrics and health paths */
     readonly ignorePaths: readonly string[];
+    /**
+     * Whether otelkit's HTTP middleware starts the SERVER span of a request. Decided once, by
+     * `loadConfig`: off when the `http` auto-instrumentation is on (it makes that span, and the
+     * middleware names it by route), on otherwise — so a request has exactly one SERVER span.
+     * @default !instrumentations.enabled.includes('http')
+     */
+    readonly serverSpans: boolean;
   };
   /** Budget for `shutdown()`, flush included. @default 5000 */
   readonly shutdownTimeoutMillis: number;
@@ -527,7 +534,8 @@ export interface MetricsInput {
   cardinalityLimit?: number;
   durationBuckets?: number[];
   views?: MetricViewConfig[];
-  http?: { ignorePaths?: string[] };
+  /** `serverSpans`: leave it unset (decided from `instrumentations`), or `false` to never start one. */
+  http?: { ignorePaths?: string[]; serverSpans?: boolean };
   shutdownTimeout?: DurationInput;
   shutdownTimeoutMillis?: number;
 }

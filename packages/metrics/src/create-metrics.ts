@@ -270,6 +270,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     cardinalityLimit,
     durationBuckets,
     ignorePaths: Object.freeze(ignorePaths),
+    serverSpans: config.http?.serverSpans !== false,
     async collect(): Promise<CollectionResult> {
       const empty = (errors: unknown[]): CollectionResult => ({
         resourceMetrics: { resource: providerResource, scopeMetrics: [] },

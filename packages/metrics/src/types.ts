@@ -140,6 +140,11 @@ export interface MetricsHandle {
   /** Paths the HTTP adapters never measure (exact, or a prefix ending in `*`). */
   readonly ignorePaths: readonly string[];
   /**
+   * Whether the HTTP adapters start a SERVER span per request (config `metrics.http.serverSpans`:
+   * off when the http auto-instrumentation makes that span; the adapters then name it by route).
+   */
+  readonly serverSpans: boolean;
+  /**
    * Reads the current cumulative state in-process (e.g. for a dashboard) without disturbing any
    * exporter: served by the cumulative reader that already exists (Prometheus, else cumulative OTLP,
    * else a dedicated pull reader). Never rejects (errors are in the result).

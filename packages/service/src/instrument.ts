@@ -1,4 +1,6 @@
-import { diag, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
+import { type IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { createNoopMeter, diag, type MeterProvider, metrics, type TracerProvider } from '@opentelemetry/api';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { INSTRUMENTATION_NAMES, type InstrumentationName } from '@otelkit/config';
 
@@ -12,8 +14,9 @@ const PATCHED_MODULES: Partial<Record<InstrumentationName, string>> = {
 };
 
 // Loaded only when chosen: each pulls its own dependencies.
-const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
-  http: () => new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)(),
+const FACTORIES: Record<InstrumentationName, (options: InstrumentOptions) => Instrumentation> = {
+  http: (options) =>
+    new (require('@opentelemetry/instrumentation-http').HttpInstrumentation)(httpConfig(options)),
   undici: () => new (require('@opentelemetry/instrumentation-undici').UndiciInstrumentation)(),
   pg: () => new (require('@opentelemetry/instrumentation-pg').PgInstrumentation)(),
   ioredis: () => new (require('@opentelemetry/instrumentation-ioredis').IORedisInstrumentation)(),
@@ -28,6 +31,60 @@ const FACTORIES: Record<InstrumentationName, () => Instrumentation> = {
 export interface InstrumentOptions {
   readonly tracerProvider?: TracerProvider;
   readonly meterProvider?: MeterProvider;
+  /** How the http instrumentation treats incoming requests (what `startMonitoring` passes). */
+  readonly http?: HttpInstrumentOptions;
+}
+
+/** Incoming requests of the http instrumentation. */
+export interface HttpInstrumentOptions {
+  /** Requests it does not trace (the metrics and health paths). */
+  readonly ignoreIncomingRequest?: (req: IncomingMessage) => boolean;
+  /**
+   * Called for every incoming request it traces, inside its SERVER span: otelkit measures the
+   * request here (RED metrics), so an app without otelkit's middleware is measured too.
+   */
+  readonly onIncomingRequest?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Keep the instrumentation's own `http.server.request.duration`. `false` when otelkit measures
+   * incoming requests itself: one source per metric (its client metrics are kept). @default true
+   */
+  readonly serverDurationMetric?: boolean;
+}
+
+function httpConfig(options: InstrumentOptions): Record<string, unknown> {
+  const http = options.http ?? {};
+  const config: Record<string, unknown> = {};
+  if (http.ignoreIncomingRequest) config.ignoreIncomingRequestHook = http.ignoreIncomingRequest;
+  const onIncoming = http.onIncomingRequest;
+  if (onIncoming) {
+    // Called with the ServerResponse of incoming requests (and the IncomingMessage of outgoing ones).
+    config.responseHook = (_span: unknown, response: unknown) => {
+      if (response instanceof ServerResponse) onIncoming(response.req, response);
+    };
+  }
+  return config;
+}
+
+/** A MeterProvider whose meters hand out a no-op histogram for `dropped` names, the real one otherwise. */
+function withoutHistograms(provider: MeterProvider, dropped: ReadonlySet<string>): MeterProvider {
+  const noop = createNoopMeter();
+  return {
+    getMeter(name, version, opts) {
+      const meter = provider.getMeter(name, version, opts);
+      return new Proxy(meter, {
+        get(target, key, receiver) {
+          if (key === 'createHistogram') {
+            return (metric: string, ...rest: unknown[]) =>
+              dropped.has(metric)
+                ? noop.createHistogram(metric)
+                : (target.createHistogram as (...a: unknown[]) => unknown).call(target, metric, ...rest);
+          }
+          const value = Reflect.get(target, key, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+  };
 }
 
 export interface InstrumentHandle {
@@ -63,7 +120,7 @@ export function instrument(
   options: InstrumentOptions = {},
 ): InstrumentHandle {
   for (const n of names) {
-    if (!(n in FACTORIES)) {
+    if (!Object.hasOwn(FACTORIES, n)) {
       throw new TypeError(
         `instrument: unknown instrumentation "${n}"; allowed: ${INSTRUMENTATION_NAMES.join(', ')}`,
       );
@@ -78,9 +135,12 @@ export function instrument(
   }
   const instrumentations: Instrumentation[] = [];
   const enabled: InstrumentationName[] = [];
+  let http: Instrumentation | undefined;
   for (const name of names) {
     try {
-      instrumentations.push(FACTORIES[name]());
+      const instrumentation = FACTORIES[name](options);
+      if (name === 'http') http = instrumentation;
+      instrumentations.push(instrumentation);
       enabled.push(name);
     } catch (err) {
       diag.error(`otelkit: the ${name} instrumentation could not be loaded`, err);
@@ -91,5 +151,31 @@ export function instrument(
     ...(options.tracerProvider ? { tracerProvider: options.tracerProvider } : {}),
     ...(options.meterProvider ? { meterProvider: options.meterProvider } : {}),
   });
+  if (http && options.http?.serverDurationMetric === false) {
+    http.setMeterProvider(
+      withoutHistograms(options.meterProvider ?? metrics.getMeterProvider(), SERVER_DURATION_METRICS),
+    );
+  }
+  if (http) patchLoadedCoreModules();
   return { names: enabled, loadedTooEarly, disable };
+}
+
+/** The server-side metric otelkit records itself when it measures incoming requests. */
+const SERVER_DURATION_METRICS: ReadonlySet<string> = new Set(['http.server.request.duration']);
+
+/**
+ * `http` / `https` are usually loaded before monitoring starts in code (the app's own imports
+ * run first). The hook patches a module when it is next required, and the patch lives on the
+ * module's shared objects (`Server.prototype.emit`, `request`, `get`), so one require through
+ * Node's loader patches them for every importer, ES modules included.
+ */
+function patchLoadedCoreModules(): void {
+  const nodeRequire = createRequire(__filename);
+  for (const mod of ['http', 'https']) {
+    try {
+      nodeRequire(mod);
+    } catch {
+      // a module Node always has; nothing to do if it cannot be loaded
+    }
+  }
 }

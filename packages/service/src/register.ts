@@ -6,7 +6,6 @@ import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
-import { instrument } from './instrument';
 import { startMonitoring } from './start-monitoring';
 
 // Node also runs --require/--import preloads inside the thread that runs loader hooks; monitoring
@@ -20,12 +19,11 @@ if (isMainThread) {
     diag.warn('otelkit: the ESM loader hook could not be registered; ESM imports are not instrumented', err);
   }
 
-  // A bad config throws here, at startup, with every problem listed.
+  // A bad config throws here, at startup, with every problem listed. startMonitoring turns on the
+  // configured auto-instrumentations (before the app loads its libraries, from here).
   const monitoring = startMonitoring();
-  // Empty when OTEL_SDK_DISABLED=true (resolved by loadConfig).
-  const handle = instrument(monitoring.config.instrumentations.enabled, {
-    tracerProvider: monitoring.tracing.provider,
-    meterProvider: monitoring.metrics.provider,
-  });
-  monitoring.logger.debug({ instrumentations: handle.names }, 'otelkit auto-instrumentation on');
+  monitoring.logger.debug(
+    { instrumentations: monitoring.instrumentations.names },
+    'otelkit auto-instrumentation on',
+  );
 }

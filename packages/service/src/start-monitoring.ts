@@ -9,10 +9,11 @@ import {
   toResourceAttributes,
 } from '@otelkit/config';
 import { createLogger, type OtelkitLogger } from '@otelkit/logging';
-import { createMetrics, type MetricsHandle } from '@otelkit/metrics';
+import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/metrics';
 import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
 import { createTracing, type TracingHandle } from '@otelkit/tracing';
+import { type InstrumentHandle, instrument } from './instrument';
 import { setMonitoringRuntime } from './runtime';
 import { runShutdown, type ShutdownReport } from './shutdown';
 import { installSignalHandlers } from './signals';
@@ -34,6 +35,12 @@ export interface Monitoring {
    * {@link health}'s readiness. `undefined` otherwise.
    */
   readonly resources: ResourceManager | undefined;
+  /**
+   * The auto-instrumentations of `config.instrumentations`, turned on by `startMonitoring` (the
+   * `register` entry only starts it earlier, before the app loads its libraries), and off again
+   * at shutdown. `loadedTooEarly` names the libraries that were already loaded.
+   */
+  readonly instrumentations: InstrumentHandle;
   /** What is on and where each signal goes (secrets masked). */
   summary(): string;
   /** Exports what is queued in every signal now. Never rejects. */
@@ -187,6 +194,22 @@ export function startMonitoring(
   const monitor = createResourceMonitor(config, { meterProvider: metrics.provider, logger });
   const health = monitor.health;
   // Made now (not at start) so that discovery hooks the pool libraries before the app creates pools.
+  // The auto-instrumentations: one SERVER span per request comes from the http instrumentation
+  // (config.metrics.http.serverSpans is then off), and otelkit measures every request it traces
+  // (its own server-duration histogram is dropped): one source per signal, with or without
+  // otelkit's middleware mounted (which then measures the same request once and names the span).
+  const incoming = new HttpServerMetrics(metrics, { tracer: false });
+  const instrumentations = instrument(config.instrumentations.enabled, {
+    tracerProvider: tracing.provider,
+    meterProvider: metrics.provider,
+    http: {
+      ignoreIncomingRequest: (req) => incoming.ignored(req.url),
+      onIncomingRequest: (req, res) => {
+        incoming.start(req, res);
+      },
+      serverDurationMetric: false,
+    },
+  });
   const resources = config.pools.enabled
     ? createResourceManager(config.pools, {
         monitor,
@@ -223,6 +246,7 @@ export function startMonitoring(
     tracing,
     metrics,
     resources,
+    instrumentations,
     summary: () => formatSummary(config),
     async forceFlush() {
       // Pool values first, so the metrics flush exports current ones.
@@ -237,6 +261,7 @@ export function startMonitoring(
             health.setReady(false, 'shutting down');
             // From here decorated methods run bare: new work does not keep the flush busy.
             setMonitoringRuntime(undefined);
+            instrumentations.disable();
           },
         },
         // The manager first: it records into the monitor, and unhooks the app's pools.

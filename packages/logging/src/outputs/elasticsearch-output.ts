@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { diag } from '@opentelemetry/api';
+import { context, diag } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { checkInteger, type ElasticsearchLogOutputConfig, settleWithin } from '@otelkit/config';
 import type { LogOutputStats } from '../types';
 import type { LogOutput } from './log-output';
@@ -192,12 +193,15 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
       };
       let req: http.ClientRequest;
       try {
-        req = transport.request(url, {
-          method: 'POST',
-          agent,
-          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-          timeout: config.timeoutMillis,
-        });
+        // Our own shipping traffic is never traced (it would trace itself, and reach ES again).
+        req = context.with(suppressTracing(context.active()), () =>
+          transport.request(url, {
+            method: 'POST',
+            agent,
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+            timeout: config.timeoutMillis,
+          }),
+        );
       } catch (err) {
         fail('request could not be made', err);
         return;

@@ -47,8 +47,9 @@ export interface HttpMetricsOptions {
   /**
    * Tracer for one SERVER span per request (W3C context extracted from the headers through the
    * global propagator). `'global'`: the global tracer, only once a TracerProvider is registered.
-   * `false`: no spans (e.g. when `@opentelemetry/instrumentation-http` already makes them).
-   * @default 'global'
+   * `false`: no spans of its own — the SERVER span active when the request arrives (made by
+   * `@opentelemetry/instrumentation-http`) is named by route instead.
+   * @default 'global' when the handle's `serverSpans` is on (config `metrics.http.serverSpans`), else false
    */
   tracer?: Tracer | 'global' | false;
   /**
@@ -81,6 +82,8 @@ export interface RequestState {
   ctx: Context | undefined;
   /** Without a span of our own: the sampled span active when the request arrived (exemplars). */
   outer: SpanContext | undefined;
+  /** The recording SERVER span someone else started for this request, named by route here. */
+  outerSpan?: Span;
   done: boolean;
   readonly owner: HttpServerMetrics;
 }
@@ -240,7 +243,7 @@ export class HttpServerMetrics {
     }
     this._exact = new Set(ignore.filter((p) => !p.endsWith('*')));
     this._prefixes = ignore.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
-    const tracer = options.tracer ?? 'global';
+    const tracer = options.tracer ?? (metrics.serverSpans === false ? false : 'global');
     if (tracer !== 'global' && tracer !== false && typeof (tracer as Tracer).startSpan !== 'function') {
       throw new Error('@otelkit/metrics: http option "tracer" must be a Tracer, "global" or false');
     }
@@ -266,7 +269,15 @@ export class HttpServerMetrics {
   start(req: IncomingMessage, res: ServerResponse): RequestState | undefined {
     if (!this.enabled || this.ignored(req.url)) return undefined;
     const existing = (res as WithState)[kState];
-    if (existing) return existing; // mounted twice: measure once
+    if (existing) {
+      // Mounted twice, or measured already from the http instrumentation's hook: measure once, and
+      // let the adapter that knows the route name it.
+      if (existing.owner !== this) {
+        if (existing.span === undefined) existing.outerSpan ??= activeServerSpan();
+        if (existing.route === undefined) this.setRoute(existing, this._resolveRoute(req));
+      }
+      return existing;
+    }
     const raw = req.method ?? 'GET';
     const method = KNOWN_METHODS.has(raw) ? raw : '_OTHER';
     const scheme = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
@@ -321,16 +332,29 @@ export class HttpServerMetrics {
         // Instrumentation never breaks the request.
       }
     } else {
-      // Spans made by someone else (e.g. instrumentation-http): their sampled span gives exemplars.
+      // The SERVER span made by someone else (instrumentation-http): its sampled span gives
+      // exemplars, and it is named by route here, so a request has one span, named as ours would be.
       const outer = trace.getSpanContext(context.active());
       if (outer && outer.traceFlags & TraceFlags.SAMPLED) state.outer = outer;
+      state.outerSpan = activeServerSpan();
+      this.setRoute(state, this._resolveRoute(req));
     }
     return state;
   }
 
   /** Sets the route template for `http.route` (adapters call this once routing is known). */
   setRoute(state: RequestState, route: string | undefined): void {
-    if (route) state.route = route;
+    if (!route) return;
+    state.route = route;
+    const outer = state.outerSpan;
+    if (outer?.isRecording()) {
+      try {
+        outer.setAttribute(ATTR_HTTP_ROUTE, route);
+        outer.updateName(`${state.method} ${route}`);
+      } catch {
+        // never into the app
+      }
+    }
   }
 
   /** Runs `fn` inside the request's span context (or plainly when there is none). */
@@ -450,6 +474,13 @@ export class HttpServerMetrics {
     }
     return this._tracer;
   }
+}
+
+/** The active span when it is a recording SERVER span (the http instrumentation's), else undefined. */
+function activeServerSpan(): Span | undefined {
+  const span = trace.getSpan(context.active());
+  if (!span?.isRecording()) return undefined;
+  return (span as unknown as { kind?: SpanKind }).kind === SpanKind.SERVER ? span : undefined;
 }
 
 /** The sampled span of a request (ours, else the one active when it arrived), for exemplars. */

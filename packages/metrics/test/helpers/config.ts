@@ -10,7 +10,7 @@ export function metricsConfig(overrides: Partial<MetricsConfig> = {}): MetricsCo
     cardinalityLimit: 2000,
     durationBuckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
     views: [],
-    http: { ignorePaths: ['/metrics', '/health', '/health/*'] },
+    http: { ignorePaths: ['/metrics', '/health', '/health/*'], serverSpans: true },
     shutdownTimeoutMillis: 5000,
     ...overrides,
   };

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { diag } from '@opentelemetry/api';
+import { context, diag } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { checkInteger } from '@otelkit/config';
 import type { MutableCounters } from '../internal/counters';
 import type { AlertEvent, WebhookOptions } from '../types';
@@ -156,15 +157,18 @@ export class WebhookNotifier {
         resolve(o);
       };
       const transport = this.url.protocol === 'https:' ? https : http;
-      const req = transport.request(this.url, {
-        method: 'POST',
-        headers: {
-          ...this._headers,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'user-agent': '@otelkit/resource-monitor',
-        },
-      });
+      // Alert deliveries are never traced (the http instrumentation would make spans of our own traffic).
+      const req = context.with(suppressTracing(context.active()), () =>
+        transport.request(this.url, {
+          method: 'POST',
+          headers: {
+            ...this._headers,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': '@otelkit/resource-monitor',
+          },
+        }),
+      );
       this._inflight = req;
       const timer = setTimeout(() => {
         finish({ ok: false, retry: true, reason: `timed out after ${this._timeoutMillis} ms` });
