@@ -112,6 +112,13 @@ function decorateClass(cls: Function, options: AnyOptions, lazyStart?: () => voi
   }
 }
 
+// A legacy class decorator gets any function TypeScript hands it; arrows and methods have no prototype.
+function assertClass(fn: Function, message: string): void {
+  if (typeof fn.prototype !== 'object' || fn.prototype === null) {
+    throw new TypeError(`${message}; the function ${fn.name || '(anonymous)'} is not a class`);
+  }
+}
+
 function apply(options: unknown, args: unknown[]): unknown {
   const mode = decoratorMode(args);
   // TypeScript standard (TC39) decorators: (value, context)
@@ -137,6 +144,7 @@ function apply(options: unknown, args: unknown[]): unknown {
   }
   // experimentalDecorators, class: (constructor)
   if (mode === 'legacy' && args.length === 1) {
+    assertClass(args[0] as Function, '@monitored applies to classes and methods');
     decorateClass(args[0] as Function, validate(options, CLASS_KEYS, `class ${(args[0] as Function).name}`));
     return undefined;
   }
@@ -170,10 +178,14 @@ export function applyToClass(options: AnyOptions, args: unknown[], lazyStart?: (
       `@service applies to classes, not to the ${(args[1] as DecoratorContextLike).kind} ${keyName((args[1] as DecoratorContextLike).name)}`,
     );
   }
-  if (mode === undefined || (mode === 'legacy' && args.length !== 1)) {
-    throw new TypeError('@service applies to classes');
+  if (mode === 'legacy' && args.length !== 1) {
+    throw new TypeError(
+      `@service applies to classes, not to the member ${keyName(args[1] as string | symbol)}`,
+    );
   }
+  if (mode === undefined) throw new TypeError('@service applies to classes');
   const cls = args[0] as Function;
+  assertClass(cls, '@service applies to classes');
   decorateClass(cls, validate(options, CLASS_KEYS, `class ${cls.name}`), lazyStart);
 }
 
@@ -183,8 +195,10 @@ export type UniversalDecorator = {
   <T extends abstract new (...args: never[]) => unknown>(value: T, context: ClassDecoratorContext<T>): void;
   // biome-ignore lint/suspicious/noExplicitAny: method signatures are arbitrary
   <T extends (this: any, ...args: any) => any>(value: T, context: ClassMethodDecoratorContext<unknown, T>): T;
-  // experimentalDecorators
-  <T extends Function>(target: T): void;
+  // experimentalDecorators. A constructor, not any Function: TypeScript checks a TC39 decorator
+  // against a one-parameter signature with the value alone, so `Function` would let it onto
+  // methods and getters.
+  <T extends abstract new (...args: never[]) => unknown>(target: T): void;
   <T>(
     target: object,
     key: string | symbol,
@@ -193,18 +207,56 @@ export type UniversalDecorator = {
 };
 
 /**
+ * The options of a decorator factory, typed so that no function is one. A class would otherwise
+ * pass for the all-optional options (it has a `name`), and `@monitored` on a legacy class would
+ * resolve to the factory; a function's `prototype` is what rules it out. The factory signature
+ * comes before the one-argument legacy class signature so that `monitored(x as never)` stays a
+ * factory call.
+ */
+export type OptionsObject<T> = T & { readonly prototype?: never };
+
+/**
+ * The options a decorator factory was called with — `name()` or `name(options)` — or a clear
+ * error. A decorator call itself (`@name` bare) never gets here: {@link decoratorMode} tells it
+ * apart first (a class or method plus a context object, or a constructor / target, key and
+ * descriptor), and a function is never an options object.
+ */
+export function factoryOptions(decoratorName: string, args: readonly unknown[]): unknown {
+  const [options] = args;
+  const isOptionsObject =
+    options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options));
+  if (args.length > 1 || !isOptionsObject) {
+    const got =
+      args.length > 1
+        ? `${args.length} arguments`
+        : options === null
+          ? 'null'
+          : Array.isArray(options)
+            ? 'an array'
+            : typeof options === 'function'
+              ? 'a function'
+              : `${typeof options} ${String(options)}`;
+    throw new TypeError(
+      `${decoratorName}: use ${decoratorName}, ${decoratorName}() or ${decoratorName}({ ...options }) as a decorator; got ${got}`,
+    );
+  }
+  return options;
+}
+
+/**
  * Instruments every method of a class — or one method — with a span `Class.method`, a duration
  * histogram (`otelkit.method.duration`, seconds) and a call counter (`otelkit.method.calls`)
  * with `class`, `method` and `outcome` attributes, and a log line correlated with the span
  * (debug on success, error on failure, with the duration).
  *
  * Works with TypeScript's standard decorators and with `experimentalDecorators` (NestJS),
- * detected at run time; `@monitored` and `@monitored(options)` both work. The method runs exactly
- * once per call and its result or thrown value passes through unchanged; sync stays sync. With no
- * monitoring installed (`setMonitoringRuntime` / `startMonitoring`) the cost is one function call.
+ * detected at run time. `@monitored`, `@monitored()` and `@monitored({})` are the same thing;
+ * `@monitored(options)` takes the options below. The method runs exactly once per call and its
+ * result or thrown value passes through unchanged; sync stays sync. With no monitoring installed
+ * (`setMonitoringRuntime` / `startMonitoring`) the cost is one function call.
  *
  * @example
- * @monitored()
+ * @monitored
  * class OrderService {
  *   async place(order: Order) { ... }
  *   @monitored({ logLevel: 'info', attributes: ([id]) => ({ 'order.id': String(id) }) })
@@ -213,10 +265,29 @@ export type UniversalDecorator = {
  *   health() { return 'ok'; }
  * }
  */
-export function monitored(options?: MonitoredOptions | MethodMonitoringOptions): UniversalDecorator;
+// `@monitored` bare: TypeScript calls `monitored` itself as the decorator, so it carries the
+// signatures of UniversalDecorator; `monitored(options)` is the factory.
+export function monitored<T extends abstract new (...args: never[]) => unknown>(
+  value: T,
+  context: ClassDecoratorContext<T>,
+): void;
+// biome-ignore lint/suspicious/noExplicitAny: method signatures are arbitrary
+export function monitored<T extends (this: any, ...args: any) => any>(
+  value: T,
+  context: ClassMethodDecoratorContext<unknown, T>,
+): T;
+export function monitored(
+  options?: OptionsObject<MonitoredOptions | MethodMonitoringOptions>,
+): UniversalDecorator;
+export function monitored<T extends abstract new (...args: never[]) => unknown>(target: T): void;
+export function monitored<T>(
+  target: object,
+  key: string | symbol,
+  descriptor: TypedPropertyDescriptor<T>,
+): TypedPropertyDescriptor<T>;
 export function monitored(...args: unknown[]): unknown {
   if (decoratorMode(args) !== undefined) return apply(undefined, args);
-  const options = args[0];
+  const options = factoryOptions('@monitored', args);
   validate(options, new Set([...CLASS_KEYS, ...METHOD_KEYS]), 'options');
   return (...decoratorArgs: unknown[]) => apply(options, decoratorArgs);
 }
