@@ -499,18 +499,22 @@ export class ResourceMonitor {
 
   /**
    * Calls `handler(metric, value, threshold, { level, state, since, message })` when an alert
-   * fires and when it resolves (thresholds, rules and manual alerts). Returns an unsubscribe function.
+   * fires and when it resolves: thresholds, rules and events routed in with {@link dispatchAlert}
+   * (anomalies, resource monitors). Not manual {@link alert}s: they have no metric, value or
+   * threshold, and reach {@link onAlert} handlers only. Returns an unsubscribe function.
    */
   onThresholdExceeded(handler: ThresholdHandler): () => void {
     if (typeof handler !== 'function') throw new Error(`${PREFIX}: onThresholdExceeded needs a function`);
-    return this._dispatcher.addHandler((event) =>
-      handler(event.metric ?? event.alert, event.value, event.threshold, {
-        level: event.level,
-        state: event.state,
-        since: event.since,
-        message: event.message,
-        event,
-      }),
+    return this._dispatcher.addHandler(
+      (event) =>
+        handler(event.metric ?? event.alert, event.value, event.threshold, {
+          level: event.level,
+          state: event.state,
+          since: event.since,
+          message: event.message,
+          event,
+        }),
+      isThresholdEvent,
     );
   }
 
@@ -542,7 +546,11 @@ export class ResourceMonitor {
     return this._alertHistory.filter((e) => e.timestamp >= since);
   }
 
-  /** Sends a manual alert through the same handlers, logger and webhooks. */
+  /**
+   * Sends a manual alert (`source: 'manual'`, no metric; `value` and `threshold` are `NaN`) to the
+   * {@link onAlert} handlers, the logger, webhooks and the alert history. Threshold handlers do not
+   * see it: it crossed no threshold.
+   */
   alert(
     message: string,
     level: AlertLevel = 'warning',
@@ -703,6 +711,11 @@ export class ResourceMonitor {
       diag.warn(`@otelkit/resource-monitor: collect() failed: ${(err as Error).message}`);
     }
   }
+}
+
+/** What `onThresholdExceeded` handlers see: every event but manual alerts. */
+function isThresholdEvent(event: AlertEvent): boolean {
+  return event.source !== 'manual';
 }
 
 // Not unref()ed: these are waits the caller awaits (bounded), and an unref()ed timer would let

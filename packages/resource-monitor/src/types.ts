@@ -145,7 +145,7 @@ export interface ThresholdHandlerInfo {
   readonly event: AlertEvent;
 }
 
-/** `onThresholdExceeded` handler: called when an alert fires and when it resolves. */
+/** `onThresholdExceeded` handler: called when an alert fires and when it resolves (not for manual `alert()`s). */
 export type ThresholdHandler = (
   metric: string,
   value: number,
