@@ -1,5 +1,6 @@
 export type { ActiveAlert, NormalizedRule, NormalizedThreshold } from './alerts/alert-engine';
 export { ConditionParseError, parseCondition } from './alerts/parse-condition';
+export { MAX_THRESHOLD_BINDINGS } from './alerts/threshold-bindings';
 export { BUILTIN_METRICS } from './collectors/builtin-metrics';
 export type { CreateResourceMonitorOptions, ResourceMonitorConfig } from './create-resource-monitor';
 export { createResourceMonitor } from './create-resource-monitor';
@@ -36,6 +37,7 @@ export type {
   SystemStats,
   ThresholdHandler,
   ThresholdHandlerInfo,
+  ThresholdHandlerMethod,
   ThresholdSpec,
   WebhookOptions,
 } from './types';

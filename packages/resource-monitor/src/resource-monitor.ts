@@ -19,6 +19,7 @@ import {
   normalizeThreshold,
   thresholdKey,
 } from './alerts/alert-engine';
+import { type BoundMethod, ThresholdBindings } from './alerts/threshold-bindings';
 import { WebhookNotifier } from './alerts/webhook-notifier';
 import { BUILTIN_INDEX, BUILTIN_METRICS, flattenStats } from './collectors/builtin-metrics';
 import { SystemCollector } from './collectors/system-collector';
@@ -44,6 +45,7 @@ import type {
   ResourceMonitorOptions,
   SystemStats,
   ThresholdHandler,
+  ThresholdHandlerMethod,
   ThresholdSpec,
 } from './types';
 
@@ -126,6 +128,10 @@ export class ResourceMonitor {
   private readonly _collectTimeoutMillis: number;
   protected readonly _shutdownTimeoutMillis: number;
   private readonly _counters: MutableCounters = createCounters();
+  private readonly _thresholdBindings = new ThresholdBindings(
+    (handler) => this._subscribeThresholdHandler(handler),
+    this._counters,
+  );
   private readonly _engine: AlertEngine;
   private readonly _dispatcher: AlertDispatcher;
   private readonly _webhooks: WebhookNotifier[];
@@ -147,6 +153,8 @@ export class ResourceMonitor {
       throw new Error(`${PREFIX}: options must be an object`);
     checkOptionKeys(options, RESOURCE_MONITOR_OPTION_KEYS, PREFIX);
     this._options = options;
+    // `@monitor.onThresholdExceeded` is called without `this` under experimentalDecorators.
+    this.onThresholdExceeded = this.onThresholdExceeded.bind(this) as ResourceMonitor['onThresholdExceeded'];
     if (options.intervalMillis !== undefined) {
       if (
         typeof options.intervalMillis !== 'number' ||
@@ -499,21 +507,141 @@ export class ResourceMonitor {
     this._engine.evaluateRules(now, (metric, since) => this._points(metric, since));
   }
 
+  // The decorator signatures come first: TypeScript accepts a decorator with fewer parameters,
+  // so listed after the one-argument form they would never be chosen.
   /**
-   * Calls `handler(metric, value, threshold, { level, state, since, message })` when an alert
-   * fires and when it resolves (thresholds, rules and manual alerts). Returns an unsubscribe function.
+   * Calls `handler(metric, value, threshold, { level, state, since, message, event })` when an
+   * alert fires and when it resolves: thresholds, rules and events routed in with
+   * {@link dispatchAlert} (anomalies, resource monitors). Not manual {@link alert}s: they have no
+   * metric, value or threshold, and reach {@link onAlert} handlers only.
+   *
+   * Two forms:
+   * - `monitor.onThresholdExceeded(handler)` subscribes a function and returns its unsubscribe function.
+   * - `@monitor.onThresholdExceeded` decorates a method (the method itself is left unchanged) and
+   *   calls it with `this` = the instance. With TC39 standard decorators every constructed
+   *   instance is subscribed; with `experimentalDecorators` there is no per-instance hook, so call
+   *   `monitor.bindThresholdHandlers(this)` in the constructor (an event that finds a decorated
+   *   method bound to no instance logs a warning once). A static method is subscribed with
+   *   `this` = its class, in both modes. Instances are held weakly: a collected instance is
+   *   unsubscribed (see {@link bindThresholdHandlers} for the lifetime and the limit).
+   *
+   * @example
+   * monitor.onThresholdExceeded(async (metric, value, threshold) => {
+   *   console.log(`Alert: ${metric} exceeded threshold (${value} > ${threshold})`);
+   * });
+   *
+   * class TaskMonitor {
+   *   @monitor.onThresholdExceeded
+   *   async handleTaskAlert(metric: string, value: number, threshold: number) {
+   *     await this.notifyAdmin(`${metric} exceeded threshold (${value} > ${threshold})`);
+   *   }
+   * }
    */
-  onThresholdExceeded(handler: ThresholdHandler): () => void {
-    if (typeof handler !== 'function') throw new Error(`${PREFIX}: onThresholdExceeded needs a function`);
-    return this._dispatcher.addHandler((event) =>
-      handler(event.metric ?? event.alert, event.value, event.threshold, {
-        level: event.level,
-        state: event.state,
-        since: event.since,
-        message: event.message,
-        event,
-      }),
+  onThresholdExceeded<This, Fn extends ThresholdHandlerMethod<This>>(
+    method: Fn,
+    context: ClassMethodDecoratorContext<This, Fn>,
+  ): void;
+  /** `@monitor.onThresholdExceeded` under `experimentalDecorators`: bind instances with {@link bindThresholdHandlers}. */
+  onThresholdExceeded<Fn extends ThresholdHandlerMethod<never>>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<Fn>,
+  ): void;
+  /**
+   * Subscribes `handler(metric, value, threshold, info)` to threshold crossings (not manual
+   * alerts) and returns its unsubscribe function.
+   */
+  onThresholdExceeded(handler: ThresholdHandler): () => void;
+  onThresholdExceeded(...args: unknown[]): (() => void) | undefined {
+    const [first, second, third] = args;
+    if (args.length === 2 && isStandardDecoratorContext(second)) {
+      this._decorateStandard(first, second);
+      return undefined;
+    }
+    // (target, key, descriptor) on a member; (target, key) on a field, which is refused.
+    if (
+      (args.length === 2 || args.length === 3) &&
+      (typeof second === 'string' || typeof second === 'symbol')
+    ) {
+      this._decorateLegacy(first, second, third as PropertyDescriptor | undefined);
+      return undefined;
+    }
+    if (typeof first !== 'function')
+      throw new Error(`${PREFIX}: onThresholdExceeded needs a handler function (or decorates a method)`);
+    if (isClass(first))
+      throw new Error(
+        `${PREFIX}: onThresholdExceeded got a class; @monitor.onThresholdExceeded decorates methods, not classes`,
+      );
+    return this._subscribeThresholdHandler(first as ThresholdHandler);
+  }
+
+  /**
+   * Subscribes the `@monitor.onThresholdExceeded` methods of `instance`, and returns a function
+   * that unsubscribes them all. Needed under `experimentalDecorators` (call it in the
+   * constructor: `monitor.bindThresholdHandlers(this)`); under TC39 standard decorators
+   * instances are subscribed when constructed, and this only returns the unsubscribe function.
+   * Idempotent.
+   *
+   * Lifetime: the monitor holds each instance weakly, so a subscription ends when the instance is
+   * garbage-collected, when the returned function is called, or never for a static method. Keep
+   * a reference to an instance for as long as it should receive alerts. At most
+   * `MAX_THRESHOLD_BINDINGS` (1000) (instance, method) subscriptions live at once; past it new
+   * ones are dropped, warned about once and counted (`handlerBindingsDropped`).
+   *
+   * @throws Error when `instance` has no method decorated with this monitor's `onThresholdExceeded`.
+   */
+  bindThresholdHandlers(instance: object): () => void {
+    if (instance === null || (typeof instance !== 'object' && typeof instance !== 'function'))
+      throw new Error(`${PREFIX}: bindThresholdHandlers needs an object`);
+    if (this._thresholdBindings.bindAll(instance) === 0) {
+      throw new Error(
+        `${PREFIX}: bindThresholdHandlers: ${ownerName(instance) ?? 'the object'} has no method decorated with @onThresholdExceeded of this monitor`,
+      );
+    }
+    return () => this._thresholdBindings.unbind(instance);
+  }
+
+  private _subscribeThresholdHandler(handler: ThresholdHandler): () => void {
+    return this._dispatcher.addHandler(
+      (event) =>
+        handler(event.metric ?? event.alert, event.value, event.threshold, {
+          level: event.level,
+          state: event.state,
+          since: event.since,
+          message: event.message,
+          event,
+        }),
+      isThresholdEvent,
     );
+  }
+
+  private _decorateStandard(method: unknown, context: DecoratorContext): void {
+    if (context.kind !== 'method' || typeof method !== 'function') {
+      throw new Error(
+        `${PREFIX}: @onThresholdExceeded decorates methods, got a ${context.kind} (${String(context.name)}); subscribe a function with monitor.onThresholdExceeded(fn)`,
+      );
+    }
+    const bindings = this._thresholdBindings;
+    const name = String(context.name);
+    context.addInitializer(function (this: unknown) {
+      bindings.bind(this as object, method as BoundMethod, `${ownerName(this) ?? '?'}.${name}`);
+    });
+  }
+
+  private _decorateLegacy(
+    target: unknown,
+    key: string | symbol,
+    descriptor: PropertyDescriptor | undefined,
+  ): void {
+    const name = `${ownerName(target) ?? '?'}.${String(key)}`;
+    if (!descriptor || typeof descriptor.value !== 'function' || target === null || target === undefined) {
+      throw new Error(
+        `${PREFIX}: @onThresholdExceeded decorates methods, and ${name} is not one; subscribe a function with monitor.onThresholdExceeded(fn)`,
+      );
+    }
+    const method = descriptor.value as BoundMethod;
+    if (typeof target === 'function') this._thresholdBindings.bind(target, method, name);
+    else this._thresholdBindings.registerLegacy(target as object, method, name);
   }
 
   /** Calls `handler(event)` with the full {@link AlertEvent}. Returns an unsubscribe function. */
@@ -527,6 +655,7 @@ export class ResourceMonitor {
    * through the same handlers, logger, webhooks and alert history. Never throws.
    */
   dispatchAlert(event: AlertEvent): void {
+    if (isThresholdEvent(event)) this._thresholdBindings.warnUnbound();
     if (this._alertHistorySize > 0) {
       if (this._alertHistory.length >= this._alertHistorySize) this._alertHistory.shift();
       this._alertHistory.push(event);
@@ -544,7 +673,11 @@ export class ResourceMonitor {
     return this._alertHistory.filter((e) => e.timestamp >= since);
   }
 
-  /** Sends a manual alert through the same handlers, logger and webhooks. */
+  /**
+   * Sends a manual alert (`source: 'manual'`, no metric; `value` and `threshold` are `NaN`) to the
+   * {@link onAlert} handlers, the logger, webhooks and the alert history. Threshold handlers do not
+   * see it: it crossed no threshold.
+   */
   alert(
     message: string,
     level: AlertLevel = 'warning',
@@ -705,6 +838,34 @@ export class ResourceMonitor {
       diag.warn(`@otelkit/resource-monitor: collect() failed: ${(err as Error).message}`);
     }
   }
+}
+
+// The decorator-mode check of @otelkit/tracing's decoratorMode(), kept local: resource-monitor
+// does not depend on tracing (to move to the lowest package, config, later).
+function isStandardDecoratorContext(value: unknown): value is DecoratorContext {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { kind?: unknown }).kind === 'string' &&
+    typeof (value as { addInitializer?: unknown }).addInitializer === 'function'
+  );
+}
+
+function isClass(fn: unknown): boolean {
+  return typeof fn === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(fn));
+}
+
+/** The class name of an instance, or of a class (static member, legacy prototype). */
+function ownerName(owner: unknown): string | undefined {
+  if (typeof owner === 'function') return (owner as { name?: string }).name || undefined;
+  if (typeof owner === 'object' && owner !== null)
+    return (owner as { constructor?: { name?: string } }).constructor?.name || undefined;
+  return undefined;
+}
+
+/** What `onThresholdExceeded` handlers see: every event but manual alerts. */
+function isThresholdEvent(event: AlertEvent): boolean {
+  return event.source !== 'manual';
 }
 
 // Not unref()ed: these are waits the caller awaits (bounded), and an unref()ed timer would let

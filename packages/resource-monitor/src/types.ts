@@ -145,13 +145,26 @@ export interface ThresholdHandlerInfo {
   readonly event: AlertEvent;
 }
 
-/** `onThresholdExceeded` handler: called when an alert fires and when it resolves. */
+/** `onThresholdExceeded` handler: called when an alert fires and when it resolves (not for manual `alert()`s). */
 export type ThresholdHandler = (
   metric: string,
   value: number,
   threshold: number,
   info: ThresholdHandlerInfo,
 ) => void | Promise<void>;
+
+/**
+ * A method `@monitor.onThresholdExceeded` decorates: called like a {@link ThresholdHandler}, with
+ * `this` = the instance (or the class, for a static method). It may return anything (it is still
+ * an ordinary method); a returned promise is awaited like a handler's, within `handlerTimeoutMillis`.
+ */
+export type ThresholdHandlerMethod<This = unknown> = (
+  this: This,
+  metric: string,
+  value: number,
+  threshold: number,
+  info: ThresholdHandlerInfo,
+) => unknown;
 
 /** `addMetricListener` callback: every value the monitor takes in. Must be cheap and synchronous. */
 export type MetricListener = (
@@ -293,6 +306,8 @@ export interface MonitorCounters {
   readonly handlerErrors: number;
   readonly handlerTimeouts: number;
   readonly handlerCallsDropped: number;
+  /** `@onThresholdExceeded` instances not subscribed because `MAX_THRESHOLD_BINDINGS` were live. */
+  readonly handlerBindingsDropped: number;
   readonly metricsDropped: number;
   readonly webhookSent: number;
   readonly webhookFailed: number;

@@ -12,6 +12,9 @@ export interface AlertDispatcherOptions {
   readonly webhooks: readonly WebhookNotifier[];
 }
 
+/** Events a handler is not interested in are never queued for it. */
+type EventFilter = (event: AlertEvent) => boolean;
+
 interface Call {
   readonly handler: AlertHandler;
   readonly event: AlertEvent;
@@ -23,7 +26,7 @@ interface Call {
  * handler still running after `handlerTimeoutMillis` gives its slot back and is counted.
  */
 export class AlertDispatcher {
-  private readonly _handlers = new Set<AlertHandler>();
+  private readonly _handlers = new Map<AlertHandler, EventFilter | undefined>();
   private readonly _pending: Call[] = [];
   private _inFlight = 0;
   private _idle: Array<() => void> = [];
@@ -33,15 +36,17 @@ export class AlertDispatcher {
     private readonly _counters: MutableCounters,
   ) {}
 
-  addHandler(handler: AlertHandler): () => void {
-    this._handlers.add(handler);
+  /** `accepts`, when given, filters the events queued for this handler (it must be cheap and never throw). */
+  addHandler(handler: AlertHandler, accepts?: EventFilter): () => void {
+    if (!this._handlers.has(handler)) this._handlers.set(handler, accepts);
     return () => this._handlers.delete(handler);
   }
 
   dispatch(event: AlertEvent): void {
     this._log(event);
     for (const webhook of this._options.webhooks) webhook.enqueue(event);
-    for (const handler of this._handlers) {
+    for (const [handler, accepts] of this._handlers) {
+      if (accepts !== undefined && !accepts(event)) continue;
       if (this._pending.length >= this._options.maxPending) {
         this._counters.handlerCallsDropped++;
         continue;

@@ -10,6 +10,7 @@ export function createCounters(): MutableCounters {
     handlerErrors: 0,
     handlerTimeouts: 0,
     handlerCallsDropped: 0,
+    handlerBindingsDropped: 0,
     metricsDropped: 0,
     webhookSent: 0,
     webhookFailed: 0,

@@ -154,6 +154,7 @@ export class MonitorMetrics {
       r.observe(o.errors, c.webhookFailed, { 'error.type': 'webhook' });
       r.observe(o.errors, c.webhookRetries, { 'error.type': 'webhook_retry' });
       r.observe(o.dropped, c.handlerCallsDropped, { reason: 'handler_queue_full' });
+      r.observe(o.dropped, c.handlerBindingsDropped, { reason: 'handler_binding_limit' });
       r.observe(o.dropped, c.metricsDropped, { reason: 'metric_limit' });
       r.observe(o.dropped, c.webhookDropped, { reason: 'webhook_queue_full' });
       r.observe(o.sent, c.webhookSent);

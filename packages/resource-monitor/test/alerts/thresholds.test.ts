@@ -150,8 +150,10 @@ describe('thresholds', () => {
 
   it('sends manual alerts through the same handlers', async () => {
     const seen: string[] = [];
-    monitor.onThresholdExceeded((metric, _v, _t, info) => {
-      seen.push(`${metric}:${info.level}:${info.message}`);
+    // onAlert: a manual alert crossed no threshold, so onThresholdExceeded handlers do not get it
+    // (test/regression/manual-alert-not-a-threshold.test.ts).
+    monitor.onAlert((event) => {
+      seen.push(`${event.alert}:${event.level}:${event.message}`);
     });
     monitor.alert('deploy started', 'info');
     monitor.alert('disk nearly full');
