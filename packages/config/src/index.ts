@@ -1,4 +1,6 @@
 export { AGGREGATIONS, ConditionParseError, parseCondition } from './condition';
+export type { DecoratorMode } from './decorator-mode';
+export { decoratorMode, isStandardDecoratorContext } from './decorator-mode';
 export {
   DEFAULT_BATCH,
   DEFAULT_DURATION_BUCKETS,

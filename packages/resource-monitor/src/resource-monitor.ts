@@ -5,6 +5,7 @@ import {
   checkOptionKeys,
   DEFAULT_RESOURCES,
   DEFAULT_SHUTDOWN,
+  isStandardDecoratorContext,
   parseDuration,
   settleWithin,
   type ThresholdConfig,
@@ -838,17 +839,6 @@ export class ResourceMonitor {
       diag.warn(`@otelkit/resource-monitor: collect() failed: ${(err as Error).message}`);
     }
   }
-}
-
-// The decorator-mode check of @otelkit/tracing's decoratorMode(), kept local: resource-monitor
-// does not depend on tracing (to move to the lowest package, config, later).
-function isStandardDecoratorContext(value: unknown): value is DecoratorContext {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { kind?: unknown }).kind === 'string' &&
-    typeof (value as { addInitializer?: unknown }).addInitializer === 'function'
-  );
 }
 
 function isClass(fn: unknown): boolean {

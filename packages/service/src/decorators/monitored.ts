@@ -1,4 +1,4 @@
-import { decoratorMode } from '@otelkit/tracing';
+import { decoratorMode } from '@otelkit/config';
 import type { MethodMonitoringOptions, MonitoredOptions } from '../types';
 import { instrumentMethod, type MethodSite, SITE } from './instrument-method';
 

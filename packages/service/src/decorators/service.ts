@@ -1,6 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { loadConfig, type OtelkitConfigInput } from '@otelkit/config';
-import { decoratorMode } from '@otelkit/tracing';
+import { decoratorMode, loadConfig, type OtelkitConfigInput } from '@otelkit/config';
 import { MonitoringConflictError, startMonitoring } from '../start-monitoring';
 import type { MonitoredOptions } from '../types';
 import { applyToClass, factoryOptions, type OptionsObject } from './monitored';

@@ -1,3 +1,5 @@
+import { decoratorMode } from '@otelkit/config';
+
 /**
  * A method decorator usable under both TypeScript decorator modes: TC39 standard decorators
  * (called with `(method, context)`) and `experimentalDecorators` (called with
@@ -9,40 +11,6 @@ export interface UniversalMethodDecorator {
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Return>,
   ): (this: This, ...args: Args) => Return;
   (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
-}
-
-/** Which TypeScript decorator mode a decorator was called in; see {@link decoratorMode}. */
-export type DecoratorMode = 'standard' | 'legacy';
-
-function isStandardDecoratorContext(value: unknown): value is DecoratorContext {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { kind?: unknown }).kind === 'string' &&
-    typeof (value as { addInitializer?: unknown }).addInitializer === 'function'
-  );
-}
-
-/**
- * Tells, from the arguments a decorator was called with, which decorator mode called it: the one
- * detector behind `@traced`, `@profiler.trace`, `@monitored` and `@service`.
- *
- * - `'standard'`: TC39 standard decorators (TypeScript 5 without `experimentalDecorators`),
- *   called as `(value, context)` where `context` has a string `kind` and `addInitializer()`.
- * - `'legacy'`: `experimentalDecorators` (NestJS, TypeORM …), called as `(constructor)` on a
- *   class or `(target, key, descriptor)` on a member (`key` a string or symbol).
- * - `undefined`: not a decorator call — e.g. a decorator factory called with its options.
- *
- * @example
- * function logged(...args: unknown[]) {
- *   if (decoratorMode(args) === 'standard') { const [method, context] = args; … }
- * }
- */
-export function decoratorMode(args: readonly unknown[]): DecoratorMode | undefined {
-  if (args.length === 2 && isStandardDecoratorContext(args[1])) return 'standard';
-  if (args.length === 1 && typeof args[0] === 'function') return 'legacy';
-  if (args.length === 3 && (typeof args[1] === 'string' || typeof args[1] === 'symbol')) return 'legacy';
-  return undefined;
 }
 
 /**

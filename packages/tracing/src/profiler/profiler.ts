@@ -2,13 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { context, type Span, type Tracer, trace } from '@opentelemetry/api';
+import { decoratorMode } from '@otelkit/config';
 import { toAttributes } from '../helpers/active-span';
-import {
-  decorateMethod,
-  decoratorMode,
-  qualifiedName,
-  type UniversalMethodDecorator,
-} from '../helpers/decorator-kind';
+import { decorateMethod, qualifiedName, type UniversalMethodDecorator } from '../helpers/decorator-kind';
 import { defaultTracer, failSpan, isThenable } from '../helpers/with-span';
 import { toChromeTrace } from './chrome-trace';
 import type {

@@ -1,4 +1,4 @@
-import { decoratorMode } from '../../src';
+import { decoratorMode } from '@otelkit/config';
 
 // experimentalDecorators (this file is compiled with tsconfig.legacy.json).
 const seen: unknown[][] = [];

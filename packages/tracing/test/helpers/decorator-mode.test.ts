@@ -1,4 +1,4 @@
-import { decoratorMode } from '../../src';
+import { decoratorMode } from '@otelkit/config';
 
 // TC39 standard decorators (this file is compiled without experimentalDecorators).
 const seen: unknown[][] = [];
