@@ -7,6 +7,7 @@
 set -euo pipefail
 case "${1:?usage: node.sh LINE|VERSION}" in
   # The releases CI runs on; moved here, in one place.
+  22) version=22.23.3 ;;
   24) version=24.21.0 ;;
   *) version="$1" ;;
 esac
