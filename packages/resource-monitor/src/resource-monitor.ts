@@ -152,6 +152,14 @@ export class ResourceMonitor {
   constructor(options: ResourceMonitorOptions = {}) {
     if (options === null || typeof options !== 'object')
       throw new Error(`${PREFIX}: options must be an object`);
+    if (typeof (options as { registerTypeMonitor?: unknown }).registerTypeMonitor === 'function') {
+      // uno writes `ResourceMonitor(resource_manager)`: say what does that here.
+      throw new Error(
+        `${PREFIX}: got a resource manager, not options. For a monitor with resources, use ` +
+          '`new ManagedResourceMonitor(options)` (its `.resources` is the manager) or ' +
+          '`createResourceManager(slice, { monitor })` from @otelkit/resource-manager',
+      );
+    }
     checkOptionKeys(options, RESOURCE_MONITOR_OPTION_KEYS, PREFIX);
     this._options = options;
     // `@monitor.onThresholdExceeded` is called without `this` under experimentalDecorators.

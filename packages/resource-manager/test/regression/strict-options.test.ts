@@ -1,5 +1,6 @@
 // Regression: unknown options of the resource manager and the anomaly detector were ignored, so a
 // typo ran with the default. They are errors naming the key, like the config file's.
+import { ResourceMonitor } from '@otelkit/resource-monitor';
 import {
   AnomalyDetector,
   createResourceManager,
@@ -34,6 +35,14 @@ describe('strict options', () => {
     expect(() => new ManagedResourceMonitor({ interval: 60, resource: {} } as never)).toThrow(
       'unknown option "resource" (did you mean "resources"?)',
     );
+  });
+
+  it('new ResourceMonitor(resourceManager), as uno writes it, names ManagedResourceMonitor', async () => {
+    const manager = new ResourceManager();
+    expect(() => new ResourceMonitor(manager as never)).toThrow(
+      /ResourceMonitor: got a resource manager, not options\. For a monitor with resources, use `new ManagedResourceMonitor\(options\)`/,
+    );
+    await manager.shutdown();
   });
 
   it('createResourceManager with the slice and hand-written options', async () => {
