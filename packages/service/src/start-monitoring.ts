@@ -193,7 +193,6 @@ export function startMonitoring(
   }
   const monitor = createResourceMonitor(config, { meterProvider: metrics.provider, logger });
   const health = monitor.health;
-  // Made now (not at start) so that discovery hooks the pool libraries before the app creates pools.
   // The auto-instrumentations: one SERVER span per request comes from the http instrumentation
   // (config.metrics.http.serverSpans is then off), and otelkit measures every request it traces
   // (its own server-duration histogram is dropped): one source per signal, with or without
@@ -210,6 +209,7 @@ export function startMonitoring(
       serverDurationMetric: false,
     },
   });
+  // Made now (not at start) so that discovery hooks the pool libraries before the app creates pools.
   const resources = config.pools.enabled
     ? createResourceManager(config.pools, {
         monitor,

@@ -73,6 +73,12 @@ describe('one SERVER span and one duration stream per request', () => {
     ],
     ['bare', 'GET', [''], 'the http instrumentation (named by route by the middleware)'],
     ['no-auto', 'GET /orders/:id', ['/orders/:id'], 'the otelkit HTTP middleware'],
+    [
+      'express',
+      'GET /orders/:id',
+      ['/orders/:id'],
+      'the http instrumentation (named by route by the middleware)',
+    ],
   ])(
     '%s: 5 requests → 5 SERVER spans named "%s", one histogram family counting 5',
     async (mode, spanName, routes, from) => {

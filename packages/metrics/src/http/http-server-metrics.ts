@@ -84,6 +84,11 @@ export interface RequestState {
   outer: SpanContext | undefined;
   /** The recording SERVER span someone else started for this request, named by route here. */
   outerSpan?: Span;
+  /**
+   * The route function of the adapter that knows the route (the owner's, or that of an adapter
+   * mounted over a request the http instrumentation's hook already measures).
+   */
+  routeOf?: (req: IncomingMessage) => string | undefined;
   done: boolean;
   readonly owner: HttpServerMetrics;
 }
@@ -274,7 +279,8 @@ export class HttpServerMetrics {
       // let the adapter that knows the route name it.
       if (existing.owner !== this) {
         if (existing.span === undefined) existing.outerSpan ??= activeServerSpan();
-        if (existing.route === undefined) this.setRoute(existing, this._resolveRoute(req));
+        existing.routeOf ??= this._route;
+        if (existing.route === undefined) this.setRoute(existing, resolveRoute(existing.routeOf, req));
       }
       return existing;
     }
@@ -303,6 +309,7 @@ export class HttpServerMetrics {
       outer: undefined,
       done: false,
       owner: this,
+      routeOf: this._route,
     };
     (res as WithState)[kState] = state;
     active.value++;
@@ -337,7 +344,7 @@ export class HttpServerMetrics {
       const outer = trace.getSpanContext(context.active());
       if (outer && outer.traceFlags & TraceFlags.SAMPLED) state.outer = outer;
       state.outerSpan = activeServerSpan();
-      this.setRoute(state, this._resolveRoute(req));
+      this.setRoute(state, resolveRoute(this._route, req));
     }
     return state;
   }
@@ -369,7 +376,12 @@ export class HttpServerMetrics {
     try {
       const seconds = (performance.now() - state.t0) / 1000;
       state.active.value--;
-      const route = state.route ?? this._resolveRoute(state.req);
+      let route = state.route;
+      if (route === undefined) {
+        // Known only once routing ran (Express): it also names the instrumentation's span, if any.
+        route = resolveRoute(state.routeOf, state.req);
+        this.setRoute(state, route);
+      }
       const statusSent = !aborted || res.headersSent;
       const status = res.statusCode;
       // Server side, only 5xx and unfinished responses are errors (semconv); 4xx are the client's.
@@ -454,15 +466,6 @@ export class HttpServerMetrics {
     this._boundCount++;
   }
 
-  private _resolveRoute(req: IncomingMessage): string | undefined {
-    if (!this._route) return undefined;
-    try {
-      return this._route(req) || undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
   private _resolveTracer(): Tracer | undefined {
     if (this._tracer || this._tracerOption !== 'global') return this._tracer;
     // Only once a real TracerProvider is registered: spans from the no-op one would be pure cost.
@@ -473,6 +476,19 @@ export class HttpServerMetrics {
       this._tracer = provider.getTracer('@otelkit/metrics');
     }
     return this._tracer;
+  }
+}
+
+/** The route template from an adapter's route function; never throws. */
+function resolveRoute(
+  routeOf: ((req: IncomingMessage) => string | undefined) | undefined,
+  req: IncomingMessage,
+): string | undefined {
+  if (!routeOf) return undefined;
+  try {
+    return routeOf(req) || undefined;
+  } catch {
+    return undefined;
   }
 }
 
