@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, when missing. Runs as root in CI.
-# Services that Debian would start on install (prometheus on :9090) are kept from starting:
+# Services that Debian would start on install (prometheus on :9090, alertmanager on :9093) are kept from starting:
 # tests start their own instances on free ports.
 set -euo pipefail
 need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 if ((${#need[@]} == 0)); then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
