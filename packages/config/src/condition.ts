@@ -1,4 +1,5 @@
 import { ExpectedError } from './duration';
+import { BYTE_UNIT_AFTER_NUMBER, byteFactor } from './fields/byte-size';
 import type { ComparisonOperator, ConditionAggregation, ParsedCondition } from './types';
 
 export const AGGREGATIONS: readonly ConditionAggregation[] = [
@@ -33,6 +34,9 @@ export class ConditionParseError extends ExpectedError {
  * `p95(request_duration_seconds) > 1`, `rate(gc_count) > 5`. The one grammar for
  * `alerts[].condition` in the config and for rules added in code to the resource monitor. Metric
  * names may name a resource's metric: `avg(main-db/connection_pool_usage) > 0.8`.
+ *
+ * The value may carry a byte unit (`memory_usage_bytes > 1GB`, `heap_used > 512MiB`): it is
+ * converted to bytes and the result says `unit: 'bytes'`.
  *
  * @example parseCondition('p95(response_time) > 0.5') // { metric: 'response_time', aggregation: 'p95', operator: '>', value: 0.5 }
  */
@@ -98,11 +102,21 @@ export function parseCondition(condition: string): ParsedCondition {
     const found = pos < condition.length ? JSON.stringify(rest().split(/\s/)[0]) : 'end of input';
     throw new ConditionParseError(condition, pos, `expected a number after "${operator}", found ${found}`);
   }
-  const value = Number(num[0]);
+  let value = Number(num[0]);
   pos += num[0].length;
+  // `memory_usage_bytes > 1GB`: a byte size with its unit (KB/MB/GB decimal, KiB/MiB/GiB binary).
+  const unit = BYTE_UNIT_AFTER_NUMBER.exec(rest());
+  let bytes = false;
+  if (unit) {
+    value *= byteFactor(unit[1]!);
+    pos += unit[0].length;
+    bytes = true;
+  }
   skip();
   if (pos < condition.length) {
     throw new ConditionParseError(condition, pos, `unexpected ${JSON.stringify(rest())} after the value`);
   }
-  return { metric, aggregation, operator, value };
+  return bytes
+    ? { metric, aggregation, operator, value, unit: 'bytes' }
+    : { metric, aggregation, operator, value };
 }

@@ -1,3 +1,21 @@
+export type {
+  CatalogStatistic,
+  CatalogUnit,
+  MetricCatalogEntry,
+  PrometheusPath,
+  PromQLOptions,
+} from './catalog';
+export {
+  catalogEntryForTitle,
+  catalogNames,
+  catalogPromQL,
+  catalogSharePromQL,
+  findCatalogEntry,
+  formatPromDuration,
+  METRIC_CATALOG,
+  PROMETHEUS_PATHS,
+  suggestCatalogName,
+} from './catalog';
 export { AGGREGATIONS, ConditionParseError, parseCondition } from './condition';
 export type { DecoratorMode } from './decorator-mode';
 export { decoratorMode, isStandardDecoratorContext } from './decorator-mode';
@@ -15,6 +33,7 @@ export { parseByteSize, parseDuration } from './duration';
 export { ENV_VARIABLES } from './env';
 export type { ConfigIssue, ConfigSource } from './errors';
 export { ConfigError, ConfigErrorCode } from './errors';
+export { byteFactor, parseLevel } from './fields/byte-size';
 export type { IntegerRange } from './fields/integer';
 export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
@@ -25,6 +44,20 @@ export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
 export { settleWithin } from './settle-within';
+export type {
+  DashboardConfig,
+  MonitoringConfig,
+  MonitoringInput,
+  PanelConfig,
+  PanelType,
+  ReceiverConfig,
+} from './slices/monitoring';
+export {
+  DEFAULT_DASHBOARDS,
+  DEFAULT_MONITORING,
+  normalizeMonitoring,
+  PANEL_TYPES,
+} from './slices/monitoring';
 export {
   DEFAULT_POOLS,
   DISCOVERABLE_RESOURCE_KINDS,
@@ -32,7 +65,7 @@ export {
   normalizePools,
   RESOURCE_KINDS,
 } from './slices/pools';
-export { formatSummary, maskHeaders, maskUrl } from './summary';
+export { formatSummary, maskHeaders, maskUrl, maskWebhookUrl } from './summary';
 export type {
   AlertRuleConfig,
   AlertRuleInput,

@@ -1,4 +1,5 @@
 import type { PartialLogOutput, PartialMetricExporter, PartialTraceExporter } from './schema';
+import type { MonitoringParsed } from './slices/monitoring';
 import type { OtelkitConfig, OtlpProtocol } from './types';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -40,4 +41,6 @@ export interface Draft {
   instrumentations: Mutable<OtelkitConfig['instrumentations']>;
   diagnostics: Mutable<OtelkitConfig['diagnostics']>;
   pools: OtelkitConfig['pools'];
+  /** The monitoring slice's own fields as layers gave them; defaults filled in by `finalize`. */
+  monitoring: MonitoringParsed['slice'];
 }

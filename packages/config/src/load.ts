@@ -22,6 +22,7 @@ import { readConfigFile } from './file';
 import type { Draft, DraftOtlp } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
 import { configInputSchema, INSTRUMENTATION_NAMES, type PartialConfig } from './schema';
+import { finalizeMonitoring, type MonitoringParsed, markMonitoringNormalised } from './slices/monitoring';
 import { DEFAULT_POOLS, finalizePools, markPoolsNormalised } from './slices/pools';
 import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
 
@@ -38,7 +39,83 @@ function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): 
     issues.push(...r.error.issues.map((i) => toIssue(i, source)));
     return undefined;
   }
-  return r.data;
+  return foldMonitoring(r.data, source, issues);
+}
+
+type LayerWithMonitoring = PartialConfig & { monitoring?: MonitoringParsed };
+
+/**
+ * The seed's `monitoring.metrics.collectors` edit the `metrics` and `resources` slices of the same
+ * layer: the request collector's path and interval, the system collector's interval, the custom
+ * collector's path. A field given both ways in one layer is an error naming both.
+ */
+function foldMonitoring(
+  layer: LayerWithMonitoring | undefined,
+  source: ConfigSource,
+  issues: ConfigIssue[],
+): PartialConfig | undefined {
+  if (!layer?.monitoring) return layer;
+  const { monitoring, ...rest } = layer;
+  const f = monitoring.forward;
+  const out = { ...rest } as Record<string, unknown> & PartialConfig;
+  const clash = (seed: string, canonical: string) =>
+    issues.push({
+      path: `monitoring.${seed}`,
+      message: `sets ${canonical}, which this layer also gives; keep one of them`,
+      source,
+    });
+  const metrics = { ...(rest.metrics ?? {}) } as Record<string, unknown>;
+  let metricsTouched = false;
+  if (f.metricsEnabled !== undefined) {
+    if (metrics.enabled !== undefined) clash('metrics.enabled', 'metrics.enabled');
+    metrics.enabled = f.metricsEnabled;
+    metricsTouched = true;
+  }
+  if (f.exportIntervalMillis !== undefined) {
+    if (metrics.exportIntervalMillis !== undefined)
+      clash('metrics.collectors (request).interval', 'metrics.interval / exportIntervalMillis');
+    metrics.exportIntervalMillis = f.exportIntervalMillis;
+    metricsTouched = true;
+  }
+  if (f.requestPath !== undefined || f.customPath !== undefined) {
+    const exporters = (metrics.exporters as PartialMetricExporterLike[] | undefined) ?? [
+      { ...DEFAULT_PROMETHEUS },
+    ];
+    const i = exporters.findIndex((e) => e.type === 'prometheus');
+    if (i === -1) {
+      issues.push({
+        path: 'monitoring.metrics.collectors',
+        message:
+          'a request/custom collector path needs the Prometheus endpoint, but metrics.exporters of this layer has none; add { type: prometheus } or drop the path',
+        source,
+      });
+    } else {
+      const p = { ...exporters[i]! };
+      if (f.requestPath !== undefined) p.path = f.requestPath;
+      if (f.customPath !== undefined) p.extraPaths = [f.customPath];
+      metrics.exporters = exporters.map((e, j) => (j === i ? p : e));
+      metricsTouched = true;
+    }
+  }
+  if (metricsTouched) out.metrics = metrics as PartialConfig['metrics'];
+  if (f.resourcesEnabled || f.resourcesIntervalMillis !== undefined) {
+    const resources = { ...(rest.resources ?? {}) } as Record<string, unknown>;
+    if (f.resourcesIntervalMillis !== undefined) {
+      if (resources.intervalMillis !== undefined)
+        clash('metrics.collectors (system).interval', 'resources.interval / intervalMillis');
+      resources.intervalMillis = f.resourcesIntervalMillis;
+    }
+    resources.enabled ??= true;
+    out.resources = resources as PartialConfig['resources'];
+  }
+  (out as { monitoring?: unknown }).monitoring = monitoring.slice;
+  return out;
+}
+
+interface PartialMetricExporterLike {
+  type: string;
+  path?: string;
+  extraPaths?: string[];
 }
 
 function defaultDraft(): Draft {
@@ -75,6 +152,7 @@ function defaultDraft(): Draft {
     instrumentations: { enabled: [...INSTRUMENTATION_NAMES] },
     diagnostics: { ...DEFAULT_DIAGNOSTICS },
     pools: DEFAULT_POOLS,
+    monitoring: {},
   };
 }
 
@@ -230,6 +308,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     instrumentations: { enabled: on ? [...d.instrumentations.enabled] : [] },
     diagnostics: { ...d.diagnostics },
     pools: finalizePools({ ...d.pools, enabled: on && d.pools.enabled }, issues),
+    monitoring: finalizeMonitoring(d.monitoring, issues),
   };
 }
 
@@ -265,6 +344,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   if (issues.length > 0) throw new ConfigError(issues);
   const frozen = deepFreeze(config);
   markPoolsNormalised(frozen.pools);
+  markMonitoringNormalised(frozen.monitoring);
   return frozen;
 }
 

@@ -7,6 +7,7 @@
  * depend on the service name) are left unset here and filled in by `finalize()`.
  */
 import { z } from 'zod';
+import { findCatalogEntry } from './catalog';
 import { parseCondition } from './condition';
 import { DEFAULT_BATCH, DEFAULT_OTLP, DEFAULT_PROMETHEUS, DEFAULT_REDACT_PATHS } from './defaults';
 import { ExpectedError, parseByteSize } from './duration';
@@ -32,6 +33,7 @@ import {
   tagged,
   text,
 } from './fields/zod-fields';
+import { monitoringSchema } from './slices/monitoring';
 import { poolsSchema } from './slices/pools';
 
 import { didYouMean } from './suggest';
@@ -587,6 +589,10 @@ const alertRule = objT(
     window: durationSeconds,
     windowMillis: durationMillis,
     forMillis: durationMillis,
+    // the seed's names (Monitoring Setup Guide): `duration` is `for`, `threshold` a percentage
+    duration: durationSeconds,
+    threshold: z.number().gt(0).max(100).optional(),
+    share: custom(parseShare),
     severity: z.enum(['warning', 'critical']).optional(),
     message: z.string().optional(),
     runbook: httpUrl,
@@ -594,6 +600,19 @@ const alertRule = objT(
   },
   (o, ctx): AlertRuleConfig => {
     const a = o!;
+    if (a.duration !== undefined && (a.for !== undefined || a.forMillis !== undefined)) {
+      issue(
+        ctx,
+        'give either duration or for/forMillis, not both (duration is the seed name of for)',
+        a.duration,
+        ['duration'],
+      );
+    }
+    if (a.threshold !== undefined && a.share !== undefined) {
+      issue(ctx, 'give either threshold (a percentage) or share (a fraction), not both', a.threshold, [
+        'threshold',
+      ]);
+    }
     let parsed: AlertRuleConfig['parsed'];
     try {
       parsed = parseCondition(a.condition);
@@ -613,11 +632,22 @@ const alertRule = objT(
     if (windowMillis < 1000) {
       issue(ctx, 'expected at least 1s', windowMillis, [a.window !== undefined ? 'window' : 'windowMillis']);
     }
+    checkConditionUnits(ctx, parsed);
+    const share = a.threshold !== undefined ? a.threshold / 100 : a.share;
+    if (share !== undefined && parsed.aggregation !== 'last') {
+      issue(
+        ctx,
+        `threshold/share (the share of observations meeting the condition) needs a bare metric; write "${parsed.metric} ${parsed.operator} ${parsed.value}" or drop ${a.threshold !== undefined ? 'threshold' : 'share'}`,
+        a.condition,
+        ['condition'],
+      );
+    }
     return defined({
       name: a.name,
       condition: a.condition,
       parsed,
-      forMillis: pair(ctx, a, 'for') ?? 0,
+      share,
+      forMillis: a.duration ?? pair(ctx, a, 'for') ?? 0,
       windowMillis,
       severity: a.severity ?? 'warning',
       message: a.message,
@@ -626,6 +656,29 @@ const alertRule = objT(
     });
   },
 );
+
+/** `0.1`, `'10%'` → 0.1: the share of observations in the window that must meet a condition. */
+function parseShare(v: unknown): number {
+  if (typeof v === 'number' && v > 0 && v <= 1) return v;
+  if (typeof v === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v);
+    if (m && Number(m[1]) > 0 && Number(m[1]) <= 100) return Number(m[1]) / 100;
+  }
+  throw new ExpectedError("expected a fraction in (0, 1] or a percentage such as '10%'");
+}
+
+/** A byte size (`> 1GB`) only on a metric the catalog knows in bytes (or does not know). */
+function checkConditionUnits(ctx: Ctx, parsed: AlertRuleConfig['parsed']): void {
+  const entry = findCatalogEntry(parsed.metric);
+  if (parsed.unit === 'bytes' && entry && entry.unit !== 'bytes') {
+    issue(
+      ctx,
+      `${parsed.metric} is in ${entry.unit}, not bytes: compare it with a plain number, or use a bytes metric (memory_usage_bytes, heap_used_bytes)`,
+      parsed.metric,
+      ['condition'],
+    );
+  }
+}
 
 const webhook = z
   .any()
@@ -783,6 +836,7 @@ export const configInputSchema = obj({
   instrumentations,
   diagnostics,
   pools: poolsSchema,
+  monitoring: monitoringSchema,
 });
 
 export type PartialConfig = NonNullable<z.output<typeof configInputSchema>>;

@@ -21,6 +21,16 @@ export function maskUrl(url: string): string {
   return u.toString().replaceAll('%2A%2A%2A', MASK);
 }
 
+/** A webhook URL as the summary shows it: origin only (Slack-style URLs carry the secret in the path). */
+export function maskWebhookUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' && !u.search ? '/' : `/${MASK}`}`;
+  } catch {
+    return MASK;
+  }
+}
+
 /** Header names kept, values masked: any header may carry a credential. */
 export function maskHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.keys(headers).map((k) => [k, MASK]));
@@ -48,7 +58,7 @@ function metricTarget(e: MetricExporterConfig): string {
   switch (e.type) {
     case 'prometheus':
       return e.mode === 'server'
-        ? `prometheus http://${e.host}:${e.port}${e.path}`
+        ? `prometheus http://${e.host}:${e.port}${e.path}${e.extraPaths?.length ? ` (also ${e.extraPaths.join(', ')})` : ''}`
         : `prometheus handler (mount it on your server at ${e.path})`;
     case 'otlp':
       return `otlp ${maskUrl(e.endpoint)} (${e.protocol}, ${e.temporality})${headerNote(e.headers)}`;
@@ -80,7 +90,12 @@ function headerNote(h: Readonly<Record<string, string>>): string {
   return names.length ? ` headers ${names.map((n) => `${n}=${MASK}`).join(',')}` : '';
 }
 
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
 function ms(n: number): string {
+  if (n % 86_400_000 === 0 && n > 0) return `${n / 86_400_000}d`;
   if (n % 3_600_000 === 0) return `${n / 3_600_000}h`;
   if (n % 60_000 === 0) return `${n / 60_000}m`;
   if (n % 1000 === 0) return `${n / 1000}s`;
@@ -153,6 +168,26 @@ export function formatSummary(config: OtelkitConfig): string {
   lines.push(
     `  alerts     ${a.rules.length} rule${a.rules.length === 1 ? '' : 's'}${a.rules.length ? ` (${a.rules.map((x) => x.name).join(', ')})` : ''}${a.webhooks.length ? ` -> webhooks ${a.webhooks.map((w) => maskUrl(w.url)).join(', ')}` : ''}`,
   );
+  for (const rule of a.rules) {
+    const seed = rule.share !== undefined;
+    const cond = rule.parsed;
+    const value = cond.unit === 'bytes' ? `${cond.value} bytes` : String(cond.value);
+    const what = seed
+      ? `fires when more than ${round(rule.share! * 100)}% of ${cond.metric} observations in ${ms(rule.windowMillis)} are ${cond.operator} ${value}`
+      : `${rule.condition}${cond.unit === 'bytes' ? ` (${value})` : ''}`;
+    if (seed || cond.unit === 'bytes' || rule.forMillis > 0)
+      lines.push(
+        `    ${rule.name}: ${what}${rule.forMillis ? `, for ${ms(rule.forMillis)}` : ''}, ${rule.severity}`,
+      );
+  }
+  const mo = config.monitoring;
+  const receivers = mo.alertmanager.receivers.map(
+    (r) => `${r.name}(${r.severities.join('+')}) ${maskWebhookUrl(r.url)}`,
+  );
+  lines.push(
+    `  backend    prometheus scrape ${ms(mo.storage.scrapeIntervalMillis)} retention ${ms(mo.storage.retentionMillis)} target ${mo.storage.target}; grafana ${mo.visualization.dashboards.map((d) => `${d.name}(${d.panels.length})`).join(', ')}; alertmanager ${receivers.join(', ') || 'no receivers'}`,
+  );
+  for (const t of mo.translated) lines.push(`    seed ${t}`);
   const h = config.health;
   lines.push(`  health     ${onOff(on(h.enabled))} ${h.path} ${h.livenessPath} ${h.readinessPath}`);
   lines.push(

@@ -6,6 +6,7 @@
  * turns it into this form, fills every default, and deep-freezes it.
  */
 
+import type { MonitoringConfig, MonitoringInput } from './slices/monitoring';
 import type { PoolsConfig, PoolsInput } from './slices/pools';
 
 export type {
@@ -179,6 +180,11 @@ export interface PrometheusExporterConfig {
   readonly port: number;
   /** @default '/metrics' */
   readonly path: string;
+  /**
+   * Further paths the own listener serves the same exposition at (the seed's `custom` collector
+   * `path`). Absent unless given.
+   */
+  readonly extraPaths?: readonly string[];
 }
 
 export interface OtlpMetricExporterConfig extends OtlpEndpointConfig {
@@ -357,7 +363,10 @@ export interface ParsedCondition {
   /** @default 'last' */
   readonly aggregation: ConditionAggregation;
   readonly operator: ComparisonOperator;
+  /** In bytes when the condition gave a byte unit (`> 1GB` → 1e9). */
   readonly value: number;
+  /** `'bytes'` when the value was written with a byte unit (`1GB`, `512MiB`). */
+  readonly unit?: 'bytes';
 }
 
 export interface AlertRuleConfig {
@@ -365,6 +374,13 @@ export interface AlertRuleConfig {
   /** As written, e.g. `'request_duration_seconds > 1'`. */
   readonly condition: string;
   readonly parsed: ParsedCondition;
+  /**
+   * Fire when more than this share (0..1) of the observations in the window meet the condition,
+   * instead of comparing one aggregate: the seed's `threshold: 10` (percent) next to
+   * `request_duration_seconds > 1` is "more than 10 % of requests slower than 1 s". Unset: the
+   * aggregate (`parsed.aggregation`, or the catalog's statistic for a bare logical name) is compared.
+   */
+  readonly share?: number;
   /** @default 0 */
   readonly forMillis: number;
   /** The window an aggregation (`p95(...)`, `rate(...)`) is computed over. @default 60000 */
@@ -450,6 +466,8 @@ export interface OtelkitConfig {
   readonly diagnostics: DiagnosticsConfig;
   /** The resource manager (pools, clients, queues): see `slices/pools.ts`. */
   readonly pools: PoolsConfig;
+  /** The backend that watches the service (Prometheus, Grafana, Alertmanager): see `slices/monitoring.ts`. */
+  readonly monitoring: MonitoringConfig;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -589,8 +607,9 @@ export interface LoggingInput {
 export type ThresholdInput =
   | number
   | {
-      warning?: number;
-      critical?: number;
+      /** A number, or a byte size with its unit (`'512MiB'`). */
+      warning?: number | string;
+      critical?: number | string;
       direction?: ThresholdDirection;
       for?: DurationInput;
       forMillis?: number;
@@ -613,6 +632,12 @@ export interface AlertRuleInput {
   condition: string;
   for?: DurationInput;
   forMillis?: number;
+  /** The seed's name of `for`. */
+  duration?: DurationInput;
+  /** The seed's percentage (0-100] of observations in the window that must meet the condition. */
+  threshold?: number;
+  /** The same as a fraction (`0.1`) or `'10%'`. */
+  share?: number | string;
   /** Aggregation window; a bare number is seconds. @default '1m' */
   window?: DurationInput;
   windowMillis?: number;
@@ -673,6 +698,8 @@ export interface OtelkitConfigInput {
   diagnostics?: { logLevel?: DiagLogLevelName | Uppercase<DiagLogLevelName>; printSummary?: boolean };
   /** The resource manager: `true`, or its options (writing the section turns it on). */
   pools?: PoolsInput | boolean;
+  /** The Monitoring Setup Guide's document: collectors, storage, visualization, alertmanager. */
+  monitoring?: MonitoringInput;
 }
 
 /** Options of {@link loadConfig}. Precedence, lowest first: defaults < file < `config` < env < `overrides`. */

@@ -3,7 +3,8 @@
  * normalised type and its one parser, shared by `resources.thresholds` and `pools.thresholds`.
  */
 import { z } from 'zod';
-import { defined, durationMillis, durationSeconds, issue, obj, pair, reemit } from './zod-fields';
+import { parseLevel } from './byte-size';
+import { custom, defined, durationMillis, durationSeconds, issue, obj, pair, reemit } from './zod-fields';
 
 export type ThresholdDirection = 'above' | 'below';
 
@@ -21,8 +22,9 @@ export interface ThresholdConfig {
 }
 
 export const thresholdObject = obj({
-  warning: z.number().optional(),
-  critical: z.number().optional(),
+  // a number, or a byte size with its unit ('512MiB')
+  warning: custom(parseLevel),
+  critical: custom(parseLevel),
   direction: z.enum(['above', 'below']).optional(),
   for: durationSeconds,
   forMillis: durationMillis,

@@ -125,7 +125,8 @@ export class PrometheusEndpoint {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const pathname = q === -1 ? url : url.slice(0, q);
-      if (pathname === path) this.handler(req, res);
+      // extraPaths: the seed's `custom` collector path serves the same exposition
+      if (pathname === path || this._config.extraPaths?.includes(pathname)) this.handler(req, res);
       else {
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('Not Found\n');
