@@ -206,6 +206,11 @@ export interface AlertRuleSpec {
   readonly forMillis?: number;
   /** Window the aggregation looks back over: `'1m'` or milliseconds. @default 60000 */
   readonly window?: string | number;
+  /**
+   * Fire when more than this share (0..1] of the points in the window meet the condition (the
+   * seed's `threshold: 10` is 0.1), instead of comparing one aggregate.
+   */
+  readonly share?: number;
   /** @default 'warning' */
   readonly severity?: 'warning' | 'critical';
   readonly message?: string;

@@ -1,5 +1,6 @@
 import {
   type AlertRuleConfig,
+  findCatalogEntry,
   type ParsedCondition,
   parseDuration,
   type ThresholdConfig,
@@ -133,10 +134,16 @@ export function normalizeRule(rule: AlertRuleSpec | AlertRuleConfig, field = 'al
     spec.window !== undefined
       ? parseDuration(spec.window, 'ms', `${at}.window`)
       : ((rule as AlertRuleConfig).windowMillis ?? DEFAULT_RULE_WINDOW_MILLIS);
+  const share = rule.share;
+  if (share !== undefined && !(finite(share) && share > 0 && share <= 1))
+    throw new Error(`${at}.share must be a number in (0, 1], got ${share}`);
+  if (share !== undefined && parsed.aggregation !== 'last')
+    throw new Error(`${at}.share needs a bare metric condition, got ${JSON.stringify(rule.condition)}`);
   return {
     name: rule.name,
     condition: rule.condition,
     parsed,
+    ...(share !== undefined ? { share } : {}),
     forMillis,
     windowMillis,
     severity,
@@ -209,12 +216,17 @@ export class AlertEngine {
     const old = this._rules.get(rule.name);
     if (old) this._resolveRuleRemoved(old);
     const { operator, value } = rule.parsed;
-    const level: LevelCondition = {
-      level: rule.severity,
-      threshold: value,
-      enter: (v) => compare(v, operator, value),
-      stay: (v) => compare(v, operator, value),
-    };
+    const share = rule.share;
+    // A share rule's value is the share of points meeting the condition; it fires above `share`.
+    const level: LevelCondition =
+      share !== undefined
+        ? { level: rule.severity, threshold: share, enter: (v) => v > share, stay: (v) => v > share }
+        : {
+            level: rule.severity,
+            threshold: value,
+            enter: (v) => compare(v, operator, value),
+            stay: (v) => compare(v, operator, value),
+          };
     this._rules.set(rule.name, {
       rule,
       tracker: new AlertTracker([level], rule.forMillis),
@@ -268,7 +280,7 @@ export class AlertEngine {
   evaluateRules(now: number, query: (metric: string, since: number) => HistoryPoint[]): void {
     for (const entry of this._rules.values()) {
       const { rule } = entry;
-      const value = aggregate(query(rule.parsed.metric, now - rule.windowMillis), rule.parsed.aggregation);
+      const value = ruleValue(rule, now, query);
       if (Number.isNaN(value)) continue;
       entry.lastValue = value;
       const t = entry.tracker.update(value, now);
@@ -387,6 +399,36 @@ export class AlertEngine {
       labels: entry.rule.labels,
     });
   }
+}
+
+/**
+ * A rule's value now. The metric is read as recorded when it has points; otherwise a logical name
+ * of the metric catalog (`memory_usage_bytes`, `event_loop_delay_seconds`) is read from the
+ * monitor series the catalog names, converted to the logical unit. A bare condition on a catalog
+ * name means the catalog's statistic (`request_duration_seconds > 1` is its p95), as in the
+ * generated Prometheus rules.
+ */
+function ruleValue(
+  rule: NormalizedRule,
+  now: number,
+  query: (metric: string, since: number) => HistoryPoint[],
+): number {
+  const { metric, aggregation, operator, value } = rule.parsed;
+  const since = now - rule.windowMillis;
+  const catalog = findCatalogEntry(metric);
+  let points = query(metric, since);
+  let factor = 1;
+  if (points.length === 0 && catalog?.monitor && catalog.monitor.metric !== metric) {
+    points = query(catalog.monitor.metric, since);
+    factor = catalog.monitor.factor;
+  }
+  if (rule.share !== undefined) {
+    const valid = points.filter((p) => !Number.isNaN(p.value));
+    if (valid.length === 0) return Number.NaN;
+    return valid.filter((p) => compare(p.value * factor, operator, value)).length / valid.length;
+  }
+  const statistic = aggregation === 'last' && catalog ? catalog.bareAggregation : aggregation;
+  return aggregate(points, statistic) * factor;
 }
 
 function round(n: number): number {
