@@ -145,6 +145,10 @@ describe('rules against the real Node Prometheus exporter', () => {
     meter
       .createObservableGauge('nodejs.eventloop.delay.p99', { unit: 's' })
       .addCallback((o: Any) => o.observe(eventLoopP99));
+    // The in-flight gauge @otelkit/metrics exports next to the duration (test/metric-catalog.test.ts).
+    meter
+      .createUpDownCounter('http.server.active_requests', { unit: '{request}' })
+      .add(0, { 'http.route': '/ok' });
     // Serve the exporter's own handler on port 0 (its built-in server wants a fixed port).
     server = http.createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
