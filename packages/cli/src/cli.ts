@@ -206,8 +206,10 @@ function print(p: Parsed, io: CliIo, cwd: string): number {
     }
     throw err;
   }
-  io.stdout(`${JSON.stringify(maskConfig(config), null, 2)}\n`);
-  if (!p.flags.has('json')) io.stdout(`\n${formatSummary(config)}\n`);
+  const masked = maskConfig(config);
+  io.stdout(`${JSON.stringify(masked, null, 2)}\n`);
+  // the summary of the masked copy: webhook URLs (secrets in their path) reduced to their origin
+  if (!p.flags.has('json')) io.stdout(`\n${formatSummary(masked as OtelkitConfig)}\n`);
   return 0;
 }
 
