@@ -49,6 +49,18 @@ describe('Prometheus exporter', () => {
     );
   });
 
+  it('serves the same exposition at extraPaths (the seed custom collector path), 404 elsewhere', async () => {
+    const metrics = make({ exporters: [prometheusExporter({ extraPaths: ['/custom_metrics'] })] });
+    metrics.counter('orders.created').inc({ shop: 'eu' }, 2);
+    const address = await metrics.listening;
+    for (const path of ['/metrics', '/custom_metrics']) {
+      const r = await httpRequest(address!.port, path);
+      expect([path, r.status]).toEqual([path, 200]);
+      expect(find(parseExposition(r.body), 'orders_created_total', { shop: 'eu' })[0]?.value).toBe(2);
+    }
+    expect((await httpRequest(address!.port, '/custom')).status).toBe(404);
+  });
+
   it('also serves through handler in server mode, and only through it in handler mode', async () => {
     const both = make({ exporters: [prometheusExporter()] });
     const handlerOnly = make({ exporters: [prometheusExporter({ mode: 'handler' })] });
