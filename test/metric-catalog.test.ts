@@ -23,7 +23,15 @@ import { ResourceMonitor } from '@otelkit/resource-monitor';
 // generic-pool is a dev dependency of @otelkit/resource-manager, not of the workspace root
 const { createPool } = require(
   require.resolve('generic-pool', { paths: [path.join(__dirname, '..', 'packages', 'resource-manager')] }),
-) as typeof import('generic-pool');
+) as GenericPoolModule;
+
+/** The part of generic-pool's API used here (its types are not visible from this package). */
+interface GenericPoolModule {
+  createPool(
+    factory: { create(): Promise<object>; destroy(o: object): Promise<void> },
+    options: { max: number },
+  ): { drain(): Promise<void>; clear(): Promise<void> };
+}
 
 jest.setTimeout(30_000);
 

@@ -37,7 +37,15 @@ type Any = any;
 const SEED = path.join(__dirname, '..', '..', 'config', 'test', 'fixtures', 'seed-004');
 const { createPool } = require(
   require.resolve('generic-pool', { paths: [path.join(__dirname, '..', '..', 'resource-manager')] }),
-) as typeof import('generic-pool');
+) as GenericPoolModule;
+
+/** The part of generic-pool's API used here (its types are not visible from this package). */
+interface GenericPoolModule {
+  createPool(
+    factory: { create(): Promise<object>; destroy(o: object): Promise<void> },
+    options: { max: number },
+  ): { drain(): Promise<void>; clear(): Promise<void> };
+}
 
 function run(bin: string, args: string[], cwd?: string): { code: number; output: string } {
   try {
@@ -286,7 +294,7 @@ describe('Grafana dashboards', () => {
         schemaVersion: 39,
       });
       const ids = new Set<number>();
-      for (const p of d.panels as Array<Record<string, Any>>) {
+      for (const p of d.panels as unknown as Array<Record<string, Any>>) {
         expect(['timeseries', 'gauge', 'stat', 'table', 'heatmap', 'logs']).toContain(p.type);
         expect(p.gridPos).toEqual({
           h: expect.any(Number),
@@ -309,7 +317,7 @@ describe('Grafana dashboards', () => {
   });
 
   it('panels carry the catalog PromQL for both paths, units, thresholds from the alerts, exemplars', () => {
-    const [perf, res] = dashboards as Array<{ panels: Array<Record<string, Any>> }>;
+    const [perf, res] = dashboards as unknown as Array<{ panels: Array<Record<string, Any>> }>;
     const latency = perf!.panels.find((p) => p.title === 'Request Latency')!;
     expect(latency.targets.map((t: Any) => t.expr)).toEqual([
       'histogram_quantile(0.95, sum by (job, http_route, le) (rate(http_server_request_duration_bucket{job=~"$service",http_route=~"$route"}[5m])))',
@@ -336,7 +344,9 @@ describe('Grafana dashboards', () => {
   });
 
   it('logs come from Elasticsearch, with links by trace.id to Jaeger and Kibana', () => {
-    const logs = (dashboards[0]!.panels as Array<Record<string, Any>>).find((p) => p.type === 'logs')!;
+    const logs = (dashboards[0]!.panels as unknown as Array<Record<string, Any>>).find(
+      (p) => p.type === 'logs',
+    )!;
     expect(logs.datasource).toEqual({ type: 'elasticsearch', uid: 'elasticsearch' });
     const links = logs.fieldConfig.defaults.links.map((l: Any) => l.url).join('\n');
     expect(links).toContain('trace.id');
@@ -411,7 +421,7 @@ describe('every dashboard expression returns data from a real Prometheus, on bot
     try {
       const dashboards = Object.values(generateGrafanaDashboards(config));
       const exprs = dashboards.flatMap((d) =>
-        (d.panels as Array<Record<string, Any>>)
+        (d.panels as unknown as Array<Record<string, Any>>)
           .filter((p) => p.datasource.type === 'prometheus')
           .flatMap((p) =>
             p.targets.map((t: Any, i: number) => ({
@@ -444,7 +454,7 @@ describe('every dashboard expression returns data from a real Prometheus, on bot
       expect(results.every((r) => r.n > 0)).toBe(true);
       // and the catalog knows every metric a panel shows
       for (const d of dashboards)
-        for (const p of d.panels as Array<Record<string, Any>>)
+        for (const p of d.panels as unknown as Array<Record<string, Any>>)
           if (p.type !== 'logs')
             expect(findCatalogEntry(String(p.description).split(' — ')[1]!.split(' ')[0]!)).toBeDefined();
     } finally {
