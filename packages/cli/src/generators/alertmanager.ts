@@ -4,7 +4,7 @@
  * `warning`), anything else to `default` — and a warning is inhibited while the critical alert of
  * the same name fires for the same job and instance.
  */
-import type { OtelkitConfig, ReceiverConfig } from '@otelkit/config';
+import { formatPromDuration, type OtelkitConfig, type ReceiverConfig } from '@otelkit/config';
 
 export interface AlertmanagerRoute {
   readonly receiver: string;
@@ -38,13 +38,16 @@ export interface AlertmanagerConfigFile {
 function routesFor(
   receivers: readonly ReceiverConfig[],
   severity: 'critical' | 'warning',
+  repeatMillis: number,
 ): AlertmanagerRoute[] {
   const matching = receivers.filter((r) => r.severities.includes(severity));
   return matching.map((r, i) => ({
     receiver: r.name,
     matchers: [`severity="${severity}"`],
-    // critical pages again every hour while it lasts; warnings every 4 hours
-    repeat_interval: severity === 'critical' ? '1h' : '4h',
+    // critical pages again at most every hour while it lasts; warnings at the configured pace
+    repeat_interval: formatPromDuration(
+      severity === 'critical' ? Math.min(repeatMillis, 3_600_000) : repeatMillis,
+    ),
     // more than one receiver per severity: each gets it
     ...(i < matching.length - 1 ? { continue: true } : {}),
   }));
@@ -57,10 +60,13 @@ export function generateAlertmanagerConfig(config: OtelkitConfig): AlertmanagerC
     route: {
       receiver: 'default',
       group_by: [...a.groupBy],
-      group_wait: '30s',
-      group_interval: '5m',
-      repeat_interval: '4h',
-      routes: [...routesFor(a.receivers, 'critical'), ...routesFor(a.receivers, 'warning')],
+      group_wait: formatPromDuration(a.groupWaitMillis),
+      group_interval: formatPromDuration(a.groupIntervalMillis),
+      repeat_interval: formatPromDuration(a.repeatIntervalMillis),
+      routes: [
+        ...routesFor(a.receivers, 'critical', a.repeatIntervalMillis),
+        ...routesFor(a.receivers, 'warning', a.repeatIntervalMillis),
+      ],
     },
     receivers: [
       // not routed anywhere else: visible in the Alertmanager UI and Grafana, sent nowhere

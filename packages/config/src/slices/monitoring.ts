@@ -76,6 +76,12 @@ export interface MonitoringConfig {
     readonly receivers: readonly ReceiverConfig[];
     /** @default ['alertname', 'job'] */
     readonly groupBy: readonly string[];
+    /** Wait before the first notification of a new group. @default 30000 */
+    readonly groupWaitMillis: number;
+    /** Wait before notifying about changes (new alerts, resolutions) in a group. @default 300000 */
+    readonly groupIntervalMillis: number;
+    /** Resend a firing alert this often. @default 14400000 */
+    readonly repeatIntervalMillis: number;
   };
   /** What each field of the seed's `monitoring:` document became (printed by the summary). */
   readonly translated: readonly string[];
@@ -113,6 +119,9 @@ export interface MonitoringInput {
       send_resolved?: boolean;
     }>;
     groupBy?: string[];
+    groupWait?: number | string;
+    groupInterval?: number | string;
+    repeatInterval?: number | string;
     group_by?: string[];
   };
 }
@@ -157,7 +166,13 @@ export const DEFAULT_MONITORING: MonitoringConfig = deepFreeze({
     target: 'host.docker.internal:9464',
   },
   visualization: { type: 'grafana', dashboards: DEFAULT_DASHBOARDS },
-  alertmanager: { receivers: [], groupBy: ['alertname', 'job'] },
+  alertmanager: {
+    receivers: [],
+    groupBy: ['alertname', 'job'],
+    groupWaitMillis: 30_000,
+    groupIntervalMillis: 300_000,
+    repeatIntervalMillis: 4 * 3_600_000,
+  },
   translated: [],
 } as MonitoringConfig);
 
@@ -411,6 +426,12 @@ const alertmanager = objT(
     receivers: z.array(req(receiver)).optional(),
     groupBy: z.array(text).optional(),
     group_by: z.array(text).optional(),
+    groupWait: dur,
+    group_wait: dur,
+    groupInterval: dur,
+    group_interval: dur,
+    repeatInterval: dur,
+    repeat_interval: dur,
   },
   (a, ctx) => {
     const names = new Set<string>();
@@ -421,7 +442,24 @@ const alertmanager = objT(
     });
     if (a.groupBy && a.group_by)
       issue(ctx, 'give either groupBy or group_by, not both', a.group_by, ['group_by']);
-    return defined({ receivers: a.receivers, groupBy: a.groupBy ?? a.group_by });
+    const either = (
+      camel: 'groupWait' | 'groupInterval' | 'repeatInterval',
+      snake: 'group_wait' | 'group_interval' | 'repeat_interval',
+    ) => {
+      if (a[camel] !== undefined && a[snake] !== undefined)
+        issue(ctx, `give either ${camel} or ${snake}, not both`, a[snake], [snake]);
+      const v = a[camel] ?? a[snake];
+      if (v !== undefined && v < 1000)
+        issue(ctx, 'expected at least 1s', v, [a[camel] !== undefined ? camel : snake]);
+      return v;
+    };
+    return defined({
+      receivers: a.receivers,
+      groupBy: a.groupBy ?? a.group_by,
+      groupWaitMillis: either('groupWait', 'group_wait'),
+      groupIntervalMillis: either('groupInterval', 'group_interval'),
+      repeatIntervalMillis: either('repeatInterval', 'repeat_interval'),
+    });
   },
 );
 
@@ -562,6 +600,11 @@ export function finalizeMonitoring(
     alertmanager: {
       receivers: (p.alertmanager?.receivers ?? []).map((r) => ({ ...r, severities: [...r.severities] })),
       groupBy: [...(p.alertmanager?.groupBy ?? DEFAULT_MONITORING.alertmanager.groupBy)],
+      groupWaitMillis: p.alertmanager?.groupWaitMillis ?? DEFAULT_MONITORING.alertmanager.groupWaitMillis,
+      groupIntervalMillis:
+        p.alertmanager?.groupIntervalMillis ?? DEFAULT_MONITORING.alertmanager.groupIntervalMillis,
+      repeatIntervalMillis:
+        p.alertmanager?.repeatIntervalMillis ?? DEFAULT_MONITORING.alertmanager.repeatIntervalMillis,
     },
     translated: [...(p.translated ?? [])],
   };
