@@ -1,6 +1,9 @@
 // The otelkit demo: a small orders API, instrumented from one config object, with built-in
 // traffic (some slow and failing calls). No external services needed.
-//   node dist/main.js [--port 3000] [--metrics-port 9464] [--no-traffic] [--rate 8]
+//   node dist/main.js [--port 8080] [--metrics-port 9464] [--metrics-host 127.0.0.1] [--no-traffic] [--rate 8]
+// Ports: 8080 for the API (Grafana of the deploy stack has 3000), 9464 for Prometheus. PORT,
+// METRICS_PORT and METRICS_HOST set them too; METRICS_HOST=0.0.0.0 lets the compose Prometheus
+// (in a container) scrape the metrics listener — it binds 127.0.0.1 unless told so.
 import type { AddressInfo } from 'node:net';
 import { defineConfig } from '@otelkit/config';
 import { startMonitoring } from '@otelkit/service';
@@ -13,8 +16,9 @@ function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
-const port = Number(arg('port', '3000'));
-const metricsPort = Number(arg('metrics-port', '9464'));
+const port = Number(arg('port', process.env.PORT || '8080'));
+const metricsPort = Number(arg('metrics-port', process.env.METRICS_PORT || '9464'));
+const metricsHost = arg('metrics-host', process.env.METRICS_HOST || '127.0.0.1');
 const rate = Number(arg('rate', '8'));
 const traffic = !process.argv.includes('--no-traffic');
 
@@ -26,7 +30,7 @@ export const DEMO_CONFIG = defineConfig({
     outputs: ['console'],
     correlation: true,
   },
-  metrics: { exporters: [{ type: 'prometheus', host: '127.0.0.1', port: metricsPort }], interval: 10 },
+  metrics: { exporters: [{ type: 'prometheus', host: metricsHost, port: metricsPort }], interval: 10 },
   tracing: { sampler: 'always_on', exporter: { type: 'memory', maxSpans: 2000 } },
   resources: {
     interval: '5s',
@@ -50,7 +54,18 @@ async function main(): Promise<void> {
   const store = createOrderStore({ database: process.env.DATABASE_URL, redis: process.env.REDIS_URL });
   const orders = new OrderService(payments, store);
   const server = createApiServer(monitoring, orders);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    // one clear line, not a stack trace
+    process.stderr.write(`port ${port} is in use; set PORT=… (or --port …) to another port\n`);
+    await monitoring.shutdown();
+    process.exit(1);
+  }
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const promAddress = await monitoring.metrics.listening;
   const gen = traffic ? startTraffic((server.address() as AddressInfo).port, rate) : undefined;
@@ -59,7 +74,7 @@ async function main(): Promise<void> {
     '',
     'otelkit demo — orders-service is running',
     `  API          ${api}/orders   (POST {"item":"book","quantity":2}, GET /orders/:id)`,
-    `  metrics      ${promAddress ? `http://${promAddress.address}:${promAddress.port}/metrics` : '(Prometheus listener did not start)'}   and ${api}/metrics`,
+    `  metrics      ${promAddress ? `http://${promAddress.address}:${promAddress.port}/metrics` : `(not listening: port ${metricsPort} on ${metricsHost} is in use or refused; set METRICS_PORT=…)`}   and ${api}/metrics`,
     `  health       ${api}/health   ${api}/health/live   ${api}/health/ready`,
     `  traces       ${api}/debug/traces   (last 2000 spans, in memory)`,
     `  traffic      ${gen ? `${rate} requests/s built in (some slow, some failing)` : 'off'}`,
