@@ -112,6 +112,7 @@ export const DEFAULT_HEALTH: HealthConfig = {
   cacheMillis: 1000,
   maxEventLoopDelayMillis: 1000,
   maxMemoryPercent: 95,
+  hostAlertsAffectReadiness: false,
 };
 
 export const DEFAULT_SHUTDOWN: ShutdownConfig = { timeoutMillis: 5000, handleSignals: true };

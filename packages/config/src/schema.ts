@@ -752,6 +752,7 @@ const health = objT(
     maxEventLoopDelay: durationSeconds,
     maxEventLoopDelayMillis: durationMillis,
     maxMemoryPercent: z.number().gt(0).max(100).optional(),
+    hostAlertsAffectReadiness: bool.optional(),
   },
   (o, ctx) => {
     const h = o!;
@@ -764,6 +765,7 @@ const health = objT(
       cacheMillis: pair(ctx, h, 'cache'),
       maxEventLoopDelayMillis: pair(ctx, h, 'maxEventLoopDelay'),
       maxMemoryPercent: h.maxMemoryPercent,
+      hostAlertsAffectReadiness: h.hostAlertsAffectReadiness,
     });
   },
 );

@@ -426,6 +426,13 @@ export interface HealthConfig {
   readonly maxEventLoopDelayMillis: number;
   /** Built-in readiness check: memory (vs the container limit when known) above this is not ready. @default 95 */
   readonly maxMemoryPercent: number;
+  /**
+   * Built-in readiness check `alerts`: a critical alert on a host-wide figure (host CPU or memory,
+   * load average; `cpu_usage`/`memory_usage` when no container limit makes them the process's
+   * own) fails readiness only when this is true: a busy host is not this process being unready.
+   * @default false
+   */
+  readonly hostAlertsAffectReadiness: boolean;
 }
 
 export interface ShutdownConfig {
@@ -671,6 +678,7 @@ export interface HealthInput {
   maxEventLoopDelay?: DurationInput;
   maxEventLoopDelayMillis?: number;
   maxMemoryPercent?: number;
+  hostAlertsAffectReadiness?: boolean;
 }
 
 export interface ServiceInput {

@@ -71,6 +71,7 @@ export function createResourceMonitor(
             cacheMillis: health.cacheMillis,
             maxEventLoopDelayMillis: health.maxEventLoopDelayMillis,
             maxMemoryPercent: health.maxMemoryPercent,
+            hostAlertsAffectReadiness: health.hostAlertsAffectReadiness,
           },
         }
       : {}),

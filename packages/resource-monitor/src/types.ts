@@ -294,6 +294,8 @@ export interface ResourceMonitorOptions {
     readonly maxEventLoopDelayMillis?: number;
     /** Built-in readiness check `memory`: `memory.percent` (of the container limit when known) above this fails. @default 95 */
     readonly maxMemoryPercent?: number;
+    /** Built-in readiness check `alerts`: host-wide critical alerts fail readiness too. @default false */
+    readonly hostAlertsAffectReadiness?: boolean;
   };
   /** Alert events kept for `getAlertHistory()` (ring buffer). @default 500 */
   readonly alertHistorySize?: number;

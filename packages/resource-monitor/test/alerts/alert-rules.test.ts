@@ -212,6 +212,7 @@ describe('createResourceMonitor', () => {
     cacheMillis: 0,
     maxEventLoopDelayMillis: 1000,
     maxMemoryPercent: 95,
+    hostAlertsAffectReadiness: false,
   };
 
   it('builds a monitor from the normalised config slices', async () => {

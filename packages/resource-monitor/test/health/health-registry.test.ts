@@ -1,7 +1,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HealthRegistry } from '../../src/health/health-registry';
+import { isHostWideAlert } from '../../src/health/monitor-checks';
 import { ResourceMonitor } from '../../src/resource-monitor';
+import type { SystemStats } from '../../src/types';
 import { sleep, waitFor } from '../helpers';
 
 async function serve(registry: HealthRegistry) {
@@ -223,5 +225,45 @@ describe('built-in monitor checks', () => {
     await monitor.shutdown(1000);
     expect(live.status).toBe('fail');
     expect(live.checks[0]!.message).toMatch(/event loop delay p99 \d+\.\d ms \(max 50 ms\)/);
+  });
+});
+
+describe('readiness and host-wide alerts', () => {
+  it('a critical alert on a host figure is a warning for readiness unless hostAlertsAffectReadiness', async () => {
+    for (const hostAlertsAffectReadiness of [false, true]) {
+      const monitor = new ResourceMonitor({
+        intervalMillis: 50,
+        health: { cacheMillis: 0, maxEventLoopDelayMillis: 5000, hostAlertsAffectReadiness },
+      });
+      // any load average is above -1: fires on the first sample
+      monitor.setThreshold('load_average_1m', { critical: -1 });
+      await monitor.start();
+      await waitFor(() => monitor.getActiveAlerts().some((a) => a.alert === 'load_average_1m'), 10_000);
+      const ready = await monitor.health.check('readiness');
+      const alerts = ready.checks.find((c) => c.name === 'alerts')!;
+      if (hostAlertsAffectReadiness) {
+        expect([ready.status, alerts.message]).toEqual([
+          'fail',
+          expect.stringMatching(/critical alerts firing: load_average_1m/),
+        ]);
+      } else {
+        expect([ready.status, alerts.message]).toEqual([
+          'pass',
+          expect.stringMatching(/host-wide critical alerts \(not a readiness failure.*load_average_1m/),
+        ]);
+      }
+      await monitor.shutdown(1000);
+    }
+  });
+
+  it('cpu_usage and memory_usage are host-wide only without a container limit; resources never', () => {
+    const stats = (limitCores: number | null, limit: number | null) =>
+      ({ cpu: { limitCores }, memory: { limit } }) as unknown as SystemStats;
+    expect(isHostWideAlert({ metric: 'cpu_usage' }, stats(null, null))).toBe(true);
+    expect(isHostWideAlert({ metric: 'cpu_usage' }, stats(2, null))).toBe(false);
+    expect(isHostWideAlert({ metric: 'memory_usage' }, stats(null, 1e9))).toBe(false);
+    expect(isHostWideAlert({ metric: 'memory_usage_host' }, stats(2, 1e9))).toBe(true);
+    expect(isHostWideAlert({ metric: 'process_cpu_usage' }, stats(null, null))).toBe(false);
+    expect(isHostWideAlert({ metric: 'cpu_usage', resourceId: 'db' }, stats(null, null))).toBe(false);
   });
 });
