@@ -19,6 +19,7 @@ import {
   SECRET_KEYS,
 } from '@otelkit/config';
 import { GENERATE_TARGETS, type GenerateTarget, generateFiles } from './generators/generate-files';
+import { prometheusFlags } from './generators/prometheus-config';
 import { GenerateError } from './generators/prometheus-rules';
 
 export interface CliIo {
@@ -74,6 +75,8 @@ Writes under --out (default: deploy):
   prometheus/prometheus.yml, prometheus/rules/otelkit.rules.yml, prometheus/rules/config-alerts.rules.yml,
   prometheus/tests/config-alerts.rules.test.yml, alertmanager/alertmanager.yml,
   grafana/dashboards/<uid>.json
+The Prometheus retention (storage.retention) is a server flag: when <out>/../docker-compose.yml has
+--storage.tsdb.retention.time=…, generate prometheus sets it there too, and --check compares it.
 --check writes nothing and exits 1 when a file on disk differs from what would be written.
 `,
 };
@@ -243,6 +246,10 @@ function generate(p: Parsed, io: CliIo, cwd: string): number {
     throw err;
   }
   const rel = (f: string) => path.relative(cwd, path.join(out, f)) || f;
+  // Prometheus retention is a server flag: kept in the compose file next to the output directory.
+  const compose = targets.includes('prometheus')
+    ? composeEdit(path.join(out, '..', 'docker-compose.yml'), config)
+    : undefined;
   if (p.flags.has('check')) {
     const differ: string[] = [];
     for (const [f, content] of Object.entries(files)) {
@@ -251,6 +258,8 @@ function generate(p: Parsed, io: CliIo, cwd: string): number {
       if (current === undefined) differ.push(`missing  ${rel(f)}`);
       else if (current !== content) differ.push(`differs  ${rel(f)}`);
     }
+    if (compose && compose.current !== compose.next)
+      differ.push(`differs  ${path.relative(cwd, compose.file)} (--storage.tsdb.retention.time)`);
     if (differ.length) {
       io.stderr(
         `${col.red('✗')} ${differ.length} generated file${differ.length === 1 ? ' is' : 's are'} not what ${path.relative(cwd, file)} gives:\n${differ.map((d) => `  ${d}\n`).join('')}run: otelkit generate ${target}${p.positional[2] ? ` ${p.positional[2]}` : ''}${p.flags.has('out') ? ` --out ${p.flags.get('out')}` : ''}\n`,
@@ -267,7 +276,25 @@ function generate(p: Parsed, io: CliIo, cwd: string): number {
     if (!same) fs.writeFileSync(dest, content);
     io.stdout(`${same ? col.dim('unchanged') : col.green('wrote    ')} ${rel(f)}\n`);
   }
+  if (compose && compose.current !== compose.next) {
+    fs.writeFileSync(compose.file, compose.next);
+    io.stdout(
+      `${col.green('updated  ')} ${path.relative(cwd, compose.file)} (--storage.tsdb.retention.time)\n`,
+    );
+  }
   return 0;
+}
+
+/** The compose file with the Prometheus retention flag set from `storage.retention`, when it has one. */
+function composeEdit(
+  file: string,
+  config: OtelkitConfig,
+): { file: string; current: string; next: string } | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const current = fs.readFileSync(file, 'utf8');
+  const flag = prometheusFlags(config).find((f) => f.startsWith('--storage.tsdb.retention.time='))!;
+  if (!/--storage\.tsdb\.retention\.time=\S+/.test(current)) return undefined;
+  return { file, current, next: current.replace(/--storage\.tsdb\.retention\.time=\S+/, flag) };
 }
 
 /**

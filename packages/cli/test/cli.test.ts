@@ -182,6 +182,23 @@ describe('otelkit generate', () => {
     expect((await otelkit(['generate', 'all', '--check'], dir)).code).toBe(0);
   });
 
+  it('keeps the Prometheus retention flag of the compose file next to --out in step with storage.retention', async () => {
+    const dir = path.join(tmp, 'compose');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'otelkit.yaml'), 'monitoring:\n  storage:\n    retention: 30d\n');
+    const compose = 'services:\n  prometheus:\n    command:\n      - --storage.tsdb.retention.time=15d\n';
+    fs.writeFileSync(path.join(dir, 'docker-compose.yml'), compose);
+    expect((await otelkit(['generate', 'all', '--out', 'deploy'], dir)).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8')).toBe(compose.replace('15d', '30d'));
+    expect((await otelkit(['generate', 'all', '--check', '--out', 'deploy'], dir)).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'docker-compose.yml'), compose);
+    const stale = await otelkit(['generate', 'all', '--check', '--out', 'deploy'], dir);
+    expect([stale.code, stale.stderr]).toEqual([
+      1,
+      expect.stringMatching(/differs {2}docker-compose\.yml \(--storage\.tsdb\.retention\.time\)/),
+    ]);
+  });
+
   it('one target at a time', async () => {
     const out = path.join(tmp, 'am');
     const r = await otelkit([
