@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { findCatalogEntry } from './catalog';
 import {
   DEFAULT_ALERTS,
   DEFAULT_BATCH,
@@ -256,6 +257,21 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
       source: 'code',
     });
   }
+
+  // A share rule on request latency is read from the histogram's `le` bucket at its bound
+  // (in-process it counts requests): a bound that is no bucket boundary would never fire in Prometheus.
+  const view = d.metrics.views.find((v) => v.instrument === 'http.server.request.duration' && v.buckets);
+  const buckets = view?.buckets ?? d.metrics.durationBuckets;
+  d.alerts.rules.forEach((r, i) => {
+    if (r.share === undefined || findCatalogEntry(r.parsed.metric)?.name !== 'request_duration_seconds')
+      return;
+    if (!buckets.includes(r.parsed.value))
+      issues.push({
+        path: `alerts.rules[${i}].condition`,
+        message: `${r.parsed.value} is not a bucket boundary of http.server.request.duration (${buckets.join(', ')}): the share of slower requests is read at a boundary; use one of them or add it to metrics.durationBuckets`,
+        source: 'code',
+      });
+  });
 
   const t = d.tracing;
   if (t.batch.maxExportBatchSize > t.batch.maxQueueSize) {

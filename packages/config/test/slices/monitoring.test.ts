@@ -310,6 +310,28 @@ describe('problems are errors naming the field and the alternative', () => {
   });
 });
 
+describe('share rules on latency', () => {
+  it('need a bound that is a bucket boundary of the duration histogram', () => {
+    expect(
+      issuesOf(() =>
+        load({ alerts: [{ name: 'a', condition: 'request_duration_seconds > 0.3', threshold: 10 }] }),
+      ),
+    ).toEqual([
+      {
+        path: 'alerts.rules[0].condition',
+        message: expect.stringMatching(
+          /0\.3 is not a bucket boundary of http\.server\.request\.duration \(0\.005, .*add it to metrics\.durationBuckets/,
+        ),
+      },
+    ]);
+    const ok = load({
+      metrics: { durationBuckets: [0.1, 0.3, 1] },
+      alerts: [{ name: 'a', condition: 'request_duration_seconds > 0.3', threshold: 10 }],
+    });
+    expect(ok.alerts.rules[0]!.share).toBe(0.1);
+  });
+});
+
 describe('receivers and normalizeMonitoring', () => {
   it('masks webhook URLs in the summary', () => {
     const c = load({
