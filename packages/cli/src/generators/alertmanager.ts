@@ -77,10 +77,23 @@ export function generateAlertmanagerConfig(config: OtelkitConfig): AlertmanagerC
       })),
     ],
     inhibit_rules: [
+      // the warning of an alert is moot while its critical level fires
       {
         source_matchers: ['severity="critical"'],
         target_matchers: ['severity="warning"'],
         equal: ['alertname', 'job', 'instance'],
+      },
+      // the baseline pairs: a blocked event loop also raises the delay warning; a service that
+      // cannot be scraped has no latency worth a warning
+      {
+        source_matchers: ['alertname="OtelkitEventLoopBlocked"'],
+        target_matchers: ['alertname="OtelkitEventLoopDelayHigh"'],
+        equal: ['job', 'instance'],
+      },
+      {
+        source_matchers: ['alertname="OtelkitTargetDown"'],
+        target_matchers: ['severity="warning"'],
+        equal: ['job'],
       },
     ],
   };
