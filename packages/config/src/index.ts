@@ -20,7 +20,7 @@ export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { checkOptionKeys } from './fields/option-keys';
 export { readConfigFile } from './file';
-export { defineConfig, loadConfig } from './load';
+export { defineConfig, isLoadedConfig, loadConfig } from './load';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
@@ -59,7 +59,6 @@ export type {
   InstrumentationName,
   InstrumentationsConfig,
   JaegerOtlpTraceExporterConfig,
-  JaegerThriftTraceExporterConfig,
   LoadConfigOptions,
   LoggingConfig,
   LoggingInput,

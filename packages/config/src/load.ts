@@ -245,6 +245,17 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
  * config.tracing.sampler; // { type: 'parentbased_traceidratio', ratio: 0.1 }
  */
 export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
+  if (isLoadedConfig(options.config)) {
+    // Already every layer (file, env, finalize) applied: given again, e.g. to startMonitoring,
+    // it is used as it is — its canonical form is not input syntax, and the environment must not
+    // be applied twice.
+    if (options.overrides !== undefined) {
+      throw new TypeError(
+        'loadConfig: `overrides` cannot be applied to a config loadConfig already returned; pass the input object instead',
+      );
+    }
+    return options.config;
+  }
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const issues: ConfigIssue[] = [];
@@ -265,7 +276,16 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   if (issues.length > 0) throw new ConfigError(issues);
   const frozen = deepFreeze(config);
   markPoolsNormalised(frozen.pools);
+  LOADED.add(frozen);
   return frozen;
+}
+
+/** Configs this module's loadConfig returned (frozen; identity is the proof). */
+const LOADED = new WeakSet<object>();
+
+/** Is `value` a config that {@link loadConfig} returned (not an input object that looks like one)? */
+export function isLoadedConfig(value: unknown): value is OtelkitConfig {
+  return typeof value === 'object' && value !== null && LOADED.has(value);
 }
 
 /**

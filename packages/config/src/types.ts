@@ -92,21 +92,6 @@ export interface JaegerOtlpTraceExporterConfig extends OtlpEndpointConfig {
   readonly type: 'jaeger';
 }
 
-/** Legacy Jaeger thrift: compact thrift over UDP to an agent, or binary thrift over HTTP to a collector. */
-export interface JaegerThriftTraceExporterConfig {
-  readonly type: 'jaeger-thrift';
-  /** @default 'udp' */
-  readonly transport: 'udp' | 'http';
-  /** Agent host for UDP. @default '127.0.0.1' */
-  readonly host: string;
-  /** Agent port for UDP. @default 6832 */
-  readonly port: number;
-  /** Collector URL for HTTP. @default 'http://localhost:14268/api/traces' */
-  readonly endpoint: string;
-  /** Largest UDP datagram. @default 65000 */
-  readonly maxPacketSize: number;
-}
-
 export interface ZipkinTraceExporterConfig {
   readonly type: 'zipkin';
   /** @default 'http://localhost:9411/api/v2/spans' */
@@ -130,7 +115,6 @@ export interface MemoryTraceExporterConfig {
 export type TraceExporterConfig =
   | OtlpTraceExporterConfig
   | JaegerOtlpTraceExporterConfig
-  | JaegerThriftTraceExporterConfig
   | ZipkinTraceExporterConfig
   | ConsoleExporterConfig
   | MemoryTraceExporterConfig;
@@ -479,16 +463,8 @@ type OtlpEndpointInput = {
 };
 
 export type TraceExporterInput =
-  | Named<'otlp' | 'jaeger' | 'jaeger-thrift' | 'zipkin' | 'console' | 'memory' | 'none'>
+  | Named<'otlp' | 'jaeger' | 'zipkin' | 'console' | 'memory' | 'none'>
   | ({ type: 'otlp' | 'jaeger' } & OtlpEndpointInput)
-  | {
-      type: 'jaeger-thrift';
-      transport?: 'udp' | 'http';
-      host?: string;
-      port?: number;
-      endpoint?: string;
-      maxPacketSize?: number;
-    }
   | {
       type: 'zipkin';
       endpoint?: string;
@@ -677,8 +653,11 @@ export interface OtelkitConfigInput {
 
 /** Options of {@link loadConfig}. Precedence, lowest first: defaults < file < `config` < env < `overrides`. */
 export interface LoadConfigOptions {
-  /** The config written in code (what `startMonitoring(config)` receives). Applied over the file. */
-  config?: OtelkitConfigInput;
+  /**
+   * The config written in code (what `startMonitoring(config)` receives). Applied over the file.
+   * A config `loadConfig` returned is taken as it is (its layers are already applied).
+   */
+  config?: OtelkitConfigInput | OtelkitConfig;
   /**
    * A YAML or JSON file. `true`/omitted: use `OTELKIT_CONFIG` when set. `false`: never read a file.
    */

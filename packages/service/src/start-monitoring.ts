@@ -161,7 +161,7 @@ function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['l
  * monitoring.logger.info('started');
  */
 export function startMonitoring(
-  input: OtelkitConfigInput = {},
+  input: OtelkitConfigInput | OtelkitConfig = {},
   options: StartMonitoringOptions = {},
 ): Monitoring {
   const { printSummary, ...sources } = options;
