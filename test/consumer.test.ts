@@ -71,6 +71,44 @@ const m = startMonitoring(
 })();
 `;
 
+describe('the tarballs as published', () => {
+  const tarballs = () => fs.readdirSync(path.join(app, 'tarballs')).map((f) => path.join(app, 'tarballs', f));
+
+  it('one per package, each with the LICENSE and without build caches', () => {
+    expect(tarballs()).toHaveLength(packages.length);
+    const license = fs.readFileSync(path.join(REPO, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/Apache License\s+Version 2\.0/);
+    for (const tgz of tarballs()) {
+      const files = exec('tar', ['tzf', tgz], app).split('\n');
+      expect([path.basename(tgz), files.filter((f) => f.endsWith('.tsbuildinfo'))]).toEqual([
+        path.basename(tgz),
+        [],
+      ]);
+      expect(exec('tar', ['xzf', tgz, '-O', 'package/LICENSE'], app)).toBe(license);
+    }
+  });
+
+  it.each(packages)(
+    '%s: publint --strict and arethetypeswrong (node10, node16 CJS/ESM, bundler) are clean',
+    (d) => {
+      const tgz = tarballs().find((t) => path.basename(t).startsWith(`otelkit-${d}-`))!;
+      const bin = (name: string) => path.join(REPO, 'node_modules', '.bin', name);
+      const run = (cmd: string, args: string[]) => {
+        try {
+          exec(cmd, args, app, 120_000);
+          return 'ok';
+        } catch (err) {
+          const e = err as { stdout?: string; stderr?: string };
+          return `${e.stdout ?? ''}${e.stderr ?? ''}`;
+        }
+      };
+      expect(run(bin('publint'), ['run', tgz, '--strict'])).toBe('ok');
+      expect(run(bin('attw'), ['--format', 'ascii', '--no-emoji', tgz])).toBe('ok');
+    },
+    150_000,
+  );
+});
+
 describe('packed tarballs installed with npm into an app outside the monorepo', () => {
   it('installs one copy of the OpenTelemetry SDK next to the newest @opentelemetry/api 1.x', () => {
     const ls = JSON.parse(exec('npm', ['ls', '--all', '--json'], app)) as Tree;
