@@ -269,7 +269,12 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
     draft = deepMerge(draft, parseLayer(readConfigFile(resolve(cwd, filePath)), 'file', issues));
   }
   draft = deepMerge(draft, parseLayer(options.config, 'code', issues));
-  issues.push(...applyEnv(draft, env));
+  // The OpenTelemetry spec: an SDK warns about an invalid environment value and ignores it (the
+  // file, code or default value stays). Code and file config stay strict: a ConfigError.
+  for (const issue of applyEnv(draft, env)) {
+    if (issue.source === 'env' && issue.path.startsWith('OTEL_')) (options.onWarning ?? warnOnce)(issue);
+    else issues.push(issue);
+  }
   draft = deepMerge(draft, parseLayer(options.overrides, 'overrides', issues));
 
   const config = finalize(draft, cwd, issues);
@@ -278,6 +283,22 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   markPoolsNormalised(frozen.pools);
   LOADED.add(frozen);
   return frozen;
+}
+
+const warned = new Set<string>();
+
+/** The default `onWarning`: a process warning, once per variable and message per process. */
+function warnOnce(issue: ConfigIssue): void {
+  const key = `${issue.path}\0${issue.message}`;
+  if (warned.has(key)) return;
+  if (warned.size < 1000) warned.add(key);
+  process.emitWarning(
+    `${issue.path}: ${issue.message}; ignored, the value from the config (or the default) is used`,
+    {
+      type: 'OtelkitConfigWarning',
+      code: 'OTELKIT_ENV_INVALID',
+    },
+  );
 }
 
 /** Configs this module's loadConfig returned (frozen; identity is the proof). */

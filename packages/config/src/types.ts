@@ -6,6 +6,7 @@
  * turns it into this form, fills every default, and deep-freezes it.
  */
 
+import type { ConfigIssue } from './errors';
 import type { PoolsConfig, PoolsInput } from './slices/pools';
 
 export type {
@@ -668,4 +669,11 @@ export interface LoadConfigOptions {
   overrides?: OtelkitConfigInput;
   /** Directory relative paths (the config file, default log file) resolve against. @default process.cwd() */
   cwd?: string;
+  /**
+   * Called for each invalid `OTEL_*` environment value, which is ignored (as the OpenTelemetry spec
+   * says: warn and use the default). Code and file values are never lenient: they throw
+   * ConfigError. @default a process warning (`OtelkitConfigWarning`, code `OTELKIT_ENV_INVALID`),
+   * once per variable and message
+   */
+  onWarning?: (warning: ConfigIssue) => void;
 }
