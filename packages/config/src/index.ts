@@ -32,6 +32,12 @@ export {
   normalizePools,
   RESOURCE_KINDS,
 } from './slices/pools';
+export {
+  DEFAULT_RESOURCE_DETECTORS,
+  parseResourceDetectors,
+  RESOURCE_DETECTOR_NAMES,
+  type ResourceDetectorName,
+} from './slices/resource-detectors';
 export { formatSummary, maskHeaders, maskUrl } from './summary';
 export type {
   AlertRuleConfig,

@@ -33,7 +33,7 @@ import {
   text,
 } from './fields/zod-fields';
 import { poolsSchema } from './slices/pools';
-
+import { parseResourceDetectors } from './slices/resource-detectors';
 import { didYouMean } from './suggest';
 import type {
   AlertRuleConfig,
@@ -56,6 +56,7 @@ const service = obj({
   namespace: text.optional(),
   instanceId: text.optional(),
   attributes: z.record(text, z.union([z.string(), z.number(), z.boolean()])).optional(),
+  detectors: custom(parseResourceDetectors),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 
 import type { ConfigIssue } from './errors';
 import type { PoolsConfig, PoolsInput } from './slices/pools';
+import type { ResourceDetectorName } from './slices/resource-detectors';
 
 export type {
   AnomalyDetectorSettings,
@@ -48,6 +49,11 @@ export interface ServiceConfig {
   readonly instanceId?: string;
   /** Extra resource attributes, e.g. `{ 'cloud.region': 'eu-west-1' }`. */
   readonly attributes: Readonly<Record<string, AttributeScalar>>;
+  /**
+   * Resource detectors run next to these fields (`OTEL_NODE_RESOURCE_DETECTORS`); the service
+   * fields win over what they detect. @default all: host, os, process, serviceinstance, container
+   */
+  readonly detectors: readonly ResourceDetectorName[];
 }
 
 /** Where and how an OTLP exporter sends. `endpoint` is the full URL the exporter posts to. */
@@ -632,6 +638,8 @@ export interface ServiceInput {
   namespace?: string;
   instanceId?: string;
   attributes?: Record<string, AttributeScalar>;
+  /** `true`/`'all'`, `false`/`'none'`, or a list of detector names. */
+  detectors?: boolean | 'all' | 'none' | ResourceDetectorName[];
 }
 
 /** What you write: every field optional, shorthand welcome. See the package README. */

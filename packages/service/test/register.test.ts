@@ -126,12 +126,25 @@ describe('the register entry', () => {
     ).toBe(true);
   }, 60_000);
 
-  it('fails at startup on a bad config, naming the problem', async () => {
+  it('fails at startup on a bad config file, naming the problem', async () => {
     const r = await run(['--require', '@otelkit/service/register', '-e', '1'], {
-      OTEL_TRACES_SAMPLER: 'sometimes',
+      OTELKIT_CONFIG: join('test', 'fixtures', 'bad-sampler.yaml'),
     });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('OTEL_TRACES_SAMPLER (environment): expected one of always_on|always_off');
+    expect(r.stderr).toContain('tracing.sampler: expected');
+  }, 30_000);
+
+  it('starts with an invalid OTEL_* value, warning once about the variable (the OpenTelemetry spec)', async () => {
+    const r = await run(['--require', '@otelkit/service/register', '-e', '1'], {
+      OTEL_TRACES_SAMPLER: 'sometimes',
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'none',
+    });
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('OtelkitConfigWarning'));
+    expect(warnings).toEqual([
+      expect.stringContaining('OTEL_TRACES_SAMPLER: expected one of always_on|always_off'),
+    ]);
   }, 30_000);
 
   it('warns about a library loaded before instrumentation', async () => {
