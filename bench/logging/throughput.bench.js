@@ -14,10 +14,10 @@ const SonicBoom = req('sonic-boom');
 const winston = req('winston');
 const { context, trace } = req('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = req('@opentelemetry/context-async-hooks');
-const { BasicTracerProvider } = req('@opentelemetry/sdk-trace-base');
+const { TracerProvider: SdkTracerProvider } = req('@opentelemetry/sdk-trace');
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-trace.setGlobalTracerProvider(new BasicTracerProvider());
+trace.setGlobalTracerProvider(new SdkTracerProvider());
 const tracer = trace.getTracer('bench');
 
 const LINES = Number(process.argv[2] ?? 100_000);

@@ -10,12 +10,12 @@ const need = (id) => require(require.resolve(id, { paths: [serviceDir] }));
 const api = need('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = need('@opentelemetry/context-async-hooks');
 const {
-  BasicTracerProvider,
+  TracerProvider: SdkTracerProvider,
   SimpleSpanProcessor,
   AlwaysOnSampler,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
-} = need('@opentelemetry/sdk-trace-base');
+} = need('@opentelemetry/sdk-trace');
 const { MeterProvider, MetricReader } = need('@opentelemetry/sdk-metrics');
 const pino = need('pino');
 const { monitored, setMonitoringRuntime } = require(serviceDir);
@@ -36,7 +36,7 @@ const meter = meterProvider.getMeter('bench');
 const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
 
 function providerWith(sampler) {
-  return new BasicTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(discard)] });
+  return new SdkTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor({ exporter: discard })] });
 }
 
 const boom = new Error('boom');

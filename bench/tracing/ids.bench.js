@@ -10,11 +10,11 @@ const { PooledIdGenerator, TraceIdRatioSampler } = require('../../packages/traci
 const { measure, report } = require('./harness');
 
 const PKG = path.resolve(__dirname, '../../packages/tracing');
-const sdk = require(require.resolve('@opentelemetry/sdk-trace-base', { paths: [PKG] }));
+const sdk = require(require.resolve('@opentelemetry/sdk-trace', { paths: [PKG] }));
 const api = require(require.resolve('@opentelemetry/api', { paths: [PKG] }));
 
 function tracer(idGenerator, root = new sdk.TraceIdRatioBasedSampler(0.1)) {
-  const provider = new sdk.BasicTracerProvider({
+  const provider = new sdk.TracerProvider({
     idGenerator,
     sampler: new sdk.ParentBasedSampler({ root }),
     spanProcessors: [

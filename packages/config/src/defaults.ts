@@ -1,3 +1,4 @@
+import { DEFAULT_RESOURCE_DETECTORS } from './slices/resource-detectors';
 import type {
   AlertsConfig,
   BatchConfig,
@@ -68,7 +69,11 @@ export const DEFAULT_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ]);
 
-export const DEFAULT_SERVICE: ServiceConfig = { name: 'unknown_service:node', attributes: {} };
+export const DEFAULT_SERVICE: ServiceConfig = {
+  name: 'unknown_service:node',
+  attributes: {},
+  detectors: DEFAULT_RESOURCE_DETECTORS,
+};
 
 /** The Prometheus endpoint otelkit serves when nothing else is said (OpenTelemetry's port 9464, loopback only). */
 export const DEFAULT_PROMETHEUS = Object.freeze({

@@ -6,6 +6,7 @@ import { ExpectedError } from './duration';
 import type { ConfigIssue } from './errors';
 import type { Draft, DraftOtlp } from './internal-types';
 import { parseDiagLevel, parseSampler, SAMPLER_NAMES, schemas } from './schema';
+import { parseResourceDetectors } from './slices/resource-detectors';
 import type { OtlpProtocol, PropagatorName } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -16,6 +17,7 @@ export const ENV_VARIABLES: readonly string[] = [
   'OTEL_SDK_DISABLED',
   'OTEL_SERVICE_NAME',
   'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_NODE_RESOURCE_DETECTORS',
   'OTEL_LOG_LEVEL',
   'OTEL_TRACES_SAMPLER',
   'OTEL_TRACES_SAMPLER_ARG',
@@ -170,6 +172,16 @@ export function applyEnv(draft: Draft, env: Env): ConfigIssue[] {
   }
   const serviceName = get('OTEL_SERVICE_NAME');
   if (serviceName !== undefined) draft.service.name = serviceName;
+
+  const detectors = get('OTEL_NODE_RESOURCE_DETECTORS');
+  if (detectors !== undefined) {
+    try {
+      draft.service.detectors = parseResourceDetectors(detectors);
+    } catch (err) {
+      if (!(err instanceof ExpectedError)) throw err;
+      bad('OTEL_NODE_RESOURCE_DETECTORS', err.message, detectors);
+    }
+  }
 
   const logLevel = get('OTEL_LOG_LEVEL');
   if (logLevel !== undefined) {

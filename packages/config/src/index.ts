@@ -39,7 +39,7 @@ export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { checkOptionKeys } from './fields/option-keys';
 export { readConfigFile } from './file';
-export { defineConfig, loadConfig } from './load';
+export { defineConfig, isLoadedConfig, loadConfig } from './load';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
@@ -65,6 +65,12 @@ export {
   normalizePools,
   RESOURCE_KINDS,
 } from './slices/pools';
+export {
+  DEFAULT_RESOURCE_DETECTORS,
+  parseResourceDetectors,
+  RESOURCE_DETECTOR_NAMES,
+  type ResourceDetectorName,
+} from './slices/resource-detectors';
 export { formatSummary, maskHeaders, maskUrl, maskWebhookUrl } from './summary';
 export type {
   AlertRuleConfig,
@@ -92,7 +98,6 @@ export type {
   InstrumentationName,
   InstrumentationsConfig,
   JaegerOtlpTraceExporterConfig,
-  JaegerThriftTraceExporterConfig,
   LoadConfigOptions,
   LoggingConfig,
   LoggingInput,

@@ -340,6 +340,17 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
  * config.tracing.sampler; // { type: 'parentbased_traceidratio', ratio: 0.1 }
  */
 export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
+  if (isLoadedConfig(options.config)) {
+    // Already every layer (file, env, finalize) applied: given again, e.g. to startMonitoring,
+    // it is used as it is — its canonical form is not input syntax, and the environment must not
+    // be applied twice.
+    if (options.overrides !== undefined) {
+      throw new TypeError(
+        'loadConfig: `overrides` cannot be applied to a config loadConfig already returned; pass the input object instead',
+      );
+    }
+    return options.config;
+  }
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const issues: ConfigIssue[] = [];
@@ -353,7 +364,12 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
     draft = deepMerge(draft, parseLayer(readConfigFile(resolve(cwd, filePath)), 'file', issues));
   }
   draft = deepMerge(draft, parseLayer(options.config, 'code', issues));
-  issues.push(...applyEnv(draft, env));
+  // The OpenTelemetry spec: an SDK warns about an invalid environment value and ignores it (the
+  // file, code or default value stays). Code and file config stay strict: a ConfigError.
+  for (const issue of applyEnv(draft, env)) {
+    if (issue.source === 'env' && issue.path.startsWith('OTEL_')) (options.onWarning ?? warnOnce)(issue);
+    else issues.push(issue);
+  }
   draft = deepMerge(draft, parseLayer(options.overrides, 'overrides', issues));
 
   const config = finalize(draft, cwd, issues);
@@ -361,7 +377,32 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   const frozen = deepFreeze(config);
   markPoolsNormalised(frozen.pools);
   markMonitoringNormalised(frozen.monitoring);
+  LOADED.add(frozen);
   return frozen;
+}
+
+const warned = new Set<string>();
+
+/** The default `onWarning`: a process warning, once per variable and message per process. */
+function warnOnce(issue: ConfigIssue): void {
+  const key = `${issue.path}\0${issue.message}`;
+  if (warned.has(key)) return;
+  if (warned.size < 1000) warned.add(key);
+  process.emitWarning(
+    `${issue.path}: ${issue.message}; ignored, the value from the config (or the default) is used`,
+    {
+      type: 'OtelkitConfigWarning',
+      code: 'OTELKIT_ENV_INVALID',
+    },
+  );
+}
+
+/** Configs this module's loadConfig returned (frozen; identity is the proof). */
+const LOADED = new WeakSet<object>();
+
+/** Is `value` a config that {@link loadConfig} returned (not an input object that looks like one)? */
+export function isLoadedConfig(value: unknown): value is OtelkitConfig {
+  return typeof value === 'object' && value !== null && LOADED.has(value);
 }
 
 /**

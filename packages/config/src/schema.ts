@@ -35,7 +35,7 @@ import {
 } from './fields/zod-fields';
 import { monitoringSchema } from './slices/monitoring';
 import { poolsSchema } from './slices/pools';
-
+import { parseResourceDetectors } from './slices/resource-detectors';
 import { didYouMean } from './suggest';
 import type {
   AlertRuleConfig,
@@ -58,6 +58,7 @@ const service = obj({
   namespace: text.optional(),
   instanceId: text.optional(),
   attributes: z.record(text, z.union([z.string(), z.number(), z.boolean()])).optional(),
+  detectors: custom(parseResourceDetectors),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -133,49 +134,38 @@ export function parseSampler(v: unknown): SamplerConfig {
   throw new ExpectedError(SAMPLER_EXPECTED);
 }
 
-const traceExporter = tagged({
-  otlp: otlpVariant('otlp'),
-  jaeger: otlpVariant('jaeger'),
-  'jaeger-thrift': objT(
-    {
-      type: z.literal('jaeger-thrift'),
-      transport: z.enum(['udp', 'http']).optional(),
-      host: text.optional(),
-      port: z.number().int().min(1).max(65535).optional(),
-      endpoint: httpUrl,
-      maxPacketSize: z.number().int().min(512).max(65507).optional(),
-    },
-    (o) => ({
-      type: 'jaeger-thrift' as const,
-      transport: o!.transport ?? 'udp',
-      host: o!.host ?? '127.0.0.1',
-      port: o!.port ?? 6832,
-      endpoint: o!.endpoint ?? 'http://localhost:14268/api/traces',
-      maxPacketSize: o!.maxPacketSize ?? 65000,
-    }),
-  ),
-  zipkin: objT(
-    {
-      type: z.literal('zipkin'),
-      endpoint: httpUrl,
-      headers: headers.optional(),
-      timeout: durationSeconds,
-      timeoutMillis: durationMillis,
-    },
-    (o, ctx) => ({
-      type: 'zipkin' as const,
-      endpoint: o!.endpoint ?? 'http://localhost:9411/api/v2/spans',
-      headers: { ...(o!.headers ?? {}) },
-      timeoutMillis: pair(ctx, o!, 'timeout') ?? 10_000,
-    }),
-  ),
-  console: objT({ type: z.literal('console') }, () => ({ type: 'console' as const })),
-  memory: objT({ type: z.literal('memory'), maxSpans: posInt.optional() }, (o) => ({
-    type: 'memory' as const,
-    maxSpans: o!.maxSpans ?? 1000,
-  })),
-  none: objT({ type: z.literal('none') }, () => ({ type: 'none' as const })),
-});
+const traceExporter = tagged(
+  {
+    otlp: otlpVariant('otlp'),
+    jaeger: otlpVariant('jaeger'),
+    zipkin: objT(
+      {
+        type: z.literal('zipkin'),
+        endpoint: httpUrl,
+        headers: headers.optional(),
+        timeout: durationSeconds,
+        timeoutMillis: durationMillis,
+      },
+      (o, ctx) => ({
+        type: 'zipkin' as const,
+        endpoint: o!.endpoint ?? 'http://localhost:9411/api/v2/spans',
+        headers: { ...(o!.headers ?? {}) },
+        timeoutMillis: pair(ctx, o!, 'timeout') ?? 10_000,
+      }),
+    ),
+    console: objT({ type: z.literal('console') }, () => ({ type: 'console' as const })),
+    memory: objT({ type: z.literal('memory'), maxSpans: posInt.optional() }, (o) => ({
+      type: 'memory' as const,
+      maxSpans: o!.maxSpans ?? 1000,
+    })),
+    none: objT({ type: z.literal('none') }, () => ({ type: 'none' as const })),
+  },
+  {
+    'jaeger-thrift':
+      "'jaeger-thrift' was removed with the move to OpenTelemetry JS 3.x (@opentelemetry/exporter-jaeger " +
+      "has no 3.x release); use 'jaeger', which sends OTLP to Jaeger's own OTLP intake (Jaeger 1.35+, port 4318)",
+  },
+);
 
 /** One trace exporter as written → its canonical form (endpoint may still be unset), or `none`. */
 export type PartialTraceExporter =

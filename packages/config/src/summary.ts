@@ -41,10 +41,6 @@ function traceTarget(e: TraceExporterConfig): string {
     case 'otlp':
     case 'jaeger':
       return `${e.type} ${maskUrl(e.endpoint)} (${e.protocol}${e.compression === 'gzip' ? ', gzip' : ''})${headerNote(e.headers)}`;
-    case 'jaeger-thrift':
-      return e.transport === 'udp'
-        ? `jaeger-thrift udp://${e.host}:${e.port}`
-        : `jaeger-thrift ${maskUrl(e.endpoint)}`;
     case 'zipkin':
       return `zipkin ${maskUrl(e.endpoint)}${headerNote(e.headers)}`;
     case 'memory':

@@ -6,8 +6,10 @@
  * turns it into this form, fills every default, and deep-freezes it.
  */
 
+import type { ConfigIssue } from './errors';
 import type { MonitoringConfig, MonitoringInput } from './slices/monitoring';
 import type { PoolsConfig, PoolsInput } from './slices/pools';
+import type { ResourceDetectorName } from './slices/resource-detectors';
 
 export type {
   AnomalyDetectorSettings,
@@ -48,6 +50,11 @@ export interface ServiceConfig {
   readonly instanceId?: string;
   /** Extra resource attributes, e.g. `{ 'cloud.region': 'eu-west-1' }`. */
   readonly attributes: Readonly<Record<string, AttributeScalar>>;
+  /**
+   * Resource detectors run next to these fields (`OTEL_NODE_RESOURCE_DETECTORS`); the service
+   * fields win over what they detect. @default all: host, os, process, serviceinstance, container
+   */
+  readonly detectors: readonly ResourceDetectorName[];
 }
 
 /** Where and how an OTLP exporter sends. `endpoint` is the full URL the exporter posts to. */
@@ -93,21 +100,6 @@ export interface JaegerOtlpTraceExporterConfig extends OtlpEndpointConfig {
   readonly type: 'jaeger';
 }
 
-/** Legacy Jaeger thrift: compact thrift over UDP to an agent, or binary thrift over HTTP to a collector. */
-export interface JaegerThriftTraceExporterConfig {
-  readonly type: 'jaeger-thrift';
-  /** @default 'udp' */
-  readonly transport: 'udp' | 'http';
-  /** Agent host for UDP. @default '127.0.0.1' */
-  readonly host: string;
-  /** Agent port for UDP. @default 6832 */
-  readonly port: number;
-  /** Collector URL for HTTP. @default 'http://localhost:14268/api/traces' */
-  readonly endpoint: string;
-  /** Largest UDP datagram. @default 65000 */
-  readonly maxPacketSize: number;
-}
-
 export interface ZipkinTraceExporterConfig {
   readonly type: 'zipkin';
   /** @default 'http://localhost:9411/api/v2/spans' */
@@ -131,7 +123,6 @@ export interface MemoryTraceExporterConfig {
 export type TraceExporterConfig =
   | OtlpTraceExporterConfig
   | JaegerOtlpTraceExporterConfig
-  | JaegerThriftTraceExporterConfig
   | ZipkinTraceExporterConfig
   | ConsoleExporterConfig
   | MemoryTraceExporterConfig;
@@ -504,16 +495,8 @@ type OtlpEndpointInput = {
 };
 
 export type TraceExporterInput =
-  | Named<'otlp' | 'jaeger' | 'jaeger-thrift' | 'zipkin' | 'console' | 'memory' | 'none'>
+  | Named<'otlp' | 'jaeger' | 'zipkin' | 'console' | 'memory' | 'none'>
   | ({ type: 'otlp' | 'jaeger' } & OtlpEndpointInput)
-  | {
-      type: 'jaeger-thrift';
-      transport?: 'udp' | 'http';
-      host?: string;
-      port?: number;
-      endpoint?: string;
-      maxPacketSize?: number;
-    }
   | {
       type: 'zipkin';
       endpoint?: string;
@@ -688,6 +671,8 @@ export interface ServiceInput {
   namespace?: string;
   instanceId?: string;
   attributes?: Record<string, AttributeScalar>;
+  /** `true`/`'all'`, `false`/`'none'`, or a list of detector names. */
+  detectors?: boolean | 'all' | 'none' | ResourceDetectorName[];
 }
 
 /** What you write: every field optional, shorthand welcome. See the package README. */
@@ -712,8 +697,11 @@ export interface OtelkitConfigInput {
 
 /** Options of {@link loadConfig}. Precedence, lowest first: defaults < file < `config` < env < `overrides`. */
 export interface LoadConfigOptions {
-  /** The config written in code (what `startMonitoring(config)` receives). Applied over the file. */
-  config?: OtelkitConfigInput;
+  /**
+   * The config written in code (what `startMonitoring(config)` receives). Applied over the file.
+   * A config `loadConfig` returned is taken as it is (its layers are already applied).
+   */
+  config?: OtelkitConfigInput | OtelkitConfig;
   /**
    * A YAML or JSON file. `true`/omitted: use `OTELKIT_CONFIG` when set. `false`: never read a file.
    */
@@ -724,4 +712,11 @@ export interface LoadConfigOptions {
   overrides?: OtelkitConfigInput;
   /** Directory relative paths (the config file, default log file) resolve against. @default process.cwd() */
   cwd?: string;
+  /**
+   * Called for each invalid `OTEL_*` environment value, which is ignored (as the OpenTelemetry spec
+   * says: warn and use the default). Code and file values are never lenient: they throw
+   * ConfigError. @default a process warning (`OtelkitConfigWarning`, code `OTELKIT_ENV_INVALID`),
+   * once per variable and message
+   */
+  onWarning?: (warning: ConfigIssue) => void;
 }

@@ -3,14 +3,15 @@ import { ConfigError, ENV_VARIABLES, loadConfig, type OtelkitConfigInput } from 
 const load = (env: Record<string, string>, config?: OtelkitConfigInput, overrides?: OtelkitConfigInput) =>
   loadConfig({ env, config, overrides, cwd: '/app' });
 
+/**
+ * The problems found in `env`. An invalid OTEL_* value is a warning, never a ConfigError (the
+ * OpenTelemetry spec: warn and ignore it), so this collects what loadConfig reports through
+ * onWarning — and fails if a bad environment ever makes loadConfig throw again.
+ */
 function envIssues(env: Record<string, string>): Array<{ path: string; message: string }> {
-  try {
-    load(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(({ path, message }) => ({ path, message }));
-    throw err;
-  }
-  return [];
+  const warnings: Array<{ path: string; message: string }> = [];
+  loadConfig({ env, cwd: '/app', onWarning: ({ path, message }) => warnings.push({ path, message }) });
+  return warnings;
 }
 
 describe('OpenTelemetry environment variables', () => {
@@ -45,6 +46,7 @@ describe('OpenTelemetry environment variables', () => {
       namespace: 'shop',
       instanceId: 'i-1',
       attributes: { 'cloud.region': 'eu,west', owner: 'me', team: 'a b' },
+      detectors: ['host', 'os', 'process', 'serviceinstance', 'container'],
     });
     expect(envIssues({ OTEL_RESOURCE_ATTRIBUTES: 'novalue' })[0]!.path).toBe('OTEL_RESOURCE_ATTRIBUTES');
     expect(envIssues({ OTEL_RESOURCE_ATTRIBUTES: '__proto__=x' })[0]!.message).toContain('not allowed');
@@ -230,20 +232,51 @@ describe('OpenTelemetry environment variables', () => {
     ]);
   });
 
-  it('lists every environment error at once, alongside the config errors', () => {
+  it('an invalid OTEL_* value is a warning naming the variable, and ignored: the config (or default) value stays', () => {
+    const warnings: string[] = [];
+    const c = loadConfig({
+      env: { OTEL_TRACES_SAMPLER: 'bogus', OTEL_METRIC_EXPORT_INTERVAL: 'x', OTEL_SERVICE_NAME: 'from-env' },
+      config: { metrics: { interval: 7 }, tracing: { sampler: 0.25 } },
+      cwd: '/app',
+      onWarning: (w) => warnings.push(`${w.path}: ${w.message}`),
+    });
+    expect(warnings).toEqual([
+      'OTEL_TRACES_SAMPLER: expected one of always_on|always_off|traceidratio|parentbased_always_on|parentbased_always_off|parentbased_traceidratio, got "bogus"',
+      'OTEL_METRIC_EXPORT_INTERVAL: expected a whole number of milliseconds >= 1, got "x"',
+    ]);
+    expect(c.tracing.sampler).toEqual({ type: 'parentbased_traceidratio', ratio: 0.25 });
+    expect(c.metrics.exportIntervalMillis).toBe(7000);
+    expect(c.service.name).toBe('from-env'); // the valid ones still apply
+  });
+
+  it('code and file config stay strict next to a bad environment: a ConfigError lists only them', () => {
     try {
-      load(
-        { OTEL_TRACES_SAMPLER: 'bogus', OTEL_METRIC_EXPORT_INTERVAL: 'x' },
-        { logging: { level: 'loud' } },
-      );
+      loadConfig({
+        env: { OTEL_TRACES_SAMPLER: 'bogus' },
+        config: { logging: { level: 'loud' } } as never,
+        cwd: '/app',
+        onWarning: () => {},
+      });
       throw new Error('expected a ConfigError');
     } catch (err) {
-      expect((err as ConfigError).issues.map((i) => i.path)).toEqual([
-        'logging.level',
-        'OTEL_TRACES_SAMPLER',
-        'OTEL_METRIC_EXPORT_INTERVAL',
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).issues.map((i) => i.path)).toEqual(['logging.level']);
+    }
+  });
+
+  it('by default the warning is a process warning, emitted once per variable and message', () => {
+    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 3; i++) load({ OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd-once' });
+      const mine = spy.mock.calls.filter(([message]) => String(message).includes('zstd-once'));
+      expect(mine).toEqual([
+        [
+          expect.stringMatching(/^OTEL_EXPORTER_OTLP_COMPRESSION: .*"zstd-once"; ignored/),
+          { type: 'OtelkitConfigWarning', code: 'OTELKIT_ENV_INVALID' },
+        ],
       ]);
-      expect((err as ConfigError).message).toContain('OTEL_TRACES_SAMPLER (environment):');
+    } finally {
+      spy.mockRestore();
     }
   });
 

@@ -72,7 +72,11 @@ describe('the sample MONITORING_CONFIG', () => {
 
   it('fills every other section with its defaults', () => {
     expect(config.enabled).toBe(true);
-    expect(config.service).toEqual({ name: 'unknown_service:node', attributes: {} });
+    expect(config.service).toEqual({
+      name: 'unknown_service:node',
+      attributes: {},
+      detectors: ['host', 'os', 'process', 'serviceinstance', 'container'],
+    });
     expect(config.resources).toEqual({
       enabled: true,
       intervalMillis: 5000,

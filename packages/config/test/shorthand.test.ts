@@ -64,16 +64,8 @@ describe('shorthand normalisation', () => {
   });
 
   it('fills the defaults of every trace exporter kind', () => {
-    const c = load({ tracing: { exporters: ['jaeger-thrift', 'zipkin', 'console', 'memory', 'none'] } });
+    const c = load({ tracing: { exporters: ['zipkin', 'console', 'memory', 'none'] } });
     expect(c.tracing.exporters).toEqual([
-      {
-        type: 'jaeger-thrift',
-        transport: 'udp',
-        host: '127.0.0.1',
-        port: 6832,
-        endpoint: 'http://localhost:14268/api/traces',
-        maxPacketSize: 65000,
-      },
       { type: 'zipkin', endpoint: 'http://localhost:9411/api/v2/spans', headers: {}, timeoutMillis: 10_000 },
       { type: 'console' },
       { type: 'memory', maxSpans: 1000 },

@@ -250,13 +250,22 @@ function serializeHttp(obj: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
+function isThenable(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
 function ecsPinoOptions(resource: Resource | undefined): Required<
   Pick<LoggerOptions, 'messageKey' | 'timestamp'>
 > & {
   formatters: Required<NonNullable<LoggerOptions['formatters']>>;
 } {
   const { ecsFormat } = require('@elastic/ecs-pino-format') as typeof import('@elastic/ecs-pino-format');
-  const attrs = resource?.attributes ?? {};
+  // Only the settled attributes: detected ones that need I/O (host.id, container.id) may still be
+  // pending here, and ECS needs only the service.* fields, which are always set synchronously.
+  const attrs: Record<string, unknown> =
+    resource === undefined
+      ? {}
+      : Object.fromEntries(resource.getRawAttributes().filter(([, v]) => !isThenable(v)));
   const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
   const opts = ecsFormat({
     apmIntegration: false,

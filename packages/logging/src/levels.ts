@@ -1,4 +1,4 @@
-import { SeverityNumber } from '@opentelemetry/api-logs';
+import { SeverityNumber } from '@opentelemetry/api';
 import { LOG_LEVEL_ALLOWED, type LogLevel, toLogLevel } from '@otelkit/config';
 
 /**

@@ -10,7 +10,7 @@ const PATCHED_MODULES: Partial<Record<InstrumentationName, string>> = {
   ioredis: 'ioredis',
   amqplib: 'amqplib',
   express: 'express',
-  fastify: 'fastify',
+  // fastify: read from its diagnostics channel, not patched — loading order does not matter
 };
 
 // Loaded only when chosen: each pulls its own dependencies.
@@ -22,10 +22,7 @@ const FACTORIES: Record<InstrumentationName, (options: InstrumentOptions) => Ins
   ioredis: () => new (require('@opentelemetry/instrumentation-ioredis').IORedisInstrumentation)(),
   amqplib: () => new (require('@opentelemetry/instrumentation-amqplib').AmqplibInstrumentation)(),
   express: () => new (require('@opentelemetry/instrumentation-express').ExpressInstrumentation)(),
-  fastify: () =>
-    new (require('@fastify/otel').FastifyOtelInstrumentation)({
-      registerOnInitialization: true,
-    }) as Instrumentation,
+  fastify: () => new (require('./fastify-instrumentation').FastifyRouteInstrumentation)(),
 };
 
 export interface InstrumentOptions {

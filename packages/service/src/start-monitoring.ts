@@ -1,12 +1,10 @@
 import { DiagLogLevel, diag, type Meter, type Tracer } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   formatSummary,
   type LoadConfigOptions,
   loadConfig,
   type OtelkitConfig,
   type OtelkitConfigInput,
-  toResourceAttributes,
 } from '@otelkit/config';
 import { createLogger, type OtelkitLogger } from '@otelkit/logging';
 import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/metrics';
@@ -14,6 +12,7 @@ import { createResourceManager, type ResourceManager } from '@otelkit/resource-m
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
 import { createTracing, type TracingHandle } from '@otelkit/tracing';
 import { type InstrumentHandle, instrument } from './instrument';
+import { buildResource } from './resource';
 import { setMonitoringRuntime } from './runtime';
 import { runShutdown, type ShutdownReport } from './shutdown';
 import { installSignalHandlers } from './signals';
@@ -161,7 +160,7 @@ function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['l
  * monitoring.logger.info('started');
  */
 export function startMonitoring(
-  input: OtelkitConfigInput = {},
+  input: OtelkitConfigInput | OtelkitConfig = {},
   options: StartMonitoringOptions = {},
 ): Monitoring {
   const { printSummary, ...sources } = options;
@@ -175,7 +174,7 @@ export function startMonitoring(
     throw new MonitoringConflictError(differences(slot.current.monitoring.config, config));
   }
 
-  const resource = resourceFromAttributes(toResourceAttributes(config.service));
+  const resource = buildResource(config.service);
   // OTEL_SDK_DISABLED / root `enabled: false` is already resolved into every slice by loadConfig.
   const logger = createLogger(config.logging, resource, {
     handleSignals: false,

@@ -3,11 +3,11 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { type DataPoint, type Histogram, MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
-  BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
+  TracerProvider as SdkTracerProvider,
   SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { type MonitoringRuntime, setMonitoringRuntime } from '@otelkit/service';
 import pino, { type Logger } from 'pino';
 import { type CapturedLogLine, MemoryLogStream } from './memory-log-stream';
@@ -30,7 +30,7 @@ export interface TestTelemetryOptions {
 export type AttributeMatch = Record<string, string | number | boolean>;
 
 export interface TestTelemetry {
-  readonly tracerProvider: BasicTracerProvider;
+  readonly tracerProvider: SdkTracerProvider;
   readonly meterProvider: MeterProvider;
   readonly logger: Logger;
   readonly runtime: MonitoringRuntime;
@@ -88,7 +88,7 @@ export function createTestTelemetry(options: TestTelemetryOptions = {}): TestTel
   const installRuntime = options.installRuntime ?? true;
 
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracerProvider = new SdkTracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const stream = new MemoryLogStream();
   const logger = pino(
     {

@@ -1,7 +1,11 @@
 import { context, diag, propagation, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Resource } from '@opentelemetry/resources';
-import { AlwaysOffSampler, BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  TracerProvider as SdkTracerProvider,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
 import { settleWithin, type TracingConfig } from '@otelkit/config';
 import { createExporter } from './exporters/create-exporter';
 import { MemorySpanExporter } from './exporters/memory-span-exporter';
@@ -65,7 +69,7 @@ export function createTracing(
     exportTimeoutMillis: config.batch.exportTimeoutMillis,
     shutdownTimeoutMillis: config.shutdownTimeoutMillis,
   });
-  const provider = new BasicTracerProvider({
+  const provider = new SdkTracerProvider({
     sampler,
     idGenerator: new PooledIdGenerator(),
     spanProcessors: [processor],
@@ -87,7 +91,7 @@ export function createTracing(
 
 interface HandleParts {
   enabled: boolean;
-  provider: BasicTracerProvider;
+  provider: SdkTracerProvider;
   processor: SpanProcessor & { stats(): TracingStats };
   propagator: TextMapPropagator;
   memory: MemorySpanExporter | undefined;
@@ -166,7 +170,7 @@ function buildHandle(parts: HandleParts): TracingHandle {
 function createDisabledHandle(resource: Resource | undefined): TracingHandle {
   const processor = new BoundedBatchSpanProcessor({ exporters: [] });
   // A provider that never samples: spans are non-recording, nothing is kept or sent.
-  const provider = new BasicTracerProvider({
+  const provider = new SdkTracerProvider({
     sampler: new AlwaysOffSampler(),
     ...(resource !== undefined ? { resource } : {}),
   });

@@ -1,5 +1,5 @@
 import type { Attributes, Link, Meter, SpanKind, Tracer } from '@opentelemetry/api';
-import type { BasicTracerProvider, ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 
 /** Options of {@link createTracing} beyond the config slice. */
 export interface CreateTracingOptions {
@@ -49,7 +49,7 @@ export interface TracingStats {
 /** What {@link createTracing} returns. The surface is identical when tracing is disabled. */
 export interface TracingHandle {
   /** The SDK tracer provider (a provider without processors when tracing is disabled). */
-  readonly provider: BasicTracerProvider;
+  readonly provider: SdkTracerProvider;
   /** A tracer from {@link TracingHandle.provider}, scope `@otelkit/tracing`. */
   readonly tracer: Tracer;
   /** `false` when the config disabled tracing. */

@@ -17,15 +17,14 @@ describe('createTracing with slices from loadConfig()', () => {
 
   it('builds every exporter type the config offers, and shuts down within the default budget', async () => {
     const config = slice({
-      tracing: { exporters: ['otlp', 'jaeger', 'jaeger-thrift', 'zipkin', 'console', 'memory'] },
+      tracing: { exporters: ['otlp', 'jaeger', 'zipkin', 'console', 'memory'] },
     });
     const tracing = createTracing(config, testResource());
     expect(tracing.stats().exporters.map((e) => e.type)).toEqual([
       '0:otlp',
       '1:jaeger',
-      '2:jaeger-thrift',
-      '3:zipkin',
-      '4:console',
+      '2:zipkin',
+      '3:console',
     ]);
     expect(tracing.memoryExporter).toBeDefined();
     const started = Date.now();

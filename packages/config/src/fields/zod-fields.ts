@@ -107,13 +107,24 @@ export function objT<S extends z.ZodRawShape, R>(
   return obj(shape).transform((o, ctx): R | undefined => (o === undefined ? undefined : then(o, ctx)));
 }
 
-/** A value that is one of several object kinds told apart by `type`; a bare string is `{ type }`. */
-export function tagged<V extends Record<string, z.ZodType>>(variants: V) {
+/**
+ * A value that is one of several object kinds told apart by `type`; a bare string is `{ type }`.
+ * `removed` names kinds that existed once: choosing one is an error with its own message (what
+ * to use instead), not a did-you-mean.
+ */
+export function tagged<V extends Record<string, z.ZodType>>(
+  variants: V,
+  removed: Readonly<Record<string, string>> = {},
+) {
   const types = Object.keys(variants);
   return z.any().transform((v, ctx): z.output<V[keyof V]> | undefined => {
     if (v === undefined) return undefined;
     const o = typeof v === 'string' ? { type: v } : v;
     const type = isPlainObject(o) ? o.type : undefined;
+    if (typeof type === 'string' && Object.hasOwn(removed, type)) {
+      issue(ctx, removed[type]!, type, isPlainObject(v) ? ['type'] : []);
+      return z.NEVER;
+    }
     if (typeof type !== 'string' || !types.includes(type)) {
       const hint = typeof type === 'string' ? didYouMean(type, types) : undefined;
       const given = isPlainObject(o) && typeof v !== 'string' ? type : v;

@@ -131,3 +131,27 @@ describe('metrics.http.ignorePaths: derived once, in the config', () => {
     }
   });
 });
+
+describe('a config loadConfig returned, given again (startMonitoring(loadConfig(...)))', () => {
+  it('is taken as it is: same object, env not applied twice; its canonical form is not re-parsed', () => {
+    const loaded = load(
+      { service: { name: 'typed' }, logging: { outputs: ['console'] } },
+      { OTEL_SERVICE_NAME: 'env' },
+    );
+    expect(loaded.service.name).toBe('env');
+    // before: "instrumentations.enabled: unknown key" — the canonical form is not input syntax
+    const again = loadConfig({ config: loaded, env: { OTEL_SERVICE_NAME: 'other' }, file: false });
+    expect(again).toBe(loaded);
+    expect(again.service.name).toBe('env');
+  });
+
+  it('a look-alike plain object is still validated as input, and overrides on a loaded config are refused', () => {
+    const loaded = load({ service: { name: 'typed' } });
+    expect(() => loadConfig({ config: JSON.parse(JSON.stringify(loaded)), env: {}, file: false })).toThrow(
+      /instrumentations\.enabled: unknown key/,
+    );
+    expect(() => loadConfig({ config: loaded, overrides: { service: { name: 'x' } } })).toThrow(
+      /`overrides` cannot be applied to a config loadConfig already returned/,
+    );
+  });
+});

@@ -1,7 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { context, diag } from '@opentelemetry/api';
-import type { AnyValue, AnyValueMap, Logger as OtelLogger } from '@opentelemetry/api-logs';
+import { type AnyValue, context, diag, type Logger as OtelLogger } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import {
@@ -89,7 +88,7 @@ export function createOtlpOutput(
           : typeof parsed['@timestamp'] === 'string'
             ? Date.parse(parsed['@timestamp'])
             : Date.now();
-      const attributes: AnyValueMap = {};
+      const attributes: Record<string, AnyValue> = {};
       for (const key in parsed) {
         if (NOT_ATTRIBUTES.has(key)) continue;
         const v = parsed[key];

@@ -1,4 +1,4 @@
-import { SeverityNumber } from '@opentelemetry/api-logs';
+import { SeverityNumber } from '@opentelemetry/api';
 import type { OtlpLogOutputConfig } from '@otelkit/config';
 // The OTel 0.223 HTTP exporters load node:http with a dynamic import() that jest's VM rejects
 // (see test/support/README.md), so the logger runs in a child process here; the receiver decodes

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 import { DEFAULT_REDACT_PATHS, type LoggingConfig, type LogOutputConfig } from '@otelkit/config';
 
 /** A normalised logging slice, as `loadConfig()` returns it, with overrides. */
@@ -49,7 +49,7 @@ let tracingReady = false;
 export function realTracer() {
   if (!tracingReady) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    trace.setGlobalTracerProvider(new BasicTracerProvider());
+    trace.setGlobalTracerProvider(new SdkTracerProvider());
     tracingReady = true;
   }
   return trace.getTracer('otelkit-logging-test');

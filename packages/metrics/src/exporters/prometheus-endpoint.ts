@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { diag } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import type { InstrumentType, MetricProducer } from '@opentelemetry/sdk-metrics';
+import type {
+  CollectionResult,
+  InstrumentType,
+  MetricProducer,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
 import type { PrometheusExporterConfig } from '@otelkit/config';
 import { OPENMETRICS_CONTENT_TYPE, prefersOpenMetrics, serializeOpenMetrics } from './openmetrics';
 import type { OverflowTracker } from './overflow-tracker';
@@ -70,7 +75,7 @@ export class PrometheusEndpoint {
       res.end('# metrics are shut down\n');
       return;
     }
-    this.reader.collect().then(
+    collectSettled(this.reader).then(
       ({ resourceMetrics, errors }) => {
         if (errors.length > 0)
           diag.warn('@otelkit/metrics: errors while collecting for Prometheus', ...errors);
@@ -149,4 +154,16 @@ export class PrometheusEndpoint {
       });
     });
   }
+}
+
+/**
+ * A collection whose resource has settled: detected attributes that need I/O (host.id,
+ * container.id) are awaited once — the first scrape may come within milliseconds of startup —
+ * so target_info carries them and nothing reads the resource too early.
+ */
+async function collectSettled(reader: MetricReader): Promise<CollectionResult> {
+  const result = await reader.collect();
+  const resource = result.resourceMetrics.resource;
+  if (resource.asyncAttributesPending) await resource.waitForAsyncAttributes?.();
+  return result;
 }

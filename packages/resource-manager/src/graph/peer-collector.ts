@@ -93,11 +93,11 @@ export function peerOfSpan(
 /**
  * A span processor that remembers which peers each service called (bounded), for
  * `generateDependencyGraph({ spanSource })`. Wire it when the TracerProvider is built
- * (`new BasicTracerProvider({ spanProcessors: [collector] })`).
+ * (`new SdkTracerProvider({ spanProcessors: [collector] })`).
  *
  * @example
  * const peers = new PeerCollector({ serviceName: 'checkout' });
- * const provider = new NodeTracerProvider({ spanProcessors: [peers, exportProcessor] });
+ * const provider = new SdkTracerProvider({ spanProcessors: [peers, exportProcessor] });
  * manager.generateDependencyGraph({ spanSource: peers }).exportDot('deps.dot');
  */
 export class PeerCollector {

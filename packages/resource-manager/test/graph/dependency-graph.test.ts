@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  BasicTracerProvider,
   InMemorySpanExporter,
+  TracerProvider as SdkTracerProvider,
   SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { PeerCollector, ResourceManager } from '../../src/index';
 
 describe('generateDependencyGraph', () => {
@@ -20,9 +20,9 @@ describe('generateDependencyGraph', () => {
 
     const exporter = new InMemorySpanExporter();
     const peers = new PeerCollector({ serviceName: 'checkout' });
-    const provider = new BasicTracerProvider({
+    const provider = new SdkTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'checkout' }),
-      spanProcessors: [new SimpleSpanProcessor(exporter), peers],
+      spanProcessors: [new SimpleSpanProcessor({ exporter }), peers],
     });
     const tracer = provider.getTracer('test');
     const client = (name: string, attributes: Record<string, string | number>, error = false) => {

@@ -1,13 +1,13 @@
-import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpEndpointConfig, TraceExporterConfig } from '@otelkit/config';
 import { MemorySpanExporter } from './memory-span-exporter';
 import { createZipkinSend } from './zipkin-send';
 
-const EXPORTER_TYPES = ['otlp', 'jaeger', 'jaeger-thrift', 'zipkin', 'console', 'memory'];
+const EXPORTER_TYPES = ['otlp', 'jaeger', 'zipkin', 'console', 'memory'];
 
 /**
  * Builds the SDK exporter for one exporter config. Heavy exporters are `require`d only when
- * chosen: `jaeger-thrift` pulls `jaeger-client`, `grpc` pulls `@grpc/grpc-js`.
+ * chosen: `grpc` pulls `@grpc/grpc-js`. `jaeger` is OTLP to Jaeger's own OTLP intake.
  *
  * None of them follows redirects: the OTLP HTTP exporters use `node:http` directly (a 3xx is a
  * non-retryable failure), and the Zipkin sender is replaced by a strict one (see zipkin-send.ts).
@@ -22,8 +22,6 @@ export function createExporter(config: TraceExporterConfig, index: number): Span
     case 'otlp':
     case 'jaeger':
       return createOtlpExporter(config, where);
-    case 'jaeger-thrift':
-      return createJaegerThriftExporter(config, where);
     case 'zipkin': {
       requireUrl(config.endpoint, `${where}.endpoint`, ['http:', 'https:']);
       requirePositive(config.timeoutMillis, `${where}.timeoutMillis`);
@@ -91,38 +89,6 @@ function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExpo
         `${where}.protocol must be one of http/protobuf, http/json, grpc; got ${JSON.stringify(config.protocol)}`,
       );
   }
-}
-
-function createJaegerThriftExporter(
-  config: Extract<TraceExporterConfig, { type: 'jaeger-thrift' }>,
-  where: string,
-): SpanExporter {
-  if (config.transport !== 'udp' && config.transport !== 'http') {
-    throw new Error(`${where}.transport must be one of udp, http; got ${JSON.stringify(config.transport)}`);
-  }
-  if (config.transport === 'http') requireUrl(config.endpoint, `${where}.endpoint`, ['http:', 'https:']);
-  else {
-    if (!Number.isInteger(config.port) || config.port < 1 || config.port > 65535) {
-      throw new Error(`${where}.port must be an integer 1..65535; got ${JSON.stringify(config.port)}`);
-    }
-    requirePositive(config.maxPacketSize, `${where}.maxPacketSize`);
-  }
-  // Loaded only now: it pulls jaeger-client and its thrift stack.
-  const { JaegerExporter } =
-    require('@opentelemetry/exporter-jaeger') as typeof import('@opentelemetry/exporter-jaeger');
-  // Our processor has flushed before the exporter shuts down; the exporter's own shutdown races a
-  // flush against a timer it never clears (nor unrefs), which holds the process that long.
-  const flushTimeout = 500;
-  const exporter =
-    config.transport === 'http'
-      ? new JaegerExporter({ endpoint: config.endpoint, flushTimeout })
-      : new JaegerExporter({
-          host: config.host,
-          port: config.port,
-          maxPacketSize: config.maxPacketSize,
-          flushTimeout,
-        });
-  return exporter as unknown as SpanExporter;
 }
 
 function requireUrl(value: unknown, field: string, protocols: string[]): void {

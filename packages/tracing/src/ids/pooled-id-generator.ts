@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
+import type { IdGenerator } from '@opentelemetry/sdk-trace';
 
 /**
  * Hex characters per refill: 16 KiB of random bytes, ~680 trace + span id pairs. One refill (fill

@@ -1,6 +1,6 @@
 import { type Context, context, diag, TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
-import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, settleWithin } from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
 import type { ExporterStats, TracingStats } from '../types';
@@ -60,7 +60,7 @@ interface Batch {
  *
  * @example
  * const processor = new BoundedBatchSpanProcessor({ exporters: [{ type: 'otlp', exporter }], maxQueueSize: 2048 });
- * const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+ * const provider = new SdkTracerProvider({ spanProcessors: [processor] });
  * processor.stats(); // { started, ended, exported, dropped, failed, queued, ... }
  */
 export class BoundedBatchSpanProcessor implements SpanProcessor {

@@ -3,7 +3,7 @@ import {
   AlwaysOnSampler,
   ParentBasedSampler,
   type Sampler,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { SAMPLER_NAMES, type SamplerConfig } from '@otelkit/config';
 import { TraceIdRatioSampler } from './trace-id-ratio-sampler';
 

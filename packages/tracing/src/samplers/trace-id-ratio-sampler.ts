@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { type Sampler, SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { type Sampler, SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace';
 
 const SAMPLED: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
 const DROPPED: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });

@@ -1,7 +1,11 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { type ExportResult, ExportResultCode, isTracingSuppressed } from '@opentelemetry/core';
-import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  type ReadableSpan,
+  TracerProvider as SdkTracerProvider,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace';
 import { BoundedBatchSpanProcessor, MemorySpanExporter } from '../../src';
 import { waitFor } from '../support/http';
 
@@ -48,7 +52,7 @@ function setup(
     shutdownTimeoutMillis: 5000,
     ...options,
   });
-  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  const provider = new SdkTracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('test');
   const endSpans = (n: number) => {
     for (let i = 0; i < n; i++) tracer.startSpan(`s${i}`).end();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
-import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 import { TraceIdRatioSampler } from '../../src';
 
 describe('TraceIdRatioSampler', () => {
