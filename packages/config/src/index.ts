@@ -76,6 +76,7 @@ export type {
   MetricExporterInput,
   MetricsConfig,
   MetricsInput,
+  MetricTemporality,
   MetricViewConfig,
   Named,
   OtelkitConfig,
