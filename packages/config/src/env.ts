@@ -39,6 +39,9 @@ export const ENV_VARIABLES: readonly string[] = [
   ),
   'OTEL_METRIC_EXPORT_INTERVAL',
   'OTEL_METRIC_EXPORT_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
+  'OTEL_EXPORTER_PROMETHEUS_HOST',
+  'OTEL_EXPORTER_PROMETHEUS_PORT',
 ];
 
 const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger'];
@@ -341,6 +344,40 @@ export function applyEnv(draft: Draft, env: Env): ConfigIssue[] {
   if (interval !== undefined) draft.metrics.exportIntervalMillis = interval;
   const timeout = millis('OTEL_METRIC_EXPORT_TIMEOUT', 1);
   if (timeout !== undefined) draft.metrics.exportTimeoutMillis = timeout;
+
+  // --- OTLP metric temporality, the Prometheus exporter's listener
+  const temporality = get('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE');
+  if (temporality !== undefined) {
+    const t = temporality.toLowerCase();
+    if (t === 'cumulative' || t === 'delta' || t === 'lowmemory') {
+      for (const e of draft.metrics.exporters) if (e.type === 'otlp') e.temporality = t;
+    } else {
+      bad(
+        'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
+        'expected cumulative, delta or lowmemory',
+        temporality,
+      );
+    }
+  }
+  const promHost = get('OTEL_EXPORTER_PROMETHEUS_HOST');
+  const promPort = get('OTEL_EXPORTER_PROMETHEUS_PORT');
+  let port: number | undefined;
+  if (promPort !== undefined) {
+    const n = Number(promPort);
+    if (Number.isInteger(n) && n >= 0 && n <= 65535) port = n;
+    else bad('OTEL_EXPORTER_PROMETHEUS_PORT', 'expected a port number 0..65535', promPort);
+  }
+  if (promHost !== undefined || port !== undefined) {
+    draft.metrics.exporters = draft.metrics.exporters.map((e) =>
+      e.type === 'prometheus'
+        ? {
+            ...e,
+            ...(promHost !== undefined ? { host: promHost } : {}),
+            ...(port !== undefined ? { port } : {}),
+          }
+        : e,
+    );
+  }
 
   return issues;
 }

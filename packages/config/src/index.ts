@@ -109,6 +109,7 @@ export type {
   MetricExporterInput,
   MetricsConfig,
   MetricsInput,
+  MetricTemporality,
   MetricViewConfig,
   Named,
   OtelkitConfig,

@@ -41,6 +41,7 @@ import type {
   AlertRuleConfig,
   LogOutputConfig,
   MetricExporterConfig,
+  MetricTemporality,
   OtlpProtocol,
   SamplerConfig,
   SamplerName,
@@ -245,7 +246,11 @@ const metricExporterObject = tagged({
     }),
   ),
   otlp: objT(
-    { type: z.literal('otlp'), temporality: z.enum(['cumulative', 'delta']).optional(), ...otlpShape },
+    {
+      type: z.literal('otlp'),
+      temporality: z.enum(['cumulative', 'delta', 'lowmemory']).optional(),
+      ...otlpShape,
+    },
     (o, ctx) => ({
       type: 'otlp' as const,
       temporality: o!.temporality ?? 'cumulative',
@@ -263,7 +268,7 @@ type MetricTransport = (typeof METRIC_TRANSPORTS)[number];
 /** A metrics exporter as parsed, endpoint possibly still unset. */
 export type PartialMetricExporter =
   | Exclude<MetricExporterConfig, { type: 'otlp' }>
-  | ({ type: 'otlp'; temporality: 'cumulative' | 'delta' } & OtlpPartial);
+  | ({ type: 'otlp'; temporality: MetricTemporality } & OtlpPartial);
 
 const metricExporterEntry = z.any().transform((v, ctx) => {
   if (typeof v === 'string' && (METRIC_TRANSPORTS as readonly string[]).includes(v)) {

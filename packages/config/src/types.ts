@@ -178,10 +178,17 @@ export interface PrometheusExporterConfig {
   readonly extraPaths?: readonly string[];
 }
 
+/** OTLP metric temporality preference (the spec's three values). */
+export type MetricTemporality = 'cumulative' | 'delta' | 'lowmemory';
+
 export interface OtlpMetricExporterConfig extends OtlpEndpointConfig {
   readonly type: 'otlp';
-  /** @default 'cumulative' */
-  readonly temporality: 'cumulative' | 'delta';
+  /**
+   * `cumulative`, `delta`, or `lowmemory` (delta for counters and histograms, cumulative for
+   * up-down counters and gauges: the spec's memory-saving choice). `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`.
+   * @default 'cumulative'
+   */
+  readonly temporality: MetricTemporality;
 }
 
 export type MetricExporterConfig =
@@ -526,7 +533,7 @@ export type MetricExporterInput =
       'prometheus' | 'otlp' | 'console' | 'none' | 'http' | 'handler' | 'grpc' | 'http/json' | 'http/protobuf'
     >
   | { type: 'prometheus'; mode?: 'server' | 'handler'; host?: string; port?: number; path?: string }
-  | ({ type: 'otlp'; temporality?: 'cumulative' | 'delta' } & OtlpEndpointInput)
+  | ({ type: 'otlp'; temporality?: MetricTemporality } & OtlpEndpointInput)
   | { type: 'console' };
 
 export interface MetricsInput {

@@ -280,6 +280,34 @@ describe('OpenTelemetry environment variables', () => {
     }
   });
 
+  it('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE sets the OTLP metric temporality (any case)', () => {
+    const c = load(
+      { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'LowMemory' },
+      { metrics: { exporters: ['otlp'] } },
+    );
+    expect(c.metrics.exporters[0]).toMatchObject({ type: 'otlp', temporality: 'lowmemory' });
+    expect(
+      load(
+        { OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta' },
+        { metrics: { exporters: ['otlp'] } },
+      ).metrics.exporters[0],
+    ).toMatchObject({ temporality: 'delta' });
+    expect(envIssues({ OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'sometimes' })).toEqual([
+      {
+        path: 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
+        message: 'expected cumulative, delta or lowmemory, got "sometimes"',
+      },
+    ]);
+  });
+
+  it('OTEL_EXPORTER_PROMETHEUS_HOST and _PORT move the Prometheus listener', () => {
+    const c = load({ OTEL_EXPORTER_PROMETHEUS_HOST: '0.0.0.0', OTEL_EXPORTER_PROMETHEUS_PORT: '9500' });
+    expect(c.metrics.exporters[0]).toMatchObject({ type: 'prometheus', host: '0.0.0.0', port: 9500 });
+    expect(envIssues({ OTEL_EXPORTER_PROMETHEUS_PORT: '99999' })[0]!.path).toBe(
+      'OTEL_EXPORTER_PROMETHEUS_PORT',
+    );
+  });
+
   it('documents the variables it reads', () => {
     expect(ENV_VARIABLES).toEqual(
       expect.arrayContaining([

@@ -31,7 +31,7 @@ function runChild(
 function otlp(
   endpoint: string,
   protocol: OtlpProtocol,
-  temporality: 'cumulative' | 'delta' = 'cumulative',
+  temporality: 'cumulative' | 'delta' | 'lowmemory' = 'cumulative',
 ): MetricExporterConfig {
   return {
     type: 'otlp',
@@ -130,6 +130,24 @@ describe('OTLP push, decoded by the shared receiver (official protobuf definitio
     // Round 1 adds 2, round 2 adds 4: delta, not 6.
     expect(first?.asDouble ?? Number(first?.asInt)).toBe(2);
     expect(second?.asDouble ?? Number(second?.asInt)).toBe(4);
+  });
+
+  it('lowmemory temporality: delta for counters, cumulative for up-down counters (decoded as sent)', async () => {
+    receiver = await startOtlpReceiver({ grpc: true });
+    const metrics = createMetrics(
+      metricsConfig({ exporters: [otlp(receiver.grpcUrl as string, 'grpc', 'lowmemory')] }),
+    );
+    try {
+      metrics.counter('lm.requests').inc({}, 3);
+      metrics.upDownCounter('lm.in_flight').inc({}, 2);
+      await metrics.forceFlush();
+      await receiver.waitFor((r) => r.metricList().some((m) => m.name === 'lm.requests'));
+      const byName = (n: string) => receiver.metricList().find((m) => m.name === n)?.sum;
+      expect(byName('lm.requests')?.aggregationTemporality).toBe(DELTA);
+      expect(byName('lm.in_flight')?.aggregationTemporality).toBe(CUMULATIVE);
+    } finally {
+      await metrics.shutdown();
+    }
   });
 
   it('exports over gRPC in-process, with headers as metadata', async () => {

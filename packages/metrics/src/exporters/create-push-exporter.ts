@@ -8,6 +8,11 @@ import { ConsoleMetricExporter, type PushMetricExporter } from '@opentelemetry/s
 import type { ConsoleExporterConfig, OtlpMetricExporterConfig } from '@otelkit/config';
 
 const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+const TEMPORALITY: Record<OtlpMetricExporterConfig['temporality'], AggregationTemporalityPreference> = {
+  cumulative: AggregationTemporalityPreference.CUMULATIVE,
+  delta: AggregationTemporalityPreference.DELTA,
+  lowmemory: AggregationTemporalityPreference.LOWMEMORY,
+};
 
 /**
  * Builds the OpenTelemetry push exporter for one OTLP or console exporter config. Every option is
@@ -23,19 +28,16 @@ export function createPushExporter(
       `@otelkit/metrics: metrics.exporters[otlp].protocol must be one of ${PROTOCOLS.join(', ')} (got ${JSON.stringify(config.protocol)})`,
     );
   }
-  if (config.temporality !== 'cumulative' && config.temporality !== 'delta') {
+  if (!Object.hasOwn(TEMPORALITY, config.temporality)) {
     throw new Error(
-      `@otelkit/metrics: metrics.exporters[otlp].temporality must be "cumulative" or "delta" (got ${JSON.stringify(config.temporality)})`,
+      `@otelkit/metrics: metrics.exporters[otlp].temporality must be "cumulative", "delta" or "lowmemory" (got ${JSON.stringify(config.temporality)})`,
     );
   }
   const common = {
     url: config.endpoint,
     headers: { ...config.headers },
     timeoutMillis: config.timeoutMillis,
-    temporalityPreference:
-      config.temporality === 'delta'
-        ? AggregationTemporalityPreference.DELTA
-        : AggregationTemporalityPreference.CUMULATIVE,
+    temporalityPreference: TEMPORALITY[config.temporality],
     // The exporters' own CompressionAlgorithm enum has exactly these string values.
     compression: config.compression as never,
   };
