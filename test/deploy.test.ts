@@ -334,6 +334,27 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual([...expected].sort());
   });
 
+  // No compose CLI here (the docker CLI has no compose plugin): the compose-spec JSON schema as
+  // dclint ships it, checked with ajv — what `docker compose config -q` checks first.
+  it('is valid against the compose-spec JSON schema (and the check catches a misspelt key)', () => {
+    const Ajv = require('ajv') as typeof import('ajv').default;
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(REPO, 'node_modules', 'dclint', 'schemas', 'compose.schema.json'), 'utf8'),
+    );
+    // draft-07, named by an https URL ajv does not register: ajv's default dialect is draft-07
+    expect(schema.$schema).toMatch(/draft-07/);
+    delete schema.$schema;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const doc = readYaml(path.join(REPO, 'docker-compose.yml'));
+    const ok = validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    const broken = structuredClone(doc) as { services: Record<string, Record<string, unknown>> };
+    broken.services.prometheus!.portz = ['127.0.0.1:9090:9090'];
+    expect(validate(broken)).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain('portz');
+  });
+
   it.each(expected)('%s: image pinned to an exact version tag', (name) => {
     const image: string = services[name].image;
     const match = /^(?<repo>[^@]+?)(?::(?<tag>[^:/@]+))?(?:@sha256:[0-9a-f]{64})?$/.exec(image);
