@@ -64,6 +64,10 @@ export function createOtlpOutput(
   let lines = 0;
   let dropped = 0;
   let closed = false;
+  // pino's pid / hostname belong to the resource (process.pid, host.name): left out of the
+  // record's attributes when the resource carries them.
+  const raw = new Map(resource?.getRawAttributes() ?? []);
+  const onResource = { pid: raw.has('process.pid'), hostname: raw.has('host.name') };
 
   return {
     type: 'otlp',
@@ -91,8 +95,11 @@ export function createOtlpOutput(
       const attributes: Record<string, AnyValue> = {};
       for (const key in parsed) {
         if (NOT_ATTRIBUTES.has(key)) continue;
+        if ((key === 'pid' && onResource.pid) || (key === 'hostname' && onResource.hostname)) continue;
         const v = parsed[key];
-        if (v !== null && v !== undefined) attributes[key] = v as AnyValue;
+        if (v === null || v === undefined) continue;
+        if ((key === 'err' || key === 'error') && exceptionAttributes(v, attributes)) continue;
+        attributes[key] = v as AnyValue;
       }
       lines++;
       logger.emit({
@@ -132,6 +139,32 @@ export function createOtlpOutput(
       };
     },
   };
+}
+
+/**
+ * A logged error (pino's `err`, ECS's `error`) as the semantic-convention exception attributes:
+ * `exception.type`, `exception.message`, `exception.stacktrace`; its other fields (a `code`…) stay
+ * under the original key. False when the value is not an error object (then it is kept as is).
+ */
+function exceptionAttributes(value: unknown, out: Record<string, AnyValue>): boolean {
+  if (typeof value !== 'object' || Array.isArray(value)) return false;
+  const e = value as Record<string, unknown>;
+  const type = e.type;
+  const message = e.message;
+  const stack = e.stack ?? e.stack_trace;
+  if (typeof message !== 'string' && typeof stack !== 'string') return false;
+  if (typeof type === 'string') out['exception.type'] = type;
+  if (typeof message === 'string') out['exception.message'] = message;
+  if (typeof stack === 'string') out['exception.stacktrace'] = stack;
+  const rest: Record<string, AnyValue> = {};
+  let any = false;
+  for (const k in e) {
+    if (k === 'type' || k === 'message' || k === 'stack' || k === 'stack_trace') continue;
+    if (e[k] === undefined || e[k] === null) continue;
+    rest[k] = e[k] as AnyValue;
+    any = true;
+  }
+  return !any || ((out.err = rest), true);
 }
 
 function warnIfRejected(r: SettledWithin<unknown>): void {

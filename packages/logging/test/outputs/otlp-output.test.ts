@@ -100,6 +100,39 @@ describe('otlp output', () => {
     },
   );
 
+  it('errors become exception.type / .message / .stacktrace, and pid / hostname stay on the resource', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const result = await runChild({
+        scenario: 'run-and-shutdown',
+        config: loggingConfig({ outputs: [otlpOutput(receiver.urls.logs)] }),
+        options: { handleSignals: false },
+        resource: { 'service.name': 'checkout', 'process.pid': 4242, 'host.name': 'node-a' },
+        calls: [
+          { level: 'error', error: 'card declined', errorProps: { code: 'E_CARD' }, msg: 'payment failed' },
+          { level: 'error', error: 'plain', msg: 'no extra fields' },
+        ],
+      });
+      expect(result.code).toBe(0);
+      const [withCode, plain] = receiver.logRecords();
+      expect(withCode?.attributes).toMatchObject({
+        'exception.type': 'TypeError',
+        'exception.message': 'card declined',
+        'exception.stacktrace': expect.stringMatching(/^TypeError: card declined\n\s+at /),
+        err: { code: 'E_CARD' },
+      });
+      expect(plain?.attributes['exception.type']).toBe('TypeError');
+      expect(plain?.attributes).not.toHaveProperty('err');
+      for (const r of [withCode, plain]) {
+        expect(r?.attributes).not.toHaveProperty('pid');
+        expect(r?.attributes).not.toHaveProperty('hostname');
+        expect(r?.resource.attributes).toMatchObject({ 'process.pid': 4242, 'host.name': 'node-a' });
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('counts records that could not be delivered as dropped and shuts down within its budget', async () => {
     const result = await runChild({
       scenario: 'run-and-shutdown',
