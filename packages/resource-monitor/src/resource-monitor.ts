@@ -813,8 +813,8 @@ export class ResourceMonitor {
         flattenStats(stats, this._scratch);
         const notify = this._metricListeners.size > 0;
         for (let i = 0; i < BUILTIN_METRICS.length; i++) {
-          this._engine.evaluate(BUILTIN_METRICS[i]!, this._scratch[i]!, stats.timestamp);
-          if (notify) this._notify(BUILTIN_METRICS[i]!, this._scratch[i]!, undefined, stats.timestamp);
+          this._engine.evaluate(BUILTIN_METRICS[i]!, this._scratch[i]!, stats.timestampMillis);
+          if (notify) this._notify(BUILTIN_METRICS[i]!, this._scratch[i]!, undefined, stats.timestampMillis);
         }
       } catch (err) {
         this._counters.sampleErrors++;
