@@ -15,3 +15,22 @@ describe('createMetrics strict keys', () => {
     await handle.shutdown();
   });
 });
+
+describe('instrument helper options are strict', () => {
+  it('names the unknown key of counter, histogram and observableGauge options', async () => {
+    const handle = createMetrics(
+      loadConfig({ config: { metrics: { exporters: [] } }, env: {}, file: false }).metrics,
+    );
+    expect(() => handle.counter('c', { descripton: 'x' } as never)).toThrow(
+      'metrics.counter("c"): unknown option "descripton" (did you mean "description"?)',
+    );
+    expect(() => handle.histogram('h', { bucket: [1] } as never)).toThrow(
+      'metrics.histogram("h"): unknown option "bucket" (did you mean "buckets"?)',
+    );
+    expect(() => handle.observableGauge('o', { callbak: () => {} } as never)).toThrow(
+      'metrics.observableGauge("o"): unknown option "callbak" (did you mean "callback"?)',
+    );
+    expect(handle.histogram('ok', { buckets: [1], unit: 's', help: 'x' }).name).toBe('ok');
+    await handle.shutdown();
+  });
+});

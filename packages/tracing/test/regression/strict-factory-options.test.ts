@@ -1,6 +1,6 @@
 // Regression (#17): a typo in a hand-written slice or options object was ignored and the default used.
 import { loadConfig } from '@otelkit/config';
-import { createTracing } from '../../src/index';
+import { createTracing, traced } from '../../src/index';
 
 const slice = () => loadConfig({ config: { tracing: { exporters: [] } }, env: {}, file: false }).tracing;
 
@@ -20,5 +20,13 @@ describe('createTracing strict keys', () => {
     );
     const handle = createTracing(slice(), undefined, {});
     await handle.shutdown();
+  });
+});
+
+describe('@traced options are strict', () => {
+  it('names the unknown key at decoration time', () => {
+    expect(() => traced({ nmae: 'x' } as never)).toThrow(
+      '@traced(options): unknown option "nmae" (did you mean "name"?)',
+    );
   });
 });
