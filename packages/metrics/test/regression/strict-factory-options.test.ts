@@ -1,6 +1,6 @@
 // Regression (#17): a typo in a hand-written metrics slice was ignored and the default used.
 import { loadConfig } from '@otelkit/config';
-import { createMetrics } from '../../src/index';
+import { createMetrics, HttpServerMetrics } from '../../src/index';
 
 describe('createMetrics strict keys', () => {
   it('rejects an unknown key of the slice with a did-you-mean and the allowed keys', async () => {
@@ -31,6 +31,18 @@ describe('instrument helper options are strict', () => {
       'metrics.observableGauge("o"): unknown option "callbak" (did you mean "callback"?)',
     );
     expect(handle.histogram('ok', { buckets: [1], unit: 's', help: 'x' }).name).toBe('ok');
+    await handle.shutdown();
+  });
+});
+
+describe('HTTP metrics options are strict', () => {
+  it('names the unknown key of the node:http / Express / Fastify options', async () => {
+    const handle = createMetrics(
+      loadConfig({ config: { metrics: { exporters: [] } }, env: {}, file: false }).metrics,
+    );
+    expect(() => new HttpServerMetrics(handle, { ignorePath: ['/x'] } as never)).toThrow(
+      '@otelkit/metrics: HTTP metrics options: unknown option "ignorePath" (did you mean "ignorePaths"?)',
+    );
     await handle.shutdown();
   });
 });

@@ -1,5 +1,5 @@
 // Regression (#17): startMonitoring's options and @monitored's misspelt options need a did-you-mean.
-import { monitored, startMonitoring } from '../../src/index';
+import { instrument, monitored, startMonitoring } from '../../src/index';
 
 describe('service options are strict', () => {
   it('startMonitoring rejects an unknown option before anything starts', () => {
@@ -14,6 +14,17 @@ describe('service options are strict', () => {
     );
     expect(() => monitored({ span_name: 'x' } as never)).toThrow(
       'option "span_name" is spelled "spanName" here',
+    );
+  });
+});
+
+describe('instrument() options are strict', () => {
+  it('names the unknown key of the options and of options.http', () => {
+    expect(() => instrument([], { meterProvder: undefined } as never)).toThrow(
+      'instrument(names, options): unknown option "meterProvder" (did you mean "meterProvider"?)',
+    );
+    expect(() => instrument([], { http: { ignoreIncoming: () => false } } as never)).toThrow(
+      'instrument(names, options): options.http: unknown option "ignoreIncoming"',
     );
   });
 });
