@@ -7,6 +7,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { loadConfig, toResourceAttributes } from '@otelkit/config';
 import { createLogger } from '@otelkit/logging';
 import { createMetrics, type MetricsHandle } from '@otelkit/metrics';
+import { startMonitoring } from '@otelkit/service';
 import {
   ElasticLogger,
   elasticsearchNode,
@@ -140,6 +141,30 @@ describe('PrometheusMetrics, Histogram, Gauge', () => {
     expect(sum).toBeGreaterThanOrEqual(0.038);
     expect(sum).toBeLessThan(1);
     await handle.shutdown();
+  });
+
+  it('created before monitoring starts (as in a @service constructor), they record into it once it runs', async () => {
+    const requests = new PrometheusMetrics().counter('late_requests_total', 'Requests counted after start');
+    const latency = new Histogram({ name: 'late_duration_seconds', buckets: [1] });
+    const monitoring = startMonitoring(
+      {
+        service: { name: 'late' },
+        metrics: { exporters: [{ type: 'prometheus', port: 0 }] },
+        tracing: { exporters: [] },
+        shutdown: { handleSignals: false },
+      },
+      { env: {}, file: false },
+    );
+    try {
+      requests.inc();
+      latency.observe(0.5);
+      const { port } = (await monitoring.metrics.listening) as AddressInfo;
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(text).toMatch(/^late_requests_total(\{[^}]*\})? 1$/m);
+      expect(text).toMatch(/^late_duration_seconds_bucket\{[^}]*le="1"[^}]*\} 1$/m);
+    } finally {
+      await monitoring.shutdown();
+    }
   });
 
   it('reject unknown options and bad positional arguments', () => {
