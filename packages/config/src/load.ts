@@ -19,6 +19,7 @@ import {
 import { applyEnv, signalUrl } from './env';
 import { ConfigError, type ConfigIssue, type ConfigSource } from './errors';
 import { toIssue } from './fields/issues';
+import { checkOptionKeys } from './fields/option-keys';
 import { readConfigFile } from './file';
 import type { Draft, DraftOtlp } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
@@ -328,6 +329,22 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
   };
 }
 
+const LOAD_CONFIG_OPTION_KEYS = [
+  'config',
+  'file',
+  'env',
+  'overrides',
+  'cwd',
+  'onWarning',
+] as const satisfies readonly (keyof LoadConfigOptions)[];
+// Compile-time: the list names every option (a new one that is not listed fails the build).
+const _load_keys_complete: [
+  Exclude<keyof LoadConfigOptions, (typeof LOAD_CONFIG_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _load_keys_complete;
+
 /**
  * Loads, validates, normalises and deep-freezes the otelkit config.
  *
@@ -340,6 +357,9 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
  * config.tracing.sampler; // { type: 'parentbased_traceidratio', ratio: 0.1 }
  */
 export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
+  if (options === null || typeof options !== 'object')
+    throw new Error('loadConfig: options must be an object');
+  checkOptionKeys(options, LOAD_CONFIG_OPTION_KEYS, 'loadConfig');
   if (isLoadedConfig(options.config)) {
     // Already every layer (file, env, finalize) applied: given again, e.g. to startMonitoring,
     // it is used as it is — its canonical form is not input syntax, and the environment must not

@@ -4,6 +4,7 @@ import { diag } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import {
   checkInteger,
+  checkOptionKeys,
   type FileRotationConfig,
   type LoggingConfig,
   type LogOutputConfig,
@@ -47,6 +48,30 @@ type LogFormatter = (obj: Record<string, unknown>) => Record<string, unknown>;
  * logger.info({ userId: 42 }, 'user signed in');
  * await logger.shutdown();
  */
+const LOGGING_CONFIG_KEYS = [
+  'enabled',
+  'level',
+  'format',
+  'correlation',
+  'outputs',
+  'redact',
+] as const satisfies readonly (keyof LoggingConfig)[];
+const LOGGER_OPTION_KEYS = [
+  'handleSignals',
+  'logUncaught',
+  'shutdownTimeoutMillis',
+  'fileBufferBytes',
+  'name',
+] as const satisfies readonly (keyof CreateLoggerOptions)[];
+// Compile-time: the lists name every key (a new one that is not listed fails the build).
+const _logger_keys_complete: [
+  | Exclude<keyof LoggingConfig, (typeof LOGGING_CONFIG_KEYS)[number]>
+  | Exclude<keyof CreateLoggerOptions, (typeof LOGGER_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _logger_keys_complete;
+
 export function createLogger(
   config: LoggingConfig,
   resource?: Resource,
@@ -54,6 +79,10 @@ export function createLogger(
 ): OtelkitLogger {
   if (config === null || typeof config !== 'object')
     throw new Error('@otelkit/logging: createLogger(config) needs the normalised logging config object');
+  checkOptionKeys(config, LOGGING_CONFIG_KEYS, 'createLogger: logging config');
+  if (options === null || typeof options !== 'object')
+    throw new Error('createLogger: options must be an object');
+  checkOptionKeys(options, LOGGER_OPTION_KEYS, 'createLogger: options');
   const shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
   if (!(Number.isFinite(shutdownTimeoutMillis) && shutdownTimeoutMillis > 0)) {
     throw new Error(

@@ -14,6 +14,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import {
   checkInteger,
+  checkOptionKeys,
   DEFAULT_DURATION_BUCKETS,
   DEFAULT_METRICS,
   DEFAULT_SHUTDOWN,
@@ -102,8 +103,28 @@ function warnUnlessFulfilled(r: SettledWithin<unknown>, ms: number, what: string
  * const latency = metrics.histogram('job.duration', { unit: 's' });
  * await latency.time(() => runJob(), { queue: 'mail' });
  */
+const METRICS_CONFIG_KEYS = [
+  'enabled',
+  'exportIntervalMillis',
+  'exportTimeoutMillis',
+  'exporters',
+  'cardinalityLimit',
+  'durationBuckets',
+  'views',
+  'http',
+  'shutdownTimeoutMillis',
+] as const satisfies readonly (keyof MetricsConfig)[];
+// Compile-time: the list names every key (a new one that is not listed fails the build).
+const _metrics_keys_complete: [Exclude<keyof MetricsConfig, (typeof METRICS_CONFIG_KEYS)[number]>] extends [
+  never,
+]
+  ? true
+  : never = true;
+void _metrics_keys_complete;
+
 export function createMetrics(config: MetricsConfig, resource?: Resource): MetricsHandle {
   if (config === null || typeof config !== 'object') fail('', 'config slice is required');
+  checkOptionKeys(config, METRICS_CONFIG_KEYS, 'createMetrics: metrics config');
   const enabled = config.enabled !== false;
   const cardinalityLimit = checkInteger(
     config.cardinalityLimit ?? DEFAULT_METRICS.cardinalityLimit,

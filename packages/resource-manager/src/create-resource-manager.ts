@@ -1,5 +1,5 @@
 import { diag, type Meter } from '@opentelemetry/api';
-import { normalizePools, type PoolsConfig, type PoolsInput } from '@otelkit/config';
+import { checkOptionKeys, normalizePools, type PoolsConfig, type PoolsInput } from '@otelkit/config';
 import type { HealthRegistry, ResourceMonitor } from '@otelkit/resource-monitor';
 import { AnomalyDetector } from './anomaly/anomaly-detector';
 import type { DiscoveryOptions } from './discovery/resource-discovery';
@@ -39,10 +39,26 @@ export interface CreateResourceManagerOptions {
  * );
  * await manager.start();
  */
+const CREATE_OPTION_KEYS = [
+  'monitor',
+  'meter',
+  'health',
+  'discoveryModules',
+  'shutdownTimeoutMillis',
+] as const satisfies readonly (keyof CreateResourceManagerOptions)[];
+// Compile-time: the list names every option (a new one that is not listed fails the build).
+const _create_keys_complete: [
+  Exclude<keyof CreateResourceManagerOptions, (typeof CREATE_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _create_keys_complete;
+
 export function createResourceManager(
   slice: PoolsConfig | PoolsInput = {},
   options: CreateResourceManagerOptions = {},
 ): ResourceManager {
+  checkOptionKeys(options, CREATE_OPTION_KEYS, 'createResourceManager: options');
   const pools = normalizePools(slice);
   const manager = new ResourceManager({
     ...(options.monitor ? { monitor: options.monitor } : {}),

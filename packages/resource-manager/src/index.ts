@@ -6,7 +6,12 @@ export type {
 export { AnomalyDetector } from './anomaly/anomaly-detector';
 export type { CreateResourceManagerOptions } from './create-resource-manager';
 export { createResourceManager } from './create-resource-manager';
-export type { DiscoverableKind, DiscoveryHandle, DiscoveryOptions } from './discovery/resource-discovery';
+export type {
+  DiscoverableKind,
+  DiscoverResourcesOptions,
+  DiscoveryHandle,
+  DiscoveryOptions,
+} from './discovery/resource-discovery';
 export type { DependencyGraphOptions, GraphEdge, GraphNode } from './graph/dependency-graph';
 export { DependencyGraph } from './graph/dependency-graph';
 export type { ObservedPeer, SpanLike } from './graph/peer-collector';
@@ -63,6 +68,8 @@ export type {
   ResourceHost,
   ResourceManagerCounters,
   ResourceManagerOptions,
+  ResourceMetricHandle,
+  ResourceMetricSpec,
   ResourceMetricType,
   ResourceRegistration,
   ResourceRegistry,

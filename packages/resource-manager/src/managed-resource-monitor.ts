@@ -4,8 +4,23 @@ import {
   ResourceMonitor,
   type ResourceMonitorOptions,
 } from '@otelkit/resource-monitor';
+import type { AnomalyDetectionOptions, AnomalyDetector } from './anomaly/anomaly-detector';
+import type {
+  DiscoverableKind,
+  DiscoverResourcesOptions,
+  DiscoveryHandle,
+  DiscoveryOptions,
+} from './discovery/resource-discovery';
+import type { DependencyGraph, DependencyGraphOptions } from './graph/dependency-graph';
+import type { ReportOptions, UtilizationReport } from './report/utilization-report';
 import { ResourceManager } from './resource-manager';
-import type { ResourceManagerOptions, ResourceTypeMonitorLike } from './types';
+import type {
+  ResourceCategory,
+  ResourceManagerOptions,
+  ResourceMetricHandle,
+  ResourceMetricSpec,
+  ResourceTypeMonitorLike,
+} from './types';
 
 /** Options of {@link ManagedResourceMonitor}: the monitor's, plus `resources` for its manager. */
 export interface ManagedResourceMonitorOptions extends ResourceMonitorOptions {
@@ -16,7 +31,9 @@ export interface ManagedResourceMonitorOptions extends ResourceMonitorOptions {
 /**
  * A `ResourceMonitor` with a {@link ResourceManager} attached, so resource kinds register on the
  * monitor as uno users write it (`resourceMonitor.registerTypeMonitor(...)`). `start()`, `stop()`
- * and `shutdown()` drive both. Everything else of `ResourceMonitor` is unchanged.
+ * and `shutdown()` drive both. uno's monitor methods (`addMetric`, `discoverResources`,
+ * `discoverAllResources`, `generateReport`, `setAnomalyDetector`, `configureAnomalyDetection`,
+ * `generateDependencyGraph`) delegate to the manager. Everything else of `ResourceMonitor` is unchanged.
  *
  * @example
  * const resourceMonitor = new ManagedResourceMonitor({ interval: 5 });
@@ -40,6 +57,44 @@ export class ManagedResourceMonitor extends ResourceMonitor {
       ...(resources ?? {}),
       monitor: this,
     });
+  }
+
+  /** {@link ResourceManager.addMetric} of {@link resources} (uno's `resource_monitor.add_metric`). */
+  addMetric(resourceId: string, metric: ResourceMetricSpec): ResourceMetricHandle {
+    return this.resources.addMetric(resourceId, metric);
+  }
+
+  /** {@link ResourceManager.discoverResources}: `discoverResources({ resourceType: 'database' })` or `('database')`. */
+  discoverResources(
+    what: ResourceCategory | DiscoverableKind | DiscoverResourcesOptions,
+    options?: DiscoveryOptions,
+  ): DiscoveryHandle {
+    return this.resources.discoverResources(what, options);
+  }
+
+  /** {@link ResourceManager.discoverAllResources}. */
+  discoverAllResources(options?: DiscoveryOptions): DiscoveryHandle {
+    return this.resources.discoverAllResources(options);
+  }
+
+  /** {@link ResourceManager.generateReport}: `{ resourceType }`, `{ startTime, endTime }` (or `start` / `end`). */
+  generateReport(options?: ReportOptions): UtilizationReport {
+    return this.resources.generateReport(options);
+  }
+
+  /** {@link ResourceManager.setAnomalyDetector}. */
+  setAnomalyDetector(detector: AnomalyDetector): void {
+    this.resources.setAnomalyDetector(detector);
+  }
+
+  /** {@link ResourceManager.configureAnomalyDetection}. */
+  configureAnomalyDetection(options: AnomalyDetectionOptions): void {
+    this.resources.configureAnomalyDetection(options);
+  }
+
+  /** {@link ResourceManager.generateDependencyGraph}. */
+  generateDependencyGraph(options?: DependencyGraphOptions): DependencyGraph {
+    return this.resources.generateDependencyGraph(options);
   }
 
   /** Adds a resource kind to {@link resources}. */

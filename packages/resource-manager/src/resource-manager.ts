@@ -6,6 +6,7 @@ import type { AnomalyDetectionOptions, AnomalyDetector } from './anomaly/anomaly
 import {
   DISCOVERABLE_KINDS,
   type DiscoverableKind,
+  type DiscoverResourcesOptions,
   type DiscoveryHandle,
   type DiscoveryOptions,
   kindsOf,
@@ -17,7 +18,12 @@ import {
   type DependencyGraphOptions,
 } from './graph/dependency-graph';
 import { MetricStore } from './internal/metric-store';
-import { buildReport, type ReportOptions, type UtilizationReport } from './report/utilization-report';
+import {
+  buildReport,
+  normalizeReportOptions,
+  type ReportOptions,
+  type UtilizationReport,
+} from './report/utilization-report';
 import type {
   MetricDefinition,
   MetricValue,
@@ -25,6 +31,8 @@ import type {
   ResourceHealth,
   ResourceManagerCounters,
   ResourceManagerOptions,
+  ResourceMetricHandle,
+  ResourceMetricSpec,
   ResourceRegistration,
   ResourceRegistry,
   ResourceTypeMonitorLike,
@@ -52,6 +60,18 @@ const _manager_option_keys_complete: [
 void _manager_option_keys_complete;
 
 const PREFIX = 'ResourceManager';
+const DISCOVERY_OPTION_KEYS = ['modules', 'idFor'] as const satisfies readonly (keyof DiscoveryOptions)[];
+const DISCOVER_OPTION_KEYS = [
+  'resourceType',
+  ...DISCOVERY_OPTION_KEYS,
+] as const satisfies readonly (keyof DiscoverResourcesOptions)[];
+const RESOURCE_METRIC_SPEC_KEYS = [
+  'name',
+  'type',
+  'description',
+  'unit',
+  'labels',
+] as const satisfies readonly (keyof ResourceMetricSpec)[];
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.:\-/@]{0,127}$/;
 const CATEGORIES: readonly ResourceCategory[] = ['database', 'cache', 'queue', 'http', 'pool', 'custom'];
 
@@ -363,6 +383,38 @@ export class ResourceManager implements ResourceRegistry {
     return tick;
   }
 
+  /**
+   * Declares a metric of one resource and returns a handle that reports its values (uno's
+   * `resource_monitor.add_metric(resource_id=…, metric=Gauge(…))`). The type defaults to `gauge`;
+   * a metric already declared (by a kind, or for another resource) is shared, its type must match.
+   *
+   * @example
+   * const usage = manager.addMetric('main-db', { name: 'connection_pool_usage', description: '…', labels: ['database_name', 'pool_id'] });
+   * usage.set(0.42, { database_name: 'orders', pool_id: 'main' });
+   */
+  addMetric(resourceId: string, metric: ResourceMetricSpec): ResourceMetricHandle {
+    if (typeof resourceId !== 'string' || resourceId.length === 0)
+      throw new Error(`${PREFIX}.addMetric: resourceId must be a non-empty string`);
+    if (!metric || typeof metric !== 'object')
+      throw new Error(`${PREFIX}.addMetric: metric must be { name, description?, labels?, type?, unit? }`);
+    checkOptionKeys(metric, RESOURCE_METRIC_SPEC_KEYS, `${PREFIX}.addMetric`);
+    if (!this._resources.has(resourceId))
+      diag.warn(`@otelkit/resource-manager: addMetric for unknown resource ${resourceId}`);
+    const type = metric.type ?? 'gauge';
+    const known = this._store.definition(metric.name);
+    if (known && known.type !== type)
+      throw new Error(`${PREFIX}.addMetric: ${metric.name} is already a ${known.type}, not a ${type}`);
+    if (!known) this.defineMetric({ ...metric, type });
+    const name = metric.name;
+    return {
+      name,
+      resourceId,
+      set: (value, labels) => this.report(resourceId, name, value, labels),
+      add: (value, labels) => this.report(resourceId, name, value, labels, true),
+      get: () => this.getValue(resourceId, name),
+    };
+  }
+
   /** Declares an instrument (used by `ResourceTypeMonitor.addMetric`). */
   defineMetric(def: MetricDefinition): void {
     this._store.define(def);
@@ -451,21 +503,34 @@ export class ResourceManager implements ResourceRegistry {
    * `mysql2`, `ioredis`, `generic-pool`) that the app creates from now on, by hooking the driver's
    * constructors and first-use methods (see `startDiscovery`). Unhooked by `handle.stop()` and by `shutdown()`.
    *
+   * Also takes uno's keyword form, `discoverResources({ resourceType: 'database' })`.
+   *
    * @example
    * manager.discoverResources('database');
    * const pool = new pg.Pool({ max: 5 }); // registered as `pg-1`
    */
   discoverResources(
-    what: ResourceCategory | DiscoverableKind,
+    what: ResourceCategory | DiscoverableKind | DiscoverResourcesOptions,
     options: DiscoveryOptions = {},
   ): DiscoveryHandle {
-    const handle = startDiscovery(this, kindsOf(what), options);
+    let kinds: ResourceCategory | DiscoverableKind;
+    if (typeof what === 'object' && what !== null) {
+      checkOptionKeys(what, DISCOVER_OPTION_KEYS, `${PREFIX}.discoverResources`);
+      const { resourceType, ...rest } = what;
+      if (typeof resourceType !== 'string')
+        throw new Error(`${PREFIX}.discoverResources: resourceType must be a category or kind name`);
+      kinds = resourceType;
+      options = { ...rest, ...options };
+    } else kinds = what;
+    checkOptionKeys(options, DISCOVERY_OPTION_KEYS, `${PREFIX}.discoverResources`);
+    const handle = startDiscovery(this, kindsOf(kinds), options);
     this._discoveries.push(handle);
     return handle;
   }
 
   /** {@link discoverResources} for every discoverable kind. */
   discoverAllResources(options: DiscoveryOptions = {}): DiscoveryHandle {
+    checkOptionKeys(options, DISCOVERY_OPTION_KEYS, `${PREFIX}.discoverAllResources`);
     const handle = startDiscovery(this, DISCOVERABLE_KINDS, options);
     this._discoveries.push(handle);
     return handle;
@@ -475,7 +540,8 @@ export class ResourceManager implements ResourceRegistry {
    * Utilization report over a window (see {@link UtilizationReport}); without `start`, the last
    * `reportWindowMillis` when that option is set.
    */
-  generateReport(options: ReportOptions = {}): UtilizationReport {
+  generateReport(input: ReportOptions = {}): UtilizationReport {
+    const options = normalizeReportOptions(input);
     let window = options;
     if (options.start === undefined && this._reportWindowMillis !== null) {
       const end = options.end === undefined ? Date.now() : +options.end;

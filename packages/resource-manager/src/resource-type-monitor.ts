@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { checkOptionKeys } from '@otelkit/config';
 import { checkDefinition } from './internal/metric-store';
 import type {
   MetricDefinition,
@@ -42,6 +43,12 @@ export abstract class ResourceTypeMonitor<T = unknown> implements ResourceTypeMo
   constructor(manager: ResourceHost, options: ResourceTypeMonitorOptions) {
     if (!manager || typeof manager.registerTypeMonitor !== 'function')
       throw new Error('ResourceTypeMonitor: the first argument must be a ResourceManager');
+    if (options && typeof options === 'object')
+      checkOptionKeys(
+        options,
+        ['resourceType'],
+        `ResourceTypeMonitor(${JSON.stringify(options.resourceType)})`,
+      );
     if (!options || typeof options.resourceType !== 'string' || options.resourceType.length === 0)
       throw new Error('ResourceTypeMonitor: options.resourceType must be a non-empty string');
     this.manager = manager;

@@ -20,6 +20,28 @@ export interface MetricDefinition {
   readonly labels?: readonly string[];
 }
 
+/** What `addMetric(resourceId, metric)` takes: a {@link MetricDefinition} whose type defaults to `gauge`. */
+export interface ResourceMetricSpec {
+  readonly name: string;
+  /** @default 'gauge' */
+  readonly type?: ResourceMetricType;
+  readonly description?: string;
+  readonly unit?: string;
+  readonly labels?: readonly string[];
+}
+
+/** What `addMetric` returns: reports the metric of its one resource. */
+export interface ResourceMetricHandle {
+  readonly name: string;
+  readonly resourceId: string;
+  /** The current value (gauges, up-down counters) or a histogram observation. */
+  set(value: number, labels?: Readonly<Record<string, unknown>>): void;
+  /** Adds to the value (counters, up-down counters). */
+  add(value: number, labels?: Readonly<Record<string, unknown>>): void;
+  /** The last unlabelled value, if any. */
+  get(): number | undefined;
+}
+
 /** A resource as registered: its id, kind, the object itself and optional peer facts for the graph. */
 export interface ResourceRegistration<T = unknown> {
   /** Unique id (`main-db`). */

@@ -1,5 +1,5 @@
 import type { Meter, MeterProvider } from '@opentelemetry/api';
-import type { AlertsConfig, HealthConfig, ResourcesConfig } from '@otelkit/config';
+import { type AlertsConfig, checkOptionKeys, type HealthConfig, type ResourcesConfig } from '@otelkit/config';
 import { ResourceMonitor } from './resource-monitor';
 import type { MonitorLogger, ResourceMonitorOptions } from './types';
 
@@ -36,6 +36,20 @@ export interface CreateResourceMonitorOptions {
  * const monitor = createResourceMonitor(config, { meterProvider, logger });
  * await monitor.start();
  */
+const CREATE_MONITOR_OPTION_KEYS = [
+  'meterProvider',
+  'meter',
+  'logger',
+  'monitor',
+] as const satisfies readonly (keyof CreateResourceMonitorOptions)[];
+// Compile-time: the lists name every key (a new one that is not listed fails the build).
+const _create_monitor_keys_complete: [
+  Exclude<keyof CreateResourceMonitorOptions, (typeof CREATE_MONITOR_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _create_monitor_keys_complete;
+
 export function createResourceMonitor(
   config: ResourceMonitorConfig,
   options: CreateResourceMonitorOptions = {},
@@ -43,6 +57,10 @@ export function createResourceMonitor(
   if (!config || typeof config !== 'object' || !config.resources) {
     throw new Error('createResourceMonitor: config.resources is required (the normalised ResourcesConfig)');
   }
+  // `config` may be the whole normalised config (startMonitoring passes it): only its slices are read.
+  if (options === null || typeof options !== 'object')
+    throw new Error('createResourceMonitor: options must be an object');
+  checkOptionKeys(options, CREATE_MONITOR_OPTION_KEYS, 'createResourceMonitor: options');
   const { resources, alerts, health } = config;
   const logger = alerts?.log === false ? undefined : options.logger;
   const monitor = new ResourceMonitor({

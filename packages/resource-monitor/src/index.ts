@@ -5,6 +5,7 @@ export { BUILTIN_METRICS } from './collectors/builtin-metrics';
 export type { CreateResourceMonitorOptions, ResourceMonitorConfig } from './create-resource-monitor';
 export { createResourceMonitor } from './create-resource-monitor';
 export type {
+  HealthAdapter,
   HealthCheckFn,
   HealthCheckOptions,
   HealthCheckResult,

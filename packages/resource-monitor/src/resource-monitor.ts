@@ -24,7 +24,7 @@ import { type BoundMethod, ThresholdBindings } from './alerts/threshold-bindings
 import { WebhookNotifier } from './alerts/webhook-notifier';
 import { BUILTIN_INDEX, BUILTIN_METRICS, flattenStats } from './collectors/builtin-metrics';
 import { SystemCollector } from './collectors/system-collector';
-import { HealthRegistry } from './health/health-registry';
+import { HEALTH_REGISTRY_OPTION_KEYS, HealthRegistry } from './health/health-registry';
 import { registerMonitorChecks } from './health/monitor-checks';
 import { windowStats } from './internal/aggregate';
 import { createCounters, type MutableCounters } from './internal/counters';
@@ -87,6 +87,13 @@ type UnlistedMonitorOption = Exclude<
 const _everyMonitorOptionListed: [UnlistedMonitorOption] extends [never] ? true : UnlistedMonitorOption =
   true;
 void _everyMonitorOptionListed;
+
+/** Keys of `options.health`: the registry's and the built-in checks'. */
+const MONITOR_HEALTH_OPTION_KEYS = [
+  ...HEALTH_REGISTRY_OPTION_KEYS,
+  'maxEventLoopDelayMillis',
+  'maxMemoryPercent',
+] as const satisfies readonly (keyof NonNullable<ResourceMonitorOptions['health']>)[];
 
 const PREFIX = 'ResourceMonitor';
 // A fresh on-demand read this soon after a tick would divide CPU time by a tiny interval.
@@ -161,6 +168,8 @@ export class ResourceMonitor {
       );
     }
     checkOptionKeys(options, RESOURCE_MONITOR_OPTION_KEYS, PREFIX);
+    if (options.health !== undefined && options.health !== null && typeof options.health === 'object')
+      checkOptionKeys(options.health, MONITOR_HEALTH_OPTION_KEYS, `${PREFIX}: options.health`);
     this._options = options;
     // `@monitor.onThresholdExceeded` is called without `this` under experimentalDecorators.
     this.onThresholdExceeded = this.onThresholdExceeded.bind(this) as ResourceMonitor['onThresholdExceeded'];
@@ -765,7 +774,8 @@ export class ResourceMonitor {
 
   private _createHealth(): HealthRegistry {
     const h = this._options.health ?? {};
-    const registry = new HealthRegistry(h);
+    const { maxEventLoopDelayMillis: _delay, maxMemoryPercent: _memory, ...registryOptions } = h;
+    const registry = new HealthRegistry(registryOptions);
     registerMonitorChecks(registry, this, h);
     this._health = registry;
     return registry;
@@ -803,8 +813,8 @@ export class ResourceMonitor {
         flattenStats(stats, this._scratch);
         const notify = this._metricListeners.size > 0;
         for (let i = 0; i < BUILTIN_METRICS.length; i++) {
-          this._engine.evaluate(BUILTIN_METRICS[i]!, this._scratch[i]!, stats.timestamp);
-          if (notify) this._notify(BUILTIN_METRICS[i]!, this._scratch[i]!, undefined, stats.timestamp);
+          this._engine.evaluate(BUILTIN_METRICS[i]!, this._scratch[i]!, stats.timestampMillis);
+          if (notify) this._notify(BUILTIN_METRICS[i]!, this._scratch[i]!, undefined, stats.timestampMillis);
         }
       } catch (err) {
         this._counters.sampleErrors++;

@@ -22,8 +22,8 @@ export interface EventLoopDelayStats {
  * Elsewhere (macOS, Windows) the `os` module is used and values with no source are 0.
  */
 export interface SystemStats {
-  /** Milliseconds since the epoch. */
-  readonly timestamp: number;
+  /** When the sample was taken, milliseconds since the epoch. mtaio's `timestamp` is seconds: `timestampMillis / 1000`. */
+  readonly timestampMillis: number;
   readonly cpu: {
     /** Percent busy since the previous sample: of the container CPU quota when one is set, else of the host. */
     readonly usagePercent: number;

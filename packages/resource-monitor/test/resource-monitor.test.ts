@@ -24,7 +24,7 @@ describe('ResourceMonitor', () => {
     spy.mockRestore();
     expect(monitor.intervalMillis).toBe(1000);
     expect(monitor.historySize).toBe(3600);
-    expect(stats.timestamp).toBeGreaterThan(Date.now() - 60_000);
+    expect(stats.timestampMillis).toBeGreaterThan(Date.now() - 60_000);
     expect(stats.cpu.usagePercent).toBeGreaterThanOrEqual(0);
     expect(stats.cpu.usagePercent).toBeLessThanOrEqual(100);
     expect(stats.cpu.loadAverage).toHaveLength(3);
@@ -75,10 +75,10 @@ describe('ResourceMonitor', () => {
     expect(points.map((p) => p.value)).toEqual([95, 96, 97, 98, 99]);
     // oldest first, and `since` filters
     const samples = monitor.getHistory();
-    expect(samples.map((s) => s.timestamp)).toEqual(
-      [...samples.map((s) => s.timestamp)].sort((a, b) => a - b),
+    expect(samples.map((s) => s.timestampMillis)).toEqual(
+      [...samples.map((s) => s.timestampMillis)].sort((a, b) => a - b),
     );
-    expect(monitor.getHistory({ since: samples[3]!.timestamp })).toHaveLength(2);
+    expect(monitor.getHistory({ since: samples[3]!.timestampMillis })).toHaveLength(2);
   });
 
   it('a full history of 3 600 samples holds about 1 MB (34 columns + timestamp, 8 bytes each)', () => {
@@ -87,13 +87,13 @@ describe('ResourceMonitor', () => {
     const sample = (monitor as unknown as { _collector: { sample(c: boolean): never } })._collector.sample(
       true,
     );
-    for (let i = 0; i < 10_000; i++) history.push({ ...(sample as object), timestamp: i } as never);
+    for (let i = 0; i < 10_000; i++) history.push({ ...(sample as object), timestampMillis: i } as never);
     expect(history.size).toBe(3600);
     expect(history.byteLength).toBe(3600 * (BUILTIN_METRICS.length + 1) * 8);
     expect(history.byteLength).toBeLessThan(1.1 * 1024 * 1024);
     // what comes back out is what went in
     const last = history.samplesSince(9999)[0]!;
-    expect(last).toEqual({ ...(sample as object), timestamp: 9999 });
+    expect(last).toEqual({ ...(sample as object), timestampMillis: 9999 });
   });
 
   it('stats(metric, window) gives min/avg/max/p95 over the window only', () => {

@@ -2,7 +2,7 @@ import { type IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { createNoopMeter, diag, type MeterProvider, metrics, type TracerProvider } from '@opentelemetry/api';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
-import { INSTRUMENTATION_NAMES, type InstrumentationName } from '@otelkit/config';
+import { checkOptionKeys, INSTRUMENTATION_NAMES, type InstrumentationName } from '@otelkit/config';
 
 /** Module names whose early loading defeats patching, per instrumentation (http/undici hook core modules or diagnostics channels). */
 const PATCHED_MODULES: Partial<Record<InstrumentationName, string>> = {
@@ -116,6 +116,13 @@ export function instrument(
   names: readonly InstrumentationName[] = INSTRUMENTATION_NAMES,
   options: InstrumentOptions = {},
 ): InstrumentHandle {
+  checkOptionKeys(options, ['tracerProvider', 'meterProvider', 'http'], 'instrument(names, options)');
+  if (options.http)
+    checkOptionKeys(
+      options.http,
+      ['ignoreIncomingRequest', 'onIncomingRequest', 'serverDurationMetric'],
+      'instrument(names, options): options.http',
+    );
   for (const n of names) {
     if (!Object.hasOwn(FACTORIES, n)) {
       throw new TypeError(

@@ -1,5 +1,6 @@
 import { DiagLogLevel, diag, type Meter, type Tracer } from '@opentelemetry/api';
 import {
+  checkOptionKeys,
   formatSummary,
   type LoadConfigOptions,
   loadConfig,
@@ -57,6 +58,22 @@ export interface StartMonitoringOptions extends Omit<LoadConfigOptions, 'config'
   /** Print the startup summary at info level (otherwise debug). @default config.diagnostics.printSummary */
   printSummary?: boolean;
 }
+
+const START_OPTION_KEYS = [
+  'printSummary',
+  'file',
+  'env',
+  'overrides',
+  'cwd',
+  'onWarning',
+] as const satisfies readonly (keyof StartMonitoringOptions)[];
+// Compile-time: the list names every option (a new one that is not listed fails the build).
+const _start_keys_complete: [
+  Exclude<keyof StartMonitoringOptions, (typeof START_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _start_keys_complete;
 
 const SLOT = Symbol.for('otelkit.service.monitoring.v1');
 
@@ -163,6 +180,9 @@ export function startMonitoring(
   input: OtelkitConfigInput | OtelkitConfig = {},
   options: StartMonitoringOptions = {},
 ): Monitoring {
+  if (options === null || typeof options !== 'object')
+    throw new Error('startMonitoring: options must be an object');
+  checkOptionKeys(options, START_OPTION_KEYS, 'startMonitoring: options');
   const { printSummary, ...sources } = options;
   // Typed by the input type, so a misspelt key in a config literal is a compile error; loadConfig
   // still checks every field at run time (JSON, JavaScript callers) and names each problem.

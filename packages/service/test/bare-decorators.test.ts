@@ -286,7 +286,7 @@ describe('bare decorators (TC39 standard decorators)', () => {
       expect(() => service([] as never)).toThrow(`${allowed} an array`);
       expect(() => (service as (...a: unknown[]) => unknown)({}, {})).toThrow(`${allowed} 2 arguments`);
       expect(() => service({ monitoring: undefined, nope: 1 } as never)(class {})).toThrow(
-        /unknown option "nope"; allowed: /,
+        /unknown option "nope" \(did you mean "name"\?\); allowed: logLevel, /,
       );
       // a function that is not a class
       expect(() => service((() => {}) as never)).toThrow('@service applies to classes');

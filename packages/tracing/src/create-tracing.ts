@@ -6,7 +6,7 @@ import {
   TracerProvider as SdkTracerProvider,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { settleWithin, type TracingConfig } from '@otelkit/config';
+import { checkOptionKeys, settleWithin, type TracingConfig } from '@otelkit/config';
 import { createExporter } from './exporters/create-exporter';
 import { MemorySpanExporter } from './exporters/memory-span-exporter';
 import { PooledIdGenerator } from './ids/pooled-id-generator';
@@ -33,6 +33,24 @@ let registeredBy: object | undefined;
  *
  * @throws Error naming the offending `tracing.*` field when the config is invalid.
  */
+const TRACING_CONFIG_KEYS = [
+  'enabled',
+  'sampler',
+  'exporters',
+  'propagators',
+  'batch',
+  'shutdownTimeoutMillis',
+] as const satisfies readonly (keyof TracingConfig)[];
+const TRACING_OPTION_KEYS = ['meter'] as const satisfies readonly (keyof CreateTracingOptions)[];
+// Compile-time: the lists name every key (a new one that is not listed fails the build).
+const _tracing_keys_complete: [
+  | Exclude<keyof TracingConfig, (typeof TRACING_CONFIG_KEYS)[number]>
+  | Exclude<keyof CreateTracingOptions, (typeof TRACING_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _tracing_keys_complete;
+
 export function createTracing(
   config: TracingConfig,
   resource?: Resource,
@@ -41,6 +59,10 @@ export function createTracing(
   if (config === null || typeof config !== 'object') {
     throw new Error('tracing config must be an object (the normalised `tracing` section)');
   }
+  checkOptionKeys(config, TRACING_CONFIG_KEYS, 'createTracing: tracing config');
+  if (options === null || typeof options !== 'object')
+    throw new Error('createTracing: options must be an object');
+  checkOptionKeys(options, TRACING_OPTION_KEYS, 'createTracing: options');
   if (config.enabled === false) return createDisabledHandle(resource);
 
   validateBatch(config);

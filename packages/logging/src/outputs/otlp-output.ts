@@ -164,7 +164,8 @@ function exceptionAttributes(value: unknown, out: Record<string, AnyValue>): boo
     rest[k] = e[k] as AnyValue;
     any = true;
   }
-  return !any || ((out.err = rest), true);
+  if (any) out.err = rest;
+  return true;
 }
 
 function warnIfRejected(r: SettledWithin<unknown>): void {

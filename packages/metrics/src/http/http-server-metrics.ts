@@ -17,6 +17,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { checkOptionKeys } from '@otelkit/config';
 import { errorType } from '../error-type';
 import { localHistogramsOf } from '../internal-registry';
 import {
@@ -41,6 +42,13 @@ import {
   type SampledSpan,
   type Series,
 } from './local-histograms';
+
+const HTTP_METRICS_OPTION_KEYS = [
+  'tracer',
+  'ignorePaths',
+  'route',
+  'bodySize',
+] as const satisfies readonly (keyof HttpMetricsOptions)[];
 
 /** Options shared by the HTTP adapters (node:http, Express, Fastify). */
 export interface HttpMetricsOptions {
@@ -208,6 +216,9 @@ export class HttpServerMetrics {
   readonly enabled: boolean;
 
   constructor(metrics: MetricsHandle, options: HttpMetricsOptions = {}) {
+    if (options === null || typeof options !== 'object')
+      throw new Error('@otelkit/metrics: HTTP metrics options must be an object');
+    checkOptionKeys(options, HTTP_METRICS_OPTION_KEYS, '@otelkit/metrics: HTTP metrics options');
     const meter = metrics.meter;
     this.enabled = metrics.enabled;
     this._duration = new RequestHistogram(

@@ -9,6 +9,7 @@ import {
   type ObservableResult,
   type UpDownCounter,
 } from '@opentelemetry/api';
+import { checkOptionKeys } from '@otelkit/config';
 import { errorType } from '../error-type';
 import { ATTR_ERROR_TYPE } from '../semconv';
 import type {
@@ -25,6 +26,29 @@ import type {
 } from '../types';
 import { GuardedCounter, GuardedRecorder, type SeriesGuard } from './series-guard';
 import { validateAttributeKeys, validateBuckets, validateInstrumentName } from './validate';
+
+const INSTRUMENT_KEYS = [
+  'description',
+  'help',
+  'unit',
+  'attributes',
+  'labelNames',
+] as const satisfies readonly (keyof InstrumentOptions)[];
+const HISTOGRAM_KEYS = [...INSTRUMENT_KEYS, 'buckets'] as const satisfies readonly (keyof HistogramOptions)[];
+const OBSERVABLE_KEYS = [
+  ...INSTRUMENT_KEYS,
+  'callback',
+] as const satisfies readonly (keyof ObservableGaugeOptions)[];
+
+function checkKeys(
+  kind: string,
+  name: string,
+  options: object | undefined,
+  allowed: readonly string[],
+): void {
+  if (options !== undefined && options !== null && typeof options === 'object')
+    checkOptionKeys(options, allowed, `metrics.${kind}(${JSON.stringify(name)})`);
+}
 
 const NO_GUARD = { active: false } as SeriesGuard;
 
@@ -110,6 +134,7 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
 
   return {
     counter(name, options) {
+      checkKeys('counter', name, options, INSTRUMENT_KEYS);
       return reuse(name, 'counter', () => {
         validateAttributeKeys(name, keysOf(options));
         const instrument = meter.createCounter(name, metricOptions(options));
@@ -129,6 +154,7 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
     },
 
     upDownCounter(name, options) {
+      checkKeys('upDownCounter', name, options, INSTRUMENT_KEYS);
       return reuse(name, 'upDownCounter', () => {
         validateAttributeKeys(name, keysOf(options));
         const instrument = meter.createUpDownCounter(name, metricOptions(options));
@@ -152,6 +178,7 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
     },
 
     histogram(name, options) {
+      checkKeys('histogram', name, options, HISTOGRAM_KEYS);
       return reuse(name, 'histogram', () => {
         validateAttributeKeys(name, keysOf(options), ['le']);
         const opts = metricOptions(options);
@@ -226,6 +253,7 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
     },
 
     gauge(name, options) {
+      checkKeys('gauge', name, options, INSTRUMENT_KEYS);
       return reuse(name, 'gauge', () => {
         validateAttributeKeys(name, keysOf(options));
         const instrument = meter.createGauge(name, metricOptions(options));
@@ -241,6 +269,7 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
     },
 
     observableGauge(name, options) {
+      checkKeys('observableGauge', name, options, OBSERVABLE_KEYS);
       return reuse(name, 'observableGauge', () => {
         if (!options || typeof options.callback !== 'function') {
           throw new Error(`@otelkit/metrics: observableGauge "${name}": "callback" must be a function`);

@@ -14,6 +14,14 @@ export interface AnomalyDetectionOptions {
   readonly seasonLength?: number;
 }
 
+const DETECTION_OPTION_KEYS = [
+  'resourceId',
+  'metric',
+  'sensitivity',
+  'trainingPeriod',
+  'seasonLength',
+] as const satisfies readonly (keyof AnomalyDetectionOptions)[];
+
 /** Options of {@link AnomalyDetector}: the settings the config's `pools.anomalyDetection` takes too. */
 export type AnomalyDetectorOptions = AnomalyDetectorSettings;
 
@@ -150,6 +158,7 @@ export class AnomalyDetector {
   configure(options: AnomalyDetectionOptions): void {
     const at = 'configureAnomalyDetection';
     if (!options || typeof options !== 'object') throw new Error(`${at} needs { resourceId, metric }`);
+    checkOptionKeys(options, DETECTION_OPTION_KEYS, at);
     if (typeof options.resourceId !== 'string' || options.resourceId.length === 0)
       throw new Error(`${at}: resourceId must be a non-empty string`);
     if (typeof options.metric !== 'string' || options.metric.length === 0)

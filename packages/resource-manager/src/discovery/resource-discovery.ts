@@ -30,6 +30,12 @@ export interface DiscoveryOptions {
   readonly idFor?: (kind: DiscoverableKind, n: number) => string;
 }
 
+/** uno's keyword form of `discoverResources`: `{ resourceType: 'database' }` plus the discovery options. */
+export interface DiscoverResourcesOptions extends DiscoveryOptions {
+  /** A category (`database`, `cache`, `pool`, `http`) or a kind (`pg`, `ioredis`…). */
+  readonly resourceType: ResourceCategory | DiscoverableKind;
+}
+
 /** What `discoverResources` returns: the kinds hooked, and `stop()` to unhook them. */
 export interface DiscoveryHandle {
   readonly kinds: readonly DiscoverableKind[];

@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@otelkit/config';
 import type { ResourceCategory } from '../types';
 
 /** The parts of a finished span the graph reads (an SDK `ReadableSpan` fits). */
@@ -108,6 +109,7 @@ export class PeerCollector {
   dropped = 0;
 
   constructor(options: { serviceName?: string; maxPeers?: number } = {}) {
+    checkOptionKeys(options, ['serviceName', 'maxPeers'], 'PeerCollector');
     this._service = options.serviceName ?? 'service';
     this._max = options.maxPeers ?? 1000;
     if (!Number.isInteger(this._max) || this._max < 1)

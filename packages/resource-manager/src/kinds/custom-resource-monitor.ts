@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { checkOptionKeys } from '@otelkit/config';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
 import type { MetricDefinition, ResourceHealth, ResourceHost, ResourceRegistration } from '../types';
 
@@ -26,6 +27,7 @@ export class CustomResourceMonitor extends ResourceTypeMonitor<CustomResource> {
 
   constructor(manager: ResourceHost, options: { maxMetrics?: number } = {}) {
     super(manager, { resourceType: 'custom' });
+    checkOptionKeys(options, ['maxMetrics'], 'CustomResourceMonitor');
     this._max = options.maxMetrics ?? 100;
   }
 

@@ -1,4 +1,4 @@
-import { settleWithin } from '@otelkit/config';
+import { checkOptionKeys, settleWithin } from '@otelkit/config';
 import { watchErrors } from '../internal/error-events';
 import { ResourceTypeMonitor } from '../resource-type-monitor';
 import type { ResourceHealth, ResourceHost, ResourceRegistration } from '../types';
@@ -58,6 +58,7 @@ export class RedisClientMonitor extends ResourceTypeMonitor<RedisClientLike> {
   private readonly _unhook = new WeakMap<object, () => void>();
 
   constructor(manager: ResourceHost, options: RedisClientMonitorOptions = {}) {
+    checkOptionKeys(options, ['resourceType', 'probeTimeoutMillis'], 'RedisClientMonitor');
     const type = options.resourceType ?? 'ioredis';
     if (type !== 'ioredis' && type !== 'redis')
       throw new Error(

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { checkOptionKeys } from '@otelkit/config';
 import type { AlertEvent, NormalizedThreshold } from '@otelkit/resource-monitor';
 import type { MetricValue, ResourceRegistration } from '../types';
 
@@ -10,6 +11,36 @@ export interface ReportOptions {
   readonly start?: number | Date;
   /** Window end (epoch ms or Date). @default now */
   readonly end?: number | Date;
+  /** uno's spelling of {@link start} (`generate_report(start_time=…)`); give one of the two. */
+  readonly startTime?: number | Date;
+  /** uno's spelling of {@link end}; give one of the two. */
+  readonly endTime?: number | Date;
+}
+
+const REPORT_OPTION_KEYS = [
+  'resourceType',
+  'start',
+  'end',
+  'startTime',
+  'endTime',
+] as const satisfies readonly (keyof ReportOptions)[];
+
+/**
+ * Checks the keys of report options and folds uno's `startTime` / `endTime` into `start` / `end`.
+ */
+export function normalizeReportOptions(options: ReportOptions): ReportOptions {
+  if (!options || typeof options !== 'object') throw new Error('generateReport: options must be an object');
+  checkOptionKeys(options, REPORT_OPTION_KEYS, 'generateReport');
+  if (options.start !== undefined && options.startTime !== undefined)
+    throw new Error('generateReport: give start or startTime, not both');
+  if (options.end !== undefined && options.endTime !== undefined)
+    throw new Error('generateReport: give end or endTime, not both');
+  const { startTime, endTime, ...rest } = options;
+  return {
+    ...rest,
+    ...(startTime !== undefined ? { start: startTime } : {}),
+    ...(endTime !== undefined ? { end: endTime } : {}),
+  };
 }
 
 /** One resource metric series summarised over the window. */
@@ -113,8 +144,8 @@ function toEpoch(v: number | Date | undefined, field: string, def: number): numb
   return n;
 }
 
-export function buildReport(options: ReportOptions, source: ReportSource): UtilizationReport {
-  if (!options || typeof options !== 'object') throw new Error('generateReport: options must be an object');
+export function buildReport(input: ReportOptions, source: ReportSource): UtilizationReport {
+  const options = normalizeReportOptions(input);
   const end = toEpoch(options.end, 'end', Date.now());
   const start = toEpoch(options.start, 'start', Number.NEGATIVE_INFINITY);
   if (start > end) throw new Error('generateReport: start must be before end');

@@ -3,9 +3,13 @@
 import { ResourceMonitor } from '@otelkit/resource-monitor';
 import {
   AnomalyDetector,
+  CustomResourceMonitor,
   createResourceManager,
   ManagedResourceMonitor,
+  PeerCollector,
+  RedisClientMonitor,
   ResourceManager,
+  ResourceTypeMonitor,
 } from '../../src/index';
 
 describe('strict options', () => {
@@ -48,6 +52,35 @@ describe('strict options', () => {
   it('createResourceManager with the slice and hand-written options', async () => {
     const manager = createResourceManager({ interval: 60, kinds: ['custom'] });
     expect(manager.intervalMillis).toBe(60_000);
+    await manager.shutdown();
+  });
+});
+
+describe('strict options of kinds, collectors and the factory', () => {
+  it('ResourceTypeMonitor, CustomResourceMonitor, RedisClientMonitor, PeerCollector, createResourceManager', async () => {
+    const manager = new ResourceManager();
+    class Db extends ResourceTypeMonitor {
+      constructor() {
+        super(manager, { resourceType: 'database', resource_type: 'x' } as never);
+      }
+      setupMetrics(): void {}
+      async collectMetrics(): Promise<void> {}
+    }
+    expect(() => new Db()).toThrow(
+      'ResourceTypeMonitor("database"): option "resource_type" is spelled "resourceType" here; allowed: resourceType',
+    );
+    expect(() => new CustomResourceMonitor(manager, { maxMetric: 3 } as never)).toThrow(
+      'CustomResourceMonitor: unknown option "maxMetric" (did you mean "maxMetrics"?)',
+    );
+    expect(() => new RedisClientMonitor(manager, { probeTimeout: 5 } as never)).toThrow(
+      'RedisClientMonitor: unknown option "probeTimeout" (did you mean "probeTimeoutMillis"?)',
+    );
+    expect(() => new PeerCollector({ maxPeer: 3 } as never)).toThrow(
+      'PeerCollector: unknown option "maxPeer" (did you mean "maxPeers"?)',
+    );
+    expect(() => createResourceManager({ interval: 60 }, { monitr: undefined } as never)).toThrow(
+      'createResourceManager: options: unknown option "monitr" (did you mean "monitor"?)',
+    );
     await manager.shutdown();
   });
 });

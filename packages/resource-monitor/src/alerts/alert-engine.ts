@@ -1,12 +1,20 @@
 import {
   type AlertRuleConfig,
+  checkOptionKeys,
   findCatalogEntry,
   type ParsedCondition,
   parseDuration,
   type ThresholdConfig,
 } from '@otelkit/config';
 import { aggregate } from '../internal/aggregate';
-import type { AlertEvent, AlertLevel, AlertRuleSpec, HistoryPoint, ThresholdSpec } from '../types';
+import type {
+  AlertEvent,
+  AlertLevel,
+  AlertRuleSpec,
+  HistoryPoint,
+  KeyedThresholdSpec,
+  ThresholdSpec,
+} from '../types';
 import { AlertTracker, type LevelCondition } from './alert-tracker';
 import { AGGREGATIONS, compare, parseCondition } from './parse-condition';
 
@@ -45,6 +53,33 @@ function finite(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n);
 }
 
+/** Keys a threshold written in code or read from config may have (`metric` / `resourceId` when keyed). */
+const THRESHOLD_KEYS = [
+  'warning',
+  'critical',
+  'direction',
+  'for',
+  'forMillis',
+  'hysteresis',
+  'message',
+  'labels',
+  'metric',
+  'resourceId',
+] as const satisfies readonly (keyof KeyedThresholdSpec | keyof ThresholdConfig)[];
+const RULE_KEYS = [
+  'name',
+  'condition',
+  'parsed',
+  'for',
+  'forMillis',
+  'window',
+  'windowMillis',
+  'severity',
+  'message',
+  'runbook',
+  'labels',
+] as const satisfies readonly (keyof AlertRuleSpec | keyof AlertRuleConfig)[];
+
 /** Validates a simple (`80`) or rich threshold; throws an Error naming `field`. */
 export function normalizeThreshold(
   metric: string,
@@ -64,6 +99,10 @@ export function normalizeThreshold(
       `${field} must be a number or { warning?, critical?, direction?, for?, hysteresis?, message? }`,
     );
   }
+  // uno's Threshold(alert_message=…) is `message` here: say so rather than guess.
+  if ('alert_message' in spec || 'alertMessage' in spec)
+    throw new Error(`${field}: uno's alert_message is "message" here; allowed: ${THRESHOLD_KEYS.join(', ')}`);
+  checkOptionKeys(spec, THRESHOLD_KEYS, field);
   const { warning, critical } = spec;
   if (warning !== undefined && !finite(warning))
     throw new Error(`${field}.warning must be a finite number, got ${warning}`);
@@ -112,6 +151,7 @@ export function normalizeRule(rule: AlertRuleSpec | AlertRuleConfig, field = 'al
   if (typeof rule.name !== 'string' || rule.name.length === 0)
     throw new Error(`${field}.name must be a non-empty string`);
   const at = `alert rule ${JSON.stringify(rule.name)}`;
+  checkOptionKeys(rule, RULE_KEYS, at);
   const fromConfig = (rule as AlertRuleConfig).parsed;
   let parsed: ParsedCondition;
   try {

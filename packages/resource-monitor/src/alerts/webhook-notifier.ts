@@ -2,9 +2,18 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { checkInteger } from '@otelkit/config';
+import { checkInteger, checkOptionKeys } from '@otelkit/config';
 import type { MutableCounters } from '../internal/counters';
 import type { AlertEvent, WebhookOptions } from '../types';
+
+const WEBHOOK_KEYS = [
+  'url',
+  'headers',
+  'timeoutMillis',
+  'maxRetries',
+  'backoffMillis',
+  'maxQueueSize',
+] as const satisfies readonly (keyof WebhookOptions)[];
 
 const MAX_BACKOFF_MILLIS = 10_000;
 
@@ -36,6 +45,7 @@ export class WebhookNotifier {
   ) {
     if (!options || typeof options.url !== 'string')
       throw new Error(`${field}.url must be an http(s) URL string`);
+    checkOptionKeys(options, WEBHOOK_KEYS, field);
     let url: URL;
     try {
       url = new URL(options.url);

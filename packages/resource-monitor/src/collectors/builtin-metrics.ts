@@ -96,7 +96,7 @@ export function flattenStats(s: SystemStats, out: Float64Array, offset = 0): voi
 export function unflattenStats(timestamp: number, v: Float64Array, o = 0): SystemStats {
   const cg = v[o + 33];
   return {
-    timestamp,
+    timestampMillis: timestamp,
     cpu: {
       usagePercent: v[o]!,
       hostUsagePercent: v[o + 1]!,

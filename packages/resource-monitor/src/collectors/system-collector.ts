@@ -137,7 +137,7 @@ export class SystemCollector {
     const mu = process.memoryUsage();
     const la = os.loadavg();
     const stats: SystemStats = {
-      timestamp,
+      timestampMillis: timestamp,
       cpu: {
         usagePercent: round2(usagePercent),
         hostUsagePercent: round2(hostUsagePercent),

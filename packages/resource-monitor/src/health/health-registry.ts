@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkOptionKeys } from '@otelkit/config';
 
 export type HealthKind = 'liveness' | 'readiness';
 
@@ -43,6 +44,32 @@ export interface HealthReport {
   readonly timestamp: number;
   readonly checks: readonly HealthCheckStatus[];
 }
+
+/**
+ * Something that adds checks to a registry when handed one (uno's
+ * `health_registry.register_adapter(adapter)`); `ResourceHealthAdapter` is one. `attach` returns a
+ * function that removes what it added.
+ */
+export interface HealthAdapter {
+  attach(registry: HealthRegistry): () => void;
+}
+
+/** Every key of {@link HealthRegistryOptions}. */
+export const HEALTH_REGISTRY_OPTION_KEYS = [
+  'checkTimeoutMillis',
+  'cacheMillis',
+  'path',
+  'livenessPath',
+  'readinessPath',
+] as const satisfies readonly (keyof HealthRegistryOptions)[];
+/** Every key of {@link HealthCheckOptions}. */
+const HEALTH_CHECK_OPTION_KEYS = [
+  'name',
+  'check',
+  'kinds',
+  'timeoutMillis',
+  'cacheMillis',
+] as const satisfies readonly (keyof HealthCheckOptions)[];
 
 export interface HealthRegistryOptions {
   /** A check that has not answered by then counts as failed. @default 2000 */
@@ -103,6 +130,9 @@ export class HealthRegistry {
   private _notReadyReason = '';
 
   constructor(options: HealthRegistryOptions = {}) {
+    if (options === null || typeof options !== 'object')
+      throw new Error('HealthRegistry options must be an object');
+    checkOptionKeys(options, HEALTH_REGISTRY_OPTION_KEYS, 'HealthRegistry');
     this.checkTimeoutMillis = atLeast(options.checkTimeoutMillis, 'health.checkTimeoutMillis', 2000, 1);
     this.cacheMillis = atLeast(options.cacheMillis, 'health.cacheMillis', 1000, 0);
     const path = (v: string | undefined, name: string, def: string) => {
@@ -123,6 +153,7 @@ export class HealthRegistry {
     if (!options || typeof options.name !== 'string' || options.name.length === 0)
       throw new Error('health check name must be a non-empty string');
     const at = `health check ${JSON.stringify(options.name)}`;
+    checkOptionKeys(options, HEALTH_CHECK_OPTION_KEYS, at);
     if (typeof options.check !== 'function') throw new Error(`${at}: check must be a function`);
     if (this._entries.has(options.name)) throw new Error(`${at} is already registered`);
     const kinds = options.kinds ?? ['readiness'];
@@ -142,6 +173,22 @@ export class HealthRegistry {
     return () => {
       if (this._entries.get(entry.name) === entry) this._entries.delete(entry.name);
     };
+  }
+
+  /**
+   * Lets an adapter add its checks (uno's `health_registry.register_adapter(adapter)`); returns
+   * the adapter's remover.
+   *
+   * @example
+   * const adapter = new ResourceHealthAdapter(manager, resourceMonitor);
+   * healthRegistry.registerAdapter(adapter);
+   */
+  registerAdapter(adapter: HealthAdapter): () => void {
+    if (!adapter || typeof adapter.attach !== 'function')
+      throw new Error(
+        'HealthRegistry.registerAdapter needs an adapter with attach(registry), e.g. a ResourceHealthAdapter',
+      );
+    return adapter.attach(this);
   }
 
   unregister(name: string): boolean {

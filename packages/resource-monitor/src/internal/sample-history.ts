@@ -33,7 +33,7 @@ export class SampleHistory {
       slot = this._head;
       this._head = (this._head + 1) % this._ts.length;
     }
-    this._ts[slot] = stats.timestamp;
+    this._ts[slot] = stats.timestampMillis;
     flattenStats(stats, this._values, slot * WIDTH);
   }
 

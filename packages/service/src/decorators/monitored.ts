@@ -1,4 +1,4 @@
-import { decoratorMode } from '@otelkit/config';
+import { checkOptionKeys, decoratorMode } from '@otelkit/config';
 import type { MethodMonitoringOptions, MonitoredOptions } from '../types';
 import { instrumentMethod, type MethodSite, SITE } from './instrument-method';
 
@@ -31,12 +31,10 @@ function validate(options: unknown, allowed: Set<string>, where: string): AnyOpt
     );
   }
   const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!allowed.has(key)) {
-      throw new TypeError(
-        `@monitored(${where}): unknown option "${key}"; allowed: ${[...allowed].join(', ')}`,
-      );
-    }
+  try {
+    checkOptionKeys(o, [...allowed], `@monitored(${where})`);
+  } catch (err) {
+    throw new TypeError((err as Error).message);
   }
   for (const key of ['logLevel', 'errorLogLevel']) {
     if (o[key] !== undefined && !LEVELS.has(o[key] as string)) {

@@ -1,4 +1,5 @@
 import { type Context, context, type Span, trace } from '@opentelemetry/api';
+import { checkOptionKeys } from '@otelkit/config';
 import type { TracedOptions } from '../types';
 import { decorateMethod, qualifiedName, type UniversalMethodDecorator } from './decorator-kind';
 import { defaultTracer, endSpanWith, failSpan, toOtelOptions } from './with-span';
@@ -15,10 +16,27 @@ import { defaultTracer, endSpanWith, failSpan, toOtelOptions } from './with-span
  *   async place(order: Order) { ... }
  * }
  */
+const TRACED_OPTION_KEYS = [
+  'name',
+  'attributes',
+  'kind',
+  'links',
+  'root',
+  'tracer',
+] as const satisfies readonly (keyof TracedOptions)[];
+// Compile-time: the list names every option (a new one that is not listed fails the build).
+const _traced_keys_complete: [Exclude<keyof TracedOptions, (typeof TRACED_OPTION_KEYS)[number]>] extends [
+  never,
+]
+  ? true
+  : never = true;
+void _traced_keys_complete;
+
 export function traced(options: TracedOptions = {}): UniversalMethodDecorator {
   if (options === null || typeof options !== 'object') {
     throw new Error('@traced(options): options must be an object');
   }
+  checkOptionKeys(options, TRACED_OPTION_KEYS, '@traced(options)');
   const spanOptions = toOtelOptions(options);
   const wrap = (method: (...args: unknown[]) => unknown, methodName: string) =>
     function tracedMethod(this: unknown, ...args: unknown[]): unknown {

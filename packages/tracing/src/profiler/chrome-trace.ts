@@ -13,7 +13,9 @@ export function toChromeTrace(
   processName = 'otelkit profiler',
 ): ChromeTrace {
   const pid = process.pid;
-  const sorted = [...traces].sort((a, b) => a.startTime - b.startTime || b.endTime - a.endTime);
+  const sorted = [...traces].sort(
+    (a, b) => a.startTimeMillis - b.startTimeMillis || b.endTimeMillis - a.endTimeMillis,
+  );
   // Each lane is a stack of open [start, end] intervals.
   const lanes: { end: number }[][] = [];
   const events: ChromeTraceEvent[] = [
@@ -23,22 +25,22 @@ export function toChromeTrace(
     let lane = -1;
     for (let i = 0; i < lanes.length && lane < 0; i++) {
       const stack = lanes[i]!;
-      while (stack.length > 0 && stack[stack.length - 1]!.end <= t.startTime) stack.pop();
-      if (stack.length === 0 || stack[stack.length - 1]!.end >= t.endTime) lane = i;
+      while (stack.length > 0 && stack[stack.length - 1]!.end <= t.startTimeMillis) stack.pop();
+      if (stack.length === 0 || stack[stack.length - 1]!.end >= t.endTimeMillis) lane = i;
     }
     if (lane < 0) {
       lanes.push([]);
       lane = lanes.length - 1;
     }
-    lanes[lane]!.push({ end: t.endTime });
+    lanes[lane]!.push({ end: t.endTimeMillis });
     events.push({
       name: t.name,
       cat: t.error ? 'profile,error' : 'profile',
       ph: 'X',
       pid,
       tid: lane + 1,
-      ts: Math.round(t.startTime * 1000),
-      dur: Math.max(0, Math.round(t.duration * 1000)),
+      ts: Math.round(t.startTimeMillis * 1000),
+      dur: Math.max(0, Math.round(t.durationMillis * 1000)),
       args: {
         ...t.metadata,
         memoryStart: t.memoryStart,

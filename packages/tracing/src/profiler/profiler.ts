@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { context, type Span, type Tracer, trace } from '@opentelemetry/api';
-import { decoratorMode } from '@otelkit/config';
+import { checkOptionKeys, decoratorMode } from '@otelkit/config';
 import { toAttributes } from '../helpers/active-span';
 import { decorateMethod, qualifiedName, type UniversalMethodDecorator } from '../helpers/decorator-kind';
 import { defaultTracer, failSpan, isThenable } from '../helpers/with-span';
@@ -18,6 +18,15 @@ import type {
 } from './types';
 
 type AnyFn = (...args: unknown[]) => unknown;
+
+const PROFILER_OPTION_KEYS = [
+  'enabled',
+  'traceAsyncTasks',
+  'collectStackTrace',
+  'maxTraces',
+  'tracer',
+] as const satisfies readonly (keyof ProfilerOptions)[];
+const TRACE_OPTION_KEYS = ['name', 'metadata'] as const satisfies readonly (keyof TraceOptions)[];
 
 interface Open {
   readonly name: string;
@@ -60,6 +69,8 @@ export class Profiler {
   constructor(options: ProfilerOptions = {}) {
     if (options === null || typeof options !== 'object')
       throw new Error('Profiler options must be an object');
+    // mtaio's `trace_async_tasks` / `collect_stack_trace` are refused naming the camelCase option.
+    checkOptionKeys(options, PROFILER_OPTION_KEYS, 'Profiler');
     const maxTraces = options.maxTraces ?? 10_000;
     if (!Number.isInteger(maxTraces) || maxTraces < 1) {
       throw new Error(
@@ -91,11 +102,14 @@ export class Profiler {
     const [first, second] = args;
     if (typeof first === 'function' && decoratorMode(args) !== 'standard' && args.length <= 2) {
       const options = (second ?? {}) as TraceOptions;
+      if (typeof options === 'object' && options !== null)
+        checkOptionKeys(options, TRACE_OPTION_KEYS, 'profiler.trace');
       const fn = first as AnyFn;
       return this._wrap(fn, () => options.name ?? (fn.name || 'anonymous'), options.metadata);
     }
     if (args.length === 1 && typeof first === 'object' && first !== null) {
       const options = first as TraceOptions;
+      checkOptionKeys(options, TRACE_OPTION_KEYS, '@profiler.trace');
       return ((...decoratorArgs: unknown[]) =>
         decorateMethod(
           '@profiler.trace',
@@ -153,8 +167,8 @@ export class Profiler {
     let last = Number.NEGATIVE_INFINITY;
     const groups = new Map<string, ProfileTrace[]>();
     for (const t of traces) {
-      if (t.startTime < first) first = t.startTime;
-      if (t.endTime > last) last = t.endTime;
+      if (t.startTimeMillis < first) first = t.startTimeMillis;
+      if (t.endTimeMillis > last) last = t.endTimeMillis;
       const g = groups.get(t.name);
       if (g === undefined) groups.set(t.name, [t]);
       else g.push(t);
@@ -162,7 +176,7 @@ export class Profiler {
     const byName: Record<string, ProfileNameStats> = {};
     for (const [name, group] of groups) byName[name] = summarise(group);
     return {
-      totalTime: traces.length > 0 ? last - first : 0,
+      totalTimeMillis: traces.length > 0 ? last - first : 0,
       traces,
       byName,
       discarded: this._discarded,
@@ -283,9 +297,9 @@ export class Profiler {
       const memoryEnd = heapUsed();
       const record: ProfileTrace = {
         name: open.name,
-        startTime: open.start,
-        endTime: end,
-        duration: end - open.start,
+        startTimeMillis: open.start,
+        endTimeMillis: end,
+        durationMillis: end - open.start,
         metadata: open.metadata,
         ...(open.stackTrace !== undefined ? { stackTrace: open.stackTrace } : {}),
         memoryStart: open.memoryStart,
@@ -346,19 +360,19 @@ function captureStack(): string {
 }
 
 function summarise(group: ProfileTrace[]): ProfileNameStats {
-  const durations = group.map((t) => t.duration).sort((a, b) => a - b);
+  const durations = group.map((t) => t.durationMillis).sort((a, b) => a - b);
   const total = durations.reduce((s, d) => s + d, 0);
   const rank = (p: number) =>
     durations[Math.min(durations.length - 1, Math.max(0, Math.ceil(p * durations.length) - 1))]!;
   return {
     count: durations.length,
-    total,
-    mean: total / durations.length,
-    min: durations[0]!,
-    max: durations[durations.length - 1]!,
-    p50: rank(0.5),
-    p95: rank(0.95),
-    p99: rank(0.99),
+    totalMillis: total,
+    meanMillis: total / durations.length,
+    minMillis: durations[0]!,
+    maxMillis: durations[durations.length - 1]!,
+    p50Millis: rank(0.5),
+    p95Millis: rank(0.95),
+    p99Millis: rank(0.99),
     errors: group.reduce((n, t) => n + (t.error ? 1 : 0), 0),
   };
 }

@@ -21,12 +21,19 @@ export interface ProfilerOptions {
   tracer?: Tracer | null;
 }
 
-/** One profiled operation. Times are milliseconds (epoch-based, sub-ms precision); memory is bytes of V8 heap used. */
+/**
+ * One profiled operation (mtaio's `ProfileTrace`). Times are milliseconds, and their names say so:
+ * mtaio's `start_time` / `end_time` / `duration` are seconds, ours are `startTimeMillis` (epoch,
+ * sub-ms precision) / `endTimeMillis` / `durationMillis`. Memory is bytes of V8 heap used.
+ */
 export interface ProfileTrace {
   readonly name: string;
-  readonly startTime: number;
-  readonly endTime: number;
-  readonly duration: number;
+  /** Epoch milliseconds the operation started (sub-ms precision). mtaio: `start_time`, seconds. */
+  readonly startTimeMillis: number;
+  /** Epoch milliseconds the operation ended. mtaio: `end_time`, seconds. */
+  readonly endTimeMillis: number;
+  /** `endTimeMillis - startTimeMillis`. mtaio: `duration`, seconds. */
+  readonly durationMillis: number;
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Present when `collectStackTrace` is on. */
   readonly stackTrace?: string;
@@ -40,23 +47,26 @@ export interface ProfileTrace {
   readonly error: boolean;
 }
 
-/** Statistics per trace name, over the traces kept. Durations in milliseconds. */
+/** Statistics per trace name, over the traces kept. Durations in milliseconds (nearest-rank percentiles). */
 export interface ProfileNameStats {
   readonly count: number;
-  readonly total: number;
-  readonly mean: number;
-  readonly min: number;
-  readonly max: number;
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
+  readonly totalMillis: number;
+  readonly meanMillis: number;
+  readonly minMillis: number;
+  readonly maxMillis: number;
+  readonly p50Millis: number;
+  readonly p95Millis: number;
+  readonly p99Millis: number;
   readonly errors: number;
 }
 
 /** What {@link Profiler.getProfile} returns. */
 export interface Profile {
-  /** Wall-clock milliseconds from the earliest kept start to the latest kept end (0 when empty). */
-  readonly totalTime: number;
+  /**
+   * Wall-clock milliseconds from the earliest kept start to the latest kept end (0 when empty).
+   * mtaio's `total_time` is seconds: `(profile.totalTimeMillis / 1000).toFixed(2)`.
+   */
+  readonly totalTimeMillis: number;
   /** Kept traces, in the order they ended. */
   readonly traces: readonly ProfileTrace[];
   readonly byName: Readonly<Record<string, ProfileNameStats>>;

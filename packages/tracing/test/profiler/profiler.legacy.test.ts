@@ -28,6 +28,6 @@ describe('Profiler.trace as an experimentalDecorators decorator', () => {
     const { traces, byName } = await profiler.getProfile();
     expect(traces.map((t) => t.name)).toEqual(['LegacyService.compute', 'legacy.load']);
     expect(byName['legacy.load']!.count).toBe(1);
-    expect(traces[1]!.duration).toBeGreaterThanOrEqual(4);
+    expect(traces[1]!.durationMillis).toBeGreaterThanOrEqual(4);
   });
 });

@@ -19,9 +19,9 @@ describe('Profiler', () => {
     expect(traces).toHaveLength(1);
     const t = traces[0]!;
     expect(t.name).toBe('allocate');
-    expect(t.startTime).toBeGreaterThanOrEqual(before - 1);
-    expect(t.endTime).toBeLessThanOrEqual(after + 1);
-    expect(t.duration).toBeCloseTo(t.endTime - t.startTime, 6);
+    expect(t.startTimeMillis).toBeGreaterThanOrEqual(before - 1);
+    expect(t.endTimeMillis).toBeLessThanOrEqual(after + 1);
+    expect(t.durationMillis).toBeCloseTo(t.endTimeMillis - t.startTimeMillis, 6);
     expect(t.memoryStart).toBeGreaterThan(0);
     expect(t.memoryDelta).toBe(t.memoryEnd - t.memoryStart);
     // one million doubles stay referenced until the trace ends: at least ~8 MB of heap
@@ -39,7 +39,7 @@ describe('Profiler', () => {
     await expect(slow()).resolves.toBe('done');
     const [t] = (await profiler.getProfile()).traces;
     expect(t!.name).toBe('slowJob');
-    expect(t!.duration).toBeGreaterThanOrEqual(35);
+    expect(t!.durationMillis).toBeGreaterThanOrEqual(35);
   });
 
   it('with traceAsyncTasks = false times only the synchronous part of an async function', async () => {
@@ -53,7 +53,7 @@ describe('Profiler', () => {
     );
     await expect(slow()).resolves.toBe(1);
     const [t] = (await profiler.getProfile()).traces;
-    expect(t!.duration).toBeLessThan(50);
+    expect(t!.durationMillis).toBeLessThan(50);
     expect(t!.metadata).toEqual({ async: true });
   });
 
@@ -92,7 +92,7 @@ describe('Profiler', () => {
     await sleep(5);
     const ended = handle.end({ processed: 10 });
     expect(ended!.metadata).toEqual({ batch: 1, processed: 10 });
-    expect(ended!.duration).toBeGreaterThanOrEqual(4);
+    expect(ended!.durationMillis).toBeGreaterThanOrEqual(4);
     expect(handle.end()).toBeUndefined();
     const { traces } = await profiler.getProfile();
     expect(traces.map((t) => [t.name, t.metadata])).toEqual([
@@ -108,27 +108,30 @@ describe('Profiler', () => {
       for (let j = 0; j < i * 2000; j++) Math.sqrt(j);
       h.end();
     }
-    const { byName, traces, totalTime } = await profiler.getProfile();
+    const { byName, traces, totalTimeMillis } = await profiler.getProfile();
     expect(Object.keys(byName).sort()).toEqual(['even', 'odd']);
     for (const name of ['even', 'odd']) {
       const s = byName[name]!;
-      const durations = traces.filter((t) => t.name === name).map((t) => t.duration);
+      const durations = traces.filter((t) => t.name === name).map((t) => t.durationMillis);
       expect(s.count).toBe(10);
-      expect(s.total).toBeCloseTo(
+      expect(s.totalMillis).toBeCloseTo(
         durations.reduce((a, b) => a + b, 0),
         9,
       );
-      expect(s.mean).toBeCloseTo(s.total / 10, 9);
-      expect(s.min).toBe(Math.min(...durations));
-      expect(s.max).toBe(Math.max(...durations));
-      expect(s.min).toBeLessThanOrEqual(s.p50);
-      expect(s.p50).toBeLessThanOrEqual(s.p95);
-      expect(s.p95).toBeLessThanOrEqual(s.p99);
-      expect(s.p99).toBeLessThanOrEqual(s.max);
+      expect(s.meanMillis).toBeCloseTo(s.totalMillis / 10, 9);
+      expect(s.minMillis).toBe(Math.min(...durations));
+      expect(s.maxMillis).toBe(Math.max(...durations));
+      expect(s.minMillis).toBeLessThanOrEqual(s.p50Millis);
+      expect(s.p50Millis).toBeLessThanOrEqual(s.p95Millis);
+      expect(s.p95Millis).toBeLessThanOrEqual(s.p99Millis);
+      expect(s.p99Millis).toBeLessThanOrEqual(s.maxMillis);
       // nearest rank: p50 of 10 sorted values is the 5th
-      expect(s.p50).toBe([...durations].sort((a, b) => a - b)[4]);
+      expect(s.p50Millis).toBe([...durations].sort((a, b) => a - b)[4]);
     }
-    expect(totalTime).toBeCloseTo(traces[traces.length - 1]!.endTime - traces[0]!.startTime, 6);
+    expect(totalTimeMillis).toBeCloseTo(
+      traces[traces.length - 1]!.endTimeMillis - traces[0]!.startTimeMillis,
+      6,
+    );
   });
 
   it('keeps at most maxTraces and counts what it discarded', async () => {
@@ -182,8 +185,8 @@ describe('Profiler', () => {
     const byName = (n: string) => events.find((e) => e.name === n)!;
     const { traces } = await profiler.getProfile();
     const outerTrace = traces.find((t) => t.name === 'outer')!;
-    expect(byName('outer').ts).toBe(Math.round(outerTrace.startTime * 1000));
-    expect(byName('outer').dur).toBe(Math.round(outerTrace.duration * 1000));
+    expect(byName('outer').ts).toBe(Math.round(outerTrace.startTimeMillis * 1000));
+    expect(byName('outer').dur).toBe(Math.round(outerTrace.durationMillis * 1000));
     expect(byName('inner').tid).toBe(byName('outer').tid);
     expect(byName('inner').args).toMatchObject({ step: 1, memoryDelta: expect.any(Number) });
     expect(byName('a').tid).not.toBe(byName('b').tid);
