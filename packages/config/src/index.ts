@@ -26,6 +26,12 @@ export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
 export { settleWithin } from './settle-within';
 export {
+  DASHBOARD_ENV_VARIABLES,
+  DEFAULT_DASHBOARD,
+  isLoopbackHost,
+  normalizeDashboard,
+} from './slices/dashboard';
+export {
   DEFAULT_POOLS,
   DISCOVERABLE_RESOURCE_KINDS,
   DISCOVERY_CATEGORIES,
@@ -81,6 +87,12 @@ export type {
   OtlpProtocol,
   OtlpTraceExporterConfig,
   ParsedCondition,
+  DashboardAuthConfig,
+  DashboardBasicAuth,
+  DashboardBufferConfig,
+  DashboardConfig,
+  DashboardCustomAuth,
+  DashboardInput,
   PoolAnomalyConfig,
   PoolAnomalyWatchConfig,
   PoolsConfig,

@@ -40,4 +40,7 @@ export interface Draft {
   instrumentations: Mutable<OtelkitConfig['instrumentations']>;
   diagnostics: Mutable<OtelkitConfig['diagnostics']>;
   pools: OtelkitConfig['pools'];
+  dashboard: Partial<Omit<OtelkitConfig['dashboard'], 'buffer'>> & {
+    buffer?: Partial<Exclude<OtelkitConfig['dashboard']['buffer'], false>> | false;
+  };
 }

@@ -22,6 +22,13 @@ import { readConfigFile } from './file';
 import type { Draft, DraftOtlp } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
 import { configInputSchema, INSTRUMENTATION_NAMES, type PartialConfig } from './schema';
+import {
+  applyDashboardEnv,
+  DEFAULT_DASHBOARD,
+  dashboardIgnorePaths,
+  finalizeDashboard,
+  markDashboardNormalised,
+} from './slices/dashboard';
 import { DEFAULT_POOLS, finalizePools, markPoolsNormalised } from './slices/pools';
 import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
 
@@ -75,6 +82,7 @@ function defaultDraft(): Draft {
     instrumentations: { enabled: [...INSTRUMENTATION_NAMES] },
     diagnostics: { ...DEFAULT_DIAGNOSTICS },
     pools: DEFAULT_POOLS,
+    dashboard: { ...DEFAULT_DASHBOARD, buffer: { ...(DEFAULT_DASHBOARD.buffer as object) } },
   };
 }
 
@@ -153,7 +161,8 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
 
   const promPaths = metricExporters.flatMap((e) => (e.type === 'prometheus' ? [e.path] : []));
   // The one place the skip list is derived: the user's list (else the health paths), and the
-  // Prometheus path always (a scrape is not application traffic).
+  // Prometheus path and the dashboard always (a scrape or a look at the page is not application traffic).
+  const dashboard = finalizeDashboard(d.dashboard, issues, d.enabled);
   const ignorePaths = [
     ...new Set([
       ...(d.metrics.http.ignorePaths ?? [
@@ -163,6 +172,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
         d.health.readinessPath,
       ]),
       ...promPaths,
+      ...dashboardIgnorePaths(dashboard),
     ]),
   ];
 
@@ -230,6 +240,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     instrumentations: { enabled: on ? [...d.instrumentations.enabled] : [] },
     diagnostics: { ...d.diagnostics },
     pools: finalizePools({ ...d.pools, enabled: on && d.pools.enabled }, issues),
+    dashboard,
   };
 }
 
@@ -259,12 +270,14 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   }
   draft = deepMerge(draft, parseLayer(options.config, 'code', issues));
   issues.push(...applyEnv(draft, env));
+  draft.dashboard = applyDashboardEnv(draft.dashboard, env, issues) as typeof draft.dashboard;
   draft = deepMerge(draft, parseLayer(options.overrides, 'overrides', issues));
 
   const config = finalize(draft, cwd, issues);
   if (issues.length > 0) throw new ConfigError(issues);
   const frozen = deepFreeze(config);
   markPoolsNormalised(frozen.pools);
+  markDashboardNormalised(frozen.dashboard);
   return frozen;
 }
 

@@ -32,6 +32,7 @@ import {
   tagged,
   text,
 } from './fields/zod-fields';
+import { dashboardSchema } from './slices/dashboard';
 import { poolsSchema } from './slices/pools';
 
 import { didYouMean } from './suggest';
@@ -783,6 +784,7 @@ export const configInputSchema = obj({
   instrumentations,
   diagnostics,
   pools: poolsSchema,
+  dashboard: dashboardSchema,
 });
 
 export type PartialConfig = NonNullable<z.output<typeof configInputSchema>>;

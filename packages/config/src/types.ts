@@ -6,7 +6,17 @@
  * turns it into this form, fills every default, and deep-freezes it.
  */
 
+import type { DashboardConfig, DashboardInput } from './slices/dashboard';
 import type { PoolsConfig, PoolsInput } from './slices/pools';
+
+export type {
+  DashboardAuthConfig,
+  DashboardBasicAuth,
+  DashboardBufferConfig,
+  DashboardConfig,
+  DashboardCustomAuth,
+  DashboardInput,
+} from './slices/dashboard';
 
 export type {
   AnomalyDetectorSettings,
@@ -450,6 +460,8 @@ export interface OtelkitConfig {
   readonly diagnostics: DiagnosticsConfig;
   /** The resource manager (pools, clients, queues): see `slices/pools.ts`. */
   readonly pools: PoolsConfig;
+  /** The live monitoring page of `@otelkit/dashboard`: see `slices/dashboard.ts`. */
+  readonly dashboard: DashboardConfig;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -673,6 +685,8 @@ export interface OtelkitConfigInput {
   diagnostics?: { logLevel?: DiagLogLevelName | Uppercase<DiagLogLevelName>; printSummary?: boolean };
   /** The resource manager: `true`, or its options (writing the section turns it on). */
   pools?: PoolsInput | boolean;
+  /** The live monitoring page: `true`, or its options (writing the section turns it on). */
+  dashboard?: DashboardInput | boolean;
 }
 
 /** Options of {@link loadConfig}. Precedence, lowest first: defaults < file < `config` < env < `overrides`. */

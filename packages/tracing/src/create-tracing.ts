@@ -59,6 +59,7 @@ export function createTracing(
   const processor = new BoundedBatchSpanProcessor({
     exporters,
     memory,
+    ...(options.recentSpans !== undefined ? { ring: options.recentSpans } : {}),
     maxQueueSize: config.batch.maxQueueSize,
     maxExportBatchSize: config.batch.maxExportBatchSize,
     scheduledDelayMillis: config.batch.scheduledDelayMillis,
