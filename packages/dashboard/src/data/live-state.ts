@@ -5,6 +5,7 @@
  * cached by the registry).
  */
 import { getHeapStatistics } from 'node:v8';
+import type { SystemStats } from '@otelkit/resource-monitor';
 import type { DashboardSource } from '../types';
 
 export interface RuntimeView {
@@ -72,6 +73,8 @@ export interface HealthView {
 /** What the runtime view remembers between frames (per dashboard). */
 export interface RuntimeMemo {
   gc?: { t: number; pause: number };
+  /** Timestamp of the latest sample shown. */
+  shown?: number;
 }
 
 export function runtimeView(source: DashboardSource, now: number, memo: RuntimeMemo): RuntimeView {
@@ -114,13 +117,35 @@ export function runtimeView(source: DashboardSource, now: number, memo: RuntimeM
       hostPercent: s.memory.percent,
       limit: s.memory.limit,
     },
-    eventLoop: { p50: p.eventLoopDelay.p50, p99: p.eventLoopDelay.p99, max: p.eventLoopDelay.max, utilization: p.eventLoopUtilization },
+    eventLoop: worstLoop(source, s, memo),
     gcPercent,
     gcCount: p.gc.count,
     handles: p.activeHandles,
     fds: p.openFds,
     uptimeSeconds,
   };
+}
+
+/**
+ * The monitor may sample faster than the 1 Hz frames: a 500 ms stall seen by one sample must not
+ * vanish because a later sample is the latest. The frame shows the worst event-loop delay of the
+ * samples taken since the previous frame.
+ */
+function worstLoop(source: DashboardSource, latest: SystemStats, memo: RuntimeMemo): RuntimeView['eventLoop'] {
+  const since = memo.shown;
+  memo.shown = latest.timestamp;
+  let { p50, p99, max } = latest.process.eventLoopDelay;
+  let utilization = latest.process.eventLoopUtilization;
+  if (since !== undefined && since < latest.timestamp) {
+    for (const s of source.monitor.getHistory({ since: since + 1 })) {
+      const d = s.process.eventLoopDelay;
+      if (d.p99 > p99) p99 = d.p99;
+      if (d.max > max) max = d.max;
+      if (d.p50 > p50) p50 = d.p50;
+      if (s.process.eventLoopUtilization > utilization) utilization = s.process.eventLoopUtilization;
+    }
+  }
+  return { p50, p99, max, utilization };
 }
 
 /** CPU, RSS and event-loop p99 from the monitor's history (the runtime charts' backfill). */

@@ -207,7 +207,7 @@ function merge(aggs: readonly Agg[]): Agg | undefined {
 function row(name: string, a: Agg | undefined, seconds: number): RedRow {
   if (a === undefined || a.count <= 0)
     return { name, count: 0, rate: 0, p50: null, p95: null, p99: null, errorPct: 0 };
-  const q = (x: number) => histogramQuantile(x, a.boundaries, a.counts, a.min, a.max);
+  const q = (x: number) => histogramQuantile(x, a.boundaries, a.counts, a.min, a.max, a.sum);
   return {
     name,
     count: a.count,

@@ -93,7 +93,8 @@ export async function startApp(o: TestAppOptions = {}): Promise<TestApp> {
   } else {
     const handler = createDashboard(monitoring, o.options);
     dashboard = handler;
-    server = createServer((req, res) => handler(req, res, () => app(req, res)));
+    const health = monitoring.health.handler();
+    server = createServer((req, res) => handler(req, res, () => health(req, res, () => app(req, res))));
   }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
