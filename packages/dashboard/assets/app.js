@@ -79,6 +79,7 @@
 
   function fmtMs(seconds) {
     if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
+    if (seconds === 0) return '0 ms';
     const ms = seconds * 1000;
     if (ms < 1) return `${ms.toFixed(2)} ms`;
     if (ms < 10) return `${ms.toFixed(1)} ms`;
@@ -142,14 +143,38 @@
 
   // ---------------------------------------------------------------- charts (inline SVG)
 
+  // A chart is drawn once its holder is in the page, at the holder's real width (a stretched
+  // viewBox would squash the axis labels).
   function chart(series, opts) {
-    const W = 600;
+    const holder = h('div', { class: 'chart-holder' });
+    charts.push([holder, series, opts]);
+    return holder;
+  }
+
+  let charts = [];
+  function drawCharts() {
+    const pending = charts;
+    charts = [];
+    for (const [holder, series, opts] of pending) {
+      if (!holder.isConnected) continue;
+      holder.replaceChildren(drawChart(series, opts, Math.max(200, holder.clientWidth)));
+    }
+  }
+
+  function niceMax(v) {
+    if (!(v > 0)) return 1;
+    const p = 10 ** Math.floor(Math.log10(v));
+    for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (v <= m * p) return m * p;
+    return 10 * p;
+  }
+
+  function drawChart(series, opts, W) {
     const H = 150;
     const L = 52;
     const R = 8;
     const T = 8;
     const B = 18;
-    const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img' });
+    const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img' });
     if (opts.label) svg.setAttribute('aria-label', opts.label);
     let xmin = Number.POSITIVE_INFINITY;
     let xmax = Number.NEGATIVE_INFINITY;
@@ -160,18 +185,20 @@
         if (x > xmax) xmax = x;
         if (Number.isFinite(y) && y > ymax) ymax = y;
       }
-    if (!Number.isFinite(xmin) || xmax - xmin < 1) {
+    if (!Number.isFinite(xmin) || xmax - xmin < 1 || !series.some((x) => x.points.some((p) => Number.isFinite(p[1])))) {
       const t = s('text', { x: W / 2, y: H / 2, class: 'axis', 'text-anchor': 'middle' });
-      t.textContent = 'collecting…';
+      t.textContent = opts.empty || 'collecting…';
       svg.appendChild(t);
       return svg;
     }
-    if (ymax <= 0) ymax = 1;
-    ymax *= 1.1;
+    ymax = opts.niceMax ? opts.niceMax(ymax * 1.05) : niceMax(ymax * 1.05);
     const X = (x) => L + ((x - xmin) / (xmax - xmin)) * (W - L - R);
     const Y = (y) => T + (1 - y / ymax) * (H - T - B);
-    for (let i = 0; i <= 3; i++) {
-      const v = (ymax * i) / 3;
+    // Grid lines on round values: 4 steps for 1/2/4/8 × 10ⁿ, 3 for 1.5/3/6, 5 for 2.5/5.
+    const mant = ymax / 10 ** Math.floor(Math.log10(ymax));
+    const steps = [1.5, 3, 6].some((m) => Math.abs(mant - m) < 1e-9) ? 3 : [2.5, 5].some((m) => Math.abs(mant - m) < 1e-9) ? 5 : 4;
+    for (let i = 0; i <= steps; i++) {
+      const v = (ymax * i) / steps;
       const y = Y(v);
       svg.appendChild(s('line', { x1: L, x2: W - R, y1: y, y2: y, class: 'grid-line' }));
       const t = s('text', { x: L - 6, y: y + 3, class: 'axis', 'text-anchor': 'end' });
@@ -271,7 +298,7 @@
         'div',
         { class: 'grid two' },
         card('Requests per second', 'per second, since the page opened', chart([{ cls: 's1', points: pts.map((p) => [p.t, p.rate]) }], { fmt: fmtRate, label: 'requests per second' })),
-        card('Latency p95', 'per second, since the page opened', chart([{ cls: 's2', points: pts.map((p) => [p.t, p.p95 === null ? Number.NaN : p.p95]) }], { fmt: fmtMs, label: 'p95 latency' })),
+        card('Latency p95', 'per second, since the page opened', chart([{ cls: 's2', points: pts.map((p) => [p.t, p.p95 === null ? Number.NaN : p.p95]) }], { fmt: fmtMs, label: 'p95 latency', empty: 'no requests since the page opened' })),
       ),
       h(
         'div',
@@ -419,7 +446,7 @@
         'div',
         { class: 'grid three' },
         card('Memory', '', h('div', { class: 'kv' }, ...kv('RSS', fmtBytes(m.rss)), ...kv('Heap used', `${fmtBytes(m.heapUsed)} of ${fmtBytes(m.heapLimit)} limit`), ...kv('Heap total', fmtBytes(m.heapTotal)), ...kv('External', fmtBytes(m.external)), ...kv('Host memory', m.hostPercent === null ? '–' : fmtPct(m.hostPercent)), ...kv('Container limit', m.limit === null ? 'none' : fmtBytes(m.limit))), meterBar(m.heapUsed / m.heapLimit)),
-        card('CPU', 'process % of one core (blue), host % (purple)', chart([{ cls: 's1', points: hist.map((p) => [p[0], p[1]]) }, { cls: 's2', points: hist.map((p) => [p[0], p[4] === undefined ? Number.NaN : p[4]]) }], { fmt: (v) => `${v.toFixed(0)}%`, label: 'CPU' })),
+        card('CPU', 'process (blue) · host (purple), %', chart([{ cls: 's1', points: hist.map((p) => [p[0], p[1]]) }, { cls: 's2', points: hist.map((p) => [p[0], p[4] === undefined ? Number.NaN : p[4]]) }], { fmt: (v) => `${v.toFixed(0)}%`, label: 'CPU' })),
         card('RSS', '', chart([{ cls: 's2', points: hist.map((p) => [p[0], p[2]]) }], { fmt: fmtBytes, label: 'RSS' })),
         card('Event-loop delay p99', '', chart([{ cls: 's3', points: hist.map((p) => [p[0], p[3]]) }], { fmt: fmtMillis, label: 'event loop delay' })),
       ),
@@ -739,7 +766,7 @@
     if (me.exports) rows.push(['metrics', 'push', me.exports.succeeded, me.exports.failed, '']);
     if (me.scrapes) rows.push(['metrics', 'scrapes', me.scrapes.served, me.scrapes.failed, '']);
     const lo = ex.logging || {};
-    for (const o of lo.outputs || []) rows.push(['logs', o.type, o.written ?? o.sent ?? '–', o.failed ?? '–', `dropped ${o.dropped ?? 0}`]);
+    for (const o of lo.outputs || []) rows.push(['logs', o.type, o.delivered ?? o.lines, o.errors, `dropped ${o.dropped ?? 0}${o.buffered ? ` · buffered ${o.buffered}` : ''}`]);
     const actions = state.snap && state.snap.actions;
     set(
       el,
@@ -809,6 +836,11 @@
       if (badge) badge.textContent = String(n);
       else alertsTab.appendChild(h('span', { class: 'badge critical', text: String(n) }));
     } else if (badge) badge.remove();
+    renderTab(tab);
+    drawCharts();
+  }
+
+  function renderTab(tab) {
     switch (tab) {
       case 'overview':
         return renderOverview();

@@ -110,9 +110,9 @@ describe('dashboard in Chromium', () => {
     await drive(app.origin, '/slow', 200, 20);
     const t0 = Date.now();
     const w = await open(`${app.page}#http`);
-    await w.page.waitForFunction(() => document.querySelectorAll('table.red.http tbody tr').length >= 4, null, { timeout: 3000 });
+    await w.page.waitForFunction(() => document.querySelectorAll('#panel-http table.red tbody tr').length >= 4, null, { timeout: 3000 });
     expect(Date.now() - t0).toBeLessThan(3000 + 2000);
-    const table = await rows(w.page, 'table.red.http');
+    const table = await rows(w.page, '#panel-http table.red');
     const byName = new Map(table.map((r) => [r[0], r]));
     expect([...byName.keys()].sort()).toEqual(['GET /fast', 'GET /flaky', 'GET /slow', 'GET /users/:id']);
     const slow = byName.get('GET /slow')!;
@@ -129,13 +129,13 @@ describe('dashboard in Chromium', () => {
     expect(slow[6]).toBe('200');
 
     // Sortable: a click on p95 sorts descending (the slow route first), a second ascending.
-    await w.page.click('table.red.http th:nth-child(4)');
-    const sorted = await rows(w.page, 'table.red.http');
+    await w.page.click('#panel-http table.red th:nth-child(4)');
+    const sorted = await rows(w.page, '#panel-http table.red');
     expect(sorted[0]![0]).toBe('GET /slow');
-    expect(await w.page.getAttribute('table.red.http th:nth-child(4)', 'aria-sort')).toBe('descending');
-    await w.page.click('table.red.http th:nth-child(4)');
-    expect((await rows(w.page, 'table.red.http')).at(-1)![0]).toBe('GET /slow');
-    await w.page.click('table.red.http th:nth-child(4)');
+    expect(await w.page.getAttribute('#panel-http table.red th:nth-child(4)', 'aria-sort')).toBe('descending');
+    await w.page.click('#panel-http table.red th:nth-child(4)');
+    expect((await rows(w.page, '#panel-http table.red')).at(-1)![0]).toBe('GET /slow');
+    await w.page.click('#panel-http table.red th:nth-child(4)');
     await shoot(w.page, 'http-light');
     await w.page.emulateMedia({ colorScheme: 'dark' });
     await shoot(w.page, 'http-dark');
@@ -159,8 +159,8 @@ describe('dashboard in Chromium', () => {
     try {
       await drive(origin, (i) => `/r${i % 8}`, 16);
       const w = await open(`${app.page}#http`);
-      await w.page.waitForSelector('table.red.http tr.overflow');
-      const table = await rows(w.page, 'table.red.http');
+      await w.page.waitForSelector('#panel-http table.red tr.overflow');
+      const table = await rows(w.page, '#panel-http table.red');
       expect(table).toHaveLength(6);
       expect(table[5]![0]).toMatch(/^\d+ more$/);
       await w.context.close();
@@ -198,7 +198,7 @@ describe('dashboard in Chromium', () => {
     await w.page.emulateMedia({ colorScheme: 'dark' });
     await shoot(w.page, 'traces-dark');
     await tab(w.page, 'logs');
-    await w.page.waitForSelector('table.logs tbody tr');
+    await w.page.waitForSelector('#panel-logs table.logs tbody tr');
     await shoot(w.page, 'logs-dark');
     await tab(w.page, 'config');
     await w.page.waitForSelector('pre.block');
@@ -361,8 +361,8 @@ describe('dashboard mounted under a sub-path', () => {
       const w = await open(`${app.origin}/ops/monitor`);
       expect(w.page.url()).toBe(`${app.origin}/ops/monitor/`);
       await tab(w.page, 'http');
-      await w.page.waitForSelector('table.red.http td.name');
-      expect((await rows(w.page, 'table.red.http'))[0]![0]).toBe('GET /fast');
+      await w.page.waitForSelector('#panel-http table.red td.name');
+      expect((await rows(w.page, '#panel-http table.red'))[0]![0]).toBe('GET /fast');
       for (const u of w.requests.slice(1)) expect(u.startsWith(`${app.origin}/ops/monitor/`)).toBe(true);
       expect(w.requests[0]).toBe(`${app.origin}/ops/monitor`);
       expect(w.problems).toEqual([]);

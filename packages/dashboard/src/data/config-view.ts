@@ -2,7 +2,9 @@
  * The effective config with every secret masked, the versions that matter when reading it, and
  * what each exporter queued, dropped and failed.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { maskUrl, SECRET_KEYS } from '@otelkit/config';
 import type { DashboardSource } from '../types';
 
@@ -37,12 +39,24 @@ export function maskSecrets(value: unknown, key = '', depth = 0): unknown {
 
 const req = createRequire(__filename);
 
+/** The version of an installed package: the package.json above its main file (not every package exports `./package.json`). */
 function versionOf(name: string): string | null {
   try {
-    return (req(`${name}/package.json`) as { version?: string }).version ?? null;
+    let dir = dirname(req.resolve(name));
+    for (let i = 0; i < 8; i++) {
+      const file = join(dir, 'package.json');
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === name) return pkg.version ?? null;
+      }
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
   } catch {
-    return null;
+    // not installed
   }
+  return null;
 }
 
 export interface ConfigView {
