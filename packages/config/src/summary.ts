@@ -151,9 +151,14 @@ export function formatSummary(config: OtelkitConfig): string {
   } else lines.push('  pools      off');
   const db = config.dashboard;
   if (db.enabled) {
-    const where = db.port !== null ? `http://${db.host.includes(':') && !db.host.startsWith('[') ? `[${db.host}]` : db.host}:${db.port}${db.path}` : `mounted at ${db.path}`;
-    const auth = db.auth === null ? 'no auth (loopback only)' : db.auth.type === 'basic' ? 'basic auth' : 'custom auth';
-    const buffer = db.buffer === false ? 'no span/log rings' : `rings ${db.buffer.spans} spans / ${db.buffer.logs} lines`;
+    const where =
+      db.port !== null
+        ? `http://${db.host.includes(':') && !db.host.startsWith('[') ? `[${db.host}]` : db.host}:${db.port}${db.path}`
+        : `mounted at ${db.path}`;
+    const auth =
+      db.auth === null ? 'no auth (loopback only)' : db.auth.type === 'basic' ? 'basic auth' : 'custom auth';
+    const buffer =
+      db.buffer === false ? 'no span/log rings' : `rings ${db.buffer.spans} spans / ${db.buffer.logs} lines`;
     lines.push(`  dashboard  on  ${where}, ${auth}, ${buffer}`);
   }
   const a = config.alerts;

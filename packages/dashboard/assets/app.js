@@ -185,7 +185,11 @@
         if (x > xmax) xmax = x;
         if (Number.isFinite(y) && y > ymax) ymax = y;
       }
-    if (!Number.isFinite(xmin) || xmax - xmin < 1 || !series.some((x) => x.points.some((p) => Number.isFinite(p[1])))) {
+    if (
+      !Number.isFinite(xmin) ||
+      xmax - xmin < 1 ||
+      !series.some((x) => x.points.some((p) => Number.isFinite(p[1])))
+    ) {
       const t = s('text', { x: W / 2, y: H / 2, class: 'axis', 'text-anchor': 'middle' });
       t.textContent = opts.empty || 'collecting…';
       svg.appendChild(t);
@@ -196,7 +200,11 @@
     const Y = (y) => T + (1 - y / ymax) * (H - T - B);
     // Grid lines on round values: 4 steps for 1/2/4/8 × 10ⁿ, 3 for 1.5/3/6, 5 for 2.5/5.
     const mant = ymax / 10 ** Math.floor(Math.log10(ymax));
-    const steps = [1.5, 3, 6].some((m) => Math.abs(mant - m) < 1e-9) ? 3 : [2.5, 5].some((m) => Math.abs(mant - m) < 1e-9) ? 5 : 4;
+    const steps = [1.5, 3, 6].some((m) => Math.abs(mant - m) < 1e-9)
+      ? 3
+      : [2.5, 5].some((m) => Math.abs(mant - m) < 1e-9)
+        ? 5
+        : 4;
     for (let i = 0; i <= steps; i++) {
       const v = (ymax * i) / steps;
       const y = Y(v);
@@ -227,7 +235,12 @@
   // ---------------------------------------------------------------- panels
 
   function card(title, note, ...body) {
-    return h('div', { class: 'card' }, h('h2', null, title, note ? h('span', { class: 'note muted', text: note }) : null), ...body);
+    return h(
+      'div',
+      { class: 'card' },
+      h('h2', null, title, note ? h('span', { class: 'note muted', text: note }) : null),
+      ...body,
+    );
   }
 
   function kpi(label, value, unit, sub, cls) {
@@ -248,7 +261,9 @@
   function coveredNote(red) {
     if (!red) return '';
     const want = { '10s': 10000, '1m': 60000, '15m': 900000 }[red.window];
-    return red.coveredMillis + 1500 < want ? `last ${dur(red.coveredMillis)} (of ${WINDOW_LABEL[red.window]})` : `last ${WINDOW_LABEL[red.window]}`;
+    return red.coveredMillis + 1500 < want
+      ? `last ${dur(red.coveredMillis)} (of ${WINDOW_LABEL[red.window]})`
+      : `last ${WINDOW_LABEL[red.window]}`;
   }
 
   function flowView(red) {
@@ -257,14 +272,35 @@
     const names = ['1xx', '2xx', '3xx', '4xx', '5xx'];
     const bar = h('div', { class: 'bar', role: 'img', 'aria-label': 'requests by status class' });
     names.forEach((n, i) => {
-      if (f[i] > 0) bar.appendChild(h('span', { class: `sw-${n}`, title: `${n}: ${f[i]}`, style: { width: `${(f[i] / total) * 100}%` } }));
+      if (f[i] > 0)
+        bar.appendChild(
+          h('span', {
+            class: `sw-${n}`,
+            title: `${n}: ${f[i]}`,
+            style: { width: `${(f[i] / total) * 100}%` },
+          }),
+        );
     });
     const legend = h('div', { class: 'legend' });
     names.forEach((n, i) => {
       if (i === 0 && f[0] === 0) return;
-      legend.appendChild(h('span', { class: `sw-${n}` }, `${n} `, h('b', { text: fmtCount(f[i]) }), h('span', { class: 'muted', text: total ? ` (${((f[i] / total) * 100).toFixed(1)} %)` : '' })));
+      legend.appendChild(
+        h(
+          'span',
+          { class: `sw-${n}` },
+          `${n} `,
+          h('b', { text: fmtCount(f[i]) }),
+          h('span', { class: 'muted', text: total ? ` (${((f[i] / total) * 100).toFixed(1)} %)` : '' }),
+        ),
+      );
     });
-    return h('div', { class: 'flow' }, h('div', { class: 'muted', text: `${fmtCount(total)} requests in` }), bar, legend);
+    return h(
+      'div',
+      { class: 'flow' },
+      h('div', { class: 'muted', text: `${fmtCount(total)} requests in` }),
+      bar,
+      legend,
+    );
   }
 
   function renderOverview() {
@@ -273,9 +309,9 @@
     const t = red ? red.total : null;
     const [rv, ru] = [fmtRate(t ? t.rate : 0), 'req/s'];
     const lat = (v) => splitUnit(fmtMs(v));
-    const [p50v, p50u] = lat(t && t.p50);
-    const [p95v, p95u] = lat(t && t.p95);
-    const [p99v, p99u] = lat(t && t.p99);
+    const [p50v, p50u] = lat(t?.p50);
+    const [p95v, p95u] = lat(t?.p95);
+    const [p99v, p99u] = lat(t?.p99);
     const errPct = t ? t.errorPct : 0;
     const note = coveredNote(red);
     const rt = state.runtime;
@@ -291,14 +327,41 @@
         kpi('p50 latency', p50v, p50u, note),
         kpi('p95 latency', p95v, p95u, note),
         kpi('p99 latency', p99v, p99u, note),
-        kpi('Errors', fmtPct(errPct).replace(' %', ''), '%', t ? `${fmtCount(Math.round((t.count * errPct) / 100))} of ${fmtCount(t.count)}` : note, errPct >= 5 ? 'bad' : errPct > 0 ? 'warn' : ''),
-        kpi('Alerts', String(activeAlerts), 'active', health ? `live ${health.live} · ready ${health.ready}` : '', activeAlerts > 0 ? 'bad' : ''),
+        kpi(
+          'Errors',
+          fmtPct(errPct).replace(' %', ''),
+          '%',
+          t ? `${fmtCount(Math.round((t.count * errPct) / 100))} of ${fmtCount(t.count)}` : note,
+          errPct >= 5 ? 'bad' : errPct > 0 ? 'warn' : '',
+        ),
+        kpi(
+          'Alerts',
+          String(activeAlerts),
+          'active',
+          health ? `live ${health.live} · ready ${health.ready}` : '',
+          activeAlerts > 0 ? 'bad' : '',
+        ),
       ),
       h(
         'div',
         { class: 'grid two' },
-        card('Requests per second', 'per second, since the page opened', chart([{ cls: 's1', points: pts.map((p) => [p.t, p.rate]) }], { fmt: fmtRate, label: 'requests per second' })),
-        card('Latency p95', 'per second, since the page opened', chart([{ cls: 's2', points: pts.map((p) => [p.t, p.p95 === null ? Number.NaN : p.p95]) }], { fmt: fmtMs, label: 'p95 latency', empty: 'no requests since the page opened' })),
+        card(
+          'Requests per second',
+          'per second, since the page opened',
+          chart([{ cls: 's1', points: pts.map((p) => [p.t, p.rate]) }], {
+            fmt: fmtRate,
+            label: 'requests per second',
+          }),
+        ),
+        card(
+          'Latency p95',
+          'per second, since the page opened',
+          chart([{ cls: 's2', points: pts.map((p) => [p.t, p.p95 === null ? Number.NaN : p.p95]) }], {
+            fmt: fmtMs,
+            label: 'p95 latency',
+            empty: 'no requests since the page opened',
+          }),
+        ),
       ),
       h(
         'div',
@@ -320,12 +383,21 @@
             : h('div', { class: 'empty', text: 'waiting for data' }),
         ),
       ),
-      card('Busiest routes', note, redTable('http', red ? red.routes.slice(0, 8) : [], red ? red.routesHidden : 0, true)),
+      card(
+        'Busiest routes',
+        note,
+        redTable('http', red ? red.routes.slice(0, 8) : [], red ? red.routesHidden : 0, true),
+      ),
     );
   }
 
   function stat(label, value) {
-    return h('div', { class: 'stat' }, h('div', { class: 'label', text: label }), h('div', { class: 'value', text: value }));
+    return h(
+      'div',
+      { class: 'stat' },
+      h('div', { class: 'label', text: label }),
+      h('div', { class: 'value', text: value }),
+    );
   }
 
   const COLUMNS = [
@@ -354,7 +426,11 @@
     }
     const head = h('tr');
     for (const [key, label, num] of COLUMNS) {
-      const th = h('th', { class: `${num ? 'num ' : ''}${compact ? '' : 'sortable'}`, text: key === 'name' && kind === 'methods' ? 'Method' : label, scope: 'col' });
+      const th = h('th', {
+        class: `${num ? 'num ' : ''}${compact ? '' : 'sortable'}`,
+        text: key === 'name' && kind === 'methods' ? 'Method' : label,
+        scope: 'col',
+      });
       if (!compact) {
         if (sort.key === key) th.setAttribute('aria-sort', sort.dir > 0 ? 'ascending' : 'descending');
         th.addEventListener('click', () => {
@@ -380,7 +456,17 @@
     for (const r of body) tbody.appendChild(line(r));
     if (overflow && !compact) tbody.appendChild(line(overflow, 'overflow'));
     if (body.length === 0 && !overflow)
-      tbody.appendChild(h('tr', null, h('td', { colspan: 7, class: 'empty', text: kind === 'http' ? 'No requests in this window.' : 'No @monitored calls in this window.' })));
+      tbody.appendChild(
+        h(
+          'tr',
+          null,
+          h('td', {
+            colspan: 7,
+            class: 'empty',
+            text: kind === 'http' ? 'No requests in this window.' : 'No @monitored calls in this window.',
+          }),
+        ),
+      );
     return h('table', { class: `red ${kind}`, dataset: { kind } }, h('thead', null, head), tbody);
   }
 
@@ -414,12 +500,24 @@
       if (n) n.textContent = note;
       return;
     }
-    set(el, card(title, note, h('div', { class: 'toolbar' }, input), h('div', { class: 'table-holder' }, tableHolder)));
+    set(
+      el,
+      card(
+        title,
+        note,
+        h('div', { class: 'toolbar' }, input),
+        h('div', { class: 'table-holder' }, tableHolder),
+      ),
+    );
   }
 
   function meterBar(frac) {
     const pct = Math.max(0, Math.min(1, frac || 0)) * 100;
-    return h('div', { class: `meter ${pct > 90 ? 'bad' : pct > 75 ? 'warn' : ''}` }, h('span', { style: { width: `${pct}%` } }));
+    return h(
+      'div',
+      { class: `meter ${pct > 90 ? 'bad' : pct > 75 ? 'warn' : ''}` },
+      h('span', { style: { width: `${pct}%` } }),
+    );
   }
 
   function renderRuntime() {
@@ -431,24 +529,91 @@
     const cores = rt.cpu.limitCores ? `quota ${rt.cpu.limitCores} cores` : 'no CPU quota';
     set(
       el,
-      rt.source === 'process' ? h('div', { class: 'notice', text: 'The resource monitor is off (config resources.enabled): only memory is shown, read from the process.' }) : null,
+      rt.source === 'process'
+        ? h('div', {
+            class: 'notice',
+            text: 'The resource monitor is off (config resources.enabled): only memory is shown, read from the process.',
+          })
+        : null,
       h(
         'div',
         { class: 'grid kpis' },
         kpi('CPU · process', rt.cpu.process === null ? '–' : rt.cpu.process.toFixed(1), '%', 'of one core'),
-        kpi('CPU · host', rt.cpu.host === null ? '–' : rt.cpu.host.toFixed(1), '%', `${cores}${rt.cpu.load1 !== null ? ` · load ${rt.cpu.load1.toFixed(2)}` : ''}`),
-        kpi('Event loop p99', ...splitUnit(fmtMillis(rt.eventLoop.p99)), rt.eventLoop.max !== null ? `max ${fmtMillis(rt.eventLoop.max)} · p50 ${fmtMillis(rt.eventLoop.p50)}` : '', rt.eventLoop.p99 > 200 ? 'bad' : rt.eventLoop.p99 > 50 ? 'warn' : ''),
-        kpi('Event loop busy', rt.eventLoop.utilization === null ? '–' : (rt.eventLoop.utilization * 100).toFixed(1), '%', 'utilisation'),
-        kpi('GC time', rt.gcPercent === null ? '–' : rt.gcPercent.toFixed(2), '%', rt.gcCount !== null ? `${rt.gcCount} collections` : ''),
-        kpi('Uptime', dur(rt.uptimeSeconds * 1000), '', rt.handles !== null ? `${rt.handles} handles · ${rt.fds} fds` : ''),
+        kpi(
+          'CPU · host',
+          rt.cpu.host === null ? '–' : rt.cpu.host.toFixed(1),
+          '%',
+          `${cores}${rt.cpu.load1 !== null ? ` · load ${rt.cpu.load1.toFixed(2)}` : ''}`,
+        ),
+        kpi(
+          'Event loop p99',
+          ...splitUnit(fmtMillis(rt.eventLoop.p99)),
+          rt.eventLoop.max !== null
+            ? `max ${fmtMillis(rt.eventLoop.max)} · p50 ${fmtMillis(rt.eventLoop.p50)}`
+            : '',
+          rt.eventLoop.p99 > 200 ? 'bad' : rt.eventLoop.p99 > 50 ? 'warn' : '',
+        ),
+        kpi(
+          'Event loop busy',
+          rt.eventLoop.utilization === null ? '–' : (rt.eventLoop.utilization * 100).toFixed(1),
+          '%',
+          'utilisation',
+        ),
+        kpi(
+          'GC time',
+          rt.gcPercent === null ? '–' : rt.gcPercent.toFixed(2),
+          '%',
+          rt.gcCount !== null ? `${rt.gcCount} collections` : '',
+        ),
+        kpi(
+          'Uptime',
+          dur(rt.uptimeSeconds * 1000),
+          '',
+          rt.handles !== null ? `${rt.handles} handles · ${rt.fds} fds` : '',
+        ),
       ),
       h(
         'div',
         { class: 'grid three' },
-        card('Memory', '', h('div', { class: 'kv' }, ...kv('RSS', fmtBytes(m.rss)), ...kv('Heap used', `${fmtBytes(m.heapUsed)} of ${fmtBytes(m.heapLimit)} limit`), ...kv('Heap total', fmtBytes(m.heapTotal)), ...kv('External', fmtBytes(m.external)), ...kv('Host memory', m.hostPercent === null ? '–' : fmtPct(m.hostPercent)), ...kv('Container limit', m.limit === null ? 'none' : fmtBytes(m.limit))), meterBar(m.heapUsed / m.heapLimit)),
-        card('CPU', 'process (blue) · host (purple), %', chart([{ cls: 's1', points: hist.map((p) => [p[0], p[1]]) }, { cls: 's2', points: hist.map((p) => [p[0], p[4] === undefined ? Number.NaN : p[4]]) }], { fmt: (v) => `${v.toFixed(0)}%`, label: 'CPU' })),
-        card('RSS', '', chart([{ cls: 's2', points: hist.map((p) => [p[0], p[2]]) }], { fmt: fmtBytes, label: 'RSS' })),
-        card('Event-loop delay p99', '', chart([{ cls: 's3', points: hist.map((p) => [p[0], p[3]]) }], { fmt: fmtMillis, label: 'event loop delay' })),
+        card(
+          'Memory',
+          '',
+          h(
+            'div',
+            { class: 'kv' },
+            ...kv('RSS', fmtBytes(m.rss)),
+            ...kv('Heap used', `${fmtBytes(m.heapUsed)} of ${fmtBytes(m.heapLimit)} limit`),
+            ...kv('Heap total', fmtBytes(m.heapTotal)),
+            ...kv('External', fmtBytes(m.external)),
+            ...kv('Host memory', m.hostPercent === null ? '–' : fmtPct(m.hostPercent)),
+            ...kv('Container limit', m.limit === null ? 'none' : fmtBytes(m.limit)),
+          ),
+          meterBar(m.heapUsed / m.heapLimit),
+        ),
+        card(
+          'CPU',
+          'process (blue) · host (purple), %',
+          chart(
+            [
+              { cls: 's1', points: hist.map((p) => [p[0], p[1]]) },
+              { cls: 's2', points: hist.map((p) => [p[0], p[4] === undefined ? Number.NaN : p[4]]) },
+            ],
+            { fmt: (v) => `${v.toFixed(0)}%`, label: 'CPU' },
+          ),
+        ),
+        card(
+          'RSS',
+          '',
+          chart([{ cls: 's2', points: hist.map((p) => [p[0], p[2]]) }], { fmt: fmtBytes, label: 'RSS' }),
+        ),
+        card(
+          'Event-loop delay p99',
+          '',
+          chart([{ cls: 's3', points: hist.map((p) => [p[0], p[3]]) }], {
+            fmt: fmtMillis,
+            label: 'event loop delay',
+          }),
+        ),
       ),
     );
   }
@@ -463,7 +628,17 @@
     const el = $('panel-resources');
     const list = state.resources;
     if (!list.length)
-      return set(el, card('Resources', '', h('div', { class: 'empty', text: 'No resources registered (config pools: { … } creates the resource manager; register pools or turn discovery on).' })));
+      return set(
+        el,
+        card(
+          'Resources',
+          '',
+          h('div', {
+            class: 'empty',
+            text: 'No resources registered (config pools: { … } creates the resource manager; register pools or turn discovery on).',
+          }),
+        ),
+      );
     set(
       el,
       h(
@@ -480,8 +655,18 @@
           return h(
             'div',
             { class: 'card res-card' },
-            h('div', { class: 'head' }, h('span', { class: 'name', text: r.name }), h('span', { class: 'badge', text: r.type }), h('span', { class: `badge ${r.level}`, text: r.level })),
-            h('div', { class: 'kv' }, keys.slice(0, 16).map((k) => kv(k.replace(/_/g, ' '), fmtNum(r.values[k])))),
+            h(
+              'div',
+              { class: 'head' },
+              h('span', { class: 'name', text: r.name }),
+              h('span', { class: 'badge', text: r.type }),
+              h('span', { class: `badge ${r.level}`, text: r.level }),
+            ),
+            h(
+              'div',
+              { class: 'kv' },
+              keys.slice(0, 16).map((k) => kv(k.replace(/_/g, ' '), fmtNum(r.values[k]))),
+            ),
             inUse !== undefined && max ? meterBar(inUse / max) : null,
           );
         }),
@@ -509,7 +694,14 @@
         'tr',
         null,
         h('td', { class: 'mono', text: clock(x.timestamp) }),
-        h('td', null, h('span', { class: `badge ${x.state === 'resolved' ? 'ok' : x.level}`, text: x.state === 'resolved' ? `resolved (${x.level})` : x.level })),
+        h(
+          'td',
+          null,
+          h('span', {
+            class: `badge ${x.state === 'resolved' ? 'ok' : x.level}`,
+            text: x.state === 'resolved' ? `resolved (${x.level})` : x.level,
+          }),
+        ),
         h('td', { class: 'name', text: x.alert }),
         h('td', { class: 'num', text: fmtNum(x.value) }),
         h('td', { text: x.message || '' }),
@@ -527,16 +719,53 @@
             ? h(
                 'div',
                 null,
-                h('div', { class: 'health-big' }, h('div', { class: `pill ${hl.live}`, dataset: { health: 'live' } }, `Live: ${hl.live === 'pass' ? 'OK' : 'FAILING'}`, h('small', { text: 'liveness' })), h('div', { class: `pill ${hl.ready}`, dataset: { health: 'ready' } }, `Ready: ${hl.ready === 'pass' ? 'OK' : 'NOT READY'}`, h('small', { text: 'readiness' }))),
+                h(
+                  'div',
+                  { class: 'health-big' },
+                  h(
+                    'div',
+                    { class: `pill ${hl.live}`, dataset: { health: 'live' } },
+                    `Live: ${hl.live === 'pass' ? 'OK' : 'FAILING'}`,
+                    h('small', { text: 'liveness' }),
+                  ),
+                  h(
+                    'div',
+                    { class: `pill ${hl.ready}`, dataset: { health: 'ready' } },
+                    `Ready: ${hl.ready === 'pass' ? 'OK' : 'NOT READY'}`,
+                    h('small', { text: 'readiness' }),
+                  ),
+                ),
                 h(
                   'table',
                   { class: 'checks' },
-                  h('thead', null, h('tr', null, h('th', { text: 'Check' }), h('th', { text: 'Kinds' }), h('th', { text: 'Status' }), h('th', { class: 'num', text: 'Took' }), h('th', { text: 'Message' }))),
+                  h(
+                    'thead',
+                    null,
+                    h(
+                      'tr',
+                      null,
+                      h('th', { text: 'Check' }),
+                      h('th', { text: 'Kinds' }),
+                      h('th', { text: 'Status' }),
+                      h('th', { class: 'num', text: 'Took' }),
+                      h('th', { text: 'Message' }),
+                    ),
+                  ),
                   h(
                     'tbody',
                     null,
                     hl.checks.length
-                      ? hl.checks.map((c) => h('tr', null, h('td', { class: 'name', text: c.name }), h('td', { class: 'muted', text: c.kinds.join(', ') }), h('td', null, h('span', { class: `badge ${c.status}`, text: c.status })), h('td', { class: 'num', text: fmtMillis(c.durationMillis) }), h('td', { text: c.message || '' })))
+                      ? hl.checks.map((c) =>
+                          h(
+                            'tr',
+                            null,
+                            h('td', { class: 'name', text: c.name }),
+                            h('td', { class: 'muted', text: c.kinds.join(', ') }),
+                            h('td', null, h('span', { class: `badge ${c.status}`, text: c.status })),
+                            h('td', { class: 'num', text: fmtMillis(c.durationMillis) }),
+                            h('td', { text: c.message || '' }),
+                          ),
+                        )
                       : h('tr', null, h('td', { colspan: 5, class: 'empty', text: 'No checks registered.' })),
                   ),
                 ),
@@ -546,10 +775,60 @@
         card(
           'Active alerts',
           `${a.active.length}`,
-          h('table', { class: 'alerts-active' }, h('thead', null, h('tr', null, h('th', { text: 'Level' }), h('th', { text: 'Alert' }), h('th', { class: 'num', text: 'Value vs threshold' }), h('th', { text: 'Since' }), h('th', { text: 'For' }))), h('tbody', null, activeRows.length ? activeRows : h('tr', null, h('td', { colspan: 5, class: 'empty', text: 'Nothing firing.' })))),
+          h(
+            'table',
+            { class: 'alerts-active' },
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                h('th', { text: 'Level' }),
+                h('th', { text: 'Alert' }),
+                h('th', { class: 'num', text: 'Value vs threshold' }),
+                h('th', { text: 'Since' }),
+                h('th', { text: 'For' }),
+              ),
+            ),
+            h(
+              'tbody',
+              null,
+              activeRows.length
+                ? activeRows
+                : h('tr', null, h('td', { colspan: 5, class: 'empty', text: 'Nothing firing.' })),
+            ),
+          ),
         ),
       ),
-      card('Recent transitions', 'last 20', h('table', { class: 'alerts-history' }, h('thead', null, h('tr', null, h('th', { text: 'Time' }), h('th', { text: 'State' }), h('th', { text: 'Alert' }), h('th', { class: 'num', text: 'Value' }), h('th', { text: 'Message' }))), h('tbody', null, histRows.length ? histRows : h('tr', null, h('td', { colspan: 5, class: 'empty', text: 'No alert has fired yet.' }))))),
+      card(
+        'Recent transitions',
+        'last 20',
+        h(
+          'table',
+          { class: 'alerts-history' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', { text: 'Time' }),
+              h('th', { text: 'State' }),
+              h('th', { text: 'Alert' }),
+              h('th', { class: 'num', text: 'Value' }),
+              h('th', { text: 'Message' }),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            histRows.length
+              ? histRows
+              : h('tr', null, h('td', { colspan: 5, class: 'empty', text: 'No alert has fired yet.' })),
+          ),
+        ),
+      ),
     );
   }
 
@@ -566,7 +845,10 @@
 
   let traceListLoaded = false;
   async function loadTraces() {
-    const r = await fetch(traceQueryUrl(), { credentials: 'same-origin', headers: { accept: 'application/json' } });
+    const r = await fetch(traceQueryUrl(), {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    });
     if (!r.ok) return;
     const body = await r.json();
     state.traces = body.traces;
@@ -591,7 +873,14 @@
   function renderTraces() {
     const el = $('panel-traces');
     if (state.snap && state.snap.buffer === false) {
-      return set(el, card('Recent traces', '', h('div', { class: 'empty', text: 'The span ring is off (dashboard.buffer: false).' })));
+      return set(
+        el,
+        card(
+          'Recent traces',
+          '',
+          h('div', { class: 'empty', text: 'The span ring is off (dashboard.buffer: false).' }),
+        ),
+      );
     }
     let toolbar = el.querySelector('.toolbar.traces');
     if (!toolbar) {
@@ -601,25 +890,81 @@
       toolbar = h(
         'div',
         { class: 'toolbar traces' },
-        h('label', null, h('input', { type: 'checkbox', class: 'f-errors', on: { change: (e) => ((state.traceQuery.errors = e.target.checked), update()) } }), 'errors only'),
-        h('label', null, 'slower than', h('input', { type: 'number', min: '0', class: 'f-min', placeholder: 'ms', on: { input: (e) => ((state.traceQuery.minMs = e.target.value), update()) } }), 'ms'),
-        h('input', { type: 'text', class: 'f-route', placeholder: 'Route or name', 'aria-label': 'route', on: { input: (e) => ((state.traceQuery.route = e.target.value), update()) } }),
+        h(
+          'label',
+          null,
+          h('input', {
+            type: 'checkbox',
+            class: 'f-errors',
+            on: {
+              change: (e) => {
+                state.traceQuery.errors = e.target.checked;
+                update();
+              },
+            },
+          }),
+          'errors only',
+        ),
+        h(
+          'label',
+          null,
+          'slower than',
+          h('input', {
+            type: 'number',
+            min: '0',
+            class: 'f-min',
+            placeholder: 'ms',
+            on: {
+              input: (e) => {
+                state.traceQuery.minMs = e.target.value;
+                update();
+              },
+            },
+          }),
+          'ms',
+        ),
+        h('input', {
+          type: 'text',
+          class: 'f-route',
+          placeholder: 'Route or name',
+          'aria-label': 'route',
+          on: {
+            input: (e) => {
+              state.traceQuery.route = e.target.value;
+              update();
+            },
+          },
+        }),
         h('span', { class: 'spacer' }),
         h('span', { class: 'muted count' }),
       );
-      set(el, card('Recent traces', 'from the span ring; newest first', toolbar, h('div', { class: 'trace-list' })), h('div', { class: 'trace-detail' }));
+      set(
+        el,
+        card('Recent traces', 'from the span ring; newest first', toolbar, h('div', { class: 'trace-list' })),
+        h('div', { class: 'trace-detail' }),
+      );
     }
     const list = state.traces;
     toolbar.querySelector('.count').textContent = `${list.length} trace${list.length === 1 ? '' : 's'}`;
     const rows = list.map((t) =>
       h(
         'tr',
-        { class: `clickable ${state.selectedTrace === t.traceId ? 'selected' : ''}`, dataset: { trace: t.traceId }, on: { click: () => void openTrace(t.traceId) } },
+        {
+          class: `clickable ${state.selectedTrace === t.traceId ? 'selected' : ''}`,
+          dataset: { trace: t.traceId },
+          on: { click: () => void openTrace(t.traceId) },
+        },
         h('td', { class: 'mono', text: clock(t.start) }),
         h('td', { class: 'name', text: t.name }),
         h('td', { class: 'num', text: fmtMillis(t.durationMillis) }),
         h('td', { class: 'num', text: String(t.spans) }),
-        h('td', null, t.errors ? h('span', { class: 'badge error', text: `${t.errors} error${t.errors > 1 ? 's' : ''}` }) : h('span', { class: 'badge ok', text: t.status ? String(t.status) : 'ok' })),
+        h(
+          'td',
+          null,
+          t.errors
+            ? h('span', { class: 'badge error', text: `${t.errors} error${t.errors > 1 ? 's' : ''}` })
+            : h('span', { class: 'badge ok', text: t.status ? String(t.status) : 'ok' }),
+        ),
       ),
     );
     set(
@@ -627,8 +972,34 @@
       h(
         'table',
         { class: 'traces' },
-        h('thead', null, h('tr', null, h('th', { text: 'Started' }), h('th', { text: 'Root span' }), h('th', { class: 'num', text: 'Duration' }), h('th', { class: 'num', text: 'Spans' }), h('th', { text: 'Status' }))),
-        h('tbody', null, rows.length ? rows : h('tr', null, h('td', { colspan: 5, class: 'empty', text: filtersActive() ? 'No trace matches the filters.' : 'No spans ended yet.' }))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { text: 'Started' }),
+            h('th', { text: 'Root span' }),
+            h('th', { class: 'num', text: 'Duration' }),
+            h('th', { class: 'num', text: 'Spans' }),
+            h('th', { text: 'Status' }),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          rows.length
+            ? rows
+            : h(
+                'tr',
+                null,
+                h('td', {
+                  colspan: 5,
+                  class: 'empty',
+                  text: filtersActive() ? 'No trace matches the filters.' : 'No spans ended yet.',
+                }),
+              ),
+        ),
       ),
     );
     renderTraceDetail(el.querySelector('.trace-detail'));
@@ -637,20 +1008,42 @@
   function renderTraceDetail(holder) {
     const d = state.traceDetail;
     if (!d) return set(holder);
-    if (d.missing) return set(holder, card('Trace', d.traceId, h('div', { class: 'empty', text: 'This trace is no longer in the ring.' })));
+    if (d.missing)
+      return set(
+        holder,
+        card('Trace', d.traceId, h('div', { class: 'empty', text: 'This trace is no longer in the ring.' })),
+      );
     const total = Math.max(d.durationMillis, 0.001);
     const wf = h('div', { class: 'waterfall' });
     for (const sp of d.waterfall) {
       const bar = h('div', {
         class: `wf-bar ${sp.critical ? 'critical' : ''} ${sp.error ? 'error' : ''}`,
-        style: { left: `${(sp.offsetMillis / total) * 100}%`, width: `${Math.max((sp.durationMillis / total) * 100, 0.3)}%` },
+        style: {
+          left: `${(sp.offsetMillis / total) * 100}%`,
+          width: `${Math.max((sp.durationMillis / total) * 100, 0.3)}%`,
+        },
         title: `${sp.name}: ${fmtMillis(sp.durationMillis)}`,
       });
       wf.appendChild(
         h(
           'div',
-          { class: `wf-row ${state.selectedSpan === sp.spanId ? 'selected' : ''}`, dataset: { span: sp.spanId, depth: sp.depth }, on: { click: () => ((state.selectedSpan = sp.spanId), renderTraces()) } },
-          h('div', { class: 'wf-name', style: { 'padding-left': `${sp.depth * 16}px` }, title: sp.name }, h('span', { class: 'wf-kind', text: sp.kind }), sp.error ? h('span', { class: 'err', text: '⚠ ' }) : null, sp.name),
+          {
+            class: `wf-row ${state.selectedSpan === sp.spanId ? 'selected' : ''}`,
+            dataset: { span: sp.spanId, depth: sp.depth },
+            on: {
+              click: () => {
+                state.selectedSpan = sp.spanId;
+                renderTraces();
+              },
+            },
+          },
+          h(
+            'div',
+            { class: 'wf-name', style: { 'padding-left': `${sp.depth * 16}px` }, title: sp.name },
+            h('span', { class: 'wf-kind', text: sp.kind }),
+            sp.error ? h('span', { class: 'err', text: '⚠ ' }) : null,
+            sp.name,
+          ),
           h('div', { class: 'wf-track' }, bar),
           h('div', { class: 'wf-dur', text: fmtMillis(sp.durationMillis) }),
         ),
@@ -680,7 +1073,11 @@
       h(
         'div',
         { class: 'grid two' },
-        card('Waterfall', `${d.waterfall.length} spans · ${fmtMillis(d.durationMillis)} · critical path in solid colour`, wf),
+        card(
+          'Waterfall',
+          `${d.waterfall.length} spans · ${fmtMillis(d.durationMillis)} · critical path in solid colour`,
+          wf,
+        ),
         detail,
       ),
       card('Log lines of this trace', `${d.logs.length}`, logTable(d.logs, false)),
@@ -699,30 +1096,102 @@
         h('td', { class: 'mono', text: clock(e.time) }),
         h('td', null, h('span', { class: `badge ${e.level}`, text: e.level })),
         h('td', { class: 'msg' }, e.msg, e.fields ? h('span', { class: 'fields', text: e.fields }) : null),
-        withTrace ? h('td', null, e.traceId ? h('button', { type: 'button', class: 'link-btn', text: e.traceId.slice(0, 8), title: e.traceId, on: { click: () => void openTrace(e.traceId) } }) : null) : null,
+        withTrace
+          ? h(
+              'td',
+              null,
+              e.traceId
+                ? h('button', {
+                    type: 'button',
+                    class: 'link-btn',
+                    text: e.traceId.slice(0, 8),
+                    title: e.traceId,
+                    on: { click: () => void openTrace(e.traceId) },
+                  })
+                : null,
+            )
+          : null,
       ),
     );
     return h(
       'table',
       { class: 'logs' },
-      h('thead', null, h('tr', null, h('th', { text: 'Time' }), h('th', { text: 'Level' }), h('th', { text: 'Message' }), withTrace ? h('th', { text: 'Trace' }) : null)),
-      h('tbody', null, rows.length ? rows : h('tr', null, h('td', { colspan: withTrace ? 4 : 3, class: 'empty', text: 'No log lines.' }))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { text: 'Time' }),
+          h('th', { text: 'Level' }),
+          h('th', { text: 'Message' }),
+          withTrace ? h('th', { text: 'Trace' }) : null,
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.length
+          ? rows
+          : h('tr', null, h('td', { colspan: withTrace ? 4 : 3, class: 'empty', text: 'No log lines.' })),
+      ),
     );
   }
 
   function renderLogs() {
     const el = $('panel-logs');
     if (state.snap && state.snap.buffer === false)
-      return set(el, card('Log tail', '', h('div', { class: 'empty', text: 'The log ring is off (dashboard.buffer: false).' })));
+      return set(
+        el,
+        card(
+          'Log tail',
+          '',
+          h('div', { class: 'empty', text: 'The log ring is off (dashboard.buffer: false).' }),
+        ),
+      );
     let toolbar = el.querySelector('.toolbar.logs-bar');
     if (!toolbar) {
-      const levelSel = h('select', { class: 'f-level', 'aria-label': 'minimum level', on: { change: (e) => ((state.logFilter.level = e.target.value), renderLogs()) } }, h('option', { value: '', text: 'all levels' }), LEVELS.map((l) => h('option', { value: l, text: `${l} and above` })));
+      const levelSel = h(
+        'select',
+        {
+          class: 'f-level',
+          'aria-label': 'minimum level',
+          on: {
+            change: (e) => {
+              state.logFilter.level = e.target.value;
+              renderLogs();
+            },
+          },
+        },
+        h('option', { value: '', text: 'all levels' }),
+        LEVELS.map((l) => h('option', { value: l, text: `${l} and above` })),
+      );
       toolbar = h(
         'div',
         { class: 'toolbar logs-bar' },
         levelSel,
-        h('input', { type: 'text', class: 'f-text', placeholder: 'Filter text', 'aria-label': 'text filter', on: { input: (e) => ((state.logFilter.text = e.target.value), renderLogs()) } }),
-        h('button', { type: 'button', class: 'btn pause', on: { click: () => ((state.logsPaused = !state.logsPaused), renderLogs()) } }),
+        h('input', {
+          type: 'text',
+          class: 'f-text',
+          placeholder: 'Filter text',
+          'aria-label': 'text filter',
+          on: {
+            input: (e) => {
+              state.logFilter.text = e.target.value;
+              renderLogs();
+            },
+          },
+        }),
+        h('button', {
+          type: 'button',
+          class: 'btn pause',
+          on: {
+            click: () => {
+              state.logsPaused = !state.logsPaused;
+              renderLogs();
+            },
+          },
+        }),
         h('span', { class: 'spacer' }),
         h('span', { class: 'muted count' }),
       );
@@ -735,7 +1204,11 @@
     }
     const min = state.logFilter.level ? LEVELS.indexOf(state.logFilter.level) : -1;
     const text = state.logFilter.text.toLowerCase();
-    const shown = state.logs.filter((e) => (min < 0 || LEVELS.indexOf(e.level) >= min) && (!text || e.msg.toLowerCase().includes(text) || e.fields.toLowerCase().includes(text)));
+    const shown = state.logs.filter(
+      (e) =>
+        (min < 0 || LEVELS.indexOf(e.level) >= min) &&
+        (!text || e.msg.toLowerCase().includes(text) || e.fields.toLowerCase().includes(text)),
+    );
     toolbar.querySelector('.count').textContent = `${shown.length} of ${state.logs.length} lines`;
     set(el.querySelector('.log-holder'), logTable(shown.slice(-300), true));
   }
@@ -761,27 +1234,74 @@
     const tr = ex.tracing || {};
     const rows = [];
     for (const e of tr.exporters || []) rows.push(['traces', e.type, e.exported, e.failed, '']);
-    rows.push(['traces (queue)', 'batch', tr.exported, tr.failed, `dropped ${tr.dropped ?? 0} · queued ${tr.queued ?? 0}`]);
+    rows.push([
+      'traces (queue)',
+      'batch',
+      tr.exported,
+      tr.failed,
+      `dropped ${tr.dropped ?? 0} · queued ${tr.queued ?? 0}`,
+    ]);
     const me = ex.metrics || {};
     if (me.exports) rows.push(['metrics', 'push', me.exports.succeeded, me.exports.failed, '']);
     if (me.scrapes) rows.push(['metrics', 'scrapes', me.scrapes.served, me.scrapes.failed, '']);
     const lo = ex.logging || {};
-    for (const o of lo.outputs || []) rows.push(['logs', o.type, o.delivered ?? o.lines, o.errors, `dropped ${o.dropped ?? 0}${o.buffered ? ` · buffered ${o.buffered}` : ''}`]);
-    const actions = state.snap && state.snap.actions;
+    for (const o of lo.outputs || [])
+      rows.push([
+        'logs',
+        o.type,
+        o.delivered ?? o.lines,
+        o.errors,
+        `dropped ${o.dropped ?? 0}${o.buffered ? ` · buffered ${o.buffered}` : ''}`,
+      ]);
+    const actions = state.snap?.actions;
     set(
       el,
       h(
         'div',
         { class: 'grid two' },
-        card('Versions', '', h('div', { class: 'kv' }, Object.keys(c.versions).map((k) => kv(k, c.versions[k] || 'not found')))),
+        card(
+          'Versions',
+          '',
+          h(
+            'div',
+            { class: 'kv' },
+            Object.keys(c.versions).map((k) => kv(k, c.versions[k] || 'not found')),
+          ),
+        ),
         card(
           'Exporters',
           'delivered / failed',
           h(
             'table',
             null,
-            h('thead', null, h('tr', null, h('th', { text: 'Signal' }), h('th', { text: 'Exporter' }), h('th', { class: 'num', text: 'OK' }), h('th', { class: 'num', text: 'Failed' }), h('th', { text: '' }))),
-            h('tbody', null, rows.map((r) => h('tr', null, h('td', { text: r[0] }), h('td', { class: 'name', text: r[1] }), h('td', { class: 'num', text: fmtNum(r[2]) }), h('td', { class: `num ${r[3] > 0 ? 'err' : ''}`, text: fmtNum(r[3]) }), h('td', { class: 'muted', text: r[4] })))),
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                h('th', { text: 'Signal' }),
+                h('th', { text: 'Exporter' }),
+                h('th', { class: 'num', text: 'OK' }),
+                h('th', { class: 'num', text: 'Failed' }),
+                h('th', { text: '' }),
+              ),
+            ),
+            h(
+              'tbody',
+              null,
+              rows.map((r) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', { text: r[0] }),
+                  h('td', { class: 'name', text: r[1] }),
+                  h('td', { class: 'num', text: fmtNum(r[2]) }),
+                  h('td', { class: `num ${r[3] > 0 ? 'err' : ''}`, text: fmtNum(r[3]) }),
+                  h('td', { class: 'muted', text: r[4] }),
+                ),
+              ),
+            ),
           ),
         ),
       ),
@@ -789,11 +1309,28 @@
         ? card(
             'Actions',
             'POST, same origin only',
-            h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'btn primary', text: 'CPU profile (3 s)', on: { click: (e) => void cpuProfile(e.target) } }), h('span', { class: 'muted profile-status', text: 'Downloads a .cpuprofile (open it in Chrome DevTools → Performance).' })),
+            h(
+              'div',
+              { class: 'toolbar' },
+              h('button', {
+                type: 'button',
+                class: 'btn primary',
+                text: 'CPU profile (3 s)',
+                on: { click: (e) => void cpuProfile(e.target) },
+              }),
+              h('span', {
+                class: 'muted profile-status',
+                text: 'Downloads a .cpuprofile (open it in Chrome DevTools → Performance).',
+              }),
+            ),
           )
         : null,
       card('Summary', '', h('pre', { class: 'block', text: c.summary })),
-      card('Effective config', 'secrets masked', h('pre', { class: 'block', text: JSON.stringify(c.config, null, 2) })),
+      card(
+        'Effective config',
+        'secrets masked',
+        h('pre', { class: 'block', text: JSON.stringify(c.config, null, 2) }),
+      ),
     );
   }
 
@@ -802,7 +1339,10 @@
     const status = btn.parentNode.querySelector('.profile-status');
     status.textContent = 'profiling…';
     try {
-      const r = await fetch('api/actions/cpu-profile?seconds=3', { method: 'POST', credentials: 'same-origin' });
+      const r = await fetch('api/actions/cpu-profile?seconds=3', {
+        method: 'POST',
+        credentials: 'same-origin',
+      });
       if (!r.ok) {
         status.textContent = `refused: ${(await r.text()).trim()}`;
         return;
@@ -828,7 +1368,8 @@
     const tab = state.tab;
     for (const a of document.querySelectorAll('#tabs a')) a.classList.toggle('active', a.dataset.tab === tab);
     for (const p of document.querySelectorAll('.panel')) p.hidden = p.dataset.panel !== tab;
-    for (const b of document.querySelectorAll('#windows button')) b.classList.toggle('active', b.dataset.window === state.window);
+    for (const b of document.querySelectorAll('#windows button'))
+      b.classList.toggle('active', b.dataset.window === state.window);
     const alertsTab = document.querySelector('#tabs a[data-tab="alerts"]');
     const n = state.alerts.active.length + (state.health && state.health.ready === 'fail' ? 1 : 0);
     const badge = alertsTab.querySelector('.badge');
@@ -888,10 +1429,12 @@
   }
 
   function pushRuntime(rt) {
-    if (!rt || rt.source !== 'monitor') return;
+    if (rt?.source !== 'monitor') return;
     const last = state.runtimeHist[state.runtimeHist.length - 1];
-    if (!last || last[0] < rt.t) state.runtimeHist.push([rt.t, rt.cpu.process, rt.memory.rss, rt.eventLoop.p99, rt.cpu.host]);
-    if (state.runtimeHist.length > MAX_POINTS) state.runtimeHist.splice(0, state.runtimeHist.length - MAX_POINTS);
+    if (!last || last[0] < rt.t)
+      state.runtimeHist.push([rt.t, rt.cpu.process, rt.memory.rss, rt.eventLoop.p99, rt.cpu.host]);
+    if (state.runtimeHist.length > MAX_POINTS)
+      state.runtimeHist.splice(0, state.runtimeHist.length - MAX_POINTS);
   }
 
   function applySnapshot(snap) {

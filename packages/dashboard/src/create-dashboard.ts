@@ -58,7 +58,9 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
   if (source === null || typeof source !== 'object' || typeof source.metrics?.collect !== 'function')
     throw new TypeError('createDashboard(monitoring): expected the handle startMonitoring() returns');
   if (options.authorize !== undefined && typeof options.authorize !== 'function')
-    throw new TypeError('createDashboard: options.authorize must be a function (req) => boolean | Promise<boolean>');
+    throw new TypeError(
+      'createDashboard: options.authorize must be a function (req) => boolean | Promise<boolean>',
+    );
   const config = sliceOf(source, options);
   if (config.auth?.type === 'custom' && options.authorize === undefined)
     throw new ConfigError([
@@ -132,7 +134,8 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       }
       return;
     }
-    if (method !== 'GET' && method !== 'HEAD') return plain(res, 405, 'method not allowed', { allow: 'GET, HEAD, POST' });
+    if (method !== 'GET' && method !== 'HEAD')
+      return plain(res, 405, 'method not allowed', { allow: 'GET, HEAD, POST' });
     if (path === '/' && String(req.headers.accept ?? '').includes('text/event-stream')) {
       secure(res);
       res.setHeader('cache-control', 'no-store');
@@ -176,7 +179,8 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       const id = path.slice('/api/traces/'.length).toLowerCase();
       if (!TRACE_ID.test(id)) return plain(res, 400, 'expected a 32-digit hex trace id');
       const detail = traceDetail(spans(), id);
-      if (detail === undefined) return plain(res, 404, 'trace not in the ring (it may have been overwritten)');
+      if (detail === undefined)
+        return plain(res, 404, 'trace not in the ring (it may have been overwritten)');
       const ring = source.recent?.logs;
       return json(res, { ...detail, logs: ring ? queryLogs(ring, { traceId: id, limit: 500 }) : [] });
     }
@@ -184,7 +188,10 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
   };
 
   const serve = (req: IncomingMessage, res: ServerResponse, rel: string): void => {
-    if (closed) return plain(res, 503, 'dashboard shut down');
+    if (closed) {
+      plain(res, 503, 'dashboard shut down');
+      return;
+    }
     untraced(() =>
       guard
         .check(req)
@@ -201,7 +208,9 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       // Relative URLs need the trailing slash: send the browser there (relative Location).
       if (!guard.hostAllowed(req)) return deny(res, 421, 'host not allowed');
       secure(res);
-      res.writeHead(308, { location: `${base.slice(base.lastIndexOf('/') + 1)}/${q === -1 ? '' : url.slice(q)}` });
+      res.writeHead(308, {
+        location: `${base.slice(base.lastIndexOf('/') + 1)}/${q === -1 ? '' : url.slice(q)}`,
+      });
       res.end();
       return;
     }

@@ -14,7 +14,10 @@ export type DashboardMiddleware = RequestHandler & Pick<DashboardHandler, 'path'
  * @example
  * app.use(dashboardMiddleware(monitoring)); // http://127.0.0.1:3000/monitoring/dashboard/
  */
-export function dashboardMiddleware(source: DashboardSource, options: DashboardOptions = {}): DashboardMiddleware {
+export function dashboardMiddleware(
+  source: DashboardSource,
+  options: DashboardOptions = {},
+): DashboardMiddleware {
   const handler = createDashboard(source, options);
   const mw = ((req: Request, res: Response, next: NextFunction) => {
     // Mounted under a prefix: Express hands over the URL relative to it.

@@ -26,7 +26,9 @@ export async function startDashboard(
     options.config === undefined ? source.config.dashboard : { enabled: true, ...(options.config as object) },
   );
   if (config.port === null)
-    throw new Error('startDashboard: dashboard.port is not set (set it, or mount createDashboard(monitoring) in your server)');
+    throw new Error(
+      'startDashboard: dashboard.port is not set (set it, or mount createDashboard(monitoring) in your server)',
+    );
   const server: Server = createServer((req, res) => {
     if ((req.url ?? '/') === '/' && req.method === 'GET') {
       res.writeHead(308, { location: `${config.path}/` });

@@ -12,6 +12,13 @@ import { drive, startApp, type TestApp } from './support/app';
 
 jest.setTimeout(120_000);
 
+// The page's globals, used inside page.evaluate / waitForFunction callbacks (which run in the
+// browser); the tests compile without the DOM lib, which would change Node's global types.
+// biome-ignore lint/suspicious/noExplicitAny: browser globals seen from Node
+declare const document: any;
+// biome-ignore lint/suspicious/noExplicitAny: browser globals seen from Node
+declare const window: any;
+
 const SHOTS = join(__dirname, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -51,7 +58,7 @@ async function open(url: string, colorScheme: 'light' | 'dark' = 'light'): Promi
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
+    document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) => {
       (window as unknown as { __csp: string[] }).__csp ??= [];
       (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
     });
@@ -76,7 +83,7 @@ async function tab(page: Page, name: string): Promise<void> {
 
 async function rows(page: Page, selector: string): Promise<string[][]> {
   return page.$$eval(`${selector} tbody tr`, (trs) =>
-    trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '')),
+    trs.map((tr) => Array.from(tr.querySelectorAll('td') as ArrayLike<{ textContent: string | null }>).map((td) => td.textContent ?? '')),
   );
 }
 
@@ -88,7 +95,9 @@ function millis(text: string): number {
 }
 
 function sameOrigin(w: Watched, origin: string): void {
-  const foreign = w.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  const foreign = w.requests.filter(
+    (u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'),
+  );
   expect(foreign).toEqual([]);
 }
 
@@ -110,7 +119,11 @@ describe('dashboard in Chromium', () => {
     await drive(app.origin, '/slow', 200, 20);
     const t0 = Date.now();
     const w = await open(`${app.page}#http`);
-    await w.page.waitForFunction(() => document.querySelectorAll('#panel-http table.red tbody tr').length >= 4, null, { timeout: 3000 });
+    await w.page.waitForFunction(
+      () => document.querySelectorAll('#panel-http table.red tbody tr').length >= 4,
+      null,
+      { timeout: 3000 },
+    );
     expect(Date.now() - t0).toBeLessThan(3000 + 2000);
     const table = await rows(w.page, '#panel-http table.red');
     const byName = new Map(table.map((r) => [r[0], r]));
@@ -132,7 +145,9 @@ describe('dashboard in Chromium', () => {
     await w.page.click('#panel-http table.red th:nth-child(4)');
     const sorted = await rows(w.page, '#panel-http table.red');
     expect(sorted[0]![0]).toBe('GET /slow');
-    expect(await w.page.getAttribute('#panel-http table.red th:nth-child(4)', 'aria-sort')).toBe('descending');
+    expect(await w.page.getAttribute('#panel-http table.red th:nth-child(4)', 'aria-sort')).toBe(
+      'descending',
+    );
     await w.page.click('#panel-http table.red th:nth-child(4)');
     expect((await rows(w.page, '#panel-http table.red')).at(-1)![0]).toBe('GET /slow');
     await w.page.click('#panel-http table.red th:nth-child(4)');
@@ -152,7 +167,9 @@ describe('dashboard in Chromium', () => {
 
   it('folds the routes past top-N into one overflow row', async () => {
     const server = createServer(
-      withHttpMetrics(app.monitoring.metrics, (_req, res) => res.end('ok'), { route: (req) => `/extra/${req.url?.slice(1)}` }),
+      withHttpMetrics(app.monitoring.metrics, (_req, res) => res.end('ok'), {
+        route: (req) => `/extra/${req.url?.slice(1)}`,
+      }),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -176,11 +193,15 @@ describe('dashboard in Chromium', () => {
     await w.page.waitForSelector('table.traces tbody tr[data-trace]');
     await w.page.click('table.traces tbody tr[data-trace]');
     await w.page.waitForSelector('.wf-row');
-    const spans = await w.page.$$eval('.wf-row', (els) => els.map((e) => [e.getAttribute('data-depth'), e.querySelector('.wf-name')?.textContent]));
+    const spans = await w.page.$$eval('.wf-row', (els) =>
+      els.map((e) => [e.getAttribute('data-depth'), e.querySelector('.wf-name')?.textContent]),
+    );
     expect(spans).toHaveLength(3);
     expect(spans[0]![0]).toBe('0');
     // Child bars inside the parent's bar.
-    const boxes = await w.page.$$eval('.wf-bar', (els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]));
+    const boxes = await w.page.$$eval('.wf-bar', (els) =>
+      els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]),
+    );
     const [parent, ...children] = boxes as Array<[number, number]>;
     for (const [l, r] of children) {
       expect(l).toBeGreaterThanOrEqual(parent![0] - 1);
@@ -215,7 +236,9 @@ describe('dashboard in Chromium', () => {
     }
     await w.page.waitForFunction(
       () => {
-        const kpi = Array.from(document.querySelectorAll('#panel-runtime .kpi')).find((k) => k.querySelector('.label')?.textContent === 'Event loop p99');
+        const kpi: any = Array.from(document.querySelectorAll('#panel-runtime .kpi') as ArrayLike<any>).find(
+          (k: any) => k.querySelector('.label')?.textContent === 'Event loop p99',
+        );
         const text = kpi?.querySelector('.value')?.textContent ?? '';
         const m = /^([\d.]+)\s*(ms|s)/.exec(text);
         return m !== null && Number(m[1]) * (m[2] === 's' ? 1000 : 1) >= 400;
@@ -248,7 +271,9 @@ describe('dashboard in Chromium', () => {
     await w.page.emulateMedia({ colorScheme: 'light' });
     await shoot(w.page, 'alerts-light');
     app.monitoring.monitor.recordMetric('queue_depth', 0);
-    await w.page.waitForFunction(() => document.querySelector('table.alerts-active .empty') !== null, null, { timeout: 5000 });
+    await w.page.waitForFunction(() => document.querySelector('table.alerts-active .empty') !== null, null, {
+      timeout: 5000,
+    });
     const history = await rows(w.page, 'table.alerts-history');
     expect(history.some((r) => r[1]?.startsWith('resolved') && r[2] === 'queue_depth')).toBe(true);
     unregister();
@@ -266,7 +291,9 @@ describe('dashboard in Chromium', () => {
     await w.page.waitForSelector('#conn.down', { timeout: 5000 });
     await w.page.waitForSelector('#conn.live', { timeout: 10_000 });
     await drive(app.origin, '/fast', 1, 1);
-    expect(await w.page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(
+      await w.page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
     await waitFor(() => app.dashboard.stats().clients === 1);
     await w.context.close();
     await waitFor(() => app.dashboard.stats().clients === 0);
@@ -293,7 +320,9 @@ describe('dashboard with untrusted strings everywhere', () => {
       '<style>body{display:none}</style>',
     ];
     const server = createServer(
-      withHttpMetrics(app.monitoring.metrics, (_req, res) => res.end('ok'), { route: (req) => payloads[Number(req.url?.slice(1))] }),
+      withHttpMetrics(app.monitoring.metrics, (_req, res) => res.end('ok'), {
+        route: (req) => payloads[Number(req.url?.slice(1))],
+      }),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -317,7 +346,7 @@ describe('dashboard with untrusted strings everywhere', () => {
         );
       });
       const w = await open(`${app.page}#http`);
-      const text = async () => w.page.evaluate(() => document.body.innerText);
+      const text = async () => w.page.evaluate(() => document.body.textContent);
       for (const name of ['overview', 'http', 'alerts', 'traces', 'logs', 'config']) {
         await tab(w.page, name);
         await w.page.waitForTimeout(300);
@@ -328,7 +357,8 @@ describe('dashboard with untrusted strings everywhere', () => {
           await w.page.click('.wf-row');
         }
         const body = await text();
-        if (name !== 'overview' && name !== 'config') for (const p of payloads.slice(0, 4)) expect(body).toContain(p);
+        if (name !== 'overview' && name !== 'config')
+          for (const p of payloads.slice(0, 4)) expect(body).toContain(p);
       }
       const injected = await w.page.evaluate(() => ({
         xss: (window as unknown as { __xss?: number }).__xss,
@@ -336,12 +366,25 @@ describe('dashboard with untrusted strings everywhere', () => {
         imgs: document.querySelectorAll('img').length,
         iframes: document.querySelectorAll('iframe').length,
         styles: document.querySelectorAll('style').length,
-        anchors: Array.from(document.querySelectorAll('a')).filter((a) => !a.hasAttribute('data-tab')).length,
-        handlers: Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on'))).length,
-        svgs: Array.from(document.querySelectorAll('svg')).filter((s) => !s.classList.contains('chart')).length,
+        anchors: Array.from(document.querySelectorAll('a') as ArrayLike<any>).filter((a) => !a.hasAttribute('data-tab')).length,
+        handlers: Array.from(document.querySelectorAll('*') as ArrayLike<any>).filter((e) =>
+          Array.from(e.attributes as ArrayLike<{ name: string }>).some((a) => a.name.startsWith('on')),
+        ).length,
+        svgs: Array.from(document.querySelectorAll('svg') as ArrayLike<any>).filter((s) => !s.classList.contains('chart'))
+          .length,
         csp: (window as unknown as { __csp?: string[] }).__csp ?? [],
       }));
-      expect(injected).toEqual({ xss: undefined, scripts: 1, imgs: 1, iframes: 0, styles: 0, anchors: 0, handlers: 0, svgs: 0, csp: [] });
+      expect(injected).toEqual({
+        xss: undefined,
+        scripts: 1,
+        imgs: 1,
+        iframes: 0,
+        styles: 0,
+        anchors: 0,
+        handlers: 0,
+        svgs: 0,
+        csp: [],
+      });
       expect(w.problems).toEqual([]);
       sameOrigin(w, app.origin);
       await w.context.close();
@@ -350,7 +393,6 @@ describe('dashboard with untrusted strings everywhere', () => {
       server.close();
     }
   });
-
 });
 
 describe('dashboard mounted under a sub-path', () => {

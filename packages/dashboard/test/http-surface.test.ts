@@ -10,7 +10,17 @@ import { basic, drive, startApp, type TestApp } from './support/app';
 
 jest.setTimeout(60_000);
 
-const PATHS = ['', 'app.js', 'app.css', 'icon.svg', 'api/snapshot', 'api/traces', 'api/logs', 'api/config', 'api/traces/0123456789abcdef0123456789abcdef'];
+const PATHS = [
+  '',
+  'app.js',
+  'app.css',
+  'icon.svg',
+  'api/snapshot',
+  'api/traces',
+  'api/logs',
+  'api/config',
+  'api/traces/0123456789abcdef0123456789abcdef',
+];
 
 async function get(url: string, headers: Record<string, string> = {}) {
   const r = await fetch(url, { headers, redirect: 'manual' });
@@ -20,7 +30,10 @@ async function get(url: string, headers: Record<string, string> = {}) {
 }
 
 /** fetch() cannot set Host; node:http can. */
-function raw(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown> }> {
+function raw(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers }, (res) => {
       res.resume();
@@ -39,22 +52,25 @@ describe('dashboard HTTP surface with Basic auth', () => {
   });
   afterAll(() => app.close());
 
-  it.each(PATHS)('refuses %s without credentials or with wrong ones: 401, a challenge, no stream', async (p) => {
-    for (const headers of [
-      {},
-      { authorization: basic('ops', 'wrong') },
-      { authorization: basic('nobody', 's3cret-pass') },
-      { authorization: 'Bearer abc' },
-    ]) {
-      for (const accept of ['*/*', 'text/event-stream']) {
-        const r = await get(`${app.page}${p}`, { ...headers, accept });
-        expect(r.status).toBe(401);
-        expect(r.headers.get('www-authenticate')).toMatch(/^Basic realm="otelkit dashboard"/);
-        expect(r.headers.get('content-type')).not.toContain('text/event-stream');
-        expect(r.body).not.toContain('orders-test');
+  it.each(PATHS)(
+    'refuses %s without credentials or with wrong ones: 401, a challenge, no stream',
+    async (p) => {
+      for (const headers of <Array<Record<string, string>>>[
+        {},
+        { authorization: basic('ops', 'wrong') },
+        { authorization: basic('nobody', 's3cret-pass') },
+        { authorization: 'Bearer abc' },
+      ]) {
+        for (const accept of ['*/*', 'text/event-stream']) {
+          const r = await get(`${app.page}${p}`, { ...headers, accept });
+          expect(r.status).toBe(401);
+          expect(r.headers.get('www-authenticate')).toMatch(/^Basic realm="otelkit dashboard"/);
+          expect(r.headers.get('content-type')).not.toContain('text/event-stream');
+          expect(r.body).not.toContain('orders-test');
+        }
       }
-    }
-  });
+    },
+  );
 
   it('serves every path with the right credentials, with strict headers and no CORS', async () => {
     const auth = { authorization: basic('ops', 's3cret-pass'), origin: 'http://evil.example' };
@@ -75,7 +91,10 @@ describe('dashboard HTTP surface with Basic auth', () => {
 
   it('streams with credentials: a snapshot event first', async () => {
     const ac = new AbortController();
-    const r = await fetch(app.page, { headers: { accept: 'text/event-stream', authorization: basic('ops', 's3cret-pass') }, signal: ac.signal });
+    const r = await fetch(app.page, {
+      headers: { accept: 'text/event-stream', authorization: basic('ops', 's3cret-pass') },
+      signal: ac.signal,
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/event-stream');
     const reader = r.body!.getReader();
@@ -91,14 +110,20 @@ describe('dashboard HTTP surface with Basic auth', () => {
 
   it('answers a foreign Host with 421 before asking for credentials', async () => {
     for (const p of ['', 'app.js', 'api/snapshot']) {
-      const r = await raw(`${app.page}${p}`, { host: 'evil.example', authorization: basic('ops', 's3cret-pass') });
+      const r = await raw(`${app.page}${p}`, {
+        host: 'evil.example',
+        authorization: basic('ops', 's3cret-pass'),
+      });
       expect(r.status).toBe(421);
       expect(r.headers['www-authenticate']).toBeUndefined();
     }
     const stream = await raw(app.page, { host: 'evil.example:80', accept: 'text/event-stream' });
     expect(stream.status).toBe(421);
     expect(String(stream.headers['content-type'])).not.toContain('event-stream');
-    const ok = await raw(`${app.page}api/snapshot`, { host: `localhost:${app.server.address() && (app.server.address() as { port: number }).port}`, authorization: basic('ops', 's3cret-pass') });
+    const ok = await raw(`${app.page}api/snapshot`, {
+      host: `localhost:${app.server.address() && (app.server.address() as { port: number }).port}`,
+      authorization: basic('ops', 's3cret-pass'),
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -110,16 +135,31 @@ describe('dashboard HTTP surface with Basic auth', () => {
 
   it('refuses cross-origin actions and GET for actions', async () => {
     const auth = basic('ops', 's3cret-pass');
-    const cross = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, { method: 'POST', headers: { authorization: auth, origin: 'http://evil.example' } });
+    const cross = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, {
+      method: 'POST',
+      headers: { authorization: auth, origin: 'http://evil.example' },
+    });
     expect(cross.status).toBe(403);
-    const none = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, { method: 'POST', headers: { authorization: auth } });
+    const none = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, {
+      method: 'POST',
+      headers: { authorization: auth },
+    });
     expect(none.status).toBe(403);
-    const anon = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, { method: 'POST', headers: { origin: app.origin } });
+    const anon = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, {
+      method: 'POST',
+      headers: { origin: app.origin },
+    });
     expect(anon.status).toBe(401);
-    const ok = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, { method: 'POST', headers: { authorization: auth, origin: app.origin } });
+    const ok = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, {
+      method: 'POST',
+      headers: { authorization: auth, origin: app.origin },
+    });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).nodes.length).toBeGreaterThan(0);
-    const again = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, { method: 'POST', headers: { authorization: auth, origin: app.origin } });
+    expect(((await ok.json()) as { nodes: unknown[] }).nodes.length).toBeGreaterThan(0);
+    const again = await fetch(`${app.page}api/actions/cpu-profile?seconds=1`, {
+      method: 'POST',
+      headers: { authorization: auth, origin: app.origin },
+    });
     expect(again.status).toBe(429);
   });
 
@@ -163,7 +203,10 @@ describe('dashboard without watchers', () => {
       ['load-order', 1],
       ['charge-card', 1],
     ]);
-    expect(detail.logs.map((l: { msg: string }) => l.msg)).toEqual(['work started', 'work finished with a declined card']);
+    expect(detail.logs.map((l: { msg: string }) => l.msg)).toEqual([
+      'work started',
+      'work finished with a declined card',
+    ]);
   });
 });
 
@@ -178,7 +221,9 @@ describe('dashboard config and startup', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).code).toBe('OTELKIT_ERR_CONFIG_INVALID');
     expect((err as ConfigError).issues.map((i) => i.path)).toEqual(['dashboard.auth']);
-    expect(() => startMonitoring({ dashboard: { host: '10.1.2.3' } } as never, { env: {}, file: false })).toThrow(/dashboard\.auth/);
+    expect(() =>
+      startMonitoring({ dashboard: { host: '10.1.2.3' } } as never, { env: {}, file: false }),
+    ).toThrow(/dashboard\.auth/);
   });
 
   it('needs an authorize function for custom auth, and then uses it on every path', async () => {
@@ -211,7 +256,16 @@ describe('dashboard config and startup', () => {
 
   it('ships a script with no HTML parsing or code evaluation', () => {
     const js = readFileSync(join(__dirname, '..', 'assets', 'app.js'), 'utf8');
-    for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', 'setTimeout("', "setTimeout('"])
+    for (const sink of [
+      'innerHTML',
+      'outerHTML',
+      'insertAdjacentHTML',
+      'document.write',
+      'eval(',
+      'new Function',
+      'setTimeout("',
+      "setTimeout('",
+    ])
       expect(js).not.toContain(sink);
     const html = readFileSync(join(__dirname, '..', 'assets', 'index.html'), 'utf8');
     expect(html).not.toMatch(/<script>(?!<)|\son[a-z]+=|style=|https?:\/\//);

@@ -1,5 +1,5 @@
-import type { LineRing } from './outputs/line-ring';
 import type { Logger } from 'pino';
+import type { LineRing } from './outputs/line-ring';
 
 /** Options of {@link createLogger} that are not part of the config file. */
 export interface CreateLoggerOptions {

@@ -102,11 +102,9 @@ export const DASHBOARD_ENV_VARIABLES: readonly string[] = [
   'OTELKIT_DASHBOARD_PASSWORD',
 ];
 
-const mountPath = z
-  .string()
-  .regex(/^\/(?:[A-Za-z0-9._~-]+\/)*[A-Za-z0-9._~-]+$/, {
-    error: 'expected an absolute path like /monitoring/dashboard (letters, digits, ._~-; no trailing slash)',
-  });
+const mountPath = z.string().regex(/^\/(?:[A-Za-z0-9._~-]+\/)*[A-Za-z0-9._~-]+$/, {
+  error: 'expected an absolute path like /monitoring/dashboard (letters, digits, ._~-; no trailing slash)',
+});
 const hostName = z.string().regex(/^(?:[A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+\]?)$/, {
   error: 'expected a host name or an IP address',
 });
@@ -234,7 +232,12 @@ export function applyDashboardEnv(
   const enabled = get('OTELKIT_DASHBOARD_ENABLED');
   if (enabled !== undefined) {
     if (enabled === 'true' || enabled === 'false') layer.enabled = enabled === 'true';
-    else issues.push({ path: 'OTELKIT_DASHBOARD_ENABLED', message: `expected true or false, got ${JSON.stringify(enabled)}`, source: 'env' });
+    else
+      issues.push({
+        path: 'OTELKIT_DASHBOARD_ENABLED',
+        message: `expected true or false, got ${JSON.stringify(enabled)}`,
+        source: 'env',
+      });
   }
   const pathVar = get('OTELKIT_DASHBOARD_PATH');
   if (pathVar !== undefined) {
@@ -309,7 +312,10 @@ export function finalizeDashboard(
     buffer:
       d.buffer === false
         ? false
-        : { spans: d.buffer.spans ?? DEFAULT_DASHBOARD_BUFFER.spans, logs: d.buffer.logs ?? DEFAULT_DASHBOARD_BUFFER.logs },
+        : {
+            spans: d.buffer.spans ?? DEFAULT_DASHBOARD_BUFFER.spans,
+            logs: d.buffer.logs ?? DEFAULT_DASHBOARD_BUFFER.logs,
+          },
   };
 }
 
@@ -337,7 +343,9 @@ export function markDashboardNormalised(slice: DashboardConfig): DashboardConfig
  * normalizeDashboard({ port: 9465 }).host; // '127.0.0.1'
  * normalizeDashboard({ host: '0.0.0.0' }); // throws ConfigError: dashboard.auth …
  */
-export function normalizeDashboard(input: DashboardInput | DashboardConfig | undefined = {}): DashboardConfig {
+export function normalizeDashboard(
+  input: DashboardInput | DashboardConfig | undefined = {},
+): DashboardConfig {
   if (input !== null && typeof input === 'object' && normalised.has(input)) return input as DashboardConfig;
   const issues: ConfigIssue[] = [];
   const r = dashboardSchema.safeParse(input, { reportInput: true });

@@ -13,7 +13,9 @@ const secret = new Set(SECRET_KEYS.map((k) => k.toLowerCase().replace(/[-_]/g, '
 
 function isSecretKey(k: string): boolean {
   const n = k.toLowerCase().replace(/[-_]/g, '');
-  return secret.has(n) || n.endsWith('password') || n.endsWith('secret') || n.endsWith('token') || n === 'apikey';
+  return (
+    secret.has(n) || n.endsWith('password') || n.endsWith('secret') || n.endsWith('token') || n === 'apikey'
+  );
 }
 
 /** A copy of `value` with secret keys, header values and URL credentials masked. */

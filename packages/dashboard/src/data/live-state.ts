@@ -12,7 +12,12 @@ export interface RuntimeView {
   readonly t: number;
   /** Where the numbers come from: the monitor's sample, or `process` when the monitor is off. */
   readonly source: 'monitor' | 'process';
-  readonly cpu: { readonly process: number | null; readonly host: number | null; readonly limitCores: number | null; readonly load1: number | null };
+  readonly cpu: {
+    readonly process: number | null;
+    readonly host: number | null;
+    readonly limitCores: number | null;
+    readonly load1: number | null;
+  };
   readonly memory: {
     readonly rss: number;
     readonly heapUsed: number;
@@ -22,7 +27,12 @@ export interface RuntimeView {
     readonly hostPercent: number | null;
     readonly limit: number | null;
   };
-  readonly eventLoop: { readonly p50: number | null; readonly p99: number | null; readonly max: number | null; readonly utilization: number | null };
+  readonly eventLoop: {
+    readonly p50: number | null;
+    readonly p99: number | null;
+    readonly max: number | null;
+    readonly utilization: number | null;
+  };
   /** Percent of wall time spent in GC since the previous frame (null on the first). */
   readonly gcPercent: number | null;
   readonly gcCount: number | null;
@@ -87,7 +97,15 @@ export function runtimeView(source: DashboardSource, now: number, memo: RuntimeM
       t: now,
       source: 'process',
       cpu: { process: null, host: null, limitCores: null, load1: null },
-      memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, heapLimit: heap.heap_size_limit, external: m.external, hostPercent: null, limit: null },
+      memory: {
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        heapLimit: heap.heap_size_limit,
+        external: m.external,
+        hostPercent: null,
+        limit: null,
+      },
       eventLoop: { p50: null, p99: null, max: null, utilization: null },
       gcPercent: null,
       gcCount: null,
@@ -107,7 +125,12 @@ export function runtimeView(source: DashboardSource, now: number, memo: RuntimeM
   return {
     t: s.timestamp,
     source: 'monitor',
-    cpu: { process: p.cpuPercent, host: s.cpu.hostUsagePercent, limitCores: s.cpu.limitCores, load1: s.cpu.loadAverage[0] },
+    cpu: {
+      process: p.cpuPercent,
+      host: s.cpu.hostUsagePercent,
+      limitCores: s.cpu.limitCores,
+      load1: s.cpu.loadAverage[0],
+    },
     memory: {
       rss: p.rss,
       heapUsed: p.heapUsed,
@@ -131,7 +154,11 @@ export function runtimeView(source: DashboardSource, now: number, memo: RuntimeM
  * vanish because a later sample is the latest. The frame shows the worst event-loop delay of the
  * samples taken since the previous frame.
  */
-function worstLoop(source: DashboardSource, latest: SystemStats, memo: RuntimeMemo): RuntimeView['eventLoop'] {
+function worstLoop(
+  source: DashboardSource,
+  latest: SystemStats,
+  memo: RuntimeMemo,
+): RuntimeView['eventLoop'] {
   const since = memo.shown;
   memo.shown = latest.timestamp;
   let { p50, p99, max } = latest.process.eventLoopDelay;
@@ -149,7 +176,10 @@ function worstLoop(source: DashboardSource, latest: SystemStats, memo: RuntimeMe
 }
 
 /** CPU, RSS and event-loop p99 from the monitor's history (the runtime charts' backfill). */
-export function runtimeHistory(source: DashboardSource, since: number): Array<[number, number, number, number]> {
+export function runtimeHistory(
+  source: DashboardSource,
+  since: number,
+): Array<[number, number, number, number]> {
   const h = source.monitor.getHistory({ since });
   const step = Math.max(1, Math.ceil(h.length / 180));
   const out: Array<[number, number, number, number]> = [];
@@ -164,21 +194,24 @@ export function resourcesView(source: DashboardSource): ResourceView[] {
   const rm = source.resources;
   if (rm === undefined) return [];
   const active = source.monitor.getActiveAlerts();
-  return rm.getResources().slice(0, 100).map((r) => {
-    const values: Record<string, number> = {};
-    for (const v of rm.getValues({ resourceId: r.id })) {
-      if (Object.keys(v.labels).length === 0 || values[v.metric] === undefined) values[v.metric] = v.value;
-    }
-    const levels = active.filter((a) => a.resourceId === r.id).map((a) => a.level);
-    return {
-      id: r.id,
-      type: r.type,
-      name: r.name ?? r.id,
-      ...(r.category ? { category: r.category } : {}),
-      values,
-      level: levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok',
-    };
-  });
+  return rm
+    .getResources()
+    .slice(0, 100)
+    .map((r) => {
+      const values: Record<string, number> = {};
+      for (const v of rm.getValues({ resourceId: r.id })) {
+        if (Object.keys(v.labels).length === 0 || values[v.metric] === undefined) values[v.metric] = v.value;
+      }
+      const levels = active.filter((a) => a.resourceId === r.id).map((a) => a.level);
+      return {
+        id: r.id,
+        type: r.type,
+        name: r.name ?? r.id,
+        ...(r.category ? { category: r.category } : {}),
+        values,
+        level: levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok',
+      };
+    });
 }
 
 function forOf(source: DashboardSource, alert: string, metric: string | undefined): number | undefined {
@@ -224,7 +257,10 @@ export function alertsView(source: DashboardSource): { active: AlertView[]; hist
 }
 
 export async function healthView(source: DashboardSource): Promise<HealthView> {
-  const [live, ready] = await Promise.all([source.health.check('liveness'), source.health.check('readiness')]);
+  const [live, ready] = await Promise.all([
+    source.health.check('liveness'),
+    source.health.check('readiness'),
+  ]);
   const byName = new Map<string, HealthView['checks'][number]>();
   for (const c of [...live.checks, ...ready.checks]) {
     byName.set(c.name, {

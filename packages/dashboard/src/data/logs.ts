@@ -18,7 +18,14 @@ export interface LogEntry {
   readonly fields: string;
 }
 
-const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 const SKIP = new Set([
   'level',
   'time',
@@ -54,14 +61,17 @@ export function parseLine(line: string, seq: number): LogEntry {
     return { seq, time: Date.now(), level: 'info', msg: clip(line.trimEnd(), MAX_MSG), fields: '' };
   }
   const lvl = o.level ?? o['log.level'] ?? (o.log as { level?: unknown } | undefined)?.level;
-  const level = typeof lvl === 'number' ? (LEVELS[lvl] ?? String(lvl)) : typeof lvl === 'string' ? lvl : 'info';
+  const level =
+    typeof lvl === 'number' ? (LEVELS[lvl] ?? String(lvl)) : typeof lvl === 'string' ? lvl : 'info';
   const ts = o.time ?? o['@timestamp'];
-  const time = typeof ts === 'number' ? ts : typeof ts === 'string' ? Date.parse(ts) || Date.now() : Date.now();
+  const time =
+    typeof ts === 'number' ? ts : typeof ts === 'string' ? Date.parse(ts) || Date.now() : Date.now();
   const msg = o.msg ?? o.message;
   const trace = o.trace_id ?? o['trace.id'] ?? (o.trace as { id?: unknown } | undefined)?.id;
   const span = o.span_id ?? o['span.id'] ?? (o.span as { id?: unknown } | undefined)?.id;
   const rest: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) if (!SKIP.has(k) && k !== 'log' && k !== 'trace' && k !== 'span') rest[k] = o[k];
+  for (const k of Object.keys(o))
+    if (!SKIP.has(k) && k !== 'log' && k !== 'trace' && k !== 'span') rest[k] = o[k];
   const fields = Object.keys(rest).length > 0 ? clip(JSON.stringify(rest), MAX_FIELDS) : '';
   return {
     seq,
@@ -81,7 +91,11 @@ export interface LineSource {
 }
 
 /** Entries stored after sequence number `since`, at most `limit` (the newest). */
-export function linesSince(ring: LineSource, since: number, limit: number): { entries: LogEntry[]; next: number } {
+export function linesSince(
+  ring: LineSource,
+  since: number,
+  limit: number,
+): { entries: LogEntry[]; next: number } {
   const total = ring.total;
   const lines = ring.toArray(Math.max(since, total - limit));
   const first = total - lines.length;

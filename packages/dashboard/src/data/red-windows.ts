@@ -159,7 +159,8 @@ export function snapshotOf(collection: CollectionLike, now: number): Snapshot {
           const cls = Number.isFinite(status) ? Math.floor(status / 100) - 1 : -1;
           const failed = status >= 500 || (a['error.type'] !== undefined && !(status < 500));
           const route = typeof a['http.route'] === 'string' ? (a['http.route'] as string) : '(no route)';
-          const method = typeof a['http.request.method'] === 'string' ? (a['http.request.method'] as string) : '';
+          const method =
+            typeof a['http.request.method'] === 'string' ? (a['http.request.method'] as string) : '';
           add(routes, method ? `${method} ${route}` : route, p.value, failed ? p.value.count : 0, cls);
         } else {
           const key = `${String(a.class ?? '?')}.${String(a.method ?? '?')}`;
@@ -288,7 +289,8 @@ export class SnapshotHistory {
   /** The per-second points of the fine history (the charts' backfill on connect). */
   points(): RatePoint[] {
     const out: RatePoint[] = [];
-    for (let i = 1; i < this._fine.length; i++) out.push(ratePoint(this._fine[i] as Snapshot, this._fine[i - 1]));
+    for (let i = 1; i < this._fine.length; i++)
+      out.push(ratePoint(this._fine[i] as Snapshot, this._fine[i - 1]));
     return out;
   }
 

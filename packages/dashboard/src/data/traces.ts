@@ -12,7 +12,11 @@ export interface SpanLike {
   readonly endTime: readonly [number, number];
   readonly status: { readonly code: number; readonly message?: string };
   readonly attributes: Readonly<Record<string, unknown>>;
-  readonly events: ReadonlyArray<{ readonly name: string; readonly time: readonly [number, number]; readonly attributes?: Readonly<Record<string, unknown>> }>;
+  readonly events: ReadonlyArray<{
+    readonly name: string;
+    readonly time: readonly [number, number];
+    readonly attributes?: Readonly<Record<string, unknown>>;
+  }>;
   readonly parentSpanContext?: { readonly spanId: string } | undefined;
   readonly instrumentationScope?: { readonly name: string };
   spanContext(): { readonly traceId: string; readonly spanId: string };
@@ -122,7 +126,8 @@ export function listTraces(spans: readonly SpanLike[], q: TraceQuery): TraceSumm
     const t = summarize(id, list);
     if (q.errors && t.errors === 0) continue;
     if (q.minMillis !== undefined && t.durationMillis < q.minMillis) continue;
-    if (route && !(t.route ?? t.name).toLowerCase().includes(route) && !t.name.toLowerCase().includes(route)) continue;
+    if (route && !(t.route ?? t.name).toLowerCase().includes(route) && !t.name.toLowerCase().includes(route))
+      continue;
     out.push(t);
   }
   out.sort((a, b) => b.start - a.start);
@@ -130,7 +135,7 @@ export function listTraces(spans: readonly SpanLike[], q: TraceQuery): TraceSumm
 }
 
 function attrText(v: unknown): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return s.length > MAX_ATTR ? `${s.slice(0, MAX_ATTR)}…` : s;
 }
 
@@ -157,14 +162,20 @@ export function traceDetail(spans: readonly SpanLike[], traceId: string): TraceD
   const critical = new Set<string>();
   const roots = children.get(undefined) ?? [];
   let cursor: SpanLike | undefined = roots.reduce<SpanLike | undefined>(
-    (best, s) => (best === undefined || ms(s.endTime) - ms(s.startTime) > ms(best.endTime) - ms(best.startTime) ? s : best),
+    (best, s) =>
+      best === undefined || ms(s.endTime) - ms(s.startTime) > ms(best.endTime) - ms(best.startTime)
+        ? s
+        : best,
     undefined,
   );
   while (cursor !== undefined) {
     const id: string = cursor.spanContext().spanId;
     critical.add(id);
     const kids: SpanLike[] = children.get(id) ?? [];
-    cursor = kids.reduce<SpanLike | undefined>((best, s) => (best === undefined || ms(s.endTime) > ms(best.endTime) ? s : best), undefined);
+    cursor = kids.reduce<SpanLike | undefined>(
+      (best, s) => (best === undefined || ms(s.endTime) > ms(best.endTime) ? s : best),
+      undefined,
+    );
   }
 
   const waterfall: WaterfallSpan[] = [];

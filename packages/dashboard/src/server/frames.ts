@@ -8,7 +8,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { DashboardConfig } from '@otelkit/config';
-import { type LogEntry, linesSince } from '../data/logs';
 import {
   alertsView,
   healthView,
@@ -17,12 +16,13 @@ import {
   runtimeHistory,
   runtimeView,
 } from '../data/live-state';
+import { type LogEntry, linesSince } from '../data/logs';
 import {
   type CollectionLike,
   ratePoint,
   redWindow,
-  SnapshotHistory,
   type Snapshot,
+  SnapshotHistory,
   snapshotOf,
   WINDOWS,
   type WindowName,
@@ -156,7 +156,8 @@ export class FrameHub {
   private _start(): void {
     if (this._timer !== undefined || this._clients.size === 0) return;
     this._timer = setInterval(() => {
-      if (this._ticking === undefined) this._ticking = this._tick().finally(() => (this._ticking = undefined));
+      if (this._ticking === undefined)
+        this._ticking = this._tick().finally(() => (this._ticking = undefined));
     }, TICK_MILLIS);
     this._timer.unref();
   }
@@ -183,7 +184,8 @@ export class FrameHub {
       this._logCursor = r.next;
     }
     const spanTotal = this._source.recent?.spans.total ?? 0;
-    const traces = spanTotal !== this._spanCursor ? listTraces(this._spans(), { limit: TRACES_PER_FRAME }) : undefined;
+    const traces =
+      spanTotal !== this._spanCursor ? listTraces(this._spans(), { limit: TRACES_PER_FRAME }) : undefined;
     this._spanCursor = spanTotal;
     const shared = {
       type: 'frame',
@@ -200,7 +202,11 @@ export class FrameHub {
     for (const c of this._clients) {
       let text = byWindow.get(c.window);
       if (text === undefined) {
-        text = this._encode({ ...shared, window: c.window, red: redWindow(this._history, now, c.window, this._config.topN) });
+        text = this._encode({
+          ...shared,
+          window: c.window,
+          red: redWindow(this._history, now, c.window, this._config.topN),
+        });
         byWindow.set(c.window, text);
       }
       if (!c.res.writableEnded && !c.res.destroyed) {
@@ -214,9 +220,14 @@ export class FrameHub {
     let json = JSON.stringify(frame);
     if (json.length > MAX_FRAME_BYTES) {
       const logs = frame.logs as LogEntry[];
-      json = JSON.stringify({ ...frame, logs: logs.slice(-10), logsDropped: logs.length - Math.min(10, logs.length) });
+      json = JSON.stringify({
+        ...frame,
+        logs: logs.slice(-10),
+        logsDropped: logs.length - Math.min(10, logs.length),
+      });
     }
-    if (json.length > MAX_FRAME_BYTES) json = JSON.stringify({ ...frame, logs: [], traces: undefined, truncated: true });
+    if (json.length > MAX_FRAME_BYTES)
+      json = JSON.stringify({ ...frame, logs: [], traces: undefined, truncated: true });
     const text = `data: ${json}\n\n`;
     this.lastFrameBytes = Buffer.byteLength(text);
     return text;

@@ -134,7 +134,12 @@ export function secure(res: ServerResponse): void {
 }
 
 /** A short plain-text answer with the security headers. */
-export function plain(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function plain(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;

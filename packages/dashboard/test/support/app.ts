@@ -117,7 +117,12 @@ export async function startApp(o: TestAppOptions = {}): Promise<TestApp> {
 }
 
 /** `n` GET requests to `path`, `concurrency` at a time. */
-export async function drive(origin: string, path: string | ((i: number) => string), n: number, concurrency = 10): Promise<number[]> {
+export async function drive(
+  origin: string,
+  path: string | ((i: number) => string),
+  n: number,
+  concurrency = 10,
+): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
   const worker = async () => {

@@ -3,8 +3,8 @@ import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelem
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, settleWithin } from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
-import type { SpanRing } from './span-ring';
 import type { ExporterStats, TracingStats } from '../types';
+import type { SpanRing } from './span-ring';
 
 /** One exporter fed by the processor. */
 export interface NamedExporter {
