@@ -14,10 +14,24 @@ jest.setTimeout(120_000);
 
 // The page's globals, used inside page.evaluate / waitForFunction callbacks (which run in the
 // browser); the tests compile without the DOM lib, which would change Node's global types.
-// biome-ignore lint/suspicious/noExplicitAny: browser globals seen from Node
-declare const document: any;
-// biome-ignore lint/suspicious/noExplicitAny: browser globals seen from Node
-declare const window: any;
+interface DomEl {
+  readonly textContent: string | null;
+  readonly attributes: ArrayLike<{ readonly name: string }>;
+  readonly classList: { contains(c: string): boolean };
+  querySelector(selector: string): DomEl | null;
+  querySelectorAll(selector: string): ArrayLike<DomEl>;
+  hasAttribute(name: string): boolean;
+}
+declare const document: {
+  readonly body: { readonly textContent: string | null };
+  querySelector(selector: string): DomEl | null;
+  querySelectorAll(selector: string): ArrayLike<DomEl>;
+  addEventListener(
+    type: string,
+    listener: (e: { violatedDirective: string; blockedURI: string }) => void,
+  ): void;
+};
+declare const window: Record<string, unknown>;
 
 const SHOTS = join(__dirname, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,10 +72,13 @@ async function open(url: string, colorScheme: 'light' | 'dark' = 'light'): Promi
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) => {
-      (window as unknown as { __csp: string[] }).__csp ??= [];
-      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e: { violatedDirective: string; blockedURI: string }) => {
+        (window as unknown as { __csp: string[] }).__csp ??= [];
+        (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+      },
+    );
   });
   await page.goto(url);
   await page.waitForSelector('#conn.live', { timeout: 10_000 });
@@ -83,7 +100,9 @@ async function tab(page: Page, name: string): Promise<void> {
 
 async function rows(page: Page, selector: string): Promise<string[][]> {
   return page.$$eval(`${selector} tbody tr`, (trs) =>
-    trs.map((tr) => Array.from(tr.querySelectorAll('td') as ArrayLike<{ textContent: string | null }>).map((td) => td.textContent ?? '')),
+    trs.map((tr) =>
+      Array.from((tr as unknown as DomEl).querySelectorAll('td')).map((td) => td.textContent ?? ''),
+    ),
   );
 }
 
@@ -236,8 +255,8 @@ describe('dashboard in Chromium', () => {
     }
     await w.page.waitForFunction(
       () => {
-        const kpi: any = Array.from(document.querySelectorAll('#panel-runtime .kpi') as ArrayLike<any>).find(
-          (k: any) => k.querySelector('.label')?.textContent === 'Event loop p99',
+        const kpi = Array.from(document.querySelectorAll('#panel-runtime .kpi')).find(
+          (k) => k.querySelector('.label')?.textContent === 'Event loop p99',
         );
         const text = kpi?.querySelector('.value')?.textContent ?? '';
         const m = /^([\d.]+)\s*(ms|s)/.exec(text);
@@ -366,11 +385,11 @@ describe('dashboard with untrusted strings everywhere', () => {
         imgs: document.querySelectorAll('img').length,
         iframes: document.querySelectorAll('iframe').length,
         styles: document.querySelectorAll('style').length,
-        anchors: Array.from(document.querySelectorAll('a') as ArrayLike<any>).filter((a) => !a.hasAttribute('data-tab')).length,
-        handlers: Array.from(document.querySelectorAll('*') as ArrayLike<any>).filter((e) =>
-          Array.from(e.attributes as ArrayLike<{ name: string }>).some((a) => a.name.startsWith('on')),
+        anchors: Array.from(document.querySelectorAll('a')).filter((a) => !a.hasAttribute('data-tab')).length,
+        handlers: Array.from(document.querySelectorAll('*')).filter((e) =>
+          Array.from(e.attributes).some((a) => a.name.startsWith('on')),
         ).length,
-        svgs: Array.from(document.querySelectorAll('svg') as ArrayLike<any>).filter((s) => !s.classList.contains('chart'))
+        svgs: Array.from(document.querySelectorAll('svg')).filter((s) => !s.classList.contains('chart'))
           .length,
         csp: (window as unknown as { __csp?: string[] }).__csp ?? [],
       }));
