@@ -131,8 +131,14 @@ const auth = z.any().transform((v, ctx): DashboardAuthConfig | null | undefined 
     return z.NEVER;
   }
   const r = basic.safeParse(v, { reportInput: true });
-  if (!r.success) {
-    for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
+  // Absent keys are "not given" to obj(): a credential left out is reported here.
+  const missing = (['username', 'password'] as const).filter(
+    (k) => (v as Record<string, unknown>)[k] === undefined,
+  );
+  for (const k of missing)
+    issue(ctx, "expected a value (auth is { username, password } or 'custom')", undefined, [k]);
+  if (!r.success || missing.length > 0) {
+    if (!r.success) for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
     return z.NEVER;
   }
   return r.data;
