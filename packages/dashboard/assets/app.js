@@ -238,7 +238,7 @@
     return h(
       'div',
       { class: 'card' },
-      h('h2', null, title, note ? h('span', { class: 'note muted', text: note }) : null),
+      h('h2', null, title, h('span', { class: 'note muted', text: note || '' })),
       ...body,
     );
   }

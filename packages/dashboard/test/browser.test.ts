@@ -184,6 +184,16 @@ describe('dashboard in Chromium', () => {
     await w.context.close();
   });
 
+  it('shows @monitored methods with their own RED numbers', async () => {
+    for (let i = 1; i <= 30; i++) await fetch(`${app.origin}/orders/${i}`, { method: 'POST' });
+    const w = await open(`${app.page}#methods`);
+    await w.page.waitForSelector('#panel-methods table.red td.name');
+    const table = new Map((await rows(w.page, '#panel-methods table.red')).map((r) => [r[0], r]));
+    expect(table.get('OrderService.create')![6]).toBe('30');
+    expect(table.get('OrderService.charge')![5]).toBe('33.3 %');
+    await shoot(w.page, 'methods-light');
+  });
+
   it('folds the routes past top-N into one overflow row', async () => {
     const server = createServer(
       withHttpMetrics(app.monitoring.metrics, (_req, res) => res.end('ok'), {

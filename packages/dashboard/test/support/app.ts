@@ -12,8 +12,22 @@ import type { DashboardInput } from '@otelkit/config';
 import { createDashboard, type DashboardHandler, type DashboardOptions } from '@otelkit/dashboard';
 import { dashboardMiddleware } from '@otelkit/dashboard/express';
 import { expressMetrics } from '@otelkit/metrics/express';
-import { type Monitoring, startMonitoring } from '@otelkit/service';
+import { type Monitoring, monitored, startMonitoring } from '@otelkit/service';
 import express from 'express';
+
+/** A @monitored class: its methods show in the methods panel (RED per `Class.method`). */
+@monitored
+class OrderService {
+  async create(id: number): Promise<{ id: number }> {
+    await new Promise((r) => setTimeout(r, 2));
+    return { id };
+  }
+
+  async charge(id: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, 8));
+    if (id % 3 === 0) throw new Error('card declined');
+  }
+}
 
 export interface TestApp {
   readonly monitoring: Monitoring;
@@ -63,6 +77,17 @@ export async function startApp(o: TestAppOptions = {}): Promise<TestApp> {
   });
   app.get('/users/:id', (req, res) => {
     res.json({ id: req.params.id });
+  });
+  const orders = new OrderService();
+  app.post('/orders/:id', async (req, res) => {
+    const id = Number(req.params.id);
+    await orders.create(id);
+    try {
+      await orders.charge(id);
+      res.status(201).json({ id });
+    } catch {
+      res.status(402).json({ id, error: 'declined' });
+    }
   });
   app.get('/work', async (_req, res) => {
     const log = monitoring.logger;
