@@ -3,6 +3,7 @@
 //   node dist/main.js [--port 3000] [--metrics-port 9464] [--no-traffic] [--rate 8]
 import type { AddressInfo } from 'node:net';
 import { defineConfig } from '@otelkit/config';
+import { createDashboard } from '@otelkit/dashboard';
 import { startMonitoring } from '@otelkit/service';
 import { OrderService, PaymentClient } from './orders';
 import { createApiServer } from './server';
@@ -38,6 +39,8 @@ export const DEMO_CONFIG = defineConfig({
   },
   alerts: [{ name: 'slow-payments', condition: 'p95(payment_seconds) > 1', for: '30s', severity: 'warning' }],
   shutdown: { timeout: '5s' },
+  // The live page, mounted in the API server below at /monitoring/dashboard/ (loopback only).
+  dashboard: { enabled: true },
 });
 
 async function main(): Promise<void> {
@@ -49,7 +52,8 @@ async function main(): Promise<void> {
   // PostgreSQL and a Redis cache when their URLs are set; memory otherwise
   const store = createOrderStore({ database: process.env.DATABASE_URL, redis: process.env.REDIS_URL });
   const orders = new OrderService(payments, store);
-  const server = createApiServer(monitoring, orders);
+  const dashboard = createDashboard(monitoring);
+  const server = createApiServer(monitoring, orders, dashboard);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const promAddress = await monitoring.metrics.listening;
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'otelkit demo — orders-service is running',
+    `  dashboard    ${api}${dashboard.path}/   (live: routes, traces with their logs, runtime, alerts)`,
     `  API          ${api}/orders   (POST {"item":"book","quantity":2}, GET /orders/:id)`,
     `  metrics      ${promAddress ? `http://${promAddress.address}:${promAddress.port}/metrics` : '(Prometheus listener did not start)'}   and ${api}/metrics`,
     `  health       ${api}/health   ${api}/health/live   ${api}/health/ready`,
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     gen?.stop();
+    await dashboard.shutdown();
     server.close();
     server.closeAllConnections();
     await store.close().catch(() => {});
