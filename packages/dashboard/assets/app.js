@@ -955,7 +955,12 @@
           on: { click: () => void openTrace(t.traceId) },
         },
         h('td', { class: 'mono', text: clock(t.start) }),
-        h('td', { class: 'name', text: t.name }),
+        h(
+          'td',
+          { class: 'name' },
+          t.name,
+          t.route && !t.name.includes(t.route) ? h('span', { class: 'muted', text: `  ${t.route}` }) : null,
+        ),
         h('td', { class: 'num', text: fmtMillis(t.durationMillis) }),
         h('td', { class: 'num', text: String(t.spans) }),
         h(
@@ -1095,7 +1100,19 @@
         null,
         h('td', { class: 'mono', text: clock(e.time) }),
         h('td', null, h('span', { class: `badge ${e.level}`, text: e.level })),
-        h('td', { class: 'msg' }, e.msg, e.fields ? h('span', { class: 'fields', text: e.fields }) : null),
+        h(
+          'td',
+          { class: 'msg' },
+          e.msg,
+          e.fields
+            ? h('span', {
+                class: 'fields',
+                text: e.fields,
+                title: 'click to expand',
+                on: { click: (ev) => ev.currentTarget.classList.toggle('open') },
+              })
+            : null,
+        ),
         withTrace
           ? h(
               'td',

@@ -94,7 +94,10 @@ function summarize(traceId: string, spans: readonly SpanLike[]): TraceSummary {
     }
   }
   const r = root as SpanLike;
-  const route = r.attributes['http.route'];
+  // A client root (a caller traced in this process) names no route: take the first span's that does.
+  const route =
+    r.attributes['http.route'] ??
+    spans.find((s) => typeof s.attributes['http.route'] === 'string')?.attributes['http.route'];
   const status = r.attributes['http.response.status_code'];
   return {
     traceId,
