@@ -5,7 +5,8 @@
  * rings' cost per span and per log line, in process, against the same tracer / logger without a
  * ring; (3) one and 50 stream clients: the process CPU the 1 Hz frames take, and the frame size.
  *
- * Run after building: node bench/dashboard/ratio.bench.js   (ROUNDS, DURATION, CONNECTIONS env)
+ * Run after building: node bench/dashboard/ratio.bench.js
+ *   (env: ROUNDS, DURATION, CONNECTIONS, STREAM_SECONDS; PARTS=http,rings,stream to run some only)
  */
 const path = require('node:path');
 const http = require('node:http');
@@ -14,7 +15,8 @@ const { tmpdir } = require('node:os');
 const ROOT = path.resolve(__dirname, '../..');
 const autocannon = require(require.resolve('autocannon', { paths: [path.join(ROOT, 'packages/metrics')] }));
 
-const ROUNDS = Number(process.env.ROUNDS || 6);
+const ROUNDS = Number(process.env.ROUNDS || 8);
+const PARTS = (process.env.PARTS || 'http,rings,stream').split(',');
 const DURATION = Number(process.env.DURATION || 4);
 const CONNECTIONS = Number(process.env.CONNECTIONS || 20);
 const median = (xs) => {
@@ -101,7 +103,15 @@ function alternate(a, b, n, rounds = 15) {
   const ta = [];
   const tb = [];
   for (let r = 0; r < rounds; r++) {
-    for (const [fn, out] of r % 2 ? [[b, tb], [a, ta]] : [[a, ta], [b, tb]]) {
+    for (const [fn, out] of r % 2
+      ? [
+          [b, tb],
+          [a, ta],
+        ]
+      : [
+          [a, ta],
+          [b, tb],
+        ]) {
       const t0 = process.hrtime.bigint();
       fn(n);
       out.push(Number(process.hrtime.bigint() - t0) / n);
@@ -117,7 +127,10 @@ function ringCosts() {
   const config = loadConfig({
     config: {
       tracing: { sampler: 'always_on', exporter: 'none' },
-      logging: { level: 'info', outputs: [{ type: 'file', path: path.join(tmpdir(), `otelkit-ring-${process.pid}.log`) }] },
+      logging: {
+        level: 'info',
+        outputs: [{ type: 'file', path: path.join(tmpdir(), `otelkit-ring-${process.pid}.log`) }],
+      },
     },
     env: {},
     file: false,
@@ -177,7 +190,10 @@ async function streamCost() {
   const monitoring = startMonitoring(
     {
       service: { name: 'bench-stream' },
-      logging: { level: 'info', outputs: [{ type: 'file', path: path.join(tmpdir(), `otelkit-stream-${process.pid}.log`) }] },
+      logging: {
+        level: 'info',
+        outputs: [{ type: 'file', path: path.join(tmpdir(), `otelkit-stream-${process.pid}.log`) }],
+      },
       metrics: { collectors: ['prometheus'], exporters: ['handler'] },
       tracing: { sampler: 'always_on', exporter: 'none' },
       resources: { interval: '1s' },
@@ -196,22 +212,33 @@ async function streamCost() {
   const { port } = server.address();
   // 20 routes with some traffic, so frames carry a full table.
   for (let i = 0; i < 400; i++) {
-    await new Promise((r) => http.get({ port, host: '127.0.0.1', path: `/${'x'.repeat(i % 20)}` }, (res) => res.resume().on('end', r)));
+    await new Promise((r) =>
+      http.get({ port, host: '127.0.0.1', path: `/${'x'.repeat(i % 20)}` }, (res) =>
+        res.resume().on('end', r),
+      ),
+    );
   }
   const clients = [];
   const connect = (n) =>
     Promise.all(
-      Array.from({ length: n }, () =>
-        new Promise((resolve) => {
-          const req = http.get(
-            { port, host: '127.0.0.1', path: '/monitoring/dashboard/', headers: { accept: 'text/event-stream' } },
-            (res) => {
-              res.on('data', () => {});
-              resolve();
-            },
-          );
-          clients.push(req);
-        }),
+      Array.from(
+        { length: n },
+        () =>
+          new Promise((resolve) => {
+            const req = http.get(
+              {
+                port,
+                host: '127.0.0.1',
+                path: '/monitoring/dashboard/',
+                headers: { accept: 'text/event-stream' },
+              },
+              (res) => {
+                res.on('data', () => {});
+                resolve();
+              },
+            );
+            clients.push(req);
+          }),
       ),
     );
   const cpuOver = async (seconds) => {
@@ -241,33 +268,41 @@ async function streamCost() {
 
 async function main() {
   console.log(`dashboard cost — Node ${process.version}, ${PIN ? 'server pinned to CPU 1' : 'not pinned'}`);
-  const { ratios, rps, cpu, cpuRatios } = await httpRatio();
-  console.log(
-    `HTTP req/s, dashboard mounted (rings filling, nobody watching) / without: median ${median(ratios).toFixed(3)} over ${ROUNDS} rounds ` +
-      `(per round ${ratios.map((r) => r.toFixed(3)).join(' ')}; median req/s ${median(rps.monitoring).toFixed(0)} without, ${median(rps.dashboard).toFixed(0)} with)`,
-  );
-  console.log(
-    `server CPU per request, without / with (CPU-implied throughput ratio): median ${median(cpuRatios).toFixed(3)} ` +
-      `(per round ${cpuRatios.map((r) => r.toFixed(3)).join(' ')}; ${median(cpu.monitoring).toFixed(1)} µs without, ${median(cpu.dashboard).toFixed(1)} µs with)`,
-  );
-  const r = ringCosts();
-  console.log(
-    `span ring: start+end ${r.spanPlain.toFixed(0)} ns without, ${r.spanRing.toFixed(0)} ns with → ${(r.spanRing - r.spanPlain).toFixed(0)} ns per span (ratio ${(r.spanRing / r.spanPlain).toFixed(3)})`,
-  );
-  console.log(`ring push alone: ${r.pushSpan.toFixed(1)} ns per span, ${r.pushLine.toFixed(1)} ns per log line (over an empty loop)`);
-  console.log(
-    `log ring: info line ${r.linePlain.toFixed(0)} ns without, ${r.lineRing.toFixed(0)} ns with → ${(r.lineRing - r.linePlain).toFixed(0)} ns per line (ratio ${(r.lineRing / r.linePlain).toFixed(3)})`,
-  );
-  const s = await streamCost();
-  console.log(
-    `nobody watching: ${s.idleStats.collections} collections, ticking ${s.idleStats.ticking}; process CPU ${s.idle.toFixed(2)} % of a core (the monitor's own 1 s sampler included)`,
-  );
-  console.log(
-    `1 stream client: ${s.one.toFixed(2)} % of a core (+${(s.one - s.idle).toFixed(2)} over nobody), frame ${s.oneFrame} bytes`,
-  );
-  console.log(
-    `50 stream clients: ${s.fifty.toFixed(2)} % of a core (+${(s.fifty - s.idle).toFixed(2)} over nobody, ${((s.fifty - s.idle) / Math.max(0.01, s.one - s.idle)).toFixed(1)} × one client); ${s.stats.frames} frames written, ${s.stats.collections} collections`,
-  );
+  if (PARTS.includes('http')) {
+    const { ratios, rps, cpu, cpuRatios } = await httpRatio();
+    console.log(
+      `HTTP req/s, dashboard mounted (rings filling, nobody watching) / without: median ${median(ratios).toFixed(3)} over ${ROUNDS} rounds ` +
+        `(per round ${ratios.map((r) => r.toFixed(3)).join(' ')}; median req/s ${median(rps.monitoring).toFixed(0)} without, ${median(rps.dashboard).toFixed(0)} with)`,
+    );
+    console.log(
+      `server CPU per request, without / with (CPU-implied throughput ratio): median ${median(cpuRatios).toFixed(3)} ` +
+        `(per round ${cpuRatios.map((r) => r.toFixed(3)).join(' ')}; ${median(cpu.monitoring).toFixed(1)} µs without, ${median(cpu.dashboard).toFixed(1)} µs with)`,
+    );
+  }
+  if (PARTS.includes('rings')) {
+    const r = ringCosts();
+    console.log(
+      `span ring: start+end ${r.spanPlain.toFixed(0)} ns without, ${r.spanRing.toFixed(0)} ns with → ${(r.spanRing - r.spanPlain).toFixed(0)} ns per span (ratio ${(r.spanRing / r.spanPlain).toFixed(3)})`,
+    );
+    console.log(
+      `ring push alone: ${r.pushSpan.toFixed(1)} ns per span, ${r.pushLine.toFixed(1)} ns per log line (over an empty loop)`,
+    );
+    console.log(
+      `log ring: info line ${r.linePlain.toFixed(0)} ns without, ${r.lineRing.toFixed(0)} ns with → ${(r.lineRing - r.linePlain).toFixed(0)} ns per line (ratio ${(r.lineRing / r.linePlain).toFixed(3)})`,
+    );
+  }
+  if (PARTS.includes('stream')) {
+    const s = await streamCost();
+    console.log(
+      `nobody watching: ${s.idleStats.collections} collections, ticking ${s.idleStats.ticking}; process CPU ${s.idle.toFixed(2)} % of a core (the monitor's own 1 s sampler included)`,
+    );
+    console.log(
+      `1 stream client: ${s.one.toFixed(2)} % of a core (+${(s.one - s.idle).toFixed(2)} over nobody), frame ${s.oneFrame} bytes`,
+    );
+    console.log(
+      `50 stream clients: ${s.fifty.toFixed(2)} % of a core (+${(s.fifty - s.idle).toFixed(2)} over nobody, ${((s.fifty - s.idle) / Math.max(0.01, s.one - s.idle)).toFixed(1)} × one client); ${s.stats.frames} frames written, ${s.stats.collections} collections`,
+    );
+  }
   process.exit(0);
 }
 

@@ -18,7 +18,10 @@ const variant = process.argv[2];
 const monitoring = startMonitoring(
   {
     service: { name: `bench-${variant}` },
-    logging: { level: 'info', outputs: [{ type: 'file', path: path.join(tmpdir(), `otelkit-bench-${process.pid}.log`) }] },
+    logging: {
+      level: 'info',
+      outputs: [{ type: 'file', path: path.join(tmpdir(), `otelkit-bench-${process.pid}.log`) }],
+    },
     metrics: { collectors: ['prometheus'], exporters: ['handler'] },
     tracing: { sampler: 'always_on', exporter: 'none' },
     resources: { enabled: false },

@@ -5,7 +5,7 @@ import { queryLogs } from './data/logs';
 import { listTraces, type SpanLike, traceDetail } from './data/traces';
 import { loadAssets } from './server/assets';
 import { CpuProfiler } from './server/cpu-profile';
-import { FrameHub, untraced, windowOf } from './server/frames';
+import { compact, FrameHub, untraced, windowOf } from './server/frames';
 import { Guard, plain, secure } from './server/guard';
 import type { DashboardHandler, DashboardOptions, DashboardSource, DashboardStats } from './types';
 
@@ -13,7 +13,7 @@ const DEFAULT_CHALLENGE = 'Basic realm="otelkit dashboard", charset="UTF-8"';
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
 function json(res: ServerResponse, body: unknown, status = 200): void {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(body, compact);
   secure(res);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(text);

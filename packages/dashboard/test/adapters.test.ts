@@ -9,7 +9,8 @@ jest.setTimeout(30_000);
 
 const base = {
   service: { name: 'adapters-test' },
-  logging: { level: 'warn', outputs: ['stderr'] },
+  // Two monitorings in one process: the second one's diag warning about the global provider is expected.
+  logging: { level: 'fatal', outputs: ['stderr'] },
   metrics: { collectors: ['prometheus'], exporters: ['handler'] },
   tracing: { exporter: 'memory' },
   resources: { enabled: false },

@@ -1,15 +1,15 @@
 /**
- * The `q` quantile (0..1) of an explicit-bucket histogram, interpolated linearly inside the bucket
- * that holds it (what Prometheus' `histogram_quantile` does), with two refinements for the coarse
- * default buckets:
+ * The `q` quantile (0..1) of an explicit-bucket histogram. Like Prometheus' `histogram_quantile`
+ * it finds the bucket holding the rank and places the value inside it, with two refinements for
+ * the coarse default buckets (a 100 ms route puts every request in (0.1, 0.25]):
  *
  * - the lowest and highest non-empty buckets are narrowed to the histogram's `min` / `max` when
  *   those fall inside them;
- * - when every value is in one bucket and `sum` is known, the bucket's mean is known too, and the
- *   values above the lower edge are read as exponentially distributed with that mean (latency
- *   tails are), instead of uniformly spread up to the one slowest value. A 100 ms route — every
- *   request in (0.1, 0.25] — then reads p95 ≈ 0.1 s + 3 × (mean − 0.1 s), not 0.24 s, and one
- *   outlier at 0.2 s does not drag the p95 with it.
+ * - with `sum` known, the holding bucket's mean is estimated (the sum minus the other buckets at
+ *   their midpoints; exact when it is the only non-empty one). A mean in the lower half of the
+ *   bucket means the values crowd its lower edge, as latencies do: they are read as an
+ *   exponential from the lower edge with that mean, truncated at the upper edge, instead of
+ *   uniformly spread. Otherwise the interpolation is linear.
  *
  * `null` when empty.
  *
@@ -35,7 +35,15 @@ export function histogramQuantile(
     }
   }
   if (total <= 0) return null;
-  const rank = Math.min(Math.max(q, 0), 1) * total;
+  const edges = (i: number): [number, number] => {
+    let lower = i === 0 ? 0 : (boundaries[i - 1] as number);
+    let upper = i < boundaries.length ? (boundaries[i] as number) : Number.isFinite(max) ? max : lower;
+    if (i === first && Number.isFinite(min) && min >= lower && min <= upper) lower = min;
+    if (i === last && Number.isFinite(max) && max >= lower && max <= upper) upper = max;
+    return [lower, upper];
+  };
+  const p = Math.min(Math.max(q, 0), 1);
+  const rank = p * total;
   let before = 0;
   let i = first;
   for (; i <= last; i++) {
@@ -44,19 +52,25 @@ export function histogramQuantile(
     before += c;
   }
   if (i > last) i = last;
-  let lower = i === 0 ? 0 : (boundaries[i - 1] as number);
-  let upper = i < boundaries.length ? (boundaries[i] as number) : Number.isFinite(max) ? max : lower;
-  if (i === first && Number.isFinite(min) && min >= lower && min <= upper) lower = min;
-  if (i === last && Number.isFinite(max) && max >= lower && max <= upper) upper = max;
+  const [lower, upper] = edges(i);
   const c = counts[i] as number;
-  if (first === last && Number.isFinite(sum)) {
-    const mean = sum / total;
-    if (mean > lower && mean <= upper) {
-      const p = Math.min(Math.max(q, 0), 1);
-      const v = p >= 1 ? upper : lower + (mean - lower) * -Math.log1p(-p);
-      return Math.min(Math.max(v, lower), upper);
+  const within = c > 0 ? Math.min(Math.max((rank - before) / c, 0), 1) : 1;
+  if (upper <= lower) return lower;
+  if (Number.isFinite(sum)) {
+    let others = 0;
+    for (let j = first; j <= last; j++) {
+      const cj = counts[j] as number;
+      if (j === i || cj <= 0) continue;
+      const [a, b] = edges(j);
+      others += cj * ((a + b) / 2);
+    }
+    const mean = Math.min(Math.max((sum - others) / c, lower), upper);
+    const scale = mean - lower;
+    if (scale > 0 && mean < (lower + upper) / 2) {
+      // Truncated exponential on [lower, upper] with (about) that mean.
+      const tail = 1 - Math.exp(-(upper - lower) / scale);
+      return Math.min(lower - scale * Math.log1p(-within * tail), upper);
     }
   }
-  const within = c > 0 ? (rank - before) / c : 1;
-  return lower + (upper - lower) * Math.min(Math.max(within, 0), 1);
+  return lower + (upper - lower) * within;
 }

@@ -37,6 +37,14 @@ const LOGS_PER_FRAME = 100;
 const LOGS_ON_CONNECT = 300;
 const TRACES_PER_FRAME = 25;
 
+/**
+ * Fractions are sent with 4 significant digits (what the page shows, and a third of the bytes);
+ * integers and anything ≥ 1e6 (timestamps) as they are.
+ */
+export function compact(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isInteger(v) && Math.abs(v) < 1e6 ? Number(v.toPrecision(4)) : v;
+}
+
 interface Client {
   readonly res: ServerResponse;
   readonly window: WindowName;
@@ -145,7 +153,8 @@ export class FrameHub {
         this._spanCursor = this._source.recent?.spans.total ?? 0;
       }
       const snap = await this.snapshot(window);
-      if (!res.writableEnded) res.write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify(snap)}\n\n`);
+      if (!res.writableEnded)
+        res.write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify(snap, compact)}\n\n`);
     } catch {
       res.end();
       return;
@@ -217,17 +226,20 @@ export class FrameHub {
   }
 
   private _encode(frame: Record<string, unknown>): string {
-    let json = JSON.stringify(frame);
+    let json = JSON.stringify(frame, compact);
     if (json.length > MAX_FRAME_BYTES) {
       const logs = frame.logs as LogEntry[];
-      json = JSON.stringify({
-        ...frame,
-        logs: logs.slice(-10),
-        logsDropped: logs.length - Math.min(10, logs.length),
-      });
+      json = JSON.stringify(
+        {
+          ...frame,
+          logs: logs.slice(-10),
+          logsDropped: logs.length - Math.min(10, logs.length),
+        },
+        compact,
+      );
     }
     if (json.length > MAX_FRAME_BYTES)
-      json = JSON.stringify({ ...frame, logs: [], traces: undefined, truncated: true });
+      json = JSON.stringify({ ...frame, logs: [], traces: undefined, truncated: true }, compact);
     const text = `data: ${json}\n\n`;
     this.lastFrameBytes = Buffer.byteLength(text);
     return text;
