@@ -261,9 +261,12 @@
   function coveredNote(red) {
     if (!red) return '';
     const want = { '10s': 10000, '1m': 60000, '15m': 900000 }[red.window];
-    return red.coveredMillis + 1500 < want
-      ? `last ${dur(red.coveredMillis)} (of ${WINDOW_LABEL[red.window]})`
-      : `last ${WINDOW_LABEL[red.window]}`;
+    const label = WINDOW_LABEL[red.window];
+    if (red.coveredMillis + 1500 < want) return `last ${dur(red.coveredMillis)} (of ${label})`;
+    // No snapshot delimits the window yet (nobody watched before): since the series started.
+    if (red.coveredMillis > want * 1.1 + 16000)
+      return `since start, ${dur(red.coveredMillis)} (${label} fills in)`;
+    return `last ${label}`;
   }
 
   function flowView(red) {

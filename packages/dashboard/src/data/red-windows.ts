@@ -238,18 +238,21 @@ function table(
   return { rows: shown, hidden: rest.length, aggs: diffs.map((d) => d[1]) };
 }
 
-/** Keeps the snapshots: one per tick for the last 65 s, one per 15 s for the last 16 min. */
+/**
+ * Keeps the snapshots each window needs, and no more (a snapshot holds every route's buckets):
+ * one per tick for the last 12 s (the 10 s window and the per-second chart), one per 5 s for the
+ * last 65 s (1 min), one per 15 s for the last 16 min (15 min) — about 90 in all.
+ */
 export class SnapshotHistory {
   private _fine: Snapshot[] = [];
+  private _medium: Snapshot[] = [];
   private _coarse: Snapshot[] = [];
 
   /** Adds the tick's snapshot and forgets what no window needs any more. */
   add(s: Snapshot): void {
-    this._fine.push(s);
-    while (this._fine.length > 0 && (this._fine[0] as Snapshot).t < s.t - 65_000) this._fine.shift();
-    const lastCoarse = this._coarse[this._coarse.length - 1];
-    if (lastCoarse === undefined || s.t - lastCoarse.t >= 15_000) this._coarse.push(s);
-    while (this._coarse.length > 0 && (this._coarse[0] as Snapshot).t < s.t - 960_000) this._coarse.shift();
+    keep(this._fine, s, 0, 12_000);
+    keep(this._medium, s, 5_000, 65_000);
+    keep(this._coarse, s, 15_000, 960_000);
   }
 
   /** The latest snapshot, if any. */
@@ -265,7 +268,7 @@ export class SnapshotHistory {
   /** Newest snapshot taken at or before `t` (500 ms of slack for tick jitter). */
   at(t: number): Snapshot | undefined {
     let best: Snapshot | undefined;
-    for (const list of [this._fine, this._coarse]) {
+    for (const list of [this._fine, this._medium, this._coarse]) {
       for (let i = list.length - 1; i >= 0; i--) {
         const s = list[i] as Snapshot;
         if (s.t <= t + 500) {
@@ -277,13 +280,17 @@ export class SnapshotHistory {
     return best;
   }
 
+  /** Snapshots kept (for tests and the memory bound). */
+  get size(): number {
+    return new Set([...this._fine, ...this._medium, ...this._coarse]).size;
+  }
+
   /** The oldest snapshot kept. */
   oldest(): Snapshot | undefined {
-    const c = this._coarse[0];
-    const f = this._fine[0];
-    if (c === undefined) return f;
-    if (f === undefined) return c;
-    return c.t <= f.t ? c : f;
+    let best: Snapshot | undefined;
+    for (const s of [this._fine[0], this._medium[0], this._coarse[0]])
+      if (s !== undefined && (best === undefined || s.t < best.t)) best = s;
+    return best;
   }
 
   /** The per-second points of the fine history (the charts' backfill on connect). */
@@ -296,8 +303,16 @@ export class SnapshotHistory {
 
   clear(): void {
     this._fine = [];
+    this._medium = [];
     this._coarse = [];
   }
+}
+
+/** Appends `s` when the last kept one is at least `every` ms older, then drops what is older than `span`. */
+function keep(list: Snapshot[], s: Snapshot, every: number, span: number): void {
+  const last = list[list.length - 1];
+  if (last === undefined || s.t - last.t >= every) list.push(s);
+  while (list.length > 0 && (list[0] as Snapshot).t < s.t - span) list.shift();
 }
 
 /** All routes over the interval since `prev`. */

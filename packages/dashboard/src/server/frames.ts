@@ -33,6 +33,7 @@ import type { DashboardSource } from '../types';
 /** Frames larger than this lose their log lines, then their traces. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 const TICK_MILLIS = 1000;
+const STALE_MILLIS = 5000;
 const LOGS_PER_FRAME = 100;
 const LOGS_ON_CONNECT = 300;
 const TRACES_PER_FRAME = 25;
@@ -90,6 +91,10 @@ export class FrameHub {
     this.collections++;
     const result = (await untraced(() => this._source.metrics.collect())) as unknown as CollectionLike;
     const s = snapshotOf(result, Date.now());
+    // Nobody watched for a while: the old snapshots delimit no window any more (no timer ran to
+    // drop them; this is the first look since).
+    const latest = this._history.latest();
+    if (latest !== undefined && s.t - latest.t > STALE_MILLIS) this._history.clear();
     this._history.add(s);
     return s;
   }
