@@ -40,7 +40,11 @@ export function routeOf(req: IncomingMessage): string | undefined {
  * The demo's HTTP API, with HTTP metrics and a server span per request, and the live dashboard
  * (when given) mounted in front: its own requests never reach the API's metrics or traces.
  */
-export function createApiServer(monitoring: Monitoring, orders: OrderService, dashboard?: DashboardHandler): Server {
+export function createApiServer(
+  monitoring: Monitoring,
+  orders: OrderService,
+  dashboard?: DashboardHandler,
+): Server {
   const health = monitoring.health.handler();
   const metricsPath = monitoring.metrics.prometheusPath ?? '/metrics';
 

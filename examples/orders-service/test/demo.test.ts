@@ -40,7 +40,9 @@ describe('examples/orders-service demo', () => {
     // the first screen names the live dashboard, which answers there (page and snapshot)
     const dashboard = /dashboard +(http:\/\/127\.0\.0\.1:\d+\/monitoring\/dashboard\/)/.exec(stdout);
     expect(dashboard).not.toBeNull();
-    expect((await fetch(dashboard![1]!)).headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect((await fetch(dashboard![1]!)).headers.get('content-security-policy')).toContain(
+      "default-src 'none'",
+    );
     const snapshot = (await (await fetch(`${dashboard![1]}api/snapshot`)).json()) as { service: string };
     expect(snapshot.service).toBe('orders-service');
 
