@@ -625,7 +625,26 @@
     return [h('div', { class: 'k', text: k }), h('div', { class: 'v', text: v })];
   }
 
-  const RES_ORDER = ['size', 'max', 'in_use', 'idle', 'waiting', 'usage', 'acquire_wait_seconds', 'errors'];
+  const RES_ORDER = [
+    'size',
+    'max',
+    'in_use',
+    'idle',
+    'waiting',
+    'usage',
+    'acquire_wait',
+    'errors',
+    'healthy',
+  ];
+  // `connection_pool_in_use` → `in_use`: the kind is in the card's header already.
+  const resKey = (k) => k.replace(/^(connection_pool|pool|worker_pool|queue)_/, '');
+
+  function resValue(k, v) {
+    if (k === 'usage') return fmtPct(v * 100);
+    if (k === 'healthy') return v ? 'yes' : 'no';
+    if (k.endsWith('_seconds') || k === 'acquire_wait') return fmtMs(v);
+    return fmtNum(v);
+  }
 
   function renderResources() {
     const el = $('panel-resources');
@@ -646,31 +665,35 @@
       el,
       h(
         'div',
-        { class: 'grid three' },
+        { class: 'grid cards' },
         list.map((r) => {
-          const keys = Object.keys(r.values).sort((a, b) => {
+          const values = {};
+          for (const k of Object.keys(r.values)) values[resKey(k)] = r.values[k];
+          const keys = Object.keys(values).sort((a, b) => {
             const x = RES_ORDER.indexOf(a);
             const y = RES_ORDER.indexOf(b);
             return (x === -1 ? 99 : x) - (y === -1 ? 99 : y) || (a < b ? -1 : 1);
           });
-          const inUse = r.values.in_use ?? r.values.connection_pool_in_use;
-          const max = r.values.max ?? r.values.size;
+          const max = values.max ?? values.size;
           return h(
             'div',
-            { class: 'card res-card' },
+            { class: 'card res-card', dataset: { resource: r.id } },
             h(
               'div',
               { class: 'head' },
               h('span', { class: 'name', text: r.name }),
               h('span', { class: 'badge', text: r.type }),
-              h('span', { class: `badge ${r.level}`, text: r.level }),
+              // The alert level; a resource its own check calls unhealthy is flagged even without an alert.
+              r.level === 'ok' && values.healthy === 0
+                ? h('span', { class: 'badge critical', text: 'unhealthy' })
+                : h('span', { class: `badge ${r.level}`, text: r.level }),
             ),
             h(
               'div',
               { class: 'kv' },
-              keys.slice(0, 16).map((k) => kv(k.replace(/_/g, ' '), fmtNum(r.values[k]))),
+              keys.slice(0, 16).map((k) => kv(k.replace(/_/g, ' '), resValue(k, values[k]))),
             ),
-            inUse !== undefined && max ? meterBar(inUse / max) : null,
+            values.in_use !== undefined && max ? meterBar(values.in_use / max) : null,
           );
         }),
       ),

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { withHttpMetrics } from '@otelkit/metrics';
+import { Pool, type PoolClient } from 'pg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { drive, startApp, type TestApp } from './support/app';
 
@@ -343,6 +344,55 @@ describe('dashboard in Chromium', () => {
     await w.context.close();
     await waitFor(() => app.dashboard.stats().clients === 0);
     expect(app.dashboard.stats()).toMatchObject({ clients: 0, ticking: false });
+  });
+});
+
+describe('dashboard with a real PostgreSQL pool', () => {
+  it('shows a saturated pool: in use = max, callers waiting, usage 100 %', async () => {
+    const app = await startApp({ pools: true });
+    const pool = new Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', max: 2 });
+    const held: PoolClient[] = [];
+    let waiting: Promise<PoolClient> | undefined;
+    try {
+      app.monitoring.resources!.register({ id: 'main-db', type: 'pg', resource: pool, category: 'database' });
+      held.push(await pool.connect(), await pool.connect());
+      waiting = pool.connect();
+      const w = await open(`${app.page}#resources`);
+      await w.page.waitForSelector('[data-resource="main-db"]');
+      const values = async () => {
+        const texts = await w.page.$$eval('[data-resource="main-db"] .kv > div', (els) =>
+          els.map((e) => e.textContent ?? ''),
+        );
+        const out = new Map<string, string>();
+        for (let i = 0; i + 1 < texts.length; i += 2) out.set(texts[i]!, texts[i + 1]!);
+        return out;
+      };
+      await w.page.waitForFunction(
+        () => {
+          const kv = Array.from(document.querySelectorAll('[data-resource="main-db"] .kv > div')).map(
+            (e) => e.textContent,
+          );
+          const at = (k: string) => kv[kv.indexOf(k) + 1];
+          return at('in use') === '2' && at('waiting') === '1';
+        },
+        null,
+        { timeout: 5000 },
+      );
+      const v = await values();
+      expect(v.get('max')).toBe('2');
+      expect(v.get('in use')).toBe('2');
+      expect(v.get('waiting')).toBe('1');
+      expect(v.get('usage')).toBe('100.0 %');
+      expect(await w.page.textContent('[data-resource="main-db"] .head .badge:last-child')).toBe('unhealthy');
+      await shoot(w.page, 'resources-light');
+      await w.page.emulateMedia({ colorScheme: 'dark' });
+      await shoot(w.page, 'resources-dark');
+    } finally {
+      for (const c of held) c.release();
+      (await waiting)?.release();
+      await app.close();
+      await pool.end();
+    }
   });
 });
 

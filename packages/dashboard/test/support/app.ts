@@ -45,6 +45,8 @@ export interface TestAppOptions {
   /** Mount through the Express adapter under this prefix instead of the node handler. */
   expressPrefix?: string;
   resources?: boolean;
+  /** The resource manager on (pg kind), collecting every 250 ms. */
+  pools?: boolean;
 }
 
 export async function startApp(o: TestAppOptions = {}): Promise<TestApp> {
@@ -56,6 +58,7 @@ export async function startApp(o: TestAppOptions = {}): Promise<TestApp> {
       metrics: { collectors: ['prometheus'], exporters: ['handler'] },
       tracing: { exporter: 'memory', sampler: 'always_on' },
       resources: o.resources === false ? { enabled: false } : { interval: '250ms' },
+      ...(o.pools ? { pools: { interval: '250ms', kinds: ['pg'] } } : {}),
       instrumentations: false,
       shutdown: { timeout: '3s', handleSignals: false },
       dashboard: o.dashboard ?? true,
