@@ -61,8 +61,16 @@ interface Watched {
 }
 
 /** A page that records every request it makes, CSP violations, console errors and page errors. */
-async function open(url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Watched> {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1360, height: 900 } });
+async function open(
+  url: string,
+  colorScheme: 'light' | 'dark' = 'light',
+  credentials?: { username: string; password: string },
+): Promise<Watched> {
+  const context = await browser.newContext({
+    colorScheme,
+    viewport: { width: 1360, height: 900 },
+    ...(credentials ? { httpCredentials: credentials } : {}),
+  });
   contexts.push(context);
   const page = await context.newPage();
   const requests: string[] = [];
@@ -344,6 +352,30 @@ describe('dashboard in Chromium', () => {
     await w.context.close();
     await waitFor(() => app.dashboard.stats().clients === 0);
     expect(app.dashboard.stats()).toMatchObject({ clients: 0, ticking: false });
+  });
+});
+
+describe('dashboard behind Basic auth', () => {
+  it('works in a browser that has the credentials (page, assets, stream), and shows nothing without', async () => {
+    const app = await startApp({ dashboard: { auth: { username: 'ops', password: 'pa55' } } });
+    try {
+      const w = await open(`${app.page}#http`, 'light', { username: 'ops', password: 'pa55' });
+      await waitFor(() => app.dashboard.stats().clients === 1);
+      expect(w.problems).toEqual([]);
+      const anon = await browser.newContext();
+      contexts.push(anon);
+      const page = await anon.newPage();
+      // Headless Chromium answers the challenge with "no credentials": the navigation fails.
+      const outcome = await page.goto(app.page).then(
+        (r) => `status ${r?.status()}`,
+        (err: Error) => err.message,
+      );
+      expect(outcome).toMatch(/status 401|ERR_INVALID_AUTH_CREDENTIALS/);
+      expect(await page.evaluate(() => document.querySelector('#tabs'))).toBeNull();
+      expect(app.dashboard.stats().clients).toBe(1);
+    } finally {
+      await app.close();
+    }
   });
 });
 
