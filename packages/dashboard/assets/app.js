@@ -1377,6 +1377,95 @@
     );
   }
 
+  // ---------------------------------------------------------------- profiler
+
+  async function renderProfiler() {
+    const el = $('panel-profiler');
+    const r = await fetch('api/profiler', { credentials: 'same-origin' });
+    if (!r.ok) return;
+    const p = await r.json();
+    if (state.tab !== 'profiler') return;
+    if (!p.enabled)
+      return set(
+        el,
+        card(
+          'Profiler',
+          '',
+          h('div', {
+            class: 'empty',
+            text: 'No Profiler was given: createDashboard(monitoring, { profiler }) shows a Profiler of @otelkit/tracing here.',
+          }),
+        ),
+      );
+    const rows = p.names.map((n) =>
+      h(
+        'tr',
+        null,
+        h('td', { class: 'name', text: n.name }),
+        h('td', { class: 'num', text: fmtCount(n.count) }),
+        h('td', { class: 'num', text: fmtMillis(n.total) }),
+        h('td', { class: 'num', text: fmtMillis(n.mean) }),
+        h('td', { class: 'num', text: fmtMillis(n.p50) }),
+        h('td', { class: 'num', text: fmtMillis(n.p95) }),
+        h('td', { class: 'num', text: fmtMillis(n.p99) }),
+        h('td', { class: 'num', text: fmtMillis(n.max) }),
+        h('td', { class: `num ${n.errors > 0 ? 'err' : ''}`, text: fmtCount(n.errors) }),
+      ),
+    );
+    set(
+      el,
+      card(
+        'Profiler',
+        `${p.traces} traces over ${fmtMillis(p.totalTime)}${p.discarded ? ` · ${p.discarded} discarded` : ''}`,
+        h(
+          'div',
+          { class: 'toolbar' },
+          h('button', {
+            type: 'button',
+            class: 'btn',
+            text: 'Download Chrome trace',
+            on: { click: () => void download('api/profiler/chrome-trace', 'profile.json') },
+          }),
+          h('span', { class: 'muted', text: 'Open it in ui.perfetto.dev or chrome://tracing.' }),
+        ),
+        h(
+          'table',
+          { class: 'profiler' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              ['Name', 'Count', 'Total', 'Mean', 'p50', 'p95', 'p99', 'Max', 'Errors'].map((t, i) =>
+                h('th', { class: i ? 'num' : '', text: t }),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            rows.length
+              ? rows
+              : h('tr', null, h('td', { colspan: 9, class: 'empty', text: 'Nothing profiled yet.' })),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function download(url, name) {
+    const r = await fetch(url, { credentials: 'same-origin' });
+    if (!r.ok) return;
+    const blob = await r.blob();
+    const a = h('a', { download: name });
+    a.href = URL.createObjectURL(blob);
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+
   async function cpuProfile(btn) {
     btn.disabled = true;
     const status = btn.parentNode.querySelector('.profile-status');
@@ -1445,10 +1534,20 @@
         return renderLogs();
       case 'config':
         return renderConfig();
+      case 'profiler':
+        // Read on demand (when the tab opens), not with every frame.
+        if (!profilerShown) {
+          profilerShown = true;
+          void renderProfiler();
+        }
+        return;
     }
   }
 
+  let profilerShown = false;
+
   function onHash() {
+    profilerShown = false;
     const t = location.hash.replace('#', '') || 'overview';
     state.tab = document.querySelector(`#tabs a[data-tab="${CSS.escape(t)}"]`) ? t : 'overview';
     render();

@@ -172,6 +172,33 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       }
       case '/api/config':
         return json(res, configView(source));
+      case '/api/profiler': {
+        const p = options.profiler;
+        if (p === undefined) return json(res, { enabled: false });
+        const profile = await p.getProfile();
+        const names = Object.entries(profile.byName)
+          .map(([name, s]) => ({ name, ...s }))
+          .sort((a, b) => b.total - a.total)
+          .slice(0, 200);
+        return json(res, {
+          enabled: true,
+          totalTime: profile.totalTime,
+          traces: profile.traces.length,
+          discarded: profile.discarded,
+          names,
+        });
+      }
+      case '/api/profiler/chrome-trace': {
+        const p = options.profiler;
+        if (p === undefined) return plain(res, 404, 'no profiler was given to createDashboard');
+        secure(res);
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-disposition': `attachment; filename="profile-${Date.now()}.json"`,
+        });
+        res.end(JSON.stringify(p.toChromeTrace()));
+        return;
+      }
       default:
         break;
     }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DashboardConfig, DashboardInput } from '@otelkit/config';
 import type { Monitoring } from '@otelkit/service';
+import type { Profiler } from '@otelkit/tracing';
 
 /**
  * What the dashboard reads: the handle `startMonitoring()` returns (or any object of that shape,
@@ -29,6 +30,11 @@ export interface DashboardOptions {
    * Basic credentials when given.
    */
   authorize?: AuthorizeFn;
+  /**
+   * A `Profiler` of `@otelkit/tracing` whose results the Profiler tab shows (per-name count,
+   * total, p50 / p95 / p99, errors) and offers as a Chrome-trace download.
+   */
+  profiler?: Pick<Profiler, 'getProfile' | 'toChromeTrace'>;
   /** `WWW-Authenticate` value sent with a 401 when `authorize` denies. @default 'Basic realm="otelkit dashboard", charset="UTF-8"' */
   challenge?: string;
 }

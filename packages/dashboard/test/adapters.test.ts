@@ -1,8 +1,11 @@
 // The other two ways to mount it: Fastify (the adapter imports Fastify as types only) and the
 // dashboard's own listener (`dashboard.port`).
-import { startDashboard } from '@otelkit/dashboard';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDashboard, startDashboard } from '@otelkit/dashboard';
 import { dashboardPlugin } from '@otelkit/dashboard/fastify';
 import { startMonitoring } from '@otelkit/service';
+import { Profiler } from '@otelkit/tracing';
 import Fastify from 'fastify';
 
 jest.setTimeout(30_000);
@@ -83,6 +86,53 @@ describe('its own listener', () => {
       await expect(startDashboard(monitoring)).rejects.toThrow(/dashboard\.port is not set/);
     } finally {
       await monitoring.shutdown();
+    }
+  });
+});
+
+describe('a Profiler given to the dashboard', () => {
+  it('serves its per-name results and its Chrome trace', async () => {
+    const monitoring = startMonitoring({ ...base, dashboard: true } as never, { env: {}, file: false });
+    const profiler = new Profiler({ collectStackTrace: false });
+    const load = profiler.trace(async () => new Promise((r) => setTimeout(r, 5)), { name: 'db.load' });
+    await profiler.traceContext('warmup', async () => {
+      await load();
+      await load();
+    });
+    const dashboard = createDashboard(monitoring, { profiler });
+    const server = createServer((req, res) => dashboard(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base_ = `http://127.0.0.1:${(server.address() as AddressInfo).port}/monitoring/dashboard/`;
+    try {
+      const p = (await (await fetch(`${base_}api/profiler`)).json()) as {
+        enabled: boolean;
+        traces: number;
+        names: Array<{ name: string; count: number; p95: number }>;
+      };
+      expect(p.enabled).toBe(true);
+      expect(p.traces).toBe(3);
+      expect(p.names.map((n) => [n.name, n.count])).toEqual([
+        ['warmup', 1],
+        ['db.load', 2],
+      ]);
+      expect(p.names[1]!.p95).toBeGreaterThanOrEqual(4);
+      const trace = await fetch(`${base_}api/profiler/chrome-trace`);
+      expect(trace.headers.get('content-disposition')).toMatch(/^attachment; filename="profile-\d+\.json"$/);
+      const events = (await trace.json()) as { traceEvents: Array<{ name: string }> };
+      expect(events.traceEvents.map((e) => e.name)).toEqual(expect.arrayContaining(['db.load', 'warmup']));
+    } finally {
+      await dashboard.shutdown();
+      server.close();
+      await monitoring.shutdown();
+    }
+    const none = createDashboard(monitoring);
+    const noneServer = createServer((req, res) => none(req, res));
+    await new Promise<void>((r) => noneServer.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(noneServer.address() as AddressInfo).port}/monitoring/dashboard/api/profiler`;
+      expect(await (await fetch(url)).json()).toEqual({ enabled: false });
+    } finally {
+      noneServer.close();
     }
   });
 });

@@ -217,6 +217,13 @@ describe('dashboard in Chromium', () => {
     expect(table.get('OrderService.create')![6]).toBe('30');
     expect(table.get('OrderService.charge')![5]).toBe('33.3 %');
     await shoot(w.page, 'methods-light');
+    // The same calls, timed by the app's Profiler, in the Profiler tab.
+    await tab(w.page, 'profiler');
+    await w.page.waitForSelector('#panel-profiler table.profiler td.name');
+    const profiled = await rows(w.page, '#panel-profiler table.profiler');
+    expect(profiled.find((r) => r[0] === 'orders.create')?.[1]).toBe('30');
+    await w.page.emulateMedia({ colorScheme: 'dark' });
+    await shoot(w.page, 'profiler-dark');
   });
 
   it('folds the routes past top-N into one overflow row', async () => {

@@ -13,6 +13,7 @@ import { createDashboard, type DashboardHandler, type DashboardOptions } from '@
 import { dashboardMiddleware } from '@otelkit/dashboard/express';
 import { expressMetrics } from '@otelkit/metrics/express';
 import { type Monitoring, monitored, startMonitoring } from '@otelkit/service';
+import { Profiler } from '@otelkit/tracing';
 import express from 'express';
 
 /** A @monitored class: its methods show in the methods panel (RED per `Class.method`). */
@@ -82,9 +83,10 @@ export async function startApp(o: TestAppOptions = {}): Promise<TestApp> {
     res.json({ id: req.params.id });
   });
   const orders = new OrderService();
+  const profiler = new Profiler({ collectStackTrace: false });
   app.post('/orders/:id', async (req, res) => {
     const id = Number(req.params.id);
-    await orders.create(id);
+    await profiler.traceContext('orders.create', () => orders.create(id));
     try {
       await orders.charge(id);
       res.status(201).json({ id });
@@ -112,14 +114,14 @@ export async function startApp(o: TestAppOptions = {}): Promise<TestApp> {
   let dashboard: TestApp['dashboard'];
   let server: Server;
   if (o.expressPrefix !== undefined) {
-    const mw = dashboardMiddleware(monitoring, o.options);
+    const mw = dashboardMiddleware(monitoring, { profiler, ...o.options });
     dashboard = mw;
     const outer = express();
     outer.use(o.expressPrefix, mw);
     outer.use(app);
     server = createServer(outer);
   } else {
-    const handler = createDashboard(monitoring, o.options);
+    const handler = createDashboard(monitoring, { profiler, ...o.options });
     dashboard = handler;
     const health = monitoring.health.handler();
     server = createServer((req, res) => handler(req, res, () => health(req, res, () => app(req, res))));
