@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { propagation } from '@opentelemetry/api';
+import { createDashboard } from '@otelkit/dashboard';
 import { type Monitoring, monitored, startMonitoring } from '@otelkit/service';
 import { startOtlpReceiver } from './support/otlp-receiver';
 
@@ -250,6 +251,23 @@ const ROWS: Row[] = [
     config: { pools: { interval: 3 } },
     expected: 3000,
     read: (m) => m.resources?.intervalMillis,
+  },
+  {
+    field: 'dashboard.buffer.spans',
+    config: { dashboard: { buffer: { spans: 77 } } },
+    expected: 77,
+    read: (m) => m.recent?.spans.capacity,
+  },
+  {
+    field: 'dashboard.path',
+    config: { dashboard: { path: '/ops/dash' } },
+    env: { OTELKIT_DASHBOARD_ENABLED: 'true', OTELKIT_DASHBOARD_PATH: '/ops/dash' },
+    expected: { path: '/ops/dash', unmeasured: true },
+    read: (m) => {
+      const handler = createDashboard(m);
+      void handler.shutdown();
+      return { path: handler.path, unmeasured: m.metrics.ignorePaths.includes('/ops/dash/*') };
+    },
   },
   {
     field: 'shutdown.timeoutMillis',

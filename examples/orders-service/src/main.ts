@@ -6,6 +6,7 @@
 // (in a container) scrape the metrics listener — it binds 127.0.0.1 unless told so.
 import type { AddressInfo } from 'node:net';
 import { defineConfig } from '@otelkit/config';
+import { createDashboard } from '@otelkit/dashboard';
 import { startMonitoring } from '@otelkit/service';
 import { OrderService, PaymentClient } from './orders';
 import { createApiServer } from './server';
@@ -42,6 +43,8 @@ export const DEMO_CONFIG = defineConfig({
   },
   alerts: [{ name: 'slow-payments', condition: 'p95(payment_seconds) > 1', for: '30s', severity: 'warning' }],
   shutdown: { timeout: '5s' },
+  // The live page, mounted in the API server below at /monitoring/dashboard/ (loopback only).
+  dashboard: { enabled: true },
 });
 
 async function main(): Promise<void> {
@@ -53,7 +56,8 @@ async function main(): Promise<void> {
   // PostgreSQL and a Redis cache when their URLs are set; memory otherwise
   const store = createOrderStore({ database: process.env.DATABASE_URL, redis: process.env.REDIS_URL });
   const orders = new OrderService(payments, store);
-  const server = createApiServer(monitoring, orders);
+  const dashboard = createDashboard(monitoring);
+  const server = createApiServer(monitoring, orders, dashboard);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'otelkit demo — orders-service is running',
+    `  dashboard    ${api}${dashboard.path}/   (live: routes, traces with their logs, runtime, alerts)`,
     `  API          ${api}/orders   (POST {"item":"book","quantity":2}, GET /orders/:id)`,
     `  metrics      ${promAddress ? `http://${promAddress.address}:${promAddress.port}/metrics` : `(not listening: port ${metricsPort} on ${metricsHost} is in use or refused; set METRICS_PORT=…)`}   and ${api}/metrics`,
     `  health       ${api}/health   ${api}/health/live   ${api}/health/ready`,
@@ -92,6 +97,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     gen?.stop();
+    await dashboard.shutdown();
     server.close();
     server.closeAllConnections();
     await store.close().catch(() => {});

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { DashboardHandler } from '@otelkit/dashboard';
 import { withHttpMetrics } from '@otelkit/metrics';
 import type { Monitoring } from '@otelkit/service';
 import { NotFoundError, type OrderService, PaymentDeclinedError, ValidationError } from './orders';
@@ -35,8 +36,15 @@ export function routeOf(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** The demo's HTTP API, with HTTP metrics and a server span per request. */
-export function createApiServer(monitoring: Monitoring, orders: OrderService): Server {
+/**
+ * The demo's HTTP API, with HTTP metrics and a server span per request, and the live dashboard
+ * (when given) mounted in front: its own requests never reach the API's metrics or traces.
+ */
+export function createApiServer(
+  monitoring: Monitoring,
+  orders: OrderService,
+  dashboard?: DashboardHandler,
+): Server {
   const health = monitoring.health.handler();
   const metricsPath = monitoring.metrics.prometheusPath ?? '/metrics';
 
@@ -85,5 +93,6 @@ export function createApiServer(monitoring: Monitoring, orders: OrderService): S
       return send(res, 500, { error: 'internal error' });
     }
   };
-  return createServer(withHttpMetrics(monitoring.metrics, handler, { route: routeOf }));
+  const api = withHttpMetrics(monitoring.metrics, handler, { route: routeOf });
+  return createServer(dashboard ? (req, res) => dashboard(req, res, () => api(req, res)) : api);
 }

@@ -37,6 +37,14 @@ describe('examples/orders-service demo', () => {
     );
     expect(stdout).toContain('otelkit demo — orders-service is running');
     expect(stdout).toContain('Press Ctrl-C to stop');
+    // the first screen names the live dashboard, which answers there (page and snapshot)
+    const dashboard = /dashboard +(http:\/\/127\.0\.0\.1:\d+\/monitoring\/dashboard\/)/.exec(stdout);
+    expect(dashboard).not.toBeNull();
+    expect((await fetch(dashboard![1]!)).headers.get('content-security-policy')).toContain(
+      "default-src 'none'",
+    );
+    const snapshot = (await (await fetch(`${dashboard![1]}api/snapshot`)).json()) as { service: string };
+    expect(snapshot.service).toBe('orders-service');
 
     // the API and health answer
     const created = await fetch(`http://127.0.0.1:${banner.api}/orders`, {

@@ -44,8 +44,14 @@ export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
 export { settleWithin } from './settle-within';
+export {
+  DASHBOARD_ENV_VARIABLES,
+  DEFAULT_DASHBOARD,
+  isLoopbackHost,
+  normalizeDashboard,
+} from './slices/dashboard';
 export type {
-  DashboardConfig,
+  GrafanaDashboardConfig,
   MonitoringConfig,
   MonitoringInput,
   PanelConfig,
@@ -86,6 +92,12 @@ export type {
   ConditionAggregation,
   ConsoleExporterConfig,
   ConsoleLogOutputConfig,
+  DashboardAuthConfig,
+  DashboardBasicAuth,
+  DashboardBufferConfig,
+  DashboardConfig,
+  DashboardCustomAuth,
+  DashboardInput,
   DiagLogLevelName,
   DiagnosticsConfig,
   DiscoverableResourceKind,

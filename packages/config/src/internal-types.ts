@@ -43,4 +43,7 @@ export interface Draft {
   pools: OtelkitConfig['pools'];
   /** The monitoring slice's own fields as layers gave them; defaults filled in by `finalize`. */
   monitoring: MonitoringParsed['slice'];
+  dashboard: Partial<Omit<OtelkitConfig['dashboard'], 'buffer'>> & {
+    buffer?: Partial<Exclude<OtelkitConfig['dashboard']['buffer'], false>> | false;
+  };
 }

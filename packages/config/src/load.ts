@@ -24,6 +24,13 @@ import { readConfigFile } from './file';
 import type { Draft, DraftOtlp } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
 import { configInputSchema, INSTRUMENTATION_NAMES, type PartialConfig } from './schema';
+import {
+  applyDashboardEnv,
+  DEFAULT_DASHBOARD,
+  dashboardIgnorePaths,
+  finalizeDashboard,
+  markDashboardNormalised,
+} from './slices/dashboard';
 import { finalizeMonitoring, type MonitoringParsed, markMonitoringNormalised } from './slices/monitoring';
 import { DEFAULT_POOLS, finalizePools, markPoolsNormalised } from './slices/pools';
 import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
@@ -155,6 +162,7 @@ function defaultDraft(): Draft {
     diagnostics: { ...DEFAULT_DIAGNOSTICS },
     pools: DEFAULT_POOLS,
     monitoring: {},
+    dashboard: { ...DEFAULT_DASHBOARD, buffer: { ...(DEFAULT_DASHBOARD.buffer as object) } },
   };
 }
 
@@ -233,7 +241,8 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
 
   const promPaths = metricExporters.flatMap((e) => (e.type === 'prometheus' ? [e.path] : []));
   // The one place the skip list is derived: the user's list (else the health paths), and the
-  // Prometheus path always (a scrape is not application traffic).
+  // Prometheus path and the dashboard always (a scrape or a look at the page is not application traffic).
+  const dashboard = finalizeDashboard(d.dashboard, issues, d.enabled);
   const ignorePaths = [
     ...new Set([
       ...(d.metrics.http.ignorePaths ?? [
@@ -243,6 +252,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
         d.health.readinessPath,
       ]),
       ...promPaths,
+      ...dashboardIgnorePaths(dashboard),
     ]),
   ];
 
@@ -326,6 +336,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     diagnostics: { ...d.diagnostics },
     pools: finalizePools({ ...d.pools, enabled: on && d.pools.enabled }, issues),
     monitoring: finalizeMonitoring(d.monitoring, issues),
+    dashboard,
   };
 }
 
@@ -390,6 +401,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
     if (issue.source === 'env' && issue.path.startsWith('OTEL_')) (options.onWarning ?? warnOnce)(issue);
     else issues.push(issue);
   }
+  draft.dashboard = applyDashboardEnv(draft.dashboard, env, issues) as typeof draft.dashboard;
   draft = deepMerge(draft, parseLayer(options.overrides, 'overrides', issues));
 
   const config = finalize(draft, cwd, issues);
@@ -397,6 +409,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   const frozen = deepFreeze(config);
   markPoolsNormalised(frozen.pools);
   markMonitoringNormalised(frozen.monitoring);
+  markDashboardNormalised(frozen.dashboard);
   LOADED.add(frozen);
   return frozen;
 }

@@ -33,6 +33,7 @@ import {
   tagged,
   text,
 } from './fields/zod-fields';
+import { dashboardSchema } from './slices/dashboard';
 import { monitoringSchema } from './slices/monitoring';
 import { poolsSchema } from './slices/pools';
 import { parseResourceDetectors } from './slices/resource-detectors';
@@ -834,6 +835,7 @@ export const configInputSchema = obj({
   diagnostics,
   pools: poolsSchema,
   monitoring: monitoringSchema,
+  dashboard: dashboardSchema,
 });
 
 export type PartialConfig = NonNullable<z.output<typeof configInputSchema>>;

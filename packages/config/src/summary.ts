@@ -160,6 +160,18 @@ export function formatSummary(config: OtelkitConfig): string {
       `  pools      on  every ${ms(p.intervalMillis)}, ${kinds}, ${discovery}${extras.length ? `, ${extras.join(', ')}` : ''}`,
     );
   } else lines.push('  pools      off');
+  const db = config.dashboard;
+  if (db.enabled) {
+    const where =
+      db.port !== null
+        ? `http://${db.host.includes(':') && !db.host.startsWith('[') ? `[${db.host}]` : db.host}:${db.port}${db.path}`
+        : `mounted at ${db.path}`;
+    const auth =
+      db.auth === null ? 'no auth (loopback only)' : db.auth.type === 'basic' ? 'basic auth' : 'custom auth';
+    const buffer =
+      db.buffer === false ? 'no span/log rings' : `rings ${db.buffer.spans} spans / ${db.buffer.logs} lines`;
+    lines.push(`  dashboard  on  ${where}, ${auth}, ${buffer}`);
+  }
   const a = config.alerts;
   lines.push(
     `  alerts     ${a.rules.length} rule${a.rules.length === 1 ? '' : 's'}${a.rules.length ? ` (${a.rules.map((x) => x.name).join(', ')})` : ''}${a.webhooks.length ? ` -> webhooks ${a.webhooks.map((w) => maskUrl(w.url)).join(', ')}` : ''}`,

@@ -7,9 +7,19 @@
  */
 
 import type { ConfigIssue } from './errors';
+import type { DashboardConfig, DashboardInput } from './slices/dashboard';
 import type { MonitoringConfig, MonitoringInput } from './slices/monitoring';
 import type { PoolsConfig, PoolsInput } from './slices/pools';
 import type { ResourceDetectorName } from './slices/resource-detectors';
+
+export type {
+  DashboardAuthConfig,
+  DashboardBasicAuth,
+  DashboardBufferConfig,
+  DashboardConfig,
+  DashboardCustomAuth,
+  DashboardInput,
+} from './slices/dashboard';
 
 export type {
   AnomalyDetectorSettings,
@@ -473,6 +483,8 @@ export interface OtelkitConfig {
   readonly pools: PoolsConfig;
   /** The backend that watches the service (Prometheus, Grafana, Alertmanager): see `slices/monitoring.ts`. */
   readonly monitoring: MonitoringConfig;
+  /** The live monitoring page of `@otelkit/dashboard`: see `slices/dashboard.ts`. */
+  readonly dashboard: DashboardConfig;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -700,6 +712,8 @@ export interface OtelkitConfigInput {
   pools?: PoolsInput | boolean;
   /** The Monitoring Setup Guide's document: collectors, storage, visualization, alertmanager. */
   monitoring?: MonitoringInput;
+  /** The live monitoring page: `true`, or its options (writing the section turns it on). */
+  dashboard?: DashboardInput | boolean;
 }
 
 /** Options of {@link loadConfig}. Precedence, lowest first: defaults < file < `config` < env < `overrides`. */

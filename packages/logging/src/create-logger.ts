@@ -16,6 +16,7 @@ import { normaliseLevel } from './levels';
 import { createConsoleOutput } from './outputs/console-output';
 import { createElasticsearchOutput } from './outputs/elasticsearch-output';
 import { createFileOutput } from './outputs/file-output';
+import type { LineRing } from './outputs/line-ring';
 import type { LogOutput } from './outputs/log-output';
 import { createOtlpOutput } from './outputs/otlp-output';
 import { type HookedLogger, registerLogger, unregisterLogger } from './process-hooks';
@@ -62,6 +63,7 @@ const LOGGER_OPTION_KEYS = [
   'shutdownTimeoutMillis',
   'fileBufferBytes',
   'name',
+  'recentLines',
 ] as const satisfies readonly (keyof CreateLoggerOptions)[];
 // Compile-time: the lists name every key (a new one that is not listed fails the build).
 const _logger_keys_complete: [
@@ -177,7 +179,7 @@ export function createLogger(
     pinoOptions.timestamp = config.correlation ? correlatedTimestamp(epoch, false) : epoch;
   }
 
-  const destination = fanOut(outputs);
+  const destination = fanOut(outputs, options.recentLines);
   const logger = pino(pinoOptions, destination);
   const deepRedact = redact?.deep;
   if (deepRedact) {
@@ -311,12 +313,28 @@ function ecsPinoOptions(resource: Resource | undefined): Required<
 }
 
 /** The pino destination: every line to every output (pino hands us the level when an output needs it). */
-function fanOut(outputs: readonly LogOutput[]): DestinationStream {
+function fanOut(outputs: readonly LogOutput[], ring: LineRing | undefined): DestinationStream {
   const needsLevel = outputs.some((o) => o.type === 'otlp');
   let dest: DestinationStream & { lastLevel?: number };
   if (outputs.length === 1 && !needsLevel) {
     const only = outputs[0] as LogOutput;
-    dest = { write: (line: string) => only.write(line, 0) };
+    dest = ring
+      ? {
+          write: (line: string) => {
+            ring.push(line);
+            only.write(line, 0);
+          },
+        }
+      : { write: (line: string) => only.write(line, 0) };
+  } else if (ring) {
+    dest = {
+      write(line: string): void {
+        ring.push(line);
+        const lvl = this.lastLevel ?? 30;
+        for (let i = 0; i < outputs.length; i++) (outputs[i] as LogOutput).write(line, lvl);
+      },
+    } as DestinationStream & { lastLevel?: number };
+    if (needsLevel) (dest as unknown as Record<symbol, boolean>)[pino.symbols.needsMetadataGsym] = true;
   } else {
     dest = {
       write(line: string): void {

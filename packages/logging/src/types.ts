@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { LineRing } from './outputs/line-ring';
 
 /** Options of {@link createLogger} that are not part of the config file. */
 export interface CreateLoggerOptions {
@@ -27,6 +28,8 @@ export interface CreateLoggerOptions {
   fileBufferBytes?: number;
   /** pino `name` (the `log.logger` field in ECS). */
   name?: string;
+  /** A ring every written line is also put in (what the live dashboard reads). */
+  recentLines?: LineRing;
 }
 
 /** Counters of one output. Every line that does not reach the output is counted in `dropped`. */

@@ -8,7 +8,7 @@ export { instrument, librariesLoaded } from './instrument';
 export { loggerFor } from './logger-for';
 export { getMonitoringRuntime, setMonitoringRuntime } from './runtime';
 export type { ShutdownReport, ShutdownStepResult } from './shutdown';
-export type { Monitoring, StartMonitoringOptions } from './start-monitoring';
+export type { Monitoring, RecentSignals, StartMonitoringOptions } from './start-monitoring';
 export { getMonitoring, MonitoringConflictError, startMonitoring } from './start-monitoring';
 export type {
   MethodMonitoringOptions,

@@ -7,11 +7,11 @@ import {
   type OtelkitConfig,
   type OtelkitConfigInput,
 } from '@otelkit/config';
-import { createLogger, type OtelkitLogger } from '@otelkit/logging';
+import { createLogger, LineRing, type OtelkitLogger } from '@otelkit/logging';
 import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/metrics';
 import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
-import { createTracing, type TracingHandle } from '@otelkit/tracing';
+import { createTracing, SpanRing, type TracingHandle } from '@otelkit/tracing';
 import { type InstrumentHandle, instrument } from './instrument';
 import { buildResource } from './resource';
 import { setMonitoringRuntime } from './runtime';
@@ -41,6 +41,12 @@ export interface Monitoring {
    * at shutdown. `loadedTooEarly` names the libraries that were already loaded.
    */
   readonly instrumentations: InstrumentHandle;
+  /**
+   * The rings of recent spans and log lines, filled as spans end and lines are written, when the
+   * config's `dashboard` section is on and `dashboard.buffer` is not `false` (what
+   * `@otelkit/dashboard` shows in its traces and logs panels). `undefined` otherwise.
+   */
+  readonly recent: RecentSignals | undefined;
   /** What is on and where each signal goes (secrets masked). */
   summary(): string;
   /** Exports what is queued in every signal now. Never rejects. */
@@ -51,6 +57,12 @@ export interface Monitoring {
    * could not be finished, and why), never rejects; later calls return the same report.
    */
   shutdown(): Promise<ShutdownReport>;
+}
+
+/** The bounded rings of recent signals (see {@link Monitoring.recent}). */
+export interface RecentSignals {
+  readonly spans: SpanRing;
+  readonly logs: LineRing;
 }
 
 /** Options besides the config object: the other config sources and the summary. */
@@ -195,15 +207,25 @@ export function startMonitoring(
   }
 
   const resource = buildResource(config.service);
+  // The dashboard's rings exist only when it is on: OpenTelemetry JS 2.x providers take their
+  // processors at construction, so they are given to the signal packages now, not later.
+  const buffer = config.dashboard.enabled ? config.dashboard.buffer : false;
+  const recent: RecentSignals | undefined = buffer
+    ? { spans: new SpanRing(buffer.spans), logs: new LineRing(buffer.logs) }
+    : undefined;
   // OTEL_SDK_DISABLED / root `enabled: false` is already resolved into every slice by loadConfig.
   const logger = createLogger(config.logging, resource, {
     handleSignals: false,
     shutdownTimeoutMillis: config.shutdown.timeoutMillis,
+    ...(recent ? { recentLines: recent.logs } : {}),
   });
   routeDiag(logger, config.diagnostics.logLevel);
 
   const metrics = createMetrics(config.metrics, resource);
-  const tracing = createTracing(config.tracing, resource, { meter: metrics.meter });
+  const tracing = createTracing(config.tracing, resource, {
+    meter: metrics.meter,
+    ...(recent ? { recentSpans: recent.spans } : {}),
+  });
   if (config.enabled) {
     if (!metrics.register())
       diag.warn('otelkit: a global MeterProvider was already registered; otelkit kept it');
@@ -266,6 +288,7 @@ export function startMonitoring(
     metrics,
     resources,
     instrumentations,
+    recent,
     summary: () => formatSummary(config),
     async forceFlush() {
       // Pool values first, so the metrics flush exports current ones.

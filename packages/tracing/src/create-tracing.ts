@@ -41,7 +41,10 @@ const TRACING_CONFIG_KEYS = [
   'batch',
   'shutdownTimeoutMillis',
 ] as const satisfies readonly (keyof TracingConfig)[];
-const TRACING_OPTION_KEYS = ['meter'] as const satisfies readonly (keyof CreateTracingOptions)[];
+const TRACING_OPTION_KEYS = [
+  'meter',
+  'recentSpans',
+] as const satisfies readonly (keyof CreateTracingOptions)[];
 // Compile-time: the lists name every key (a new one that is not listed fails the build).
 const _tracing_keys_complete: [
   | Exclude<keyof TracingConfig, (typeof TRACING_CONFIG_KEYS)[number]>
@@ -85,6 +88,7 @@ export function createTracing(
   const processor = new BoundedBatchSpanProcessor({
     exporters,
     memory,
+    ...(options.recentSpans !== undefined ? { ring: options.recentSpans } : {}),
     maxQueueSize: config.batch.maxQueueSize,
     maxExportBatchSize: config.batch.maxExportBatchSize,
     scheduledDelayMillis: config.batch.scheduledDelayMillis,

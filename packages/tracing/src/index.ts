@@ -12,6 +12,7 @@ export type {
   NamedExporter,
 } from './processors/bounded-batch-span-processor';
 export { BoundedBatchSpanProcessor } from './processors/bounded-batch-span-processor';
+export { SpanRing } from './processors/span-ring';
 export { toChromeTrace } from './profiler/chrome-trace';
 export { Profiler } from './profiler/profiler';
 export type {

@@ -1,5 +1,6 @@
 import type { Attributes, Link, Meter, SpanKind, Tracer } from '@opentelemetry/api';
 import type { ReadableSpan, TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
+import type { SpanRing } from './processors/span-ring';
 
 /** Options of {@link createTracing} beyond the config slice. */
 export interface CreateTracingOptions {
@@ -9,6 +10,8 @@ export interface CreateTracingOptions {
    * `otelkit.tracing.queue.size`). See the package README for the full list.
    */
   meter?: Meter;
+  /** A ring every sampled span is put in when it ends (what the live dashboard reads). */
+  recentSpans?: SpanRing;
 }
 
 /** Per-exporter outcome counters (an exporter is named `<index>:<type>`, e.g. `0:otlp`). */

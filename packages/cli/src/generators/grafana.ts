@@ -13,8 +13,8 @@
 import type { Dashboard, ThresholdsMode } from '@grafana/schema';
 import {
   catalogPromQL,
-  type DashboardConfig,
   findCatalogEntry,
+  type GrafanaDashboardConfig,
   type MetricCatalogEntry,
   type OtelkitConfig,
   type PanelConfig,
@@ -229,7 +229,7 @@ function variable(name: string, label: string, query: string, uid: string) {
 /** One dashboard. */
 export function generateDashboard(
   config: OtelkitConfig,
-  d: DashboardConfig,
+  d: GrafanaDashboardConfig,
   options: GrafanaOptions = {},
 ): GrafanaDashboard {
   const o: Required<GrafanaOptions> = {

@@ -39,7 +39,7 @@ export interface PanelConfig {
   readonly metric: string | null;
 }
 
-export interface DashboardConfig {
+export interface GrafanaDashboardConfig {
   readonly name: string;
   /** The Grafana dashboard uid (from the name unless given). */
   readonly uid: string;
@@ -70,7 +70,7 @@ export interface MonitoringConfig {
   };
   readonly visualization: {
     readonly type: 'grafana';
-    readonly dashboards: readonly DashboardConfig[];
+    readonly dashboards: readonly GrafanaDashboardConfig[];
   };
   readonly alertmanager: {
     readonly receivers: readonly ReceiverConfig[];
@@ -131,7 +131,7 @@ function panel(title: string, type: PanelType, metric: string | null): PanelConf
 }
 
 /** The seed's two dashboards, filled out with what the toolkit exports. */
-export const DEFAULT_DASHBOARDS: readonly DashboardConfig[] = [
+export const DEFAULT_DASHBOARDS: readonly GrafanaDashboardConfig[] = [
   {
     name: 'Performance',
     uid: 'otelkit-performance',
@@ -330,12 +330,12 @@ function resolvePanelMetric(
 
 const panelInput = obj({ title: text, type: text.optional(), metric: text.optional() });
 
-const dashboards = z.any().transform((v, ctx): DashboardConfig[] => {
+const dashboards = z.any().transform((v, ctx): GrafanaDashboardConfig[] => {
   if (!Array.isArray(v)) {
     issue(ctx, 'expected a list of { name, panels }', v);
     return z.NEVER;
   }
-  const out: DashboardConfig[] = [];
+  const out: GrafanaDashboardConfig[] = [];
   const uids = new Set<string>();
   v.forEach((d, i) => {
     const r = obj({ name: text, uid: text.optional(), panels: z.array(z.any()).optional() }).safeParse(d, {

@@ -1,9 +1,9 @@
 import {
+  createHistogram,
   type EventLoopUtilization,
-  type IntervalHistogram,
-  monitorEventLoopDelay,
   PerformanceObserver,
   performance,
+  type RecordableHistogram,
 } from 'node:perf_hooks';
 import type { EventLoopDelayStats } from '../types';
 
@@ -18,14 +18,21 @@ export interface GcEntry {
 const GC_KINDS: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'incremental', 8: 'weakcb' };
 
 /**
- * Event-loop delay (`monitorEventLoopDelay`), event-loop utilization and GC pauses
- * (`PerformanceObserver` on `gc`). Runs only between `start()` and `stop()`.
+ * Event-loop delay, event-loop utilization and GC pauses (`PerformanceObserver` on `gc`). Runs
+ * only between `start()` and `stop()`.
+ *
+ * The delay is the lateness of an unref'ed `resolution` ms timer, recorded into a histogram that
+ * each sample reads and resets. Not `monitorEventLoopDelay`: its `reset()` also forgets the time
+ * of its last tick, so the first late tick after each reset is dropped — and a stall that ends
+ * when the sampler runs (the sampler's timer is late too, and resets first) was lost entirely:
+ * a 500 ms busy loop often showed as 0 ms (Node 20/22).
  */
 export class RuntimeCollector {
   gcCount = 0;
   gcPauseSeconds = 0;
   onGc: ((entry: GcEntry) => void) | undefined;
-  private _histogram: IntervalHistogram | undefined;
+  private _histogram: RecordableHistogram | undefined;
+  private _timer: NodeJS.Timeout | undefined;
   private _observer: PerformanceObserver | undefined;
   private _elu: EventLoopUtilization = performance.eventLoopUtilization();
 
@@ -37,8 +44,17 @@ export class RuntimeCollector {
 
   start(): void {
     if (this._histogram) return;
-    this._histogram = monitorEventLoopDelay({ resolution: this.resolutionMillis });
-    this._histogram.enable();
+    const histogram = createHistogram();
+    this._histogram = histogram;
+    const every = this.resolutionMillis;
+    let expected = performance.now() + every;
+    this._timer = setInterval(() => {
+      const now = performance.now();
+      // Nanoseconds late (at least 1: the histogram records positive integers).
+      histogram.record(Math.max(1, Math.round((now - expected) * 1e6)));
+      expected = now + every;
+    }, every);
+    this._timer.unref();
     this._elu = performance.eventLoopUtilization();
     try {
       this._observer = new PerformanceObserver((list) => {
@@ -58,7 +74,8 @@ export class RuntimeCollector {
   }
 
   stop(): void {
-    this._histogram?.disable();
+    if (this._timer) clearInterval(this._timer);
+    this._timer = undefined;
     this._histogram = undefined;
     this._observer?.disconnect();
     this._observer = undefined;
@@ -68,8 +85,7 @@ export class RuntimeCollector {
   eventLoopDelay(): EventLoopDelayStats {
     const h = this._histogram;
     if (!h || h.count === 0) return ZERO_DELAY;
-    // The histogram measures lateness of a `resolution` ms timer; subtracting the resolution gives the delay.
-    const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - this.resolutionMillis) * 1000) / 1000);
+    const ms = (ns: number) => (ns <= 1 ? 0 : Math.round(ns / 1e3) / 1000);
     return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
   }
 

@@ -4,6 +4,7 @@ import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelem
 import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, settleWithin } from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
 import type { ExporterStats, TracingStats } from '../types';
+import type { SpanRing } from './span-ring';
 
 /** One exporter fed by the processor. */
 export interface NamedExporter {
@@ -18,6 +19,8 @@ export interface BoundedBatchSpanProcessorOptions {
   exporters: readonly NamedExporter[];
   /** Fed synchronously on span end, outside the queue (recent spans for tests and the dashboard). */
   memory?: MemorySpanExporter;
+  /** Fed synchronously on span end with every sampled span (the live dashboard's recent spans). */
+  ring?: SpanRing;
   /** @default 2048 */
   maxQueueSize?: number;
   /** @default 512 */
@@ -66,6 +69,7 @@ interface Batch {
 export class BoundedBatchSpanProcessor implements SpanProcessor {
   private readonly _exporters: MutableExporterStats[];
   private readonly _memory: MemorySpanExporter | undefined;
+  private readonly _ring: SpanRing | undefined;
   private readonly _maxQueueSize: number;
   private readonly _batchSize: number;
   private readonly _delay: number;
@@ -96,6 +100,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       failed: 0,
     }));
     this._memory = options.memory;
+    this._ring = options.ring;
     // Defaults: the config's (OTEL_BSP_* defaults), one home.
     this._maxQueueSize = options.maxQueueSize ?? DEFAULT_BATCH.maxQueueSize;
     this._batchSize = Math.min(
@@ -114,6 +119,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this._ended++;
+    if (this._ring !== undefined) this._ring.push(span);
     if (this._memory !== undefined && !this._closed) this._memory.store(span);
     if (this._exporters.length === 0) {
       // Only the memory exporter (or none at all): nothing is queued.
