@@ -93,7 +93,15 @@ const MONITOR_HEALTH_OPTION_KEYS = [
   ...HEALTH_REGISTRY_OPTION_KEYS,
   'maxEventLoopDelayMillis',
   'maxMemoryPercent',
+  'hostAlertsAffectReadiness',
 ] as const satisfies readonly (keyof NonNullable<ResourceMonitorOptions['health']>)[];
+// Compile-time: a health option that is not listed fails the build (it would be refused at run time).
+const _everyHealthOptionListed: [
+  Exclude<keyof NonNullable<ResourceMonitorOptions['health']>, (typeof MONITOR_HEALTH_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _everyHealthOptionListed;
 
 const PREFIX = 'ResourceMonitor';
 // A fresh on-demand read this soon after a tick would divide CPU time by a tiny interval.

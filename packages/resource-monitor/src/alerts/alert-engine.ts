@@ -78,7 +78,13 @@ const RULE_KEYS = [
   'message',
   'runbook',
   'labels',
+  'share',
 ] as const satisfies readonly (keyof AlertRuleSpec | keyof AlertRuleConfig)[];
+// Compile-time: a rule field that is not listed fails the build (it would be refused at run time).
+const _everyRuleKeyListed: [Exclude<keyof AlertRuleSpec, (typeof RULE_KEYS)[number]>] extends [never]
+  ? true
+  : never = true;
+void _everyRuleKeyListed;
 
 /** Validates a simple (`80`) or rich threshold; throws an Error naming `field`. */
 export function normalizeThreshold(
