@@ -1,3 +1,5 @@
+export type { BoundedRequestOptions, BoundedResponse } from './bounded-request';
+export { boundedRequest, MIN_RETRY_AFTER_MILLIS, retryAfterMillis } from './bounded-request';
 export { AGGREGATIONS, ConditionParseError, parseCondition } from './condition';
 export type { DecoratorMode } from './decorator-mode';
 export { decoratorMode, isStandardDecoratorContext } from './decorator-mode';
@@ -21,6 +23,7 @@ export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { checkOptionKeys } from './fields/option-keys';
 export { readConfigFile } from './file';
 export { defineConfig, loadConfig } from './load';
+export { hardenOtlpRetries } from './otlp-retry';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
