@@ -29,7 +29,9 @@ import { OverflowTracker } from './exporters/overflow-tracker';
 import { PrometheusEndpoint, type ScrapeCounters } from './exporters/prometheus-endpoint';
 import { PullReader } from './exporters/pull-reader';
 import { LocalHistograms } from './http/local-histograms';
+import { CallbackGuards } from './instruments/callback-guard';
 import { createInstrumentHelpers } from './instruments/create-instrument-helpers';
+import { newMeasurementCounters } from './instruments/sanitize';
 import { guardMeter, SeriesGuards } from './instruments/series-guard';
 import { validateBuckets, validateInstrumentName } from './instruments/validate';
 import { registerLocalHistograms } from './internal-registry';
@@ -218,8 +220,10 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   const providerResource = resource ?? defaultResource();
   const provider = new MeterProvider({ resource: providerResource, views, readers });
   // Synchronous instruments of this meter get the lifetime series cap (see SeriesGuard).
-  const meter = guardMeter(provider.getMeter(METER_NAME), guards);
-  const helpers = createInstrumentHelpers(meter, durationBuckets);
+  const measurements = newMeasurementCounters();
+  const callbackGuards = new CallbackGuards(measurements);
+  const meter = guardMeter(provider.getMeter(METER_NAME), guards, measurements, callbackGuards);
+  const helpers = createInstrumentHelpers(meter, durationBuckets, measurements);
   if (enabled) {
     // Every drop visible as a metric too, not only through stats().
     const exportsCounter = meter.createObservableCounter('otelkit.metrics.exports', {
@@ -314,6 +318,10 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
         scrapes: { served: scrapeCounters.served, failed: scrapeCounters.failed },
         overflow: { series: instruments.length, instruments },
         listenErrors: scrapeCounters.listenErrors,
+        measurements: { ...measurements },
+        callbacks: Object.fromEntries(
+          Object.entries(callbackGuards.counters).map(([name, c]) => [name, { ...c }]),
+        ),
       };
     },
     counter: helpers.counter,
