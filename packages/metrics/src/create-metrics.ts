@@ -135,7 +135,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   const exporters: readonly MetricExporterConfig[] = enabled ? (config.exporters ?? []) : [];
 
   const exportCounters: ExportCounters = { succeeded: 0, failed: 0 };
-  const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0 };
+  const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0, collections: 0 };
   const guards = new SeriesGuards(cardinalityLimit, METER_NAME);
   const overflow = new OverflowTracker(cardinalityLimit, guards);
   // HTTP server histograms aggregated by us, fed to every reader as a MetricProducer.
@@ -315,7 +315,11 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
       const instruments = overflow.instruments;
       return {
         exports: { succeeded: exportCounters.succeeded, failed: exportCounters.failed },
-        scrapes: { served: scrapeCounters.served, failed: scrapeCounters.failed },
+        scrapes: {
+          served: scrapeCounters.served,
+          failed: scrapeCounters.failed,
+          collections: scrapeCounters.collections,
+        },
         overflow: { series: instruments.length, instruments },
         listenErrors: scrapeCounters.listenErrors,
         measurements: { ...measurements },

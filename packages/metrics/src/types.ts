@@ -103,8 +103,12 @@ export interface ObservableGaugeHelper {
 export interface MetricsStats {
   /** Push exports (OTLP, console): batches that succeeded / failed (failures never throw). */
   readonly exports: { readonly succeeded: number; readonly failed: number };
-  /** Prometheus scrapes served (own listener or `handler`) and failed. */
-  readonly scrapes: { readonly served: number; readonly failed: number };
+  /**
+   * Prometheus scrapes served (own listener or `handler`) and failed, and the collections they
+   * caused: concurrent scrapes share one collection, a scrape within 250 ms of the last collection
+   * reuses its exposition.
+   */
+  readonly scrapes: { readonly served: number; readonly failed: number; readonly collections: number };
   /**
    * Instruments whose attribute sets passed the cardinality limit: each has exactly one overflow
    * series (`otel_metric_overflow="true"`). `series` is their count.

@@ -98,6 +98,8 @@ describe('metrics under bad input and slow callbacks', () => {
     const first = await scrape(metrics);
     expect(first.status).toBe(200);
     for (let i = 0; i < 3; i++) {
+      // past the reuse window of an expensive (here: ~1 s) collection, so each scrape collects
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const r = await scrape(metrics);
       expect(r.status).toBe(200);
       // Generous bounds for a loaded machine: before, the hanging callback hung this scrape for good.
@@ -114,4 +116,23 @@ describe('metrics under bad input and slow callbacks', () => {
     // One call in flight at a time: the hanging callback is not called again while it hangs.
     expect(slowCalls).toBe(2);
   }, 60_000);
+
+  it('coalesces concurrent scrapes into one collection', async () => {
+    metrics = make();
+    const c = metrics.counter('hits');
+    for (let i = 0; i < 2000; i++) c.inc({ id: String(i) });
+    const address = await metrics.listening;
+    if (!address) throw new Error('no listener');
+    const before = metrics.stats().scrapes.collections;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => httpRequest(address.port, '/metrics')),
+    );
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(results.map((r) => r.body)).size).toBe(1);
+    const collections = metrics.stats().scrapes.collections - before;
+    // 20 requests, arriving while the first collection runs: far fewer collections than scrapes.
+    expect(collections).toBeGreaterThanOrEqual(1);
+    expect(collections).toBeLessThanOrEqual(5);
+    expect(metrics.stats().scrapes.served).toBe(20);
+  });
 });
