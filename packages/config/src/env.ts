@@ -4,6 +4,7 @@
  */
 import { ExpectedError } from './duration';
 import type { ConfigIssue } from './errors';
+import { headerProblem } from './fields/zod-fields';
 import type { Draft, DraftOtlp } from './internal-types';
 import { parseDiagLevel, parseSampler, SAMPLER_NAMES, schemas } from './schema';
 import type { OtlpProtocol, PropagatorName } from './types';
@@ -299,7 +300,15 @@ export function applyEnv(draft: Draft, env: Env): ConfigIssue[] {
     for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', `OTEL_EXPORTER_OTLP_${S}_HEADERS`]) {
       const raw = get(name);
       if (raw === undefined) continue;
-      const h = parseKeyValueList(raw, name, signal === 'traces' || name.includes(`_${S}_`) ? issues : []);
+      const report = signal === 'traces' || name.includes(`_${S}_`) ? issues : [];
+      const h = parseKeyValueList(raw, name, report);
+      for (const [k, v] of Object.entries(h)) {
+        // percent-decoding can produce CR/LF (%0D%0A): refused like in the config itself
+        const problem = headerProblem(k, v);
+        if (problem === undefined) continue;
+        report.push({ path: name, message: problem, source: 'env' });
+        delete h[k];
+      }
       for (const t of targets) t.headers = { ...t.headers, ...h };
     }
     for (const name of ['OTEL_EXPORTER_OTLP_TIMEOUT', `OTEL_EXPORTER_OTLP_${S}_TIMEOUT`]) {
