@@ -14,7 +14,8 @@ export const MAX_CONFIG_FILE_BYTES = 256 * 1024;
 export function readConfigFile(path: string): unknown {
   let text: string;
   try {
-    const size = statSync(path).size;
+    // bigint: see console-output.ts (a plain stat on Node 20 could break the loader's next realpath)
+    const size = Number(statSync(path, { bigint: true }).size);
     if (size > MAX_CONFIG_FILE_BYTES) {
       // A config is a few KiB; YAML parsing is superlinear (1 MB took 8 s, 10 MB over 5 min).
       throw new ConfigError(
