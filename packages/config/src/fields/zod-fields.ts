@@ -178,6 +178,7 @@ export const posInt = z.number().int().positive();
 /** RFC 9110 token: a header name. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Control characters other than tab: CR/LF would split the request (node:http refuses them, so every export failed). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const HEADER_VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f]/;
 /** Why `name: value` cannot be sent as an HTTP header, or `undefined` when it can. */
 export function headerProblem(name: string, value: string): string | undefined {
