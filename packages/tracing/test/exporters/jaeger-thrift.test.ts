@@ -184,5 +184,5 @@ describe('jaeger-thrift exporter (UDP agent, decoded with the jaeger-client thri
     const grpc = await run([{ ...otlp, protocol: 'grpc', endpoint: 'http://127.0.0.1:4317' }]);
     expect(grpc.after.some((p) => /@grpc[\\/]grpc-js/.test(p))).toBe(true);
     expect(grpc.after.some((p) => p.includes('jaeger'))).toBe(false);
-  });
+  }, 60_000);
 });
