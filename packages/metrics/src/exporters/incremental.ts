@@ -21,7 +21,10 @@ export function runInSlices<T>(steps: Generator<void, T, void>, sliceMillis = SL
       try {
         for (;;) {
           const r = steps.next();
-          if (r.done) return resolve(r.value);
+          if (r.done) {
+            resolve(r.value);
+            return;
+          }
           if (performance.now() >= until) break;
         }
       } catch (err) {

@@ -18,6 +18,7 @@ class LazyQuery {
   where(_clause: string): this {
     return this;
   }
+  // biome-ignore lint/suspicious/noThenProperty: a thenable is what this test is about
   then<R1, R2>(onFulfilled?: (v: string[]) => R1, onRejected?: (e: unknown) => R2): Promise<R1 | R2> {
     this.runs++;
     return Promise.resolve(['row']).then(onFulfilled, onRejected);
