@@ -23,6 +23,8 @@ export const ENV_VARIABLES: readonly string[] = [
   'OTEL_PROPAGATORS',
   'OTEL_BSP_SCHEDULE_DELAY',
   'OTEL_BSP_EXPORT_TIMEOUT',
+  'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
   'OTEL_BSP_MAX_QUEUE_SIZE',
   'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
   'OTEL_TRACES_EXPORTER',
@@ -220,6 +222,11 @@ export function applyEnv(draft: Draft, env: Env): ConfigIssue[] {
     ['OTEL_BSP_MAX_QUEUE_SIZE', 'maxQueueSize'],
     ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'maxExportBatchSize'],
   ];
+  // the span-specific variable wins over the general one (OpenTelemetry spec)
+  for (const name of ['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT']) {
+    const v = count(name);
+    if (v !== undefined) draft.tracing.attributeValueLengthLimit = v;
+  }
   for (const [name, field] of bsp) {
     const v = field.endsWith('Millis') ? millis(name) : count(name);
     if (v !== undefined) draft.tracing.batch = { ...draft.tracing.batch, [field]: v };

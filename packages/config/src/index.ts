@@ -4,6 +4,7 @@ export { AGGREGATIONS, ConditionParseError, parseCondition } from './condition';
 export type { DecoratorMode } from './decorator-mode';
 export { decoratorMode, isStandardDecoratorContext } from './decorator-mode';
 export {
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
   DEFAULT_BATCH,
   DEFAULT_DURATION_BUCKETS,
   DEFAULT_METRICS,
@@ -27,7 +28,7 @@ export { hardenOtlpRetries } from './otlp-retry';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
-export { settleWithin } from './settle-within';
+export { keepAliveUntilSettled, settleWithin } from './settle-within';
 export {
   DEFAULT_POOLS,
   DISCOVERABLE_RESOURCE_KINDS,

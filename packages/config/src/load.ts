@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import {
   DEFAULT_ALERTS,
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
   DEFAULT_BATCH,
   DEFAULT_DIAGNOSTICS,
   DEFAULT_DURATION_BUCKETS,
@@ -67,6 +68,7 @@ function defaultDraft(): Draft {
       exporters: [{ type: 'otlp', ...DEFAULT_OTLP, headers: {} }],
       propagators: ['tracecontext', 'baggage'],
       batch: { ...DEFAULT_BATCH },
+      attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
     },
     resources: { ...DEFAULT_RESOURCES, thresholds: {} },
     alerts: { ...DEFAULT_ALERTS, rules: [], webhooks: [] },

@@ -200,6 +200,7 @@ const tracing = objT(
     }),
     shutdownTimeout: durationSeconds,
     shutdownTimeoutMillis: durationMillis,
+    attributeValueLengthLimit: posInt.optional(),
   },
   (o, ctx) => {
     const t = o!;
@@ -228,6 +229,7 @@ const tracing = objT(
       propagators: t.propagators ? [...new Set(t.propagators)] : undefined,
       batch: t.batch ? defined({ ...t.batch }) : undefined,
       shutdownTimeoutMillis: pair(ctx, t, 'shutdownTimeout'),
+      attributeValueLengthLimit: t.attributeValueLengthLimit,
     });
   },
 );

@@ -17,6 +17,7 @@ import {
   DEFAULT_DURATION_BUCKETS,
   DEFAULT_METRICS,
   DEFAULT_SHUTDOWN,
+  keepAliveUntilSettled,
   type MetricExporterConfig,
   type MetricsConfig,
   type MetricViewConfig,
@@ -296,19 +297,22 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     },
     async forceFlush() {
       if (shutdownPromise) return;
-      const flushed = await settleWithin(provider.forceFlush(), exportTimeoutMillis);
+      // awaited on purpose: the process stays up for it (retry timers alone do not hold it)
+      const flushed = await keepAliveUntilSettled(settleWithin(provider.forceFlush(), exportTimeoutMillis));
       warnUnlessFulfilled(flushed, exportTimeoutMillis, 'metrics forceFlush');
     },
     shutdown() {
-      shutdownPromise ??= (async () => {
-        if (pullTimer) clearInterval(pullTimer);
-        const closing = prometheus ? prometheus.close() : Promise.resolve();
-        const closed = await settleWithin(
-          Promise.allSettled([provider.shutdown({ timeoutMillis: shutdownTimeoutMillis }), closing]),
-          shutdownTimeoutMillis,
-        );
-        warnUnlessFulfilled(closed, shutdownTimeoutMillis, 'metrics shutdown');
-      })();
+      shutdownPromise ??= keepAliveUntilSettled(
+        (async () => {
+          if (pullTimer) clearInterval(pullTimer);
+          const closing = prometheus ? prometheus.close() : Promise.resolve();
+          const closed = await settleWithin(
+            Promise.allSettled([provider.shutdown({ timeoutMillis: shutdownTimeoutMillis }), closing]),
+            shutdownTimeoutMillis,
+          );
+          warnUnlessFulfilled(closed, shutdownTimeoutMillis, 'metrics shutdown');
+        })(),
+      );
       return shutdownPromise;
     },
     stats(): MetricsStats {

@@ -2,7 +2,7 @@ import { context, diag, propagation, type TextMapPropagator, trace } from '@open
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Resource } from '@opentelemetry/resources';
 import { AlwaysOffSampler, BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { settleWithin, type TracingConfig } from '@otelkit/config';
+import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, settleWithin, type TracingConfig } from '@otelkit/config';
 import { createExporter } from './exporters/create-exporter';
 import { MemorySpanExporter } from './exporters/memory-span-exporter';
 import { PooledIdGenerator } from './ids/pooled-id-generator';
@@ -65,8 +65,12 @@ export function createTracing(
     exportTimeoutMillis: config.batch.exportTimeoutMillis,
     shutdownTimeoutMillis: config.shutdownTimeoutMillis,
   });
+  const attributeValueLengthLimit = config.attributeValueLengthLimit ?? DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT;
   const provider = new BasicTracerProvider({
     sampler,
+    // a 10 MB attribute and a 5 MB exception message were exported whole (one 20 MB request)
+    spanLimits: { attributeValueLengthLimit },
+    generalLimits: { attributeValueLengthLimit },
     idGenerator: new PooledIdGenerator(),
     spanProcessors: [processor],
     ...(resource !== undefined ? { resource } : {}),
