@@ -25,6 +25,8 @@ export { checkOptionKeys } from './fields/option-keys';
 export { readConfigFile } from './file';
 export { defineConfig, loadConfig } from './load';
 export { hardenOtlpRetries } from './otlp-retry';
+export type { RateLimitedLog } from './rate-limited-diag';
+export { createRateLimitedLog } from './rate-limited-diag';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';

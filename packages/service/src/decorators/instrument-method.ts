@@ -10,7 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import { DEFAULT_DURATION_BUCKETS } from '@otelkit/config';
+import { createRateLimitedLog, DEFAULT_DURATION_BUCKETS } from '@otelkit/config';
 import { errorType } from '@otelkit/metrics';
 import { getMonitoringRuntime } from '../runtime';
 import type {
@@ -236,9 +236,12 @@ function finish(call: Call, ok: boolean, err?: unknown): void {
       );
     }
   } catch (e) {
-    diag.error('otelkit: recording a monitored call failed', e);
+    reportFailure('record', 'otelkit: recording a monitored call failed', e);
   }
 }
+
+/** Instrumentation failures repeat on every call: the first goes out, then a count per 30 s. */
+const reportFailure = createRateLimitedLog((message, ...args) => diag.error(message, ...args));
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
@@ -406,7 +409,7 @@ export function instrumentMethod<F extends Function>(original: F, site: MethodSi
       if (prepared === undefined || prepared.runtime !== runtime) prepared = prepare(site, runtime, this);
       call = begin(prepared, args);
     } catch (err) {
-      diag.error('otelkit: starting a monitored call failed; running the method bare', err);
+      reportFailure('start', 'otelkit: starting a monitored call failed; running the method bare', err);
     }
     if (call === undefined) return original.apply(this, args);
 
@@ -425,7 +428,7 @@ export function instrumentMethod<F extends Function>(original: F, site: MethodSi
     } catch (err) {
       if (!entered) {
         // The context manager failed before the method ran: run it bare, exactly once.
-        diag.error('otelkit: entering the span context failed; running the method bare', err);
+        reportFailure('context', 'otelkit: entering the span context failed; running the method bare', err);
         call.span?.end();
         return original.apply(this, args);
       }
