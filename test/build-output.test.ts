@@ -217,23 +217,27 @@ describe('built packages', () => {
 
     const preloadEntries = preloads(pkg);
     if (preloadEntries.length > 0) {
-      it.each(preloadEntries)('runs the preload %s under --require and --import', (specifier) => {
-        // with the SDK disabled: no listener, no exporter; only that it loads and runs cleanly
-        for (const flag of ['--require', '--import']) {
-          const out = execFileSync(
-            process.execPath,
-            [flag, specifier, '-e', 'process.stdout.write("app ran")'],
-            {
-              cwd: dir,
-              encoding: 'utf8',
-              timeout: 60_000,
-              env: { PATH: process.env.PATH ?? '', OTEL_SDK_DISABLED: 'true' },
-              stdio: ['ignore', 'pipe', 'pipe'],
-            },
-          );
-          expect(out).toBe('app ran');
-        }
-      });
+      it.each(preloadEntries)(
+        'runs the preload %s under --require and --import',
+        (specifier) => {
+          // with the SDK disabled: no listener, no exporter; only that it loads and runs cleanly
+          for (const flag of ['--require', '--import']) {
+            const out = execFileSync(
+              process.execPath,
+              [flag, specifier, '-e', 'process.stdout.write("app ran")'],
+              {
+                cwd: dir,
+                encoding: 'utf8',
+                timeout: 60_000,
+                env: { PATH: process.env.PATH ?? '', OTEL_SDK_DISABLED: 'true' },
+                stdio: ['ignore', 'pipe', 'pipe'],
+              },
+            );
+            expect(out).toBe('app ran');
+          }
+        },
+        60_000,
+      );
     }
 
     it.each(entryPoints(pkg))(

@@ -140,7 +140,7 @@ describe('startOtlpReceiver', () => {
       expect(req.contentType).toBe('application/x-protobuf');
       expect(req.rawSize).toBeGreaterThan(50);
       expect(req.body?.resourceSpans).toHaveLength(1);
-    });
+    }, 60_000);
 
     it('normalises OTLP/JSON from the real http exporter to exactly the protobuf shape', async () => {
       // The same SDK batch, sent once as protobuf, then as JSON.
@@ -157,7 +157,7 @@ describe('startOtlpReceiver', () => {
       expect(receiver.spans()).toHaveLength(4);
       const child = receiver.spans().find((s) => s.name === 'db.query')!;
       expect(child.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
-    });
+    }, 60_000);
 
     it('decodes spans sent by the real gRPC exporter', async () => {
       const { results } = await send({ signal: 'traces', exporters: ['grpc'], url: receiver.grpcUrl! });
@@ -172,7 +172,7 @@ describe('startOtlpReceiver', () => {
         path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
         answer: 'grpc:0',
       });
-    });
+    }, 60_000);
   });
 
   describe('metrics', () => {
@@ -254,7 +254,7 @@ describe('startOtlpReceiver', () => {
           .map((s) => s.name)
           .sort(),
       ).toEqual(['GET /users/:id', 'db.query']);
-    });
+    }, 60_000);
 
     it('accepts gzip-compressed gRPC messages from the real gRPC exporter', async () => {
       const { results } = await send({
@@ -270,7 +270,7 @@ describe('startOtlpReceiver', () => {
           .map((s) => s.name)
           .sort(),
       ).toEqual(['GET /users/:id', 'db.query']);
-    });
+    }, 60_000);
 
     it('gunzips gzip-compressed OTLP/JSON and answers an empty JSON response', async () => {
       const body = {
@@ -358,7 +358,7 @@ describe('startOtlpReceiver', () => {
       expect(results[0]).toMatchObject({ code: SUCCESS });
       expect(receiver.requests.map((r) => r.answer)).toEqual([503, 200]);
       expect(receiver.spans()).toHaveLength(2);
-    });
+    }, 60_000);
 
     it('fails the export on a non-retryable status and accepts nothing', async () => {
       receiver.setBehaviour({ mode: 'status', statuses: [400] });
@@ -366,7 +366,7 @@ describe('startOtlpReceiver', () => {
       expect(results[0]).toMatchObject({ code: FAILED });
       expect(receiver.requests.map((r) => r.answer)).toEqual([400]);
       expect(receiver.traces).toHaveLength(0);
-    });
+    }, 60_000);
 
     it('maps statuses to gRPC codes: 503 becomes UNAVAILABLE, then the next export is accepted', async () => {
       // The 0.223 gRPC exporter does not retry by itself: the first export fails with
@@ -381,7 +381,7 @@ describe('startOtlpReceiver', () => {
       expect(results[0].error).toMatch(/UNAVAILABLE/);
       expect(receiver.requests.map((r) => r.answer)).toEqual(['grpc:14', 'grpc:0']);
       expect(receiver.spans()).toHaveLength(2);
-    });
+    }, 60_000);
 
     it('hangs: records the request, never answers, so the exporter times out', async () => {
       receiver.setBehaviour({ mode: 'hang' });
@@ -395,7 +395,7 @@ describe('startOtlpReceiver', () => {
       expect(receiver.requests[0].answer).toBe('hang');
       expect(receiver.requests[0].body?.resourceSpans).toHaveLength(1);
       expect(receiver.traces).toHaveLength(0);
-    });
+    }, 60_000);
 
     it('closes promptly while a request hangs, and close() is idempotent', async () => {
       const own = await startOtlpReceiver({ behaviour: { mode: 'hang' }, grpc: true });
@@ -424,7 +424,7 @@ describe('startOtlpReceiver', () => {
       });
       expect(results[0]).toMatchObject({ code: FAILED });
       expect(results[0].error).toMatch(/ECONNREFUSED/);
-    });
+    }, 60_000);
 
     it('sends Retry-After with 429/503 when configured, and repeats the last status once the list is used up', async () => {
       receiver.setBehaviour({ mode: 'status', statuses: [429, 503], retryAfter: '7' });

@@ -91,6 +91,12 @@ export const DEFAULT_METRICS = Object.freeze({
   cardinalityLimit: 2000,
 });
 
+/**
+ * Longest string attribute value of a span: OpenTelemetry sets no limit, so one 10 MB attribute
+ * made a 20 MB export request. 4096 characters keep SQL statements and stack frames readable.
+ */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 4096;
+
 export const DEFAULT_BATCH: BatchConfig = {
   maxQueueSize: 2048,
   maxExportBatchSize: 512,

@@ -1,6 +1,9 @@
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
+/** The longest delay a Node timer holds: setTimeout() treats larger ones as 1 ms. */
+export const MAX_DURATION_MILLIS = 2_147_483_647;
+
 /** Thrown by the parsers below; the message says what is allowed. */
 export class ExpectedError extends Error {}
 
@@ -32,14 +35,23 @@ export function parseDuration(input: unknown, numberUnit: 'ms' | 's' = 'ms', fie
           : `${field} must be a non-negative number of ${unitName}${got}`,
       );
     }
-    return Math.round(input * (numberUnit === 's' ? 1000 : 1));
+    return bounded(Math.round(input * (numberUnit === 's' ? 1000 : 1)), field, got);
   }
   if (typeof input === 'string') {
     const m = DURATION.exec(input);
-    if (m) return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+    if (m) return bounded(Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]), field, got);
   }
   const allowed = `a duration such as '500ms', '10s', '5m', '1h', '7d', '2w' or a number of ${unitName}`;
   throw new ExpectedError(field === undefined ? `expected ${allowed}` : `${field} must be ${allowed}${got}`);
+}
+
+/** Every duration becomes a timer somewhere: past 2^31-1 ms, '30d' would be a 1 ms loop. */
+function bounded(millis: number, field: string | undefined, got: string): number {
+  if (millis <= MAX_DURATION_MILLIS) return millis;
+  const limit = `at most ${MAX_DURATION_MILLIS} ms (about 24.8 days: what a timer can hold)`;
+  throw new ExpectedError(
+    field === undefined ? `expected a duration of ${limit}` : `${field} must be ${limit}${got}`,
+  );
 }
 
 /** A value as it appears in an error message: strings and objects as JSON, the rest as `String()`. */

@@ -4,6 +4,7 @@
  */
 import { ExpectedError } from './duration';
 import type { ConfigIssue } from './errors';
+import { headerProblem } from './fields/zod-fields';
 import type { Draft, DraftOtlp } from './internal-types';
 import { parseDiagLevel, parseSampler, SAMPLER_NAMES, schemas } from './schema';
 import { parseResourceDetectors } from './slices/resource-detectors';
@@ -24,6 +25,8 @@ export const ENV_VARIABLES: readonly string[] = [
   'OTEL_PROPAGATORS',
   'OTEL_BSP_SCHEDULE_DELAY',
   'OTEL_BSP_EXPORT_TIMEOUT',
+  'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
   'OTEL_BSP_MAX_QUEUE_SIZE',
   'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
   'OTEL_TRACES_EXPORTER',
@@ -234,6 +237,11 @@ export function applyEnv(draft: Draft, env: Env): ConfigIssue[] {
     ['OTEL_BSP_MAX_QUEUE_SIZE', 'maxQueueSize'],
     ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'maxExportBatchSize'],
   ];
+  // the span-specific variable wins over the general one (OpenTelemetry spec)
+  for (const name of ['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT']) {
+    const v = count(name);
+    if (v !== undefined) draft.tracing.attributeValueLengthLimit = v;
+  }
   for (const [name, field] of bsp) {
     const v = field.endsWith('Millis') ? millis(name) : count(name);
     if (v !== undefined) draft.tracing.batch = { ...draft.tracing.batch, [field]: v };
@@ -314,7 +322,15 @@ export function applyEnv(draft: Draft, env: Env): ConfigIssue[] {
     for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', `OTEL_EXPORTER_OTLP_${S}_HEADERS`]) {
       const raw = get(name);
       if (raw === undefined) continue;
-      const h = parseKeyValueList(raw, name, signal === 'traces' || name.includes(`_${S}_`) ? issues : []);
+      const report = signal === 'traces' || name.includes(`_${S}_`) ? issues : [];
+      const h = parseKeyValueList(raw, name, report);
+      for (const [k, v] of Object.entries(h)) {
+        // percent-decoding can produce CR/LF (%0D%0A): refused like in the config itself
+        const problem = headerProblem(k, v);
+        if (problem === undefined) continue;
+        report.push({ path: name, message: problem, source: 'env' });
+        delete h[k];
+      }
       for (const t of targets) t.headers = { ...t.headers, ...h };
     }
     for (const name of ['OTEL_EXPORTER_OTLP_TIMEOUT', `OTEL_EXPORTER_OTLP_${S}_TIMEOUT`]) {

@@ -1,3 +1,5 @@
+export type { BoundedRequestOptions, BoundedResponse } from './bounded-request';
+export { boundedRequest, MIN_RETRY_AFTER_MILLIS, retryAfterMillis } from './bounded-request';
 export type {
   CatalogStatistic,
   CatalogUnit,
@@ -20,6 +22,7 @@ export { AGGREGATIONS, ConditionParseError, parseCondition } from './condition';
 export type { DecoratorMode } from './decorator-mode';
 export { decoratorMode, isStandardDecoratorContext } from './decorator-mode';
 export {
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
   DEFAULT_BATCH,
   DEFAULT_DURATION_BUCKETS,
   DEFAULT_METRICS,
@@ -40,10 +43,13 @@ export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { checkOptionKeys } from './fields/option-keys';
 export { readConfigFile } from './file';
 export { defineConfig, isLoadedConfig, loadConfig } from './load';
+export { hardenOtlpRetries } from './otlp-retry';
+export type { RateLimitedLog } from './rate-limited-diag';
+export { createRateLimitedLog } from './rate-limited-diag';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
-export { settleWithin } from './settle-within';
+export { keepAliveUntilSettled, settleWithin } from './settle-within';
 export {
   DASHBOARD_ENV_VARIABLES,
   DEFAULT_DASHBOARD,

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { findCatalogEntry } from './catalog';
 import {
   DEFAULT_ALERTS,
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
   DEFAULT_BATCH,
   DEFAULT_DIAGNOSTICS,
   DEFAULT_DURATION_BUCKETS,
@@ -153,6 +154,7 @@ function defaultDraft(): Draft {
       exporters: [{ type: 'otlp', ...DEFAULT_OTLP, headers: {} }],
       propagators: ['tracecontext', 'baggage'],
       batch: { ...DEFAULT_BATCH },
+      attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
     },
     resources: { ...DEFAULT_RESOURCES, thresholds: {} },
     alerts: { ...DEFAULT_ALERTS, rules: [], webhooks: [] },

@@ -22,11 +22,19 @@ export function joinPath(path: readonly PropertyKey[]): string {
  * Rejects keys that could reach a prototype (`__proto__`, `constructor`, `prototype`), YAML
  * merge keys, and cycles. Runs on every layer before anything else reads it.
  */
+/** Levels of objects/arrays a config layer may nest (the deepest real field is under 10). */
+export const MAX_CONFIG_DEPTH = 32;
+
 export function findUnsafeKeys(value: unknown, source: ConfigSource): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<object>();
   const walk = (v: unknown, path: PropertyKey[]) => {
     if (v === null || typeof v !== 'object') return;
+    if (path.length >= MAX_CONFIG_DEPTH) {
+      // (5 000 levels threw RangeError from the walks; no config is nested this deep)
+      issues.push({ path: joinPath(path), message: `nested deeper than ${MAX_CONFIG_DEPTH} levels`, source });
+      return;
+    }
     if (seen.has(v)) {
       issues.push({ path: joinPath(path), message: 'circular reference', source });
       return;

@@ -194,6 +194,7 @@ const tracing = objT(
     }),
     shutdownTimeout: durationSeconds,
     shutdownTimeoutMillis: durationMillis,
+    attributeValueLengthLimit: posInt.optional(),
   },
   (o, ctx) => {
     const t = o!;
@@ -222,6 +223,7 @@ const tracing = objT(
       propagators: t.propagators ? [...new Set(t.propagators)] : undefined,
       batch: t.batch ? defined({ ...t.batch }) : undefined,
       shutdownTimeoutMillis: pair(ctx, t, 'shutdownTimeout'),
+      attributeValueLengthLimit: t.attributeValueLengthLimit,
     });
   },
 );
@@ -768,7 +770,19 @@ const health = objT(
 
 const shutdown = objT(
   { timeout: durationSeconds, timeoutMillis: durationMillis, handleSignals: bool.optional() },
-  (o, ctx) => defined({ timeoutMillis: pair(ctx, o!, 'timeout'), handleSignals: o!.handleSignals }),
+  (o, ctx) => {
+    const timeoutMillis = pair(ctx, o!, 'timeout');
+    if (timeoutMillis === 0) {
+      // A zero budget cannot flush anything; startMonitoring threw a plain Error on it later.
+      ctx.addIssue({
+        code: 'custom',
+        message: 'the shutdown budget must be more than 0',
+        input: 0,
+        path: [o!.timeoutMillis !== undefined ? 'timeoutMillis' : 'timeout'],
+      });
+    }
+    return defined({ timeoutMillis, handleSignals: o!.handleSignals });
+  },
 );
 
 export const INSTRUMENTATION_NAMES = [

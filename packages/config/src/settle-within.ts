@@ -44,3 +44,17 @@ export function settleWithin<T>(
     );
   });
 }
+
+/**
+ * Keeps the process alive until `work` settles, and returns it. For waits a caller awaits on
+ * purpose — `forceFlush()`, `shutdown()` — whose work may sit on `unref()`ed timers (the OTLP
+ * exporters' retries, see `hardenOtlpRetries`): a script that awaits a flush gets it, while a
+ * retry nobody waits for never holds a finished process. Bounded by `work` itself (give it a
+ * budget with {@link settleWithin}).
+ */
+export function keepAliveUntilSettled<T>(work: Promise<T>): Promise<T> {
+  const hold = setInterval(() => {}, 1 << 30);
+  const release = (): void => clearInterval(hold);
+  work.then(release, release);
+  return work;
+}

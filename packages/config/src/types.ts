@@ -163,6 +163,12 @@ export interface TracingConfig {
   readonly batch: BatchConfig;
   /** Budget for `shutdown()`, flush included. @default 5000 */
   readonly shutdownTimeoutMillis: number;
+  /**
+   * Longest string attribute value (span attributes, event attributes, `exception.message`):
+   * longer ones are cut to this many characters. `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` /
+   * `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`. @default 4096
+   */
+  readonly attributeValueLengthLimit: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,6 +543,8 @@ export interface TracingInput {
   batch?: Partial<BatchConfig>;
   shutdownTimeout?: DurationInput;
   shutdownTimeoutMillis?: number;
+  /** Longest string attribute value, in characters. @default 4096 */
+  attributeValueLengthLimit?: number;
 }
 
 export type MetricExporterInput =

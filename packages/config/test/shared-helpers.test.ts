@@ -176,5 +176,5 @@ describe('settleWithin keeps no process alive', () => {
     expect(child.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(child.stdout).not.toContain('settled');
-  });
+  }, 60_000);
 });

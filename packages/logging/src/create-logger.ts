@@ -257,7 +257,44 @@ function prettyTransform(stream: 'stdout' | 'stderr'): (line: string) => string 
     translateTime: 'SYS:standard',
     ignore: 'pid,hostname',
   });
-  return (line) => pretty(line);
+  return (line) => {
+    // pino's JSON escapes control characters; pino-pretty prints messages raw, so a "\n{...}" in
+    // a message forged a line, and ESC sequences reached the terminal. Escape them first.
+    if (!MAYBE_CONTROL.test(line)) return pretty(line);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return pretty(line);
+    }
+    return pretty(escapeControls(parsed, '') as Record<string, unknown>);
+  };
+}
+
+/** A JSON line that may hold a control character (escaped by JSON, or DEL / U+2028-9 raw). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const MAYBE_CONTROL = /\\[nrbf]|\\u00[01]|\\u007f|[\u007f\u2028\u2029]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\u2028\u2029]/g;
+/** In stack traces newlines are their structure (pino-pretty indents every line): kept. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g;
+
+function escapeChar(c: string): string {
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+function escapeControls(value: unknown, key: string, depth = 0): unknown {
+  if (typeof value === 'string')
+    return value.replace(key === 'stack' ? CONTROL_BUT_NEWLINE : CONTROL, escapeChar);
+  if (value === null || typeof value !== 'object' || depth > 32) return value;
+  if (Array.isArray(value)) return value.map((v) => escapeControls(v, '', depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value))
+    out[k.replace(CONTROL, escapeChar)] = escapeControls(v, k, depth + 1);
+  return out;
 }
 
 function buildRedaction(

@@ -18,6 +18,7 @@ import {
   DEFAULT_DURATION_BUCKETS,
   DEFAULT_METRICS,
   DEFAULT_SHUTDOWN,
+  keepAliveUntilSettled,
   type MetricExporterConfig,
   type MetricsConfig,
   type MetricViewConfig,
@@ -30,7 +31,9 @@ import { OverflowTracker } from './exporters/overflow-tracker';
 import { PrometheusEndpoint, type ScrapeCounters } from './exporters/prometheus-endpoint';
 import { PullReader } from './exporters/pull-reader';
 import { LocalHistograms } from './http/local-histograms';
+import { CallbackGuards } from './instruments/callback-guard';
 import { createInstrumentHelpers } from './instruments/create-instrument-helpers';
+import { newMeasurementCounters } from './instruments/sanitize';
 import { guardMeter, SeriesGuards } from './instruments/series-guard';
 import { validateBuckets, validateInstrumentName } from './instruments/validate';
 import { registerLocalHistograms } from './internal-registry';
@@ -154,7 +157,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   const exporters: readonly MetricExporterConfig[] = enabled ? (config.exporters ?? []) : [];
 
   const exportCounters: ExportCounters = { succeeded: 0, failed: 0 };
-  const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0 };
+  const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0, collections: 0 };
   const guards = new SeriesGuards(cardinalityLimit, METER_NAME);
   const overflow = new OverflowTracker(cardinalityLimit, guards);
   // HTTP server histograms aggregated by us, fed to every reader as a MetricProducer.
@@ -239,8 +242,10 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   const providerResource = resource ?? defaultResource();
   const provider = new MeterProvider({ resource: providerResource, views, readers });
   // Synchronous instruments of this meter get the lifetime series cap (see SeriesGuard).
-  const meter = guardMeter(provider.getMeter(METER_NAME), guards);
-  const helpers = createInstrumentHelpers(meter, durationBuckets);
+  const measurements = newMeasurementCounters();
+  const callbackGuards = new CallbackGuards(measurements);
+  const meter = guardMeter(provider.getMeter(METER_NAME), guards, measurements, callbackGuards);
+  const helpers = createInstrumentHelpers(meter, durationBuckets, measurements);
   if (enabled) {
     // Every drop visible as a metric too, not only through stats().
     const exportsCounter = meter.createObservableCounter('otelkit.metrics.exports', {
@@ -313,28 +318,39 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     },
     async forceFlush() {
       if (shutdownPromise) return;
-      const flushed = await settleWithin(provider.forceFlush(), exportTimeoutMillis);
+      // awaited on purpose: the process stays up for it (retry timers alone do not hold it)
+      const flushed = await keepAliveUntilSettled(settleWithin(provider.forceFlush(), exportTimeoutMillis));
       warnUnlessFulfilled(flushed, exportTimeoutMillis, 'metrics forceFlush');
     },
     shutdown() {
-      shutdownPromise ??= (async () => {
-        if (pullTimer) clearInterval(pullTimer);
-        const closing = prometheus ? prometheus.close() : Promise.resolve();
-        const closed = await settleWithin(
-          Promise.allSettled([provider.shutdown({ timeoutMillis: shutdownTimeoutMillis }), closing]),
-          shutdownTimeoutMillis,
-        );
-        warnUnlessFulfilled(closed, shutdownTimeoutMillis, 'metrics shutdown');
-      })();
+      shutdownPromise ??= keepAliveUntilSettled(
+        (async () => {
+          if (pullTimer) clearInterval(pullTimer);
+          const closing = prometheus ? prometheus.close() : Promise.resolve();
+          const closed = await settleWithin(
+            Promise.allSettled([provider.shutdown({ timeoutMillis: shutdownTimeoutMillis }), closing]),
+            shutdownTimeoutMillis,
+          );
+          warnUnlessFulfilled(closed, shutdownTimeoutMillis, 'metrics shutdown');
+        })(),
+      );
       return shutdownPromise;
     },
     stats(): MetricsStats {
       const instruments = overflow.instruments;
       return {
         exports: { succeeded: exportCounters.succeeded, failed: exportCounters.failed },
-        scrapes: { served: scrapeCounters.served, failed: scrapeCounters.failed },
+        scrapes: {
+          served: scrapeCounters.served,
+          failed: scrapeCounters.failed,
+          collections: scrapeCounters.collections,
+        },
         overflow: { series: instruments.length, instruments },
         listenErrors: scrapeCounters.listenErrors,
+        measurements: { ...measurements },
+        callbacks: Object.fromEntries(
+          Object.entries(callbackGuards.counters).map(([name, c]) => [name, { ...c }]),
+        ),
       };
     },
     counter: helpers.counter,

@@ -103,8 +103,12 @@ export interface ObservableGaugeHelper {
 export interface MetricsStats {
   /** Push exports (OTLP, console): batches that succeeded / failed (failures never throw). */
   readonly exports: { readonly succeeded: number; readonly failed: number };
-  /** Prometheus scrapes served (own listener or `handler`) and failed. */
-  readonly scrapes: { readonly served: number; readonly failed: number };
+  /**
+   * Prometheus scrapes served (own listener or `handler`) and failed, and the collections they
+   * caused: concurrent scrapes share one collection, a scrape within 250 ms of the last collection
+   * reuses its exposition.
+   */
+  readonly scrapes: { readonly served: number; readonly failed: number; readonly collections: number };
   /**
    * Instruments whose attribute sets passed the cardinality limit: each has exactly one overflow
    * series (`otel_metric_overflow="true"`). `series` is their count.
@@ -112,6 +116,23 @@ export interface MetricsStats {
   readonly overflow: { readonly series: number; readonly instruments: readonly string[] };
   /** The Prometheus listener could not start (e.g. port in use). */
   readonly listenErrors: number;
+  /**
+   * Record-time checks of the handle's meter and helpers (they never throw into the caller):
+   * measurements `rejected` (NaN, ±Infinity, not a number), attribute values `droppedAttributes`
+   * (Symbol, function, object) and `coercedAttributes` (BigInt, NaN/±Infinity → text), and
+   * `undeclaredAttributes` (keys an instrument did not list in `attributes`, dropped).
+   */
+  readonly measurements: {
+    readonly rejected: number;
+    readonly droppedAttributes: number;
+    readonly coercedAttributes: number;
+    readonly undeclaredAttributes: number;
+  };
+  /**
+   * Observable callbacks of the handle's meter, by instrument name: runs that threw or rejected
+   * (`failed`) and collections that stopped waiting after 1 s and served the last values (`timedOut`).
+   */
+  readonly callbacks: Readonly<Record<string, { readonly failed: number; readonly timedOut: number }>>;
 }
 
 /** What {@link createMetrics} returns. With `enabled: false` every member exists and does nothing. */

@@ -114,6 +114,7 @@ describe('OTLP push, decoded by the shared receiver (official protobuf definitio
       expect(req?.decodeError).toBeUndefined();
       expectDecodedBatch(receiver);
     },
+    60_000,
   );
 
   it('exports delta temporality when configured', async () => {
@@ -130,7 +131,7 @@ describe('OTLP push, decoded by the shared receiver (official protobuf definitio
     // Round 1 adds 2, round 2 adds 4: delta, not 6.
     expect(first?.asDouble ?? Number(first?.asInt)).toBe(2);
     expect(second?.asDouble ?? Number(second?.asInt)).toBe(4);
-  });
+  }, 60_000);
 
   it('lowmemory temporality: delta for counters, cumulative for up-down counters (decoded as sent)', async () => {
     receiver = await startOtlpReceiver({ grpc: true });

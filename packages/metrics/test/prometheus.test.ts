@@ -140,7 +140,7 @@ describe('Prometheus exporter', () => {
     for (const [i, v] of values.entries()) {
       expect(find(samples, 'weird_labels_total', { value: v })[0]?.value).toBe(i + 1);
     }
-  });
+  }, 60_000);
 
   it('keeps counters monotonic and histogram counts equal to bucket increments under concurrent scrapes', async () => {
     const metrics = make({ exporters: [prometheusExporter({ mode: 'handler' })] });

@@ -6,7 +6,12 @@ import {
   TracerProvider as SdkTracerProvider,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { checkOptionKeys, settleWithin, type TracingConfig } from '@otelkit/config';
+import {
+  checkOptionKeys,
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  settleWithin,
+  type TracingConfig,
+} from '@otelkit/config';
 import { createExporter } from './exporters/create-exporter';
 import { MemorySpanExporter } from './exporters/memory-span-exporter';
 import { PooledIdGenerator } from './ids/pooled-id-generator';
@@ -40,6 +45,7 @@ const TRACING_CONFIG_KEYS = [
   'propagators',
   'batch',
   'shutdownTimeoutMillis',
+  'attributeValueLengthLimit',
 ] as const satisfies readonly (keyof TracingConfig)[];
 const TRACING_OPTION_KEYS = [
   'meter',
@@ -95,8 +101,11 @@ export function createTracing(
     exportTimeoutMillis: config.batch.exportTimeoutMillis,
     shutdownTimeoutMillis: config.shutdownTimeoutMillis,
   });
+  const attributeValueLengthLimit = config.attributeValueLengthLimit ?? DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT;
   const provider = new SdkTracerProvider({
     sampler,
+    // a 10 MB attribute and a 5 MB exception message were exported whole (one 20 MB request)
+    spanLimits: { attributeValueLengthLimit },
     idGenerator: new PooledIdGenerator(),
     spanProcessors: [processor],
     ...(resource !== undefined ? { resource } : {}),

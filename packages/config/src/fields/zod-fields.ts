@@ -186,7 +186,26 @@ export const httpUrl = custom(parseHttpUrl);
 export const bool = z.boolean();
 export const text = z.string().min(1);
 export const posInt = z.number().int().positive();
-export const headers = z.record(z.string().min(1), z.string());
+/** RFC 9110 token: a header name. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Control characters other than tab: CR/LF would split the request (node:http refuses them, so every export failed). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const HEADER_VALUE_FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Why `name: value` cannot be sent as an HTTP header, or `undefined` when it can. */
+export function headerProblem(name: string, value: string): string | undefined {
+  if (!HEADER_NAME.test(name)) return `header name ${JSON.stringify(name)} is not an HTTP token`;
+  if (HEADER_VALUE_FORBIDDEN.test(value))
+    return `the value of header "${name}" contains control characters (CR, LF, NUL…)`;
+  return undefined;
+}
+export const headers = z.record(
+  z.string().regex(HEADER_NAME, {
+    message: "a header name must be an HTTP token (letters, digits, !#$%&'*+-.^_`|~)",
+  }),
+  z.string().refine((v) => !HEADER_VALUE_FORBIDDEN.test(v), {
+    message: 'a header value must not contain control characters (CR, LF, NUL…)',
+  }),
+);
 
 export function defined<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];

@@ -3,7 +3,13 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { checkInteger, type ElasticsearchLogOutputConfig, settleWithin } from '@otelkit/config';
+import {
+  boundedRequest,
+  checkInteger,
+  type ElasticsearchLogOutputConfig,
+  retryAfterMillis,
+  settleWithin,
+} from '@otelkit/config';
 import type { LogOutputStats } from '../types';
 import type { LogOutput } from './log-output';
 
@@ -21,9 +27,14 @@ interface BulkResult {
   rejected: number;
   /** Wait at least this long before the next request (backoff after a failure). */
   backoff: boolean;
+  /** What the server's `Retry-After` asked for, clamped (see `retryAfterMillis`). */
+  retryAfter?: number;
 }
 
 const MAX_BACKOFF_MILLIS = 5000;
+/** Bytes of a `_bulk` answer read per document sent (an item with an error is a few hundred). */
+const RESPONSE_BYTES_PER_DOC = 4096;
+const MIN_RESPONSE_BYTES = 1024 * 1024;
 const BASE_BACKOFF_MILLIS = 100;
 
 /**
@@ -39,6 +50,10 @@ const BASE_BACKOFF_MILLIS = 100;
  * - Retries on 429, 5xx, network errors and timeouts, for the whole batch or for the failed items
  *   of a partial failure, with exponential backoff, at most `maxRetries` times per document; then
  *   the document is dropped and counted. Other 4xx (mapping errors…) are dropped at once.
+ * - Every request has a total deadline of `timeoutMillis` (connect to last byte, not an idle
+ *   timeout) and reads at most max(1 MiB, 4 KiB per document) of the answer; a longer answer is
+ *   a failed attempt (retried: the ids make it safe). A `Retry-After` on 429/5xx is honoured,
+ *   clamped to at least 1 s (with jitter) and at most 60 s.
  * - Answers without `x-elastic-product: Elasticsearch` are refused (as the official client does),
  *   redirects are never followed.
  * - Lines without `@timestamp` (pino JSON format) get one from pino's `time`, so they are valid
@@ -68,6 +83,7 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
 
   const transport = url.protocol === 'https:' ? https : http;
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 1 });
+  const maxResponseBytes = Math.max(MIN_RESPONSE_BYTES, config.maxBatchSize * RESPONSE_BYTES_PER_DOC);
   // Data streams only accept `create`; into an index, `index` with our `_id` is idempotent too.
   const op = config.dataStream ? 'create' : 'index';
   const actionPrefix = `{"${op}":{"_index":${JSON.stringify(config.index)},"_id":"`;
@@ -150,7 +166,8 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
         // nothing escalate the backoff.
         consecutiveFailures = result.delivered > 0 ? 1 : consecutiveFailures + 1;
         const exp = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS * 2 ** (consecutiveFailures - 1));
-        notBefore = Date.now() + exp / 2 + Math.random() * (exp / 2);
+        const wait = exp / 2 + Math.random() * (exp / 2);
+        notBefore = Date.now() + Math.max(wait, result.retryAfter ?? 0);
       } else {
         consecutiveFailures = 0;
       }
@@ -174,94 +191,76 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
   function sendBulk(batch: PendingDoc[]): Promise<BulkResult> {
     let body = '';
     for (const d of batch) body += `${actionPrefix}${d.id}"}}\n${d.doc}\n`;
-    return new Promise<BulkResult>((resolve) => {
-      let settled = false;
-      const fail = (why: string, err?: unknown): void => {
-        if (settled) return;
-        settled = true;
-        errors++;
-        if (consecutiveFailures === 0)
-          diag.warn(`@otelkit/logging: Elasticsearch _bulk failed (${why}); will retry`, err);
-        resolve({ retry: batch, delivered: 0, rejected: 0, backoff: true });
-      };
-      const refuse = (why: string): void => {
-        if (settled) return;
-        settled = true;
-        errors++;
-        diag.error(`@otelkit/logging: Elasticsearch _bulk refused (${why}); ${batch.length} line(s) dropped`);
-        resolve({ retry: [], delivered: 0, rejected: batch.length, backoff: true });
-      };
-      let req: http.ClientRequest;
-      try {
-        // Our own shipping traffic is never traced (it would trace itself, and reach ES again).
-        req = context.with(suppressTracing(context.active()), () =>
-          transport.request(url, {
-            method: 'POST',
-            agent,
-            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-            timeout: config.timeoutMillis,
-          }),
-        );
-      } catch (err) {
-        fail('request could not be made', err);
-        return;
-      }
-      req.on('timeout', () => req.destroy(new Error(`timed out after ${config.timeoutMillis} ms`)));
-      req.on('error', (err) => fail(err.message, err));
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => fail(err.message, err));
-        res.on('end', () => {
-          if (settled) return;
-          const status = res.statusCode ?? 0;
-          if (status === 429 || status >= 500) return fail(`HTTP ${status}`);
-          if (status >= 300 && status < 400)
-            return refuse(
-              `HTTP ${status} redirect to ${res.headers.location ?? '?'}; redirects are not followed`,
-            );
-          if (status < 200 || status >= 300)
-            return refuse(`HTTP ${status}: ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`);
-          if (res.headers['x-elastic-product'] !== 'Elasticsearch') {
-            return refuse('the server is not Elasticsearch: no x-elastic-product: Elasticsearch header');
+    const fail = (why: string, err?: unknown, retryAfter?: number): BulkResult => {
+      errors++;
+      if (consecutiveFailures === 0)
+        diag.warn(`@otelkit/logging: Elasticsearch _bulk failed (${why}); will retry`, err);
+      return { retry: batch, delivered: 0, rejected: 0, backoff: true, retryAfter };
+    };
+    const refuse = (why: string): BulkResult => {
+      errors++;
+      diag.error(`@otelkit/logging: Elasticsearch _bulk refused (${why}); ${batch.length} line(s) dropped`);
+      return { retry: [], delivered: 0, rejected: batch.length, backoff: true };
+    };
+    // Our own shipping traffic is never traced (it would trace itself, and reach ES again).
+    const sent = context.with(suppressTracing(context.active()), () =>
+      boundedRequest(url, {
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        body,
+        timeoutMillis: config.timeoutMillis,
+        maxResponseBytes,
+      }),
+    );
+    return sent.then(
+      (res) => {
+        const status = res.status;
+        if (status === 429 || status >= 500)
+          return fail(`HTTP ${status}`, undefined, retryAfterMillis(res.headers['retry-after']));
+        if (status >= 300 && status < 400)
+          return refuse(
+            `HTTP ${status} redirect to ${res.headers.location ?? '?'}; redirects are not followed`,
+          );
+        if (status < 200 || status >= 300)
+          return refuse(`HTTP ${status}: ${res.body.toString('utf8').slice(0, 300)}`);
+        if (res.headers['x-elastic-product'] !== 'Elasticsearch') {
+          return refuse('the server is not Elasticsearch: no x-elastic-product: Elasticsearch header');
+        }
+        // A cut answer cannot tell which items were stored; the ids make sending them again safe.
+        if (res.truncated) return fail(`answer larger than ${maxResponseBytes} bytes`);
+        let parsed: {
+          errors?: boolean;
+          items?: Array<Record<string, { status?: number; error?: unknown }>>;
+        };
+        try {
+          parsed = JSON.parse(res.body.toString('utf8'));
+        } catch {
+          return fail('unparseable response');
+        }
+        if (!parsed.errors) return { retry: [], delivered: batch.length, rejected: 0, backoff: false };
+        const items = parsed.items ?? [];
+        const retry: PendingDoc[] = [];
+        let ok = 0;
+        let rejected = 0;
+        let firstError: unknown;
+        for (let i = 0; i < batch.length; i++) {
+          const item = items[i];
+          const result = item ? (item.create ?? item.index ?? Object.values(item)[0]) : undefined;
+          const s = result?.status ?? 0;
+          if ((s >= 200 && s < 300) || s === 409) ok++;
+          else if (s === 429 || s >= 500 || s === 0) retry.push(batch[i] as PendingDoc);
+          else {
+            rejected++;
+            firstError ??= result?.error;
           }
-          let parsed: {
-            errors?: boolean;
-            items?: Array<Record<string, { status?: number; error?: unknown }>>;
-          };
-          try {
-            parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            return fail('unparseable response');
-          }
-          settled = true;
-          if (!parsed.errors) {
-            resolve({ retry: [], delivered: batch.length, rejected: 0, backoff: false });
-            return;
-          }
-          const items = parsed.items ?? [];
-          const retry: PendingDoc[] = [];
-          let ok = 0;
-          let rejected = 0;
-          let firstError: unknown;
-          for (let i = 0; i < batch.length; i++) {
-            const item = items[i];
-            const result = item ? (item.create ?? item.index ?? Object.values(item)[0]) : undefined;
-            const s = result?.status ?? 0;
-            if ((s >= 200 && s < 300) || s === 409) ok++;
-            else if (s === 429 || s >= 500 || s === 0) retry.push(batch[i] as PendingDoc);
-            else {
-              rejected++;
-              firstError ??= result?.error;
-            }
-          }
-          if (rejected > 0) diag.error('@otelkit/logging: Elasticsearch rejected documents', firstError);
-          if (retry.length > 0) errors++;
-          resolve({ retry, delivered: ok, rejected, backoff: retry.length > 0 });
-        });
-      });
-      req.end(body);
-    });
+        }
+        if (rejected > 0) diag.error('@otelkit/logging: Elasticsearch rejected documents', firstError);
+        if (retry.length > 0) errors++;
+        return { retry, delivered: ok, rejected, backoff: retry.length > 0 };
+      },
+      (err: Error) => fail(err.message, err),
+    );
   }
 
   function toDocument(line: string): string {

@@ -102,10 +102,15 @@ export function createFileOutput(options: FileOutputOptions): LogOutput {
   function openBoom(target: string, field: string): SonicBoom {
     let b: SonicBoom;
     try {
-      b = new SonicBoom({ dest: target, sync: true, append: true, mkdir: false });
+      // Opened here, not by sonic-boom: O_NOFOLLOW refuses a symlink planted at the path (it
+      // was followed: a line went into the victim), and new files are 0640, not 0644.
+      const fd = fs.openSync(target, OPEN_FLAGS, FILE_MODE);
+      b = new SonicBoom({ fd, sync: true });
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ELOOP' ? 'it is a symbolic link, which is refused' : (err as Error).message;
       throw new Error(
-        `@otelkit/logging: cannot open log file "${target}" (${field}.path): ${(err as Error).message}. ` +
+        `@otelkit/logging: cannot open log file "${target}" (${field}.path): ${why}. ` +
           'Fix the path or its permissions, or use a console output.',
       );
     }
@@ -304,6 +309,13 @@ function abandonQuietly(b: SonicBoom): void {
   }
 }
 
+/** Created log files: owner read/write, group read (less the umask). */
+const FILE_MODE = 0o640;
+/** Created log directories: owner all, group read/search (less the umask). */
+const DIR_MODE = 0o750;
+const OPEN_FLAGS =
+  fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0);
+
 function prepareDirectory(dir: string, file: string, options: FileOutputOptions): void {
   let st: fs.Stats | undefined;
   try {
@@ -318,7 +330,7 @@ function prepareDirectory(dir: string, file: string, options: FileOutputOptions)
       );
     }
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
     } catch (err) {
       throw new Error(
         `@otelkit/logging: cannot create log directory "${dir}" for ${options.field}.path: ${(err as Error).message}`,

@@ -9,7 +9,12 @@ import {
   type LogRecordExporter,
   type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
-import { type OtlpLogOutputConfig, type SettledWithin, settleWithin } from '@otelkit/config';
+import {
+  hardenOtlpRetries,
+  type OtlpLogOutputConfig,
+  type SettledWithin,
+  settleWithin,
+} from '@otelkit/config';
 import { severityOf } from '../levels';
 import type { LogOutputStats } from '../types';
 import type { LogOutput } from './log-output';
@@ -172,6 +177,12 @@ function warnIfRejected(r: SettledWithin<unknown>): void {
   if (r.status === 'rejected') diag.warn('@otelkit/logging: OTLP log flush failed', r.reason);
 }
 
+/** Retry-After 0/-1/garbage clamped to ≥ 1 s with jitter, retry timers unref'd (hardenOtlpRetries). */
+function hardened<T extends LogRecordExporter>(exporter: T): T {
+  hardenOtlpRetries(exporter);
+  return exporter;
+}
+
 function createExporter(config: OtlpLogOutputConfig, field: string): LogRecordExporter {
   const options = {
     url: config.endpoint,
@@ -187,12 +198,12 @@ function createExporter(config: OtlpLogOutputConfig, field: string): LogRecordEx
     case 'http/protobuf': {
       const { OTLPLogExporter } =
         require('@opentelemetry/exporter-logs-otlp-proto') as typeof import('@opentelemetry/exporter-logs-otlp-proto');
-      return new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]);
+      return hardened(new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]));
     }
     case 'http/json': {
       const { OTLPLogExporter } =
         require('@opentelemetry/exporter-logs-otlp-http') as typeof import('@opentelemetry/exporter-logs-otlp-http');
-      return new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]);
+      return hardened(new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]));
     }
     case 'grpc': {
       const { OTLPLogExporter } =

@@ -8,6 +8,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { createRateLimitedLog } from '@otelkit/config';
 import type { OverflowTracker } from './overflow-tracker';
 
 /** Mutable export counters shared by every push exporter of one handle. */
@@ -21,6 +22,8 @@ export interface ExportCounters {
  * synchronous throw from the inner exporter into a counted failure (the app never sees it).
  */
 export class CountingExporter implements PushMetricExporter {
+  private readonly _warn = createRateLimitedLog((message, ...args) => diag.warn(message, ...args));
+
   constructor(
     private readonly _inner: PushMetricExporter,
     private readonly _label: string,
@@ -43,7 +46,9 @@ export class CountingExporter implements PushMetricExporter {
         this._counters.succeeded++;
       } else {
         this._counters.failed++;
-        diag.warn(
+        // a dead collector fails every export (every few seconds): first, then a count per 30 s
+        this._warn(
+          'export',
           `@otelkit/metrics: ${this._label} export failed: ${result.error?.message ?? 'unknown error'}`,
         );
       }

@@ -5,7 +5,11 @@ import {
 } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as HttpProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { ConsoleMetricExporter, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { ConsoleExporterConfig, OtlpMetricExporterConfig } from '@otelkit/config';
+import {
+  type ConsoleExporterConfig,
+  hardenOtlpRetries,
+  type OtlpMetricExporterConfig,
+} from '@otelkit/config';
 
 const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 const TEMPORALITY: Record<OtlpMetricExporterConfig['temporality'], AggregationTemporalityPreference> = {
@@ -49,11 +53,17 @@ export function createPushExporter(
         Object.keys(headers).length > 0 ? { ...rest, metadata: grpcMetadata(headers) } : rest,
       );
     }
+    // Retry-After 0/-1/garbage clamped to ≥ 1 s with jitter, retry timers unref'd (hardenOtlpRetries).
     case 'http/json':
-      return new HttpJsonExporter(common);
+      return hardened(new HttpJsonExporter(common));
     default:
-      return new HttpProtoExporter(common);
+      return hardened(new HttpProtoExporter(common));
   }
+}
+
+function hardened<T extends PushMetricExporter>(exporter: T): T {
+  hardenOtlpRetries(exporter);
+  return exporter;
 }
 
 type GrpcMetadata = NonNullable<ConstructorParameters<typeof GrpcExporter>[0]>['metadata'];

@@ -6,6 +6,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { runInSlices, runToEnd } from './incremental';
 
 /**
  * OpenMetrics 1.0 text exposition, served when the scraper asks for it (Prometheus does by default):
@@ -153,7 +154,23 @@ function histogramLines(name: string, point: HistogramPointWithExemplars, extra:
 
 /** Serializes one collection as OpenMetrics 1.0 text, ending with `# EOF`. */
 export function serializeOpenMetrics(resourceMetrics: ResourceMetrics): string {
+  return runToEnd(openMetricsSteps(resourceMetrics));
+}
+
+/** {@link serializeOpenMetrics} in slices: yields to the event loop about every `sliceMillis`. */
+export function serializeOpenMetricsIncremental(
+  resourceMetrics: ResourceMetrics,
+  sliceMillis?: number,
+): Promise<string> {
+  return runInSlices(openMetricsSteps(resourceMetrics), sliceMillis);
+}
+
+/** Data points serialized between two checks of the clock. */
+const POINTS_PER_STEP = 256;
+
+function* openMetricsSteps(resourceMetrics: ResourceMetrics): Generator<void, string, void> {
   const families = new Map<string, Family>();
+  let sinceStep = 0;
   for (const scopeMetrics of resourceMetrics.scopeMetrics) {
     const scope = scopeMetrics.scope;
     const extra: Attributes = { otel_scope_name: scope.name };
@@ -190,6 +207,10 @@ export function serializeOpenMetrics(resourceMetrics: ResourceMetrics): string {
         continue;
       }
       for (const point of metric.dataPoints) {
+        if (++sinceStep >= POINTS_PER_STEP) {
+          sinceStep = 0;
+          yield;
+        }
         if (id.type === 'histogram') {
           family.lines += histogramLines(id.name, point as HistogramPointWithExemplars, extra);
         } else {

@@ -9,7 +9,8 @@ import type {
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
 import type { PrometheusExporterConfig } from '@otelkit/config';
-import { OPENMETRICS_CONTENT_TYPE, prefersOpenMetrics, serializeOpenMetrics } from './openmetrics';
+import { prometheusTextSteps, runInSlices } from './incremental';
+import { OPENMETRICS_CONTENT_TYPE, prefersOpenMetrics, serializeOpenMetricsIncremental } from './openmetrics';
 import type { OverflowTracker } from './overflow-tracker';
 
 /** Text exposition format 0.0.4: what a scraper gets unless it asks for OpenMetrics. */
@@ -20,7 +21,20 @@ export interface ScrapeCounters {
   served: number;
   failed: number;
   listenErrors: number;
+  /** Collections run for scrapes (concurrent scrapes share one; a scrape within the cache window reuses the last). */
+  collections: number;
 }
+
+/**
+ * A collection that took at least this long is expensive: scrapes within the time it took (at most
+ * {@link SCRAPE_CACHE_MAX_MILLIS}) after it finished get its exposition again, so collecting takes
+ * at most about half of the time whatever the scrapers do. A cheap collection is never reused:
+ * a scrape right after a record sees it.
+ */
+export const SCRAPE_CACHE_MIN_COST_MILLIS = 50;
+export const SCRAPE_CACHE_MAX_MILLIS = 250;
+
+type Format = 'text' | 'openmetrics';
 
 /**
  * The upstream PrometheusExporter as a plain pull reader: it never starts its own server (it would
@@ -49,6 +63,9 @@ export class PrometheusEndpoint {
   readonly reader: PrometheusExporter;
   readonly listening: Promise<AddressInfo | null>;
   private readonly _serializer = new PrometheusSerializer('', false, undefined, false, false);
+  private readonly _serializerNoTarget = new PrometheusSerializer('', false, undefined, true, false);
+  private readonly _inFlight = new Map<Format, Promise<string>>();
+  private readonly _cache = new Map<Format, { until: number; body: string }>();
   private _server: Server | undefined;
   private _closed = false;
 
@@ -75,26 +92,14 @@ export class PrometheusEndpoint {
       res.end('# metrics are shut down\n');
       return;
     }
-    collectSettled(this.reader).then(
-      ({ resourceMetrics, errors }) => {
-        if (errors.length > 0)
-          diag.warn('@otelkit/metrics: errors while collecting for Prometheus', ...errors);
-        let body: string;
-        // OpenMetrics (with exemplars) when the scraper prefers it, as Prometheus does by default.
-        const openMetrics = prefersOpenMetrics(req.headers.accept);
-        try {
-          this._overflow.scan(resourceMetrics);
-          body = openMetrics
-            ? serializeOpenMetrics(resourceMetrics)
-            : this._serializer.serialize(resourceMetrics);
-        } catch (err) {
-          this._fail(res, err);
-          return;
-        }
+    // OpenMetrics (with exemplars) when the scraper prefers it, as Prometheus does by default.
+    const format: Format = prefersOpenMetrics(req.headers.accept) ? 'openmetrics' : 'text';
+    this._exposition(format).then(
+      (body) => {
         this._counters.served++;
         if (res.writableEnded || res.destroyed) return;
         res.writeHead(200, {
-          'content-type': openMetrics ? OPENMETRICS_CONTENT_TYPE : CONTENT_TYPE,
+          'content-type': format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : CONTENT_TYPE,
           'content-length': Buffer.byteLength(body),
           vary: 'Accept',
         });
@@ -103,6 +108,42 @@ export class PrometheusEndpoint {
       (err: unknown) => this._fail(res, err),
     );
   };
+
+  /**
+   * One exposition per format at a time: concurrent scrapes share one collection and one
+   * serialisation (20 scrapers at 10 000 series queued 20 collections: p50 4.3 s), one that comes
+   * right after an expensive collection gets it again (see {@link SCRAPE_CACHE_MIN_COST_MILLIS}),
+   * and serialising yields to the event loop every few milliseconds instead of blocking it for
+   * the whole exposition.
+   */
+  private _exposition(format: Format): Promise<string> {
+    const cached = this._cache.get(format);
+    if (cached && Date.now() < cached.until) return Promise.resolve(cached.body);
+    let pending = this._inFlight.get(format);
+    if (!pending) {
+      pending = this._collectAndSerialize(format).finally(() => this._inFlight.delete(format));
+      this._inFlight.set(format, pending);
+    }
+    return pending;
+  }
+
+  private async _collectAndSerialize(format: Format): Promise<string> {
+    this._counters.collections++;
+    const started = Date.now();
+    const { resourceMetrics, errors } = await collectSettled(this.reader);
+    if (errors.length > 0) diag.warn('@otelkit/metrics: errors while collecting for Prometheus', ...errors);
+    this._overflow.scan(resourceMetrics);
+    const body =
+      format === 'openmetrics'
+        ? await serializeOpenMetricsIncremental(resourceMetrics)
+        : await runInSlices(prometheusTextSteps(resourceMetrics, this._serializer, this._serializerNoTarget));
+    const now = Date.now();
+    const cost = now - started;
+    if (cost >= SCRAPE_CACHE_MIN_COST_MILLIS)
+      this._cache.set(format, { until: now + Math.min(cost, SCRAPE_CACHE_MAX_MILLIS), body });
+    else this._cache.delete(format);
+    return body;
+  }
 
   /** Stops the own listener, dropping idle keep-alive connections so it cannot hold shutdown. */
   close(): Promise<void> {

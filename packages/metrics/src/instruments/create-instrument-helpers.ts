@@ -1,13 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import {
-  type Counter,
-  diag,
-  type Gauge,
-  type Histogram,
-  type Meter,
-  type MetricOptions,
-  type ObservableResult,
-  type UpDownCounter,
+import type {
+  Counter,
+  Gauge,
+  Histogram,
+  Meter,
+  MetricOptions,
+  ObservableResult,
+  UpDownCounter,
 } from '@opentelemetry/api';
 import { checkOptionKeys } from '@otelkit/config';
 import { errorType } from '../error-type';
@@ -24,6 +23,12 @@ import type {
   ObservableGaugeOptions,
   UpDownCounterHelper,
 } from '../types';
+import {
+  acceptValue,
+  type MeasurementCounters,
+  newMeasurementCounters,
+  sanitizeAttributes,
+} from './sanitize';
 import { GuardedCounter, GuardedRecorder, type SeriesGuard } from './series-guard';
 import { validateAttributeKeys, validateBuckets, validateInstrumentName } from './validate';
 
@@ -51,6 +56,12 @@ function checkKeys(
 }
 
 const NO_GUARD = { active: false } as SeriesGuard;
+const NO_KEYS = undefined;
+
+/** The declared attribute keys of an instrument, or `undefined` when it declared none (any key goes). */
+function declaredSet(keys: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  return keys === undefined ? NO_KEYS : new Set(keys);
+}
 
 /** The SDK instrument and guard behind a guarded one (one call less on the hot path). */
 function unwrapCounter(i: Counter | UpDownCounter): [Counter | UpDownCounter, SeriesGuard] {
@@ -107,7 +118,11 @@ function merge(
  * Builds prom-client-like helpers over an OpenTelemetry meter. Names and declared attribute keys are
  * validated at creation (a clear Error); the record paths never throw.
  */
-export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly number[]): InstrumentHelpers {
+export function createInstrumentHelpers(
+  meter: Meter,
+  durationBuckets: readonly number[],
+  counters: MeasurementCounters = newMeasurementCounters(),
+): InstrumentHelpers {
   const created = new Map<string, { kind: Kind; helper: unknown }>();
 
   function reuse<T>(name: string, kind: Kind, make: () => T): T {
@@ -137,17 +152,23 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
       checkKeys('counter', name, options, INSTRUMENT_KEYS);
       return reuse(name, 'counter', () => {
         validateAttributeKeys(name, keysOf(options));
+        const declared = declaredSet(keysOf(options));
         const instrument = meter.createCounter(name, metricOptions(options));
         const [inner, guard] = unwrapCounter(instrument);
+        const add = (value: number, attributes: MetricAttributes | undefined) => {
+          if (!acceptValue(value, name, counters)) return;
+          const attrs = sanitizeAttributes(attributes, declared, name, counters);
+          inner.add(value, guard.active ? guard.admit(attrs) : attrs);
+        };
         return {
           name,
           instrument,
           add(value = 1, attributes) {
-            inner.add(value, guard.active ? guard.admit(attributes) : attributes);
+            add(value, attributes);
           },
           inc(a, b) {
             const [value, attributes] = splitArgs(a, b);
-            inner.add(value, guard.active ? guard.admit(attributes) : attributes);
+            add(value, attributes);
           },
         } satisfies CounterHelper;
       });
@@ -157,10 +178,14 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
       checkKeys('upDownCounter', name, options, INSTRUMENT_KEYS);
       return reuse(name, 'upDownCounter', () => {
         validateAttributeKeys(name, keysOf(options));
+        const declared = declaredSet(keysOf(options));
         const instrument = meter.createUpDownCounter(name, metricOptions(options));
         const [inner, guard] = unwrapCounter(instrument);
-        const add = (value: number, attributes: MetricAttributes | undefined) =>
-          inner.add(value, guard.active ? guard.admit(attributes) : attributes);
+        const add = (value: number, attributes: MetricAttributes | undefined) => {
+          if (!acceptValue(value, name, counters)) return;
+          const attrs = sanitizeAttributes(attributes, declared, name, counters);
+          inner.add(value, guard.active ? guard.admit(attrs) : attrs);
+        };
         return {
           name,
           instrument,
@@ -191,8 +216,14 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
         if (buckets) opts.advice = { explicitBucketBoundaries: buckets };
         const instrument = meter.createHistogram(name, opts);
         const [inner, guard] = unwrapRecorder(instrument);
-        const record = (value: number, attributes?: MetricAttributes) =>
-          inner.record(value, guard.active ? guard.admit(attributes) : attributes);
+        // error.type is added by time()/startTimer() on failures: always allowed.
+        const keys = keysOf(options);
+        const declared = keys === undefined ? undefined : new Set([...keys, ATTR_ERROR_TYPE]);
+        const record = (value: number, attributes?: MetricAttributes) => {
+          if (!acceptValue(value, name, counters)) return;
+          const attrs = sanitizeAttributes(attributes, declared, name, counters);
+          inner.record(value, guard.active ? guard.admit(attrs) : attrs);
+        };
         const recordSince = (t0: number, attributes: MetricAttributes | undefined, err?: unknown): number => {
           const seconds = (performance.now() - t0) / 1000;
           const attrs = err === undefined ? attributes : { ...attributes, [ATTR_ERROR_TYPE]: errorType(err) };
@@ -256,13 +287,16 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
       checkKeys('gauge', name, options, INSTRUMENT_KEYS);
       return reuse(name, 'gauge', () => {
         validateAttributeKeys(name, keysOf(options));
+        const declared = declaredSet(keysOf(options));
         const instrument = meter.createGauge(name, metricOptions(options));
         const [inner, guard] = unwrapRecorder(instrument);
         return {
           name,
           instrument,
           set(value, attributes) {
-            inner.record(value, guard.active ? guard.admit(attributes) : attributes);
+            if (!acceptValue(value, name, counters)) return;
+            const attrs = sanitizeAttributes(attributes, declared, name, counters);
+            inner.record(value, guard.active ? guard.admit(attrs) : attrs);
           },
         } satisfies GaugeHelper;
       });
@@ -277,13 +311,13 @@ export function createInstrumentHelpers(meter: Meter, durationBuckets: readonly 
         validateAttributeKeys(name, keysOf(options));
         const instrument = meter.createObservableGauge(name, metricOptions(options));
         const user = options.callback;
-        const callback = async (result: ObservableResult) => {
-          try {
-            await user((value, attributes) => result.observe(value, attributes));
-          } catch (err) {
-            diag.warn(`@otelkit/metrics: observableGauge "${name}" callback failed`, err);
-          }
-        };
+        const declared = declaredSet(keysOf(options));
+        // Failures and slowness are the meter's callback guard's (deadline, last values, counts);
+        // with an unguarded meter a failure is the SDK's (a diag error, the rest collected).
+        const callback = (result: ObservableResult) =>
+          user((value, attributes) =>
+            result.observe(value, sanitizeAttributes(attributes, declared, name, counters)),
+          );
         instrument.addCallback(callback);
         return {
           name,

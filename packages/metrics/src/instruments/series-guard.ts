@@ -8,10 +8,13 @@ import type {
   Meter,
   MetricOptions,
   Observable,
+  ObservableCallback,
   UpDownCounter,
 } from '@opentelemetry/api';
 import type { DataPoint, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { ATTR_OTEL_METRIC_OVERFLOW } from '../semconv';
+import type { CallbackGuards } from './callback-guard';
+import { acceptValue, type MeasurementCounters, sanitizeAttributes } from './sanitize';
 
 const OVERFLOW: Attributes = Object.freeze({ [ATTR_OTEL_METRIC_OVERFLOW]: true });
 
@@ -96,56 +99,114 @@ export class SeriesGuards {
   }
 }
 
-/** A counter or up-down counter with the series guard in front. */
+/**
+ * A counter or up-down counter with the record-time checks (finite values, exportable attribute
+ * values: see sanitize.ts) and the series guard in front. Never throws.
+ */
 export class GuardedCounter implements Counter, UpDownCounter {
   constructor(
     /** The SDK instrument (helpers call it directly, checking `guard` themselves). */
     readonly inner: Counter | UpDownCounter,
     readonly guard: SeriesGuard,
+    readonly name: string,
+    readonly counters: MeasurementCounters,
   ) {}
 
   add(value: number, attributes?: Attributes, context?: Context): void {
+    if (!acceptValue(value, this.name, this.counters)) return;
     const guard = this.guard;
-    this.inner.add(value, guard.active ? guard.admit(attributes) : attributes, context);
+    const attrs = sanitizeAttributes(attributes, undefined, this.name, this.counters);
+    this.inner.add(value, guard.active ? guard.admit(attrs) : attrs, context);
   }
 }
 
-/** A histogram or gauge with the series guard in front. */
+/** A histogram or gauge with the record-time checks and the series guard in front. */
 export class GuardedRecorder implements Histogram, Gauge {
   constructor(
     readonly inner: Histogram | Gauge,
     readonly guard: SeriesGuard,
+    readonly name: string,
+    readonly counters: MeasurementCounters,
   ) {}
 
   record(value: number, attributes?: Attributes, context?: Context): void {
+    if (!acceptValue(value, this.name, this.counters)) return;
     const guard = this.guard;
-    this.inner.record(value, guard.active ? guard.admit(attributes) : attributes, context);
+    const attrs = sanitizeAttributes(attributes, undefined, this.name, this.counters);
+    this.inner.record(value, guard.active ? guard.admit(attrs) : attrs, context);
   }
 }
 
+/** An observable instrument whose callbacks run under a per-collection deadline (callback-guard.ts). */
+export class GuardedObservable implements Observable {
+  private readonly _wrapped = new Map<ObservableCallback, ObservableCallback>();
+
+  constructor(
+    readonly inner: Observable,
+    readonly name: string,
+    private readonly _callbacks: CallbackGuards,
+  ) {}
+
+  addCallback(callback: ObservableCallback): void {
+    if (this._wrapped.has(callback)) return;
+    const wrapped = this._callbacks.wrap(this.name, callback);
+    this._wrapped.set(callback, wrapped);
+    this.inner.addCallback(wrapped);
+  }
+
+  removeCallback(callback: ObservableCallback): void {
+    const wrapped = this._wrapped.get(callback);
+    if (!wrapped) return;
+    this._wrapped.delete(callback);
+    this.inner.removeCallback(wrapped);
+  }
+}
+
+const unwrapObservable = (o: Observable): Observable => (o instanceof GuardedObservable ? o.inner : o);
+const observableName = (o: Observable): string => (o instanceof GuardedObservable ? o.name : '?');
+
 /**
- * Wraps a meter so that its synchronous instruments are series-guarded. Observable instruments
- * are passed through: their cumulative state is already capped by sdk-metrics.
+ * Wraps a meter: synchronous instruments get the record-time checks and the series guard;
+ * observable callbacks (single and batch) get a deadline per collection and serve their last
+ * values when late. The cumulative state of observables is already capped by sdk-metrics.
  */
-export function guardMeter(meter: Meter, guards: SeriesGuards): Meter {
+export function guardMeter(
+  meter: Meter,
+  guards: SeriesGuards,
+  counters: MeasurementCounters,
+  callbacks: CallbackGuards,
+): Meter {
+  const batches = new Map<BatchObservableCallback, BatchObservableCallback>();
   return {
     createCounter: (name: string, options?: MetricOptions) =>
-      new GuardedCounter(meter.createCounter(name, options), guards.for(name)),
+      new GuardedCounter(meter.createCounter(name, options), guards.for(name), name, counters),
     createUpDownCounter: (name: string, options?: MetricOptions) =>
-      new GuardedCounter(meter.createUpDownCounter(name, options), guards.for(name)),
+      new GuardedCounter(meter.createUpDownCounter(name, options), guards.for(name), name, counters),
     createHistogram: (name: string, options?: MetricOptions) =>
-      new GuardedRecorder(meter.createHistogram(name, options), guards.for(name)),
+      new GuardedRecorder(meter.createHistogram(name, options), guards.for(name), name, counters),
     createGauge: (name: string, options?: MetricOptions) =>
-      new GuardedRecorder(meter.createGauge(name, options), guards.for(name)),
+      new GuardedRecorder(meter.createGauge(name, options), guards.for(name), name, counters),
     createObservableGauge: (name: string, options?: MetricOptions) =>
-      meter.createObservableGauge(name, options),
+      new GuardedObservable(meter.createObservableGauge(name, options), name, callbacks),
     createObservableCounter: (name: string, options?: MetricOptions) =>
-      meter.createObservableCounter(name, options),
+      new GuardedObservable(meter.createObservableCounter(name, options), name, callbacks),
     createObservableUpDownCounter: (name: string, options?: MetricOptions) =>
-      meter.createObservableUpDownCounter(name, options),
-    addBatchObservableCallback: (callback: BatchObservableCallback, observables: Observable[]) =>
-      meter.addBatchObservableCallback(callback, observables),
-    removeBatchObservableCallback: (callback: BatchObservableCallback, observables: Observable[]) =>
-      meter.removeBatchObservableCallback(callback, observables),
-  };
+      new GuardedObservable(meter.createObservableUpDownCounter(name, options), name, callbacks),
+    addBatchObservableCallback: (callback: BatchObservableCallback, observables: Observable[]) => {
+      if (batches.has(callback)) return;
+      const wrapped = callbacks.wrapBatch(
+        observables.map(observableName).join(','),
+        callback,
+        unwrapObservable,
+      );
+      batches.set(callback, wrapped);
+      meter.addBatchObservableCallback(wrapped, observables.map(unwrapObservable));
+    },
+    removeBatchObservableCallback: (callback: BatchObservableCallback, observables: Observable[]) => {
+      const wrapped = batches.get(callback);
+      if (!wrapped) return;
+      batches.delete(callback);
+      meter.removeBatchObservableCallback(wrapped, observables.map(unwrapObservable));
+    },
+  } as Meter;
 }

@@ -92,7 +92,7 @@ describe('generateDependencyGraph', () => {
       await provider.shutdown();
       await manager.shutdown();
     }
-  });
+  }, 60_000);
 
   it('PeerCollector is bounded and counts what it drops; it never throws on odd spans', () => {
     const peers = new PeerCollector({ maxPeers: 2 });

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { checkInteger, checkOptionKeys } from '@otelkit/config';
+import { boundedRequest, checkInteger, checkOptionKeys, retryAfterMillis } from '@otelkit/config';
 import type { MutableCounters } from '../internal/counters';
 import type { AlertEvent, WebhookOptions } from '../types';
 
@@ -17,12 +17,17 @@ const WEBHOOK_KEYS = [
 
 const MAX_BACKOFF_MILLIS = 10_000;
 
-type Outcome = { ok: true } | { ok: false; retry: boolean; reason: string };
+type Outcome = { ok: true } | { ok: false; retry: boolean; reason: string; retryAfter?: number };
+
+/** Bytes of a webhook answer read (only its status is used). */
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * Sends each alert event as one JSON POST. One request at a time, a bounded queue (new events
  * are dropped and counted when it is full), bounded retries with exponential backoff on network
- * errors, timeouts, 408, 429 and 5xx. Redirects are never followed: a 3xx is a failure.
+ * errors, timeouts, 408, 429 and 5xx (a `Retry-After` is honoured, at least 1 s, at most 10 s).
+ * Redirects are never followed: a 3xx is a failure. Each request has a total deadline of
+ * `timeoutMillis` (connect to last byte) and at most 64 KiB of its answer is read.
  */
 export class WebhookNotifier {
   readonly url: URL;
@@ -36,7 +41,7 @@ export class WebhookNotifier {
   private _closed = false;
   private _idle: Array<() => void> = [];
   private _wake: (() => void) | undefined;
-  private _inflight: http.ClientRequest | undefined;
+  private readonly _agent: http.Agent;
 
   constructor(
     options: WebhookOptions,
@@ -56,6 +61,8 @@ export class WebhookNotifier {
       throw new Error(`${field}.url must use http: or https:, got ${url.protocol}`);
     }
     this.url = url;
+    // One socket, dropped when shut down (it carries a request that may still be out).
+    this._agent = new (url.protocol === 'https:' ? https : http).Agent({ keepAlive: false, maxSockets: 1 });
     this._headers = { ...(options.headers ?? {}) };
     this._timeoutMillis = checkInteger(options.timeoutMillis, `${field}.timeoutMillis`, {
       min: 1,
@@ -107,7 +114,7 @@ export class WebhookNotifier {
     const left = this._queue.splice(0);
     this._counters.webhookDropped += left.length;
     this._wake?.();
-    this._inflight?.destroy();
+    this._agent.destroy();
   }
 
   private async _run(): Promise<void> {
@@ -137,7 +144,8 @@ export class WebhookNotifier {
       }
       this._counters.webhookRetries++;
       const base = Math.min(MAX_BACKOFF_MILLIS, this._backoffMillis * 2 ** attempt);
-      await this._sleep(base * (0.8 + Math.random() * 0.4));
+      // A Retry-After (clamped to at least 1 s: `0`, `-1`, `abc` never make a tight loop) wins when longer.
+      await this._sleep(Math.max(base * (0.8 + Math.random() * 0.4), outcome.retryAfter ?? 0));
     }
   }
 
@@ -157,52 +165,39 @@ export class WebhookNotifier {
   }
 
   private _post(body: string): Promise<Outcome> {
-    return new Promise<Outcome>((resolve) => {
-      let settled = false;
-      const finish = (o: Outcome) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this._inflight = undefined;
-        resolve(o);
-      };
-      const transport = this.url.protocol === 'https:' ? https : http;
-      // Alert deliveries are never traced (the http instrumentation would make spans of our own traffic).
-      const req = context.with(suppressTracing(context.active()), () =>
-        transport.request(this.url, {
-          method: 'POST',
-          headers: {
-            ...this._headers,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'user-agent': '@otelkit/resource-monitor',
-          },
-        }),
-      );
-      this._inflight = req;
-      const timer = setTimeout(() => {
-        finish({ ok: false, retry: true, reason: `timed out after ${this._timeoutMillis} ms` });
-        req.destroy();
-      }, this._timeoutMillis);
-      timer.unref();
-      req.on('error', (err) => finish({ ok: false, retry: true, reason: err.message }));
-      req.on('response', (res) => {
-        res.resume();
-        const status = res.statusCode ?? 0;
-        res.on('end', () => {
-          if (status >= 200 && status < 300) finish({ ok: true });
-          else if (status >= 300 && status < 400)
-            finish({ ok: false, retry: false, reason: `HTTP ${status} redirect not followed` });
-          else
-            finish({
-              ok: false,
-              retry: status >= 500 || status === 408 || status === 429,
-              reason: `HTTP ${status}`,
-            });
-        });
-        res.on('error', (err) => finish({ ok: false, retry: true, reason: err.message }));
-      });
-      req.end(body);
-    });
+    // Alert deliveries are never traced (the http instrumentation would make spans of our own traffic).
+    const sent = context.with(suppressTracing(context.active()), () =>
+      boundedRequest(this.url, {
+        method: 'POST',
+        headers: {
+          ...this._headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': '@otelkit/resource-monitor',
+        },
+        body,
+        agent: this._agent,
+        timeoutMillis: this._timeoutMillis,
+        // Only the status matters: an answer is read up to this much, never more.
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+      }),
+    );
+    return sent.then(
+      (res): Outcome => {
+        const status = res.status;
+        if (status >= 200 && status < 300) return { ok: true };
+        if (status >= 300 && status < 400)
+          return { ok: false, retry: false, reason: `HTTP ${status} redirect not followed` };
+        return {
+          ok: false,
+          retry: status >= 500 || status === 408 || status === 429,
+          reason: `HTTP ${status}`,
+          retryAfter: retryAfterMillis(res.headers['retry-after'], { maxMillis: MAX_BACKOFF_MILLIS }),
+        };
+      },
+      (err: unknown): Outcome => {
+        return { ok: false, retry: true, reason: String((err as { message?: unknown })?.message ?? err) };
+      },
+    );
   }
 }

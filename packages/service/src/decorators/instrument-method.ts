@@ -10,7 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import { DEFAULT_DURATION_BUCKETS } from '@otelkit/config';
+import { createRateLimitedLog, DEFAULT_DURATION_BUCKETS } from '@otelkit/config';
 import { errorType } from '@otelkit/metrics';
 import { getMonitoringRuntime } from '../runtime';
 import type {
@@ -236,9 +236,12 @@ function finish(call: Call, ok: boolean, err?: unknown): void {
       );
     }
   } catch (e) {
-    diag.error('otelkit: recording a monitored call failed', e);
+    reportFailure('record', 'otelkit: recording a monitored call failed', e);
   }
 }
+
+/** Instrumentation failures repeat on every call: the first goes out, then a count per 30 s. */
+const reportFailure = createRateLimitedLog((message, ...args) => diag.error(message, ...args));
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
@@ -249,19 +252,62 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   }
 }
 
-/** Awaits a returned promise, records the outcome, and passes the value or the identical rejection on. */
-async function settleAsync(call: Call, result: PromiseLike<unknown>): Promise<unknown> {
-  let value: unknown;
-  try {
-    // `await` rather than `.then(a, b)`: V8's fast path for awaiting native promises is cheaper
-    // than allocating two closures per call.
-    value = await result;
-  } catch (err) {
-    finish(call, false, err);
-    throw err;
+const promiseThen = Promise.prototype.then;
+
+/**
+ * Observes a returned thenable and hands back the value itself (never a new promise):
+ *
+ * - a Promise, native or subclass: its outcome is observed with a `then()` of its own (the
+ *   caller keeps the very same object, with its methods; a rejection the caller leaves unhandled
+ *   stays unhandled, as without `@monitored`);
+ * - any other thenable (a lazy query builder): nothing runs now — calling `then()` could start
+ *   the work. The outcome is observed when the caller itself calls `then()` (await), through a
+ *   `then` defined on that one object; a thenable never awaited never ends its span. A frozen
+ *   thenable is recorded as returned, without waiting.
+ */
+function observeThenable(call: Call, result: PromiseLike<unknown>): unknown {
+  const ok = (): void => finish(call, true);
+  const failed = (err: unknown): void => finish(call, false, err);
+  if (result instanceof Promise) {
+    try {
+      promiseThen.call(result, ok, failed);
+    } catch (err) {
+      // a subclass whose constructor refuses then()'s executor: record as returned
+      diag.debug('otelkit: could not observe a returned promise', err);
+      ok();
+    }
+    return result;
   }
-  finish(call, true);
-  return value;
+  let original: PromiseLike<unknown>['then'];
+  try {
+    original = result.then;
+    Object.defineProperty(result, 'then', {
+      configurable: true,
+      writable: true,
+      enumerable: false,
+      value(
+        this: PromiseLike<unknown>,
+        onFulfilled?: (v: unknown) => unknown,
+        onRejected?: (e: unknown) => unknown,
+      ) {
+        return original.call(
+          this,
+          (v: unknown) => {
+            ok();
+            return onFulfilled ? onFulfilled(v) : v;
+          },
+          (e: unknown) => {
+            failed(e);
+            if (onRejected) return onRejected(e);
+            throw e;
+          },
+        );
+      },
+    });
+  } catch {
+    ok();
+  }
+  return result;
 }
 
 /** Runs iteration steps inside the span and ends it when the generator finishes, throws or is closed. */
@@ -363,7 +409,7 @@ export function instrumentMethod<F extends Function>(original: F, site: MethodSi
       if (prepared === undefined || prepared.runtime !== runtime) prepared = prepare(site, runtime, this);
       call = begin(prepared, args);
     } catch (err) {
-      diag.error('otelkit: starting a monitored call failed; running the method bare', err);
+      reportFailure('start', 'otelkit: starting a monitored call failed; running the method bare', err);
     }
     if (call === undefined) return original.apply(this, args);
 
@@ -382,7 +428,7 @@ export function instrumentMethod<F extends Function>(original: F, site: MethodSi
     } catch (err) {
       if (!entered) {
         // The context manager failed before the method ran: run it bare, exactly once.
-        diag.error('otelkit: entering the span context failed; running the method bare', err);
+        reportFailure('context', 'otelkit: entering the span context failed; running the method bare', err);
         call.span?.end();
         return original.apply(this, args);
       }
@@ -401,7 +447,7 @@ export function instrumentMethod<F extends Function>(original: F, site: MethodSi
       finish(call, true);
       return result;
     }
-    if (isThenable(result)) return settleAsync(call, result);
+    if (isThenable(result)) return observeThenable(call, result);
     finish(call, true);
     return result;
   };

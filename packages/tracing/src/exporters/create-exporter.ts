@@ -1,5 +1,5 @@
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
-import type { OtlpEndpointConfig, TraceExporterConfig } from '@otelkit/config';
+import { hardenOtlpRetries, type OtlpEndpointConfig, type TraceExporterConfig } from '@otelkit/config';
 import { MemorySpanExporter } from './memory-span-exporter';
 import { createZipkinSend } from './zipkin-send';
 
@@ -64,13 +64,13 @@ function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExpo
       requireUrl(config.endpoint, `${where}.endpoint`, ['http:', 'https:']);
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-      return new OTLPTraceExporter({ ...base, headers: { ...config.headers } });
+      return hardened(new OTLPTraceExporter({ ...base, headers: { ...config.headers } }));
     }
     case 'http/json': {
       requireUrl(config.endpoint, `${where}.endpoint`, ['http:', 'https:']);
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-      return new OTLPTraceExporter({ ...base, headers: { ...config.headers } });
+      return hardened(new OTLPTraceExporter({ ...base, headers: { ...config.headers } }));
     }
     case 'grpc': {
       requireUrl(config.endpoint, `${where}.endpoint`, ['http:', 'https:']);
@@ -89,6 +89,12 @@ function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExpo
         `${where}.protocol must be one of http/protobuf, http/json, grpc; got ${JSON.stringify(config.protocol)}`,
       );
   }
+}
+
+/** Retry-After 0/-1/garbage clamped to ≥ 1 s with jitter, retry timers unref'd (see hardenOtlpRetries). */
+function hardened<T extends SpanExporter>(exporter: T): T {
+  hardenOtlpRetries(exporter);
+  return exporter;
 }
 
 function requireUrl(value: unknown, field: string, protocols: string[]): void {

@@ -1,12 +1,15 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { diag } from '@opentelemetry/api';
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { context, diag } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import { boundedRequest } from '@otelkit/config';
+
+/** Bytes of a Zipkin answer read (only its status is used). */
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * A strict replacement for the Zipkin exporter's sender. The stock one has no request timeout and
  * reports 3xx as success; this one succeeds on 2xx only, never follows a redirect (a 3xx is a
- * failure), and aborts after `timeoutMillis`.
+ * failure), gives the whole request (connect to last byte) `timeoutMillis`, and reads at most
+ * 64 KiB of the answer — a collector that trickles or answers without end cannot hold it.
  */
 export function createZipkinSend(
   url: string,
@@ -14,46 +17,35 @@ export function createZipkinSend(
   timeoutMillis: number,
 ): (zipkinSpans: unknown[], done: (result: ExportResult) => void) => void {
   const target = new URL(url);
-  const request = target.protocol === 'https:' ? https.request : http.request;
   return (zipkinSpans, done) => {
-    let finished = false;
-    const finish = (result: ExportResult): void => {
-      if (finished) return;
-      finished = true;
-      done(result);
-    };
     if (zipkinSpans.length === 0) {
-      finish({ code: ExportResultCode.SUCCESS });
+      done({ code: ExportResultCode.SUCCESS });
       return;
     }
     const body = JSON.stringify(zipkinSpans);
-    const req = request(
-      target,
-      {
+    // Our own export traffic is never traced.
+    const sent = context.with(suppressTracing(context.active()), () =>
+      boundedRequest(target, {
         method: 'POST',
         headers: {
           ...headers,
           'Content-Type': 'application/json',
           'Content-Length': Buffer.byteLength(body),
         },
-      },
+        body,
+        timeoutMillis,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+      }),
+    );
+    sent.then(
       (res) => {
-        res.resume();
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) finish({ code: ExportResultCode.SUCCESS });
-          else finish({ code: ExportResultCode.FAILED, error: new Error(`zipkin answered HTTP ${status}`) });
-        });
-        res.on('error', (error) => finish({ code: ExportResultCode.FAILED, error }));
+        if (res.status >= 200 && res.status < 300) done({ code: ExportResultCode.SUCCESS });
+        else done({ code: ExportResultCode.FAILED, error: new Error(`zipkin answered HTTP ${res.status}`) });
+      },
+      (error: Error) => {
+        diag.debug('@otelkit/tracing: zipkin request failed', error);
+        done({ code: ExportResultCode.FAILED, error });
       },
     );
-    req.setTimeout(timeoutMillis, () => {
-      req.destroy(new Error(`zipkin request timed out after ${timeoutMillis} ms`));
-    });
-    req.on('error', (error) => {
-      diag.debug('@otelkit/tracing: zipkin request failed', error);
-      finish({ code: ExportResultCode.FAILED, error });
-    });
-    req.end(body);
   };
 }

@@ -1,7 +1,7 @@
 import { type Context, context, diag, TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, settleWithin } from '@otelkit/config';
+import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, keepAliveUntilSettled, settleWithin } from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
 import type { ExporterStats, TracingStats } from '../types';
 import type { SpanRing } from './span-ring';
@@ -160,7 +160,12 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
    * Exports every span queued before this call (each batch bounded by `exportTimeoutMillis`);
    * spans ending meanwhile do not prolong it, so it ends even under sustained load. Never rejects.
    */
-  async forceFlush(): Promise<void> {
+  forceFlush(): Promise<void> {
+    // Awaited on purpose: the process stays up for it (retry timers alone do not hold it).
+    return keepAliveUntilSettled(this._flush());
+  }
+
+  private async _flush(): Promise<void> {
     const target = this._enqueued;
     if (target > this._drainTarget) this._drainTarget = target;
     while (this._taken < target && this._queue.length > 0) {
@@ -173,7 +178,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
 
   /** Flushes, then shuts the exporters down, all within `shutdownTimeoutMillis`. Idempotent, never rejects. */
   shutdown(): Promise<void> {
-    if (this._shutdown === undefined) this._shutdown = this._doShutdown();
+    if (this._shutdown === undefined) this._shutdown = keepAliveUntilSettled(this._doShutdown());
     return this._shutdown;
   }
 

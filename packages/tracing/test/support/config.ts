@@ -15,6 +15,7 @@ export function tracingConfig(overrides: Partial<TracingConfig> = {}): TracingCo
       exportTimeoutMillis: 30_000,
     },
     shutdownTimeoutMillis: 5000,
+    attributeValueLengthLimit: 4096,
     ...overrides,
   };
 }
