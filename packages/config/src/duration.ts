@@ -24,7 +24,13 @@ export class ExpectedError extends Error {}
  * @example parseDuration(10, 's') // 10000
  * @example parseDuration(options.window, 'ms', 'stats window')
  */
-export function parseDuration(input: unknown, numberUnit: 'ms' | 's' = 'ms', field?: string): number {
+export function parseDuration(
+  input: unknown,
+  numberUnit: 'ms' | 's' = 'ms',
+  field?: string,
+  /** Only for durations no timer of ours waits on (a Prometheus retention): no 2^31 ms bound. */
+  notATimer = false,
+): number {
   const unitName = numberUnit === 's' ? 'seconds' : 'milliseconds';
   const got = field === undefined ? '' : `, got ${describeValue(input)}`;
   if (typeof input === 'number') {
@@ -35,19 +41,19 @@ export function parseDuration(input: unknown, numberUnit: 'ms' | 's' = 'ms', fie
           : `${field} must be a non-negative number of ${unitName}${got}`,
       );
     }
-    return bounded(Math.round(input * (numberUnit === 's' ? 1000 : 1)), field, got);
+    return bounded(Math.round(input * (numberUnit === 's' ? 1000 : 1)), field, got, notATimer);
   }
   if (typeof input === 'string') {
     const m = DURATION.exec(input);
-    if (m) return bounded(Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]), field, got);
+    if (m) return bounded(Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]), field, got, notATimer);
   }
   const allowed = `a duration such as '500ms', '10s', '5m', '1h', '7d', '2w' or a number of ${unitName}`;
   throw new ExpectedError(field === undefined ? `expected ${allowed}` : `${field} must be ${allowed}${got}`);
 }
 
 /** Every duration becomes a timer somewhere: past 2^31-1 ms, '30d' would be a 1 ms loop. */
-function bounded(millis: number, field: string | undefined, got: string): number {
-  if (millis <= MAX_DURATION_MILLIS) return millis;
+function bounded(millis: number, field: string | undefined, got: string, notATimer: boolean): number {
+  if (millis <= MAX_DURATION_MILLIS || (notATimer && Number.isSafeInteger(millis))) return millis;
   const limit = `at most ${MAX_DURATION_MILLIS} ms (about 24.8 days: what a timer can hold)`;
   throw new ExpectedError(
     field === undefined ? `expected a duration of ${limit}` : `${field} must be ${limit}${got}`,

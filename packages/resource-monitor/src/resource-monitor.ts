@@ -782,7 +782,13 @@ export class ResourceMonitor {
 
   private _createHealth(): HealthRegistry {
     const h = this._options.health ?? {};
-    const { maxEventLoopDelayMillis: _delay, maxMemoryPercent: _memory, ...registryOptions } = h;
+    // the built-in checks' options are theirs, the rest the registry's
+    const {
+      maxEventLoopDelayMillis: _delay,
+      maxMemoryPercent: _memory,
+      hostAlertsAffectReadiness: _hostAlerts,
+      ...registryOptions
+    } = h;
     const registry = new HealthRegistry(registryOptions);
     registerMonitorChecks(registry, this, h);
     this._health = registry;

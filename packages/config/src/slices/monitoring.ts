@@ -208,6 +208,8 @@ function only<T extends string>(value: T, message: string) {
 
 const seconds = (v: unknown) => parseDuration(v, 's');
 const dur = custom(seconds);
+/** A Prometheus retention is a flag for Prometheus, not a timer of ours: days and weeks are fine. */
+const retentionDur = custom((v: unknown) => parseDuration(v, 's', undefined, true));
 const path = z.string().startsWith('/', { error: 'expected a path starting with "/"' });
 
 const COLLECTOR_TYPES = ['request', 'system', 'custom'] as const;
@@ -255,7 +257,7 @@ const storage = objT(
         'only prometheus is supported as storage (for long-term storage, add remote_write to the generated prometheus.yml)',
       ),
     ),
-    retention: dur,
+    retention: retentionDur,
     scrape_interval: dur,
     scrapeInterval: dur,
     evaluation_interval: dur,
