@@ -45,7 +45,8 @@ export function parseDuration(
   }
   if (typeof input === 'string') {
     const m = DURATION.exec(input);
-    if (m) return bounded(Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]), field, got, notATimer);
+    if (m)
+      return bounded(Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]), field, got, notATimer);
   }
   const allowed = `a duration such as '500ms', '10s', '5m', '1h', '7d', '2w' or a number of ${unitName}`;
   throw new ExpectedError(field === undefined ? `expected ${allowed}` : `${field} must be ${allowed}${got}`);

@@ -107,7 +107,7 @@ describe('a Profiler given to the dashboard', () => {
       const p = (await (await fetch(`${base_}api/profiler`)).json()) as {
         enabled: boolean;
         traces: number;
-        names: Array<{ name: string; count: number; p95: number }>;
+        names: Array<{ name: string; count: number; p95Millis: number }>;
       };
       expect(p.enabled).toBe(true);
       expect(p.traces).toBe(3);
@@ -115,7 +115,7 @@ describe('a Profiler given to the dashboard', () => {
         ['warmup', 1],
         ['db.load', 2],
       ]);
-      expect(p.names[1]!.p95).toBeGreaterThanOrEqual(4);
+      expect(p.names[1]!.p95Millis).toBeGreaterThanOrEqual(4);
       const trace = await fetch(`${base_}api/profiler/chrome-trace`);
       expect(trace.headers.get('content-disposition')).toMatch(/^attachment; filename="profile-\d+\.json"$/);
       const events = (await trace.json()) as { traceEvents: Array<{ name: string }> };
