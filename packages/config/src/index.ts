@@ -1,5 +1,6 @@
 export type { BoundedRequestOptions, BoundedResponse } from './bounded-request';
 export { boundedRequest, MIN_RETRY_AFTER_MILLIS, retryAfterMillis } from './bounded-request';
+export { BoundedRing } from './bounded-ring';
 export type {
   CatalogStatistic,
   CatalogUnit,
