@@ -28,11 +28,16 @@ function metricsHandle() {
   });
 }
 
+/** Flushed before exit (SIGTERM): spans still queued are exported, so their cost is counted. */
+let flushBeforeExit = async () => {};
+
 /** otelkit tracing exporting to the sink process started by http.bench.js (OTLP_SINK_PORT). */
 function tracing() {
   const port = process.env.OTLP_SINK_PORT;
   if (!port) throw new Error('OTLP_SINK_PORT is not set (http.bench.js starts the sink)');
-  return require('./otelkit-tracing').otelkitTracing(port);
+  const handle = require('./otelkit-tracing').otelkitTracing(port);
+  flushBeforeExit = () => handle.forceFlush();
+  return handle;
 }
 
 let listener;
@@ -108,4 +113,8 @@ server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${server.address().port}\n`);
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  flushBeforeExit().finally(() => process.exit(0));
+});

@@ -1,0 +1,117 @@
+/**
+ * HTTP cost in instructions per request (valgrind callgrind), the noise-free companion of
+ * http.bench.js: each server.js variant runs under callgrind twice, once serving N1 and once N2
+ * keep-alive requests (CONNECTIONS in flight), and per request = (I(N2) − I(N1)) / (N2 − N1), so
+ * process startup, JIT warm-up and shutdown cancel out. Tracing variants flush their queued spans
+ * before exit (OTLP to the sink process, which is not measured), so export cost is counted.
+ * Ratios are bare / variant (1.000 = as cheap as bare `node:http`), like the throughput ratios.
+ *
+ *   node bench/metrics/http-callgrind.bench.js        (N1, N2, CONNECTIONS, VARIANTS, PARALLEL env)
+ *   NODE=/path/to/node ...                             the servers on another Node (default: this one)
+ */
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { haveValgrind, startUnderCallgrind, perUnit, pool } = require('../lib/callgrind');
+
+const VARIANTS = (
+  process.env.VARIANTS || 'bare,context-floor,metrics,metrics-tracing,instrumentation-http'
+).split(',');
+const N1 = Number(process.env.N1 || 2000);
+const N2 = Number(process.env.N2 || 7000);
+const CONNECTIONS = Number(process.env.CONNECTIONS || 10);
+const PARALLEL = Number(process.env.PARALLEL || Math.max(1, Math.min(2, os.cpus().length)));
+const NODE = process.env.NODE || process.execPath;
+
+function startSink() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'otlp-sink.js')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.stdout.once('data', (d) => resolve({ child, port: Number(String(d).trim()) }));
+    child.once('error', reject);
+  });
+}
+
+/** `n` GET /users/42 over `CONNECTIONS` keep-alive connections, each one request at a time. */
+async function drive(port, n) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  let left = n;
+  let failed = 0;
+  const one = () =>
+    new Promise((resolve) => {
+      http
+        .get({ host: '127.0.0.1', port, path: '/users/42', agent }, (res) => {
+          if (res.statusCode !== 200) failed++;
+          res.resume();
+          res.on('end', resolve);
+        })
+        .on('error', () => {
+          failed++;
+          resolve();
+        });
+    });
+  const loop = async () => {
+    while (left > 0) {
+      left--;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, loop));
+  agent.destroy();
+  return failed;
+}
+
+async function instructions(variant, n, env) {
+  const run = startUnderCallgrind([path.join(__dirname, 'server.js'), variant], { env, node: NODE });
+  const port = await new Promise((resolve, reject) => {
+    run.child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    run.exited.then(() => reject(new Error(`${variant} exited before listening`)), reject);
+  });
+  const failed = await drive(port, n);
+  run.child.kill('SIGTERM');
+  const total = await run.exited;
+  return { total, failed };
+}
+
+async function main() {
+  if (!haveValgrind()) {
+    console.log('valgrind not found: instruction counts skipped');
+    return;
+  }
+  const sink = await startSink();
+  const env = { ...process.env, OTLP_SINK_PORT: String(sink.port) };
+  const started = Date.now();
+  const jobs = [];
+  for (const v of VARIANTS) for (const n of [N1, N2]) jobs.push(() => instructions(v, n, env));
+  const results = await pool(jobs, PARALLEL);
+  sink.child.kill('SIGTERM');
+  const version = require('node:child_process')
+    .execFileSync(NODE, ['--version'], { encoding: 'utf8' })
+    .trim();
+  console.log(
+    `HTTP instructions per request under valgrind callgrind: node ${version}, ${CONNECTIONS} keep-alive connections, (I(${N2}) − I(${N1})) / ${N2 - N1} requests, ${((Date.now() - started) / 1000).toFixed(0)} s. Ratio = bare / variant.`,
+  );
+  console.log('  variant                 instructions/request   ratio vs bare   errors');
+  const per = {};
+  VARIANTS.forEach((v, i) => {
+    const a = results[2 * i];
+    const b = results[2 * i + 1];
+    per[v] = perUnit(a.total, N1, b.total, N2);
+    const ratio = per.bare ? per.bare / per[v] : Number.NaN;
+    console.log(
+      `  ${v.padEnd(22)} ${Math.round(per[v]).toLocaleString('en-US').padStart(20)}   ${ratio.toFixed(3).padStart(13)}   ${a.failed + b.failed}`,
+    );
+  });
+  if (per['context-floor'] && per['metrics-tracing']) {
+    console.log(
+      `  metrics-tracing over context-floor: ${Math.round(per['metrics-tracing'] - per['context-floor']).toLocaleString('en-US')} instructions/request; over metrics: ${Math.round(per['metrics-tracing'] - (per.metrics ?? 0)).toLocaleString('en-US')}`,
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
