@@ -195,6 +195,17 @@ describe('built packages', () => {
       expect(ROOT_ENGINES_NODE).toBe('>=22.15.0');
     });
 
+    it('maps every typed subpath export in typesVersions (TypeScript node10 resolution ignores exports)', () => {
+      const exportsMap = pkg.exports as Record<string, Record<string, string> | string>;
+      const typed = Object.entries(exportsMap)
+        .filter(([k, v]) => k !== '.' && k !== './package.json' && typeof v === 'object' && v.types)
+        .map(([k, v]) => [k.slice(2), [(v as Record<string, string>).types]]);
+      const mapped =
+        ((pkg as { typesVersions?: Record<string, Record<string, string[]>> }).typesVersions ?? {})['*'] ??
+        {};
+      for (const [sub, types] of typed) expect([sub, mapped[sub as string]]).toEqual([sub, types]);
+    });
+
     it('has @opentelemetry/api as a peer dependency wherever it uses it, never as a dependency', () => {
       expect(pkg.dependencies?.['@opentelemetry/api']).toBeUndefined();
       if (usesOtelApi(path.join(dir, 'src'))) {
