@@ -458,6 +458,7 @@ const logOutput = z
         {
           type: z.literal('elasticsearch'),
           node: httpUrl,
+          nodes: z.array(httpUrl).min(1, { error: 'expected at least one node URL' }).optional(),
           index: text.optional(),
           dataStream: bool.optional(),
           headers: headers.optional(),
@@ -479,9 +480,20 @@ const logOutput = z
         },
         (o, ctx) => {
           const e = o!;
+          if (e.node !== undefined && e.nodes !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              message: 'give either node or nodes, not both',
+              input: e.nodes,
+              path: ['nodes'],
+              params: { noGot: true },
+            });
+          }
+          const nodes = (e.nodes ?? []).filter((n): n is string => typeof n === 'string');
           return defined({
             type: 'elasticsearch' as const,
-            node: e.node ?? 'http://localhost:9200',
+            node: nodes[0] ?? e.node ?? 'http://localhost:9200',
+            ...(nodes.length > 1 ? { nodes } : {}),
             index: e.index,
             dataStream: e.dataStream ?? true,
             headers: { ...(e.headers ?? {}) },

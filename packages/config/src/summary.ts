@@ -75,7 +75,7 @@ function logTarget(o: LogOutputConfig): string {
       return `file ${o.path}${rot}`;
     }
     case 'elasticsearch':
-      return `elasticsearch ${maskUrl(o.node)} ${o.dataStream ? 'data stream' : 'index'} ${o.index}${o.auth ? ` (auth ${MASK})` : ''}${headerNote(o.headers)}`;
+      return `elasticsearch ${maskUrl(o.node)}${o.nodes && o.nodes.length > 1 ? ` (+${o.nodes.length - 1} more node${o.nodes.length > 2 ? 's' : ''})` : ''} ${o.dataStream ? 'data stream' : 'index'} ${o.index}${o.auth ? ` (auth ${MASK})` : ''}${headerNote(o.headers)}`;
     case 'otlp':
       return `otlp ${maskUrl(o.endpoint)} (${o.protocol})${headerNote(o.headers)}`;
   }

@@ -288,8 +288,13 @@ export interface FileLogOutputConfig {
 
 export interface ElasticsearchLogOutputConfig {
   readonly type: 'elasticsearch';
-  /** Elasticsearch URL. @default 'http://localhost:9200' */
+  /** Elasticsearch URL (with `nodes`: the first of them). @default 'http://localhost:9200' */
   readonly node: string;
+  /**
+   * Every node of the cluster, `node` first, when more than one is given (`nodes: [...]`): a
+   * `_bulk` that fails on one node (network error, timeout, 429/5xx) is retried on the next.
+   */
+  readonly nodes?: readonly string[];
   /** Index or data stream name. @default `logs-<service.name>-default` (a data stream) */
   readonly index: string;
   /** Write with `create` into a data stream instead of `index` into an index. @default true */
@@ -593,6 +598,8 @@ export type LogOutputInput =
   | {
       type: 'elasticsearch';
       node?: string;
+      /** Several nodes of one cluster (instead of `node`): failover on a failed `_bulk`. */
+      nodes?: string[];
       index?: string;
       dataStream?: boolean;
       headers?: Record<string, string>;

@@ -155,3 +155,26 @@ describe('a config loadConfig returned, given again (startMonitoring(loadConfig(
     );
   });
 });
+
+describe("an Elasticsearch output on several nodes (the seed's hosts list)", () => {
+  it('nodes: [a, b] → node a (shipping starts there) and nodes [a, b]; node and nodes together are refused', () => {
+    const c = load({
+      logging: { outputs: [{ type: 'elasticsearch', nodes: ['http://a:9200', 'http://b:9200'] }] },
+    });
+    expect(c.logging.outputs[0]).toMatchObject({
+      node: 'http://a:9200',
+      nodes: ['http://a:9200', 'http://b:9200'],
+    });
+    const one = load({ logging: { outputs: [{ type: 'elasticsearch', nodes: ['http://a:9200'] }] } });
+    expect(one.logging.outputs[0]).toMatchObject({ node: 'http://a:9200' });
+    expect(one.logging.outputs[0]).not.toHaveProperty('nodes');
+    expect(() =>
+      load({
+        logging: { outputs: [{ type: 'elasticsearch', node: 'http://a:9200', nodes: ['http://b:9200'] }] },
+      }),
+    ).toThrow(/logging\.outputs\[0\]\.nodes: give either node or nodes, not both/);
+    expect(() => load({ logging: { outputs: [{ type: 'elasticsearch', nodes: ['ftp://x'] }] } })).toThrow(
+      /logging\.outputs\[0\]\.nodes\[0\]/,
+    );
+  });
+});

@@ -60,15 +60,23 @@ const BASE_BACKOFF_MILLIS = 100;
  *   data stream documents.
  */
 export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, field: string): LogOutput {
-  let url: URL;
-  try {
-    url = new URL('_bulk', config.node.endsWith('/') ? config.node : `${config.node}/`);
-  } catch {
-    throw new Error(`@otelkit/logging: ${field}.node is not a URL: ${JSON.stringify(config.node)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`@otelkit/logging: ${field}.node must be http: or https:, got ${url.protocol}`);
-  }
+  // Every node of the cluster, `node` first; a failed _bulk moves on to the next (failover).
+  const nodeList = config.nodes !== undefined && config.nodes.length > 0 ? config.nodes : [config.node];
+  const urls = nodeList.map((node, i) => {
+    const where =
+      config.nodes !== undefined && config.nodes.length > 0 ? `${field}.nodes[${i}]` : `${field}.node`;
+    let u: URL;
+    try {
+      u = new URL('_bulk', node.endsWith('/') ? node : `${node}/`);
+    } catch {
+      throw new Error(`@otelkit/logging: ${where} is not a URL: ${JSON.stringify(node)}`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      throw new Error(`@otelkit/logging: ${where} must be http: or https:, got ${u.protocol}`);
+    }
+    return u;
+  });
+  let current = 0;
   if (!config.index)
     throw new Error(`@otelkit/logging: ${field}.index must be a non-empty index or data stream name`);
   for (const [key, value] of [
@@ -81,8 +89,11 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
   }
   checkInteger(config.maxRetries, `@otelkit/logging: ${field}.maxRetries`, { min: 0 });
 
-  const transport = url.protocol === 'https:' ? https : http;
-  const agent = new transport.Agent({ keepAlive: true, maxSockets: 1 });
+  const agents = urls.map((u) =>
+    u.protocol === 'https:'
+      ? new https.Agent({ keepAlive: true, maxSockets: 1 })
+      : new http.Agent({ keepAlive: true, maxSockets: 1 }),
+  );
   const maxResponseBytes = Math.max(MIN_RESPONSE_BYTES, config.maxBatchSize * RESPONSE_BYTES_PER_DOC);
   // Data streams only accept `create`; into an index, `index` with our `_id` is idempotent too.
   const op = config.dataStream ? 'create' : 'index';
@@ -193,6 +204,8 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
     for (const d of batch) body += `${actionPrefix}${d.id}"}}\n${d.doc}\n`;
     const fail = (why: string, err?: unknown, retryAfter?: number): BulkResult => {
       errors++;
+      // the next try goes to the next node (a one-node cluster retries the same one)
+      current = (current + 1) % urls.length;
       if (consecutiveFailures === 0)
         diag.warn(`@otelkit/logging: Elasticsearch _bulk failed (${why}); will retry`, err);
       return { retry: batch, delivered: 0, rejected: 0, backoff: true, retryAfter };
@@ -204,9 +217,9 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
     };
     // Our own shipping traffic is never traced (it would trace itself, and reach ES again).
     const sent = context.with(suppressTracing(context.active()), () =>
-      boundedRequest(url, {
+      boundedRequest(urls[current] as URL, {
         method: 'POST',
-        agent,
+        agent: agents[current],
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         body,
         timeoutMillis: config.timeoutMillis,
@@ -311,12 +324,13 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
       const left = queue.length + inFlight;
       if (left > 0) drop(left, 'shutdown deadline reached');
       queue = [];
-      agent.destroy();
+      for (const a of agents) a.destroy();
     },
     stats(): LogOutputStats {
       return {
         type: 'elasticsearch',
-        target: `${url.origin}/${config.index}`,
+        // the node shipping now (after a failover, not the first)
+        target: `${(urls[current] as URL).origin}/${config.index}`,
         lines,
         dropped,
         errors,

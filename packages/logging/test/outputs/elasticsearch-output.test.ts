@@ -208,6 +208,38 @@ describe('elasticsearch output', () => {
     expect(esStats(logger)).toMatchObject({ delivered: 0, dropped: 20_000, buffered: 0 });
   });
 
+  it('fails over to the next node of nodes: a refused connection, then a 503 node, then a healthy one', async () => {
+    // a port nobody listens on (bound, then closed)
+    const dead = http.createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => dead.close(() => r()));
+    const busy = await startBulkServer(() => ({ kind: 'status', status: 503 }));
+    const healthy = await startBulkServer();
+    const logger = createLogger(
+      loggingConfig({
+        outputs: [
+          esOutput(deadUrl, { nodes: [deadUrl, busy.url, healthy.url], maxRetries: 4, timeoutMillis: 2000 }),
+        ],
+      }),
+      undefined,
+      { ...noHooks, shutdownTimeoutMillis: 30_000 },
+    );
+    for (let i = 0; i < 200; i++) logger.info({ i }, `line ${i}`);
+    await logger.shutdown();
+    expect(busy.requests.length).toBeGreaterThan(0); // it was tried, and answered 503
+    expect(busy.stored.size).toBe(0);
+    expect(healthy.stored.size).toBe(200);
+    expect(new Set(healthy.messages())).toEqual(new Set([...Array(200).keys()].map((i) => `line ${i}`)));
+    expect(esStats(logger)).toMatchObject({
+      delivered: 200,
+      dropped: 0,
+      target: `${healthy.url}/logs-checkout-default`,
+    });
+    await busy.close();
+    await healthy.close();
+  }, 60_000);
+
   it('rejects a bad node URL at creation', () => {
     expect(() =>
       createLogger(loggingConfig({ outputs: [esOutput('not a url')] }), undefined, noHooks),

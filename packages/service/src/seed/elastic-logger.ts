@@ -60,7 +60,10 @@ export function elasticsearchNode(host: string): string {
 export class ElasticLogger {
   /** The pino logger the facade wraps. */
   readonly logger: OtelkitLogger;
+  /** The first node (where shipping starts). */
   readonly node: string;
+  /** Every node given, as URLs (`host:port` gets `http://`). */
+  readonly nodes: readonly string[];
   readonly index: string;
 
   constructor(options: ElasticLoggerOptions) {
@@ -70,12 +73,10 @@ export class ElasticLogger {
     if (typeof options.index !== 'string' || options.index.length === 0)
       throw new Error('ElasticLogger: index must be a non-empty string');
     const hosts = options.hosts === undefined ? ['localhost:9200'] : [options.hosts].flat();
-    if (hosts.length !== 1)
-      throw new Error(
-        `ElasticLogger: hosts takes one node (got ${hosts.length}); otelkit ships to one Elasticsearch ` +
-          'node — give a coordinating node or a load balancer in front of the cluster',
-      );
-    this.node = elasticsearchNode(hosts[0]!);
+    if (hosts.length === 0) throw new Error('ElasticLogger: hosts must name at least one node');
+    // Several hosts are the nodes of one cluster: a failed _bulk is retried on the next one.
+    this.nodes = hosts.map((h) => elasticsearchNode(h));
+    this.node = this.nodes[0]!;
     this.index = options.index;
     const running = getMonitoring()?.config;
     const config = loadConfig({
@@ -92,7 +93,7 @@ export class ElasticLogger {
             ...(options.console ? [{ type: 'console' as const }] : []),
             {
               type: 'elasticsearch',
-              node: this.node,
+              ...(this.nodes.length > 1 ? { nodes: [...this.nodes] } : { node: this.node }),
               index: options.index,
               dataStream: options.dataStream ?? false,
             },

@@ -184,11 +184,11 @@ describe('PrometheusMetrics, Histogram, Gauge', () => {
 });
 
 describe('ElasticLogger', () => {
-  it('host:port without a scheme is http://; URLs are kept; several hosts are refused', () => {
+  it('host:port without a scheme is http://; URLs are kept; an empty hosts list is refused', () => {
     expect(elasticsearchNode('elasticsearch:9200')).toBe('http://elasticsearch:9200');
     expect(elasticsearchNode('https://es.internal:9200')).toBe('https://es.internal:9200');
-    expect(() => new ElasticLogger({ index: 'i', hosts: ['a:9200', 'b:9200'] })).toThrow(
-      'ElasticLogger: hosts takes one node (got 2)',
+    expect(() => new ElasticLogger({ index: 'i', hosts: [] })).toThrow(
+      'ElasticLogger: hosts must name at least one node',
     );
     expect(() => new ElasticLogger({ index: 'i', host: ['a:9200'] } as never)).toThrow(
       'ElasticLogger: unknown option "host" (did you mean "hosts"?)',
@@ -297,4 +297,25 @@ describe('JaegerTracer', () => {
     expect(spans[0]!.resource['service.name']).toBe('my-service');
     expect(receiver.requests.every((r) => r.path === '/v1/traces')).toBe(true);
   });
+
+  it("several hosts are the cluster's nodes: with the first one down, the lines reach the next", async () => {
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const deadHost = `127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => dead.close(() => r()));
+    const es = await startBulkServer();
+    try {
+      const facade = new ElasticLogger({
+        index: 'service-logs',
+        hosts: [deadHost, es.url.replace('http://', '')],
+        serviceName: 'orders',
+      });
+      expect(facade.nodes).toEqual([`http://${deadHost}`, es.url]);
+      for (let i = 0; i < 20; i++) facade.info({ i }, `line ${i}`);
+      await facade.shutdown();
+      expect(es.stored.size).toBe(20);
+    } finally {
+      await es.close();
+    }
+  }, 60_000);
 });
