@@ -1047,11 +1047,15 @@
     const total = Math.max(d.durationMillis, 0.001);
     const wf = h('div', { class: 'waterfall' });
     for (const sp of d.waterfall) {
+      // never past the trace's end: the minimum width (and a child that ends a hair after its
+      // parent) must not draw a bar outside its parent's
+      const left = Math.min(Math.max((sp.offsetMillis / total) * 100, 0), 99.7);
+      const width = Math.min(Math.max((sp.durationMillis / total) * 100, 0.3), 100 - left);
       const bar = h('div', {
         class: `wf-bar ${sp.critical ? 'critical' : ''} ${sp.error ? 'error' : ''}`,
         style: {
-          left: `${(sp.offsetMillis / total) * 100}%`,
-          width: `${Math.max((sp.durationMillis / total) * 100, 0.3)}%`,
+          left: `${left}%`,
+          width: `${width}%`,
         },
         title: `${sp.name}: ${fmtMillis(sp.durationMillis)}`,
       });
