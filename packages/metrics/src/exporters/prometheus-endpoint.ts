@@ -8,7 +8,7 @@ import type {
   MetricProducer,
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import type { PrometheusExporterConfig } from '@otelkit/config';
+import { type PrometheusExporterConfig, settleWithin } from '@otelkit/config';
 import { prometheusTextSteps, runInSlices } from './incremental';
 import { OPENMETRICS_CONTENT_TYPE, prefersOpenMetrics, serializeOpenMetricsIncremental } from './openmetrics';
 import type { OverflowTracker } from './overflow-tracker';
@@ -197,14 +197,20 @@ export class PrometheusEndpoint {
   }
 }
 
+/** How long a scrape waits for detected resource attributes; a hung detector never hangs scrapes. */
+const RESOURCE_SETTLE_MILLIS = 1000;
+
 /**
  * A collection whose resource has settled: detected attributes that need I/O (host.id,
- * container.id) are awaited once — the first scrape may come within milliseconds of startup —
- * so target_info carries them and nothing reads the resource too early.
+ * container.id) are awaited — the first scrape may come within milliseconds of startup — so
+ * target_info carries them. Bounded: past RESOURCE_SETTLE_MILLIS the scrape is served with the
+ * attributes known by then (the SDK skips the unsettled ones).
  */
 async function collectSettled(reader: MetricReader): Promise<CollectionResult> {
   const result = await reader.collect();
   const resource = result.resourceMetrics.resource;
-  if (resource.asyncAttributesPending) await resource.waitForAsyncAttributes?.();
+  if (resource.asyncAttributesPending && resource.waitForAsyncAttributes) {
+    await settleWithin(resource.waitForAsyncAttributes(), RESOURCE_SETTLE_MILLIS);
+  }
   return result;
 }
