@@ -16,11 +16,13 @@ import {
   maskUrl,
   maskWebhookUrl,
   type OtelkitConfig,
+  parseDuration,
   SECRET_KEYS,
 } from '@otelkit/config';
 import { GENERATE_TARGETS, type GenerateTarget, generateFiles } from './generators/generate-files';
 import { prometheusFlags } from './generators/prometheus-config';
 import { GenerateError } from './generators/prometheus-rules';
+import { fetchReport, ReportError, writeReport } from './report';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -29,6 +31,8 @@ export interface CliIo {
   readonly color?: boolean;
   /** @default process.cwd() */
   readonly cwd?: string;
+  /** Where `report` reads `OTELKIT_DASHBOARD_USERNAME` / `_PASSWORD`. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Config files looked for, in order, when none is given (nor `OTELKIT_CONFIG`). */
@@ -46,6 +50,8 @@ Usage:
   otelkit print [file]                    the normalised config (secrets masked) and the startup summary
   otelkit generate <target> [file] [--out <dir>] [--check]
                                           write the backend files generated from the config
+  otelkit report --url <service> [--format csv|json] [--since 1h] [--type pg] [--out <file>]
+                                          the resource utilisation report of a running service
   otelkit help [command]                  this text, or a command's
 
 Targets: prometheus (prometheus.yml, recording + alerting rules, promtool tests), grafana
@@ -54,7 +60,7 @@ Targets: prometheus (prometheus.yml, recording + alerting rules, promtool tests)
 The config file: [file], else $OTELKIT_CONFIG, else the first of ${DEFAULT_CONFIG_FILES.join(', ')}.
 OTEL_* environment variables are ignored unless --env is given, so output does not depend on the shell.
 
-Exit codes: 0 ok; 1 config problems, or files that differ (--check); 2 usage error.
+Exit codes: 0 ok; 1 config problems, files that differ (--check), or no report; 2 usage error.
 `;
 
 const COMMAND_HELP: Record<string, string> = {
@@ -79,6 +85,26 @@ The Prometheus retention (storage.retention) is a server flag: when <out>/../doc
 --storage.tsdb.retention.time=…, generate prometheus sets it there too, and --check compares it.
 --check writes nothing and exits 1 when a file on disk differs from what would be written.
 `,
+  report: `otelkit report --url <service> [--format csv|json] [--since <duration> | --start <t> --end <t>]
+               [--type <kind|category>] [--out <file>] [--user <name>] [--timeout <duration>]
+
+Fetches the resource utilisation report (per resource and metric: samples, min, avg, max, p95,
+last, thresholds, time above them, alerts raised) from a running service's dashboard, which
+serves it at <dashboard path>/api/report behind the dashboard's own bind and auth rules.
+
+  --url       the service (http://127.0.0.1:8080: the default dashboard path is used), the
+              dashboard URL its first screen prints, or the report URL itself
+  --format    csv (default) or json
+  --since     the window back from now (15m, 1h, 1d); or --start / --end (epoch ms or ISO 8601)
+  --type      only resources of this kind (pg, ioredis…) or category (database, cache…)
+  --out       write to this file (never through a symlink) instead of stdout
+  --user      Basic auth user (default $OTELKIT_DASHBOARD_USERNAME); the password is read from
+              $OTELKIT_DASHBOARD_PASSWORD (or the URL), never from an argument
+  --timeout   total deadline of the request (default 10s)
+  --allow-link-local   allow a link-local / cloud metadata host (refused by default)
+
+Redirects are not followed; a report larger than 32 MB is refused. Exit 1 when there is no report.
+`,
 };
 
 interface Parsed {
@@ -92,6 +118,15 @@ const KNOWN_FLAGS: Record<string, { value: boolean }> = {
   env: { value: false },
   json: { value: false },
   help: { value: false },
+  url: { value: true },
+  format: { value: true },
+  type: { value: true },
+  since: { value: true },
+  start: { value: true },
+  end: { value: true },
+  user: { value: true },
+  timeout: { value: true },
+  'allow-link-local': { value: false },
 };
 
 class UsageError extends Error {}
@@ -285,6 +320,68 @@ function generate(p: Parsed, io: CliIo, cwd: string): number {
   return 0;
 }
 
+async function report(
+  p: Parsed,
+  io: CliIo,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
+  const col = paint(io);
+  const str = (k: string) => p.flags.get(k) as string | undefined;
+  const url = str('url') ?? p.positional[1];
+  if (!url) throw new UsageError('report needs --url <service> (e.g. --url http://127.0.0.1:8080)');
+  const format = str('format') ?? 'csv';
+  if (format !== 'csv' && format !== 'json')
+    throw new UsageError(`--format: expected csv or json, got "${format}"`);
+  if (str('since') !== undefined && str('start') !== undefined)
+    throw new UsageError('give --since or --start, not both');
+  let timeoutMillis = 10_000;
+  if (str('timeout') !== undefined) {
+    try {
+      timeoutMillis = parseDuration(str('timeout'), 's', '--timeout');
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (timeoutMillis < 1) throw new UsageError('--timeout must be more than 0');
+  }
+  const type = str('type');
+  const since = str('since');
+  const start = str('start');
+  const end = str('end');
+  const user = str('user');
+  try {
+    const text = await fetchReport({
+      url,
+      format,
+      timeoutMillis,
+      allowLinkLocal: p.flags.has('allow-link-local'),
+      env,
+      ...(type !== undefined ? { type } : {}),
+      ...(since !== undefined ? { since } : {}),
+      ...(start !== undefined ? { start } : {}),
+      ...(end !== undefined ? { end } : {}),
+      ...(user !== undefined ? { user } : {}),
+    });
+    const out = str('out');
+    if (out === undefined) io.stdout(text);
+    else {
+      const file = path.resolve(io.cwd ?? process.cwd(), out);
+      writeReport(file, text);
+      const rows =
+        format === 'csv'
+          ? Math.max(0, text.trimEnd().split('\n').length - 1)
+          : (JSON.parse(text) as { rows: unknown[] }).rows.length;
+      io.stderr(`${col.green('✓')} wrote ${out} (${rows} row${rows === 1 ? '' : 's'})\n`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof ReportError) {
+      io.stderr(`${col.red('✗')} ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
 /** The compose file with the Prometheus retention flag set from `storage.retention`, when it has one. */
 function composeEdit(
   file: string,
@@ -300,9 +397,9 @@ function composeEdit(
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
  *
- * @example process.exitCode = runCli(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+ * @example process.exitCode = await runCli(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
  */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   try {
     const p = parseArgs(argv);
@@ -323,8 +420,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         return print(p, io, cwd);
       case 'generate':
         return generate(p, io, cwd);
+      case 'report':
+        return await report(p, io, io.env ?? process.env);
       default:
-        throw new UsageError(`unknown command "${command}" (validate, print, generate, help)`);
+        throw new UsageError(`unknown command "${command}" (validate, print, generate, report, help)`);
     }
   } catch (err) {
     if (err instanceof UsageError) {

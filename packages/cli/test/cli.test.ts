@@ -50,7 +50,7 @@ describe('otelkit --help and usage errors', () => {
     expect(r.stdout).toMatch(/otelkit validate \[file\]/);
     expect(r.stdout).toMatch(/otelkit generate <target>/);
     expect(r.stdout).toMatch(
-      /Exit codes: 0 ok; 1 config problems, or files that differ \(--check\); 2 usage error/,
+      /Exit codes: 0 ok; 1 config problems, files that differ \(--check\), or no report; 2 usage error/,
     );
     expect((await otelkit(['generate', '--help'])).stdout).toMatch(/--check writes nothing and exits 1/);
   });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError, type DashboardConfig, normalizeDashboard } from '@otelkit/config';
 import { configView } from './data/config-view';
 import { queryLogs } from './data/logs';
+import { reportRequest } from './data/report';
 import { listTraces, type SpanLike, traceDetail } from './data/traces';
 import { loadAssets } from './server/assets';
 import { CpuProfiler } from './server/cpu-profile';
@@ -172,6 +173,20 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       }
       case '/api/config':
         return json(res, configView(source));
+      case '/api/report':
+      case '/api/report.csv':
+      case '/api/report.json': {
+        // The resource utilisation report (what `otelkit report --url` fetches), on demand.
+        const r = reportRequest(source.resources, q, path);
+        secure(res);
+        res.writeHead(r.status, {
+          'content-type': r.type,
+          'cache-control': 'no-store',
+          ...(r.filename ? { 'content-disposition': `attachment; filename="${r.filename}"` } : {}),
+        });
+        res.end(method === 'HEAD' ? undefined : r.body);
+        return;
+      }
       case '/api/profiler': {
         const p = options.profiler;
         if (p === undefined) return json(res, { enabled: false });

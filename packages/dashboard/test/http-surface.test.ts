@@ -20,6 +20,8 @@ const PATHS = [
   'api/logs',
   'api/config',
   'api/traces/0123456789abcdef0123456789abcdef',
+  'api/report',
+  'api/report.csv',
 ];
 
 async function get(url: string, headers: Record<string, string> = {}) {

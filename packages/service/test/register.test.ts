@@ -126,6 +126,26 @@ describe('the register entry', () => {
     ).toBe(true);
   }, 60_000);
 
+  it('gives the app that then calls startMonitoring(sameConfig) the running handle; a different config still fails loudly', async () => {
+    const r = await run(
+      ['--import', '@otelkit/service/register', join('test', 'fixtures', 'register-same-config.mjs')],
+      {
+        OTELKIT_CONFIG: join('test', 'fixtures', 'register-same-config.json'),
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(result).toMatchObject({
+      sameHandle: true,
+      service: 'register-same',
+      instrumentations: ['http'],
+      code: 'OTELKIT_ERR_ALREADY_STARTED',
+    });
+    // the conflict names what differs
+    expect(result.conflict).toEqual(expect.arrayContaining(['service.name']));
+  }, 60_000);
+
   it('fails at startup on a bad config file, naming the problem', async () => {
     const r = await run(['--require', '@otelkit/service/register', '-e', '1'], {
       OTELKIT_CONFIG: join('test', 'fixtures', 'bad-sampler.yaml'),
