@@ -83,7 +83,7 @@ function scenario(tracer) {
     const start = performance.now();
     return tracer.startActiveSpan(
       'Raw.op',
-      { kind: api.SpanKind.INTERNAL, attributes: { 'code.function': 'op', 'code.namespace': 'Raw' } },
+      { kind: api.SpanKind.INTERNAL, attributes: { 'code.function.name': 'Raw.op' } },
       async (span) => {
         try {
           const r = await fn();

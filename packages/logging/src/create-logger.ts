@@ -11,7 +11,7 @@ import {
 } from '@otelkit/config';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { correlatedTimestamp } from './correlation';
-import { withPlainHttpAsEcs } from './ecs/plain-http';
+import { withErrorCode, withPlainHttpAsEcs } from './ecs/plain-http';
 import { normaliseLevel } from './levels';
 import { createConsoleOutput } from './outputs/console-output';
 import { createElasticsearchOutput } from './outputs/elasticsearch-output';
@@ -141,10 +141,13 @@ export function createLogger(
   if (ecs) {
     const ecsOptions = ecsPinoOptions(resource);
     const upstreamLog = ecsOptions.formatters.log as LogFormatter;
-    const ecsLog: LogFormatter = (obj) =>
+    const httpLog: LogFormatter = (obj) =>
       obj.req === undefined && obj.res === undefined
         ? upstreamLog(obj)
         : withPlainHttpAsEcs(obj, upstreamLog);
+    // ecs-pino-format maps err to error.type / message / stack_trace and drops its code
+    const ecsLog: LogFormatter = (obj) =>
+      obj.err === undefined ? httpLog(obj) : withErrorCode(obj, httpLog(obj));
     const ecsBindings = ecsOptions.formatters.bindings as LogFormatter;
     const deep = redact?.deep;
     logFormatter = deep ? (obj) => deep(ecsLog(obj)) : ecsLog;

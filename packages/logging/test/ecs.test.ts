@@ -131,7 +131,10 @@ describe('ecs format', () => {
       ids = span.spanContext();
       logger.info({ orderId: 'o-1', amount: 12.5 }, 'order placed');
       logger.child({ component: 'payments' }).warn('slow payment provider');
-      logger.error(new TypeError('card declined'), 'payment failed');
+      logger.error(
+        Object.assign(new TypeError('card declined'), { code: 'E_CARD_DECLINED' }),
+        'payment failed',
+      );
       span.end();
     });
     await new Promise<void>((resolve, reject) => {
@@ -180,6 +183,7 @@ describe('ecs format', () => {
       'log.level': 'error',
       'error.type': 'TypeError',
       'error.message': 'card declined',
+      'error.code': 'E_CARD_DECLINED', // ECS error.code from err.code (ecs-pino-format drops it)
     });
     expect(String(failed?.['error.stack_trace'])).toContain('TypeError: card declined');
     expect(request).toMatchObject({

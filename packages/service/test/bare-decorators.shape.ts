@@ -1,6 +1,7 @@
 // Shared by bare-decorators.test.ts (TC39) and bare-decorators.legacy.test.ts
 // (experimentalDecorators): the telemetry one class's calls left behind, with the class name
 // replaced by `X`, so `@service`, `@service()` and `@service({})` can be compared for equality.
+import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import { METHOD_CALLS, METHOD_DURATION } from '@otelkit/service';
 import type { TestTelemetry } from '@otelkit/testing';
 
@@ -56,7 +57,7 @@ function normalize(value: unknown, className: string, key?: string): unknown {
 export async function telemetryShape(h: TestTelemetry, className: string): Promise<TelemetryShape> {
   const spans = h
     .spans()
-    .filter((s) => s.attributes['code.namespace'] === className)
+    .filter((s) => String(s.attributes[ATTR_CODE_FUNCTION_NAME]).startsWith(`${className}.`))
     .map((s) =>
       normalize(
         {

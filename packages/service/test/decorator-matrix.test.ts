@@ -1,4 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
+import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import * as service from '@otelkit/service';
 import { createTestTelemetry, type TestTelemetry } from '@otelkit/testing';
 import { compileFixture } from './compile-fixture';
@@ -148,8 +149,9 @@ describe.each(MODES)('@monitored with %s decorators', (mode) => {
 
       // one span, named Class.method, with code.* attributes and the right status
       const span = h.expectSpan(`${shapeName}.${c.method}`).span;
-      expect(span.attributes['code.function']).toBe(c.method);
-      expect(span.attributes['code.namespace']).toBe(shapeName);
+      expect(span.attributes[ATTR_CODE_FUNCTION_NAME]).toBe(`${shapeName}.${c.method}`);
+      expect(span.attributes['code.function']).toBeUndefined(); // deprecated in semconv
+      expect(span.attributes['code.namespace']).toBeUndefined();
       if (c.outcome.kind === 'throws') {
         expect(span.status.code).toBe(SpanStatusCode.ERROR);
         expect(span.events.filter((e) => e.name === 'exception')).toHaveLength(1);

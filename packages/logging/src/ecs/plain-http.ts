@@ -152,6 +152,21 @@ export function withPlainHttpAsEcs(obj: Obj, ecsLog: (o: Obj) => Obj): Obj {
   return out;
 }
 
+/**
+ * ECS `error.code` from the logged error's `code` (`ECONNRESET`, `ERR_HTTP_HEADERS_SENT`, a
+ * driver's SQLSTATE…), which ecs-pino-format leaves out. An explicit `error.code` wins.
+ */
+export function withErrorCode(obj: Obj, out: Obj): Obj {
+  const err = obj.err as { code?: unknown } | null;
+  const code = err !== null && typeof err === 'object' ? err.code : undefined;
+  if ((typeof code === 'string' && code !== '') || (typeof code === 'number' && Number.isFinite(code))) {
+    if (!isObject(out.error)) out.error = {};
+    const error = out.error as Obj;
+    if (error.code === undefined) error.code = String(code).slice(0, 256);
+  }
+  return out;
+}
+
 function hasAny(o: Obj, keys: ReadonlySet<string>): boolean {
   for (const k of keys) if (o[k] !== undefined) return true;
   return false;

@@ -27,6 +27,7 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
   ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
   ATTR_URL_PATH,
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
@@ -102,6 +103,8 @@ export interface RequestState {
 }
 
 const kState = Symbol.for('@otelkit/metrics.request-state');
+/** A Host header: `[v6]` or a name / v4 address, then an optional port. */
+const HOST = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/;
 
 /**
  * A histogram that records through the handle's local aggregation when there is one (the fast
@@ -339,8 +342,14 @@ export class HttpServerMetrics {
         const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
         // Descriptive attributes only for spans that are kept (most are not, at low sampling).
         if (span.isRecording()) {
-          const host = req.headers.host;
-          if (host) span.setAttribute(ATTR_SERVER_ADDRESS, host.replace(/:\d+$/, ''));
+          // server.address / server.port from Host (what the client called: behind a proxy,
+          // not our socket's); the scheme's default port when Host names none
+          const host = HOST.exec(req.headers.host ?? '');
+          if (host) {
+            span.setAttribute(ATTR_SERVER_ADDRESS, host[1] ?? host[2]!);
+            const port = host[3] ? Number(host[3]) : scheme === 'https' ? 443 : 80;
+            if (port > 0 && port < 65536) span.setAttribute(ATTR_SERVER_PORT, port);
+          }
           const ua = req.headers['user-agent'];
           if (ua) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, ua);
         }

@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 import { createMetrics } from '../../src/create-metrics';
 import { withHttpMetrics } from '../../src/http/with-http-metrics';
 import type { MetricsHandle } from '../../src/types';
@@ -267,7 +268,8 @@ describe('withHttpMetrics (node:http)', () => {
         'http.response.status_code': 502,
         'url.path': '/users/7',
         'url.scheme': 'http',
-        'server.address': '127.0.0.1',
+        [ATTR_SERVER_ADDRESS]: '127.0.0.1',
+        [ATTR_SERVER_PORT]: s.port,
         'error.type': '502',
       });
       expect(span.status.code).toBe(SpanStatusCode.ERROR);

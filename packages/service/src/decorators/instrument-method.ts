@@ -10,6 +10,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { ATTR_CODE_FUNCTION_NAME } from '@opentelemetry/semantic-conventions';
 import { createRateLimitedLog, DEFAULT_DURATION_BUCKETS } from '@otelkit/config';
 import { errorType } from '@otelkit/metrics';
 import { getMonitoringRuntime } from '../runtime';
@@ -153,7 +154,8 @@ function prepare(site: MethodSite, runtime: MonitoringRuntime, self: unknown): P
   return {
     runtime,
     spanName: options.spanName ?? `${className}.${methodName}`,
-    spanAttributes: { 'code.function': methodName, 'code.namespace': className },
+    // semconv 1.33+: the fully qualified name (code.function / code.namespace are deprecated)
+    spanAttributes: { [ATTR_CODE_FUNCTION_NAME]: `${className}.${methodName}` },
     okAttributes: Object.freeze({ class: className, method: methodName, outcome: 'success' }),
     className,
     methodName,
