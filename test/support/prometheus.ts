@@ -54,53 +54,28 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/**
- * Starts the real `prometheus` binary (Debian's, installed by .ci/install-system-deps.sh) on a
- * free 127.0.0.1 port, scraping `targets` (host:port) every second, with its data in a temp dir.
- */
-export async function startPrometheus(
-  targets: string[],
-  metricsPath = '/metrics',
-  options: PrometheusOptions = {},
-): Promise<RealPrometheus> {
-  const dir = mkdtempSync(join(tmpdir(), 'otelkit-prom-'));
-  const port = await freePort();
-  writeFileSync(
-    join(dir, 'prometheus.yml'),
-    [
-      'global:',
-      '  scrape_interval: 1s',
-      '  scrape_timeout: 900ms',
-      'scrape_configs:',
-      '  - job_name: app',
-      `    metrics_path: ${metricsPath}`,
+function scrapeConfig(targets: string[], metricsPath: string, jobs: PromJob[]): string {
+  return [
+    'global:',
+    '  scrape_interval: 1s',
+    '  scrape_timeout: 900ms',
+    'scrape_configs:',
+    '  - job_name: app',
+    `    metrics_path: ${metricsPath}`,
+    '    static_configs:',
+    `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
+    ...jobs.flatMap((job) => [
+      `  - job_name: ${job.name}`,
+      `    metrics_path: ${job.metricsPath ?? '/metrics'}`,
       '    static_configs:',
-      `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
-      ...(options.jobs ?? []).flatMap((job) => [
-        `  - job_name: ${job.name}`,
-        `    metrics_path: ${job.metricsPath ?? '/metrics'}`,
-        '    static_configs:',
-        `      - targets: [${job.targets.map((t) => `'${t}'`).join(', ')}]`,
-      ]),
-      '',
-    ].join('\n'),
-  );
-  let log = '';
-  const proc: ChildProcess = spawn(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-      ...(options.args ?? []),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  proc.stderr?.on('data', (d: Buffer) => {
-    log = (log + d.toString()).slice(-4000);
-  });
+      `      - targets: [${job.targets.map((t) => `'${t}'`).join(', ')}]`,
+    ]),
+    '',
+  ].join('\n');
+}
 
+/** The Prometheus HTTP API client over a started server process (Prometheus or VictoriaMetrics). */
+function client(port: number, proc: ChildProcess, dir: string, log: () => string): RealPrometheus {
   const query = async (promql: string): Promise<PromSample[]> => {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`);
     const json = (await res.json()) as { status: string; data: { result: PromSample[] }; error?: string };
@@ -134,7 +109,7 @@ export async function startPrometheus(
       const [first] = await query(promql);
       return first ? Number(first.value[1]) : undefined;
     },
-    log: () => log,
+    log,
     async close() {
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
@@ -147,6 +122,64 @@ export async function startPrometheus(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function spawnLogged(bin: string, args: string[]): { proc: ChildProcess; log: () => string } {
+  let log = '';
+  const proc: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  proc.stderr?.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-4000);
+  });
+  return { proc, log: () => log };
+}
+
+/**
+ * Starts the real `prometheus` binary (Debian's, installed by .ci/install-system-deps.sh) on a
+ * free 127.0.0.1 port, scraping `targets` (host:port) every second, with its data in a temp dir.
+ */
+export async function startPrometheus(
+  targets: string[],
+  metricsPath = '/metrics',
+  options: PrometheusOptions = {},
+): Promise<RealPrometheus> {
+  const dir = mkdtempSync(join(tmpdir(), 'otelkit-prom-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'prometheus.yml'), scrapeConfig(targets, metricsPath, options.jobs ?? []));
+  const { proc, log } = spawnLogged('prometheus', [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+    ...(options.args ?? []),
+  ]);
+  return client(port, proc, dir, log);
+}
+
+/**
+ * Starts the real single-node VictoriaMetrics (Debian's `victoria-metrics`) on a free 127.0.0.1
+ * port, scraping the same targets with the same scrape config as {@link startPrometheus}, and
+ * answering the same Prometheus HTTP API (MetricsQL, a PromQL superset). Its default 30 s query
+ * latency offset is turned off, so fresh samples are visible as in Prometheus. No exemplars.
+ */
+export async function startVictoriaMetrics(
+  targets: string[],
+  metricsPath = '/metrics',
+  options: PrometheusOptions = {},
+): Promise<RealPrometheus> {
+  const dir = mkdtempSync(join(tmpdir(), 'otelkit-vm-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'scrape.yml'), scrapeConfig(targets, metricsPath, options.jobs ?? []));
+  const { proc, log } = spawnLogged('victoria-metrics', [
+    `-promscrape.config=${join(dir, 'scrape.yml')}`,
+    `-storageDataPath=${join(dir, 'data')}`,
+    `-httpListenAddr=127.0.0.1:${port}`,
+    '-retentionPeriod=1d',
+    '-search.latencyOffset=0s',
+    '-search.disableCache',
+    '-loggerLevel=ERROR',
+    ...(options.args ?? []),
+  ]);
+  return client(port, proc, dir, log);
 }
 
 /** Retries `fn` until it stops throwing, or throws its last error after `timeoutMs`. */

@@ -17,7 +17,7 @@ import {
 import { createMetrics, withHttpMetrics } from '@otelkit/metrics';
 import { createResourceManager } from '@otelkit/resource-manager';
 import { ResourceMonitor } from '@otelkit/resource-monitor';
-import { eventually, startPrometheus } from '../../../test/support/prometheus';
+import { eventually, startPrometheus, startVictoriaMetrics } from '../../../test/support/prometheus';
 import {
   configAlert,
   GenerateError,
@@ -358,120 +358,134 @@ describe('Grafana dashboards', () => {
   });
 });
 
-describe('every dashboard expression returns data from a real Prometheus, on both naming paths', () => {
-  it('direct scrape of a running service, and the same exposition renamed as the Collector names it', async () => {
-    const config = loadConfig({
-      env: {},
-      file: false,
-      config: { metrics: { exporters: [{ type: 'prometheus', mode: 'handler' }] } },
-    });
-    const metrics = createMetrics(config.metrics);
-    const monitor = new ResourceMonitor({ intervalMillis: 250, meterProvider: metrics.provider });
-    const manager = createResourceManager(normalizePools({ interval: 1, kinds: ['generic-pool'] }), {
-      monitor,
-      meter: metrics.meter,
-    });
-    const pool = createPool({ create: async () => ({}), destroy: async () => {} }, { max: 4 });
-    manager.register({ id: 'db', type: 'generic-pool', resource: pool });
-    const app = http.createServer(
-      withHttpMetrics(metrics, (req, res) => {
-        res.statusCode = req.url === '/fail' ? 500 : 200;
-        res.end('ok');
-      }),
-    );
-    const scrape = http.createServer(metrics.handler);
-    // The OTLP path, simulated: the direct exposition with the catalog's OTLP names (unit suffixes).
-    const renames = METRIC_CATALOG.filter((e) => e.series.direct !== e.series.otlp)
-      .map((e) => [e.series.direct, e.series.otlp] as const)
-      .sort((a, b) => b[0].length - a[0].length);
-    const collector = http.createServer((_req, res) => {
-      http.get({ host: '127.0.0.1', port: (scrape.address() as AddressInfo).port, path: '/metrics' }, (r) => {
-        let body = '';
-        r.setEncoding('utf8');
-        r.on('data', (d) => {
-          body += d;
-        });
-        r.on('end', () => {
-          const out = body
-            .split('\n')
-            .map((line) => {
-              const name = /^(# (?:HELP|TYPE) )?([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(line);
-              if (!name) return line;
-              const hit = renames.find(
-                ([d]) =>
-                  name[2] === d ||
-                  (name[2]!.startsWith(d) && /^_(bucket|count|sum)$/.test(name[2]!.slice(d.length))),
-              );
-              return hit ? line.replace(hit[0], hit[1]) : line;
-            })
-            .join('\n');
-          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-          res.end(out);
-        });
+describe.each([
+  ['Prometheus', startPrometheus],
+  ['VictoriaMetrics', startVictoriaMetrics],
+] as const)(
+  'every dashboard expression returns data from a real %s, on both naming paths',
+  (_backend, startBackend) => {
+    it('direct scrape of a running service, and the same exposition renamed as the Collector names it', async () => {
+      const config = loadConfig({
+        env: {},
+        file: false,
+        config: { metrics: { exporters: [{ type: 'prometheus', mode: 'handler' }] } },
       });
-    });
-    for (const s of [app, scrape, collector]) await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    const port = (s: http.Server) => (s.address() as AddressInfo).port;
-    const traffic = setInterval(() => {
-      for (const p of ['/ok', '/ok', '/fail'])
-        http.get({ host: '127.0.0.1', port: port(app), path: p }, (r) => r.resume());
-    }, 100);
-    await monitor.start();
-    await manager.start();
-    const prom = await startPrometheus([`127.0.0.1:${port(scrape)}`], '/metrics', {
-      jobs: [{ name: 'collector', targets: [`127.0.0.1:${port(collector)}`] }],
-    });
-    try {
-      const dashboards = Object.values(generateGrafanaDashboards(config));
-      const exprs = dashboards.flatMap((d) =>
-        (d.panels as unknown as Array<Record<string, Any>>)
-          .filter((p) => p.datasource.type === 'prometheus')
-          .flatMap((p) =>
-            p.targets.map((t: Any, i: number) => ({
-              panel: p.title,
-              path: i === 0 ? 'direct' : 'otlp',
-              expr: t.expr as string,
-            })),
-          ),
+      const metrics = createMetrics(config.metrics);
+      const monitor = new ResourceMonitor({ intervalMillis: 250, meterProvider: metrics.provider });
+      const manager = createResourceManager(normalizePools({ interval: 1, kinds: ['generic-pool'] }), {
+        monitor,
+        meter: metrics.meter,
+      });
+      const pool = createPool({ create: async () => ({}), destroy: async () => {} }, { max: 4 });
+      manager.register({ id: 'db', type: 'generic-pool', resource: pool });
+      const app = http.createServer(
+        withHttpMetrics(metrics, (req, res) => {
+          res.statusCode = req.url === '/fail' ? 500 : 200;
+          res.end('ok');
+        }),
       );
-      expect(exprs.length).toBeGreaterThanOrEqual(16);
-      const concrete = (e: string) =>
-        e
-          .replaceAll('$service', '.+')
-          .replaceAll('$instance', '.+')
-          .replaceAll('$route', '.*')
-          .replaceAll('$__rate_interval', '1m');
-      const results = await eventually(
-        async () => {
-          const got = await Promise.all(
-            exprs.map(async (x) => ({ ...x, n: (await prom.query(concrete(x.expr))).length })),
-          );
-          const empty = got.filter((g) => g.n === 0);
-          if (empty.length)
-            throw new Error(`no data yet: ${empty.map((e) => `${e.panel} (${e.path})`).join(', ')}`);
-          return got;
-        },
-        60_000,
-        1000,
-      );
-      expect(results.every((r) => r.n > 0)).toBe(true);
-      // and the catalog knows every metric a panel shows
-      for (const d of dashboards)
-        for (const p of d.panels as unknown as Array<Record<string, Any>>)
-          if (p.type !== 'logs')
-            expect(findCatalogEntry(String(p.description).split(' — ')[1]!.split(' ')[0]!)).toBeDefined();
-    } finally {
-      clearInterval(traffic);
-      await prom.close();
-      await manager.shutdown();
-      await monitor.shutdown();
-      await pool.drain();
-      await pool.clear();
-      for (const s of [app, scrape, collector]) {
-        s.closeAllConnections();
-        await new Promise((r) => s.close(r));
+      const scrape = http.createServer(metrics.handler);
+      // The OTLP path, simulated: the direct exposition with the catalog's OTLP names (unit suffixes).
+      const renames = METRIC_CATALOG.filter((e) => e.series.direct !== e.series.otlp)
+        .map((e) => [e.series.direct, e.series.otlp] as const)
+        .sort((a, b) => b[0].length - a[0].length);
+      const collector = http.createServer((_req, res) => {
+        http.get(
+          { host: '127.0.0.1', port: (scrape.address() as AddressInfo).port, path: '/metrics' },
+          (r) => {
+            let body = '';
+            r.setEncoding('utf8');
+            r.on('data', (d) => {
+              body += d;
+            });
+            r.on('end', () => {
+              const out = body
+                .split('\n')
+                .map((line) => {
+                  const name = /^(# (?:HELP|TYPE) )?([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(line);
+                  if (!name) return line;
+                  const hit = renames.find(
+                    ([d]) =>
+                      name[2] === d ||
+                      (name[2]!.startsWith(d) && /^_(bucket|count|sum)$/.test(name[2]!.slice(d.length))),
+                  );
+                  return hit ? line.replace(hit[0], hit[1]) : line;
+                })
+                .join('\n');
+              res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+              res.end(out);
+            });
+          },
+        );
+      });
+      for (const s of [app, scrape, collector]) await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      const port = (s: http.Server) => (s.address() as AddressInfo).port;
+      const traffic = setInterval(() => {
+        for (const p of ['/ok', '/ok', '/fail'])
+          http.get({ host: '127.0.0.1', port: port(app), path: p }, (r) => r.resume());
+      }, 100);
+      await monitor.start();
+      await manager.start();
+      const prom = await startBackend([`127.0.0.1:${port(scrape)}`], '/metrics', {
+        jobs: [{ name: 'collector', targets: [`127.0.0.1:${port(collector)}`] }],
+      });
+      try {
+        const dashboards = Object.values(generateGrafanaDashboards(config));
+        const exprs = dashboards.flatMap((d) =>
+          (d.panels as unknown as Array<Record<string, Any>>)
+            .filter((p) => p.datasource.type === 'prometheus')
+            .flatMap((p) =>
+              p.targets.map((t: Any, i: number) => ({
+                panel: p.title,
+                path: i === 0 ? 'direct' : 'otlp',
+                expr: t.expr as string,
+              })),
+            ),
+        );
+        expect(exprs.length).toBeGreaterThanOrEqual(16);
+        const concrete = (e: string) =>
+          e
+            .replaceAll('$service', '.+')
+            .replaceAll('$instance', '.+')
+            .replaceAll('$route', '.*')
+            .replaceAll('$__rate_interval', '1m');
+        const results = await eventually(
+          async () => {
+            const got = await Promise.all(
+              exprs.map(async (x) => ({ ...x, n: (await prom.query(concrete(x.expr))).length })),
+            );
+            const empty = got.filter((g) => g.n === 0);
+            if (empty.length)
+              throw new Error(`no data yet: ${empty.map((e) => `${e.panel} (${e.path})`).join(', ')}`);
+            return got;
+          },
+          60_000,
+          1000,
+        );
+        expect(results.every((r) => r.n > 0)).toBe(true);
+      // both scrape jobs healthy: the exposition parses in this backend, no scrape errors
+      expect((await prom.targets()).map((t) => [t.job, t.health, t.lastError]).sort()).toEqual([
+        ['app', 'up', ''],
+        ['collector', 'up', ''],
+      ]);
+        // and the catalog knows every metric a panel shows
+        for (const d of dashboards)
+          for (const p of d.panels as unknown as Array<Record<string, Any>>)
+            if (p.type !== 'logs')
+              expect(findCatalogEntry(String(p.description).split(' — ')[1]!.split(' ')[0]!)).toBeDefined();
+      } finally {
+        clearInterval(traffic);
+        await prom.close();
+        await manager.shutdown();
+        await monitor.shutdown();
+        await pool.drain();
+        await pool.clear();
+        for (const s of [app, scrape, collector]) {
+          s.closeAllConnections();
+          await new Promise((r) => s.close(r));
+        }
+        await metrics.shutdown();
       }
-      await metrics.shutdown();
-    }
-  });
-});
+    });
+  },
+);
