@@ -463,11 +463,11 @@ describe.each([
           1000,
         );
         expect(results.every((r) => r.n > 0)).toBe(true);
-      // both scrape jobs healthy: the exposition parses in this backend, no scrape errors
-      expect((await prom.targets()).map((t) => [t.job, t.health, t.lastError]).sort()).toEqual([
-        ['app', 'up', ''],
-        ['collector', 'up', ''],
-      ]);
+        // both scrape jobs healthy: the exposition parses in this backend, no scrape errors
+        expect((await prom.targets()).map((t) => [t.job, t.health, t.lastError]).sort()).toEqual([
+          ['app', 'up', ''],
+          ['collector', 'up', ''],
+        ]);
         // and the catalog knows every metric a panel shows
         for (const d of dashboards)
           for (const p of d.panels as unknown as Array<Record<string, Any>>)
