@@ -440,7 +440,17 @@ export class ResourceManager implements ResourceRegistry {
     const r = this._resources.get(resourceId);
     if (!r) return;
     const now = Date.now();
-    const v = this._store.update(metric, value, resourceId, r.type, labels, r.attributes, now, add);
+    const v = this._store.update(
+      metric,
+      value,
+      resourceId,
+      r.type,
+      labels,
+      r.attributes,
+      now,
+      add,
+      r.category,
+    );
     if (!v) return;
     const def = this._store.definition(metric);
     if (!def || def.type === 'histogram' || (def.labels?.length ?? 0) > 0) return;

@@ -1,3 +1,7 @@
+import {
+  ATTR_DB_CLIENT_CONNECTION_POOL_NAME,
+  METRIC_DB_CLIENT_CONNECTION_MAX,
+} from '@opentelemetry/semantic-conventions/incubating';
 // createResourceManager(slice): the config's `pools` slice → a running manager, checked against a
 // real PostgreSQL pool (127.0.0.1:5432).
 import { loadConfig } from '@otelkit/config';
@@ -64,9 +68,10 @@ describe('createResourceManager', () => {
       expect(events.map((e) => e.state)).toEqual(['firing', 'resolved']);
 
       const metrics = await collectMetrics(reader);
-      expect(pointOf(metrics, 'otelkit.resource.connection_pool_max', { 'resource.id': 'pg-1' })?.value).toBe(
-        1,
-      );
+      expect(
+        pointOf(metrics, METRIC_DB_CLIENT_CONNECTION_MAX, { [ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: 'pg-1' })
+          ?.value,
+      ).toBe(1);
 
       // The report covers the configured window when the call gives none.
       const report = manager.generateReport();

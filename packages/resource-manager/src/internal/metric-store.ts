@@ -7,6 +7,8 @@ export const ATTR_RESOURCE_TYPE = 'resource.type';
 
 interface Series {
   readonly key: string;
+  /** Exported through a semantic-convention instrument instead of `<prefix><metric>`. */
+  readonly semconv: SemconvInstrument | undefined;
   readonly resourceId: string;
   readonly resourceType: string;
   readonly metric: string;
@@ -24,6 +26,38 @@ interface Instrument {
   readonly series: Map<string, Series>;
   /** Series per resource, for the cardinality cap. */
   readonly perResource: Map<string, number>;
+}
+
+/**
+ * The OpenTelemetry database-client pool metrics (semconv `db.client.connection.*`): what a
+ * database pool's otelkit metric is exported as. Pools of other categories, and the metrics
+ * semconv has no name for (usage, errors, healthy, and size = the sum of the count's states),
+ * keep the `otelkit.resource.*` names.
+ */
+export const DB_CLIENT_POOL_METRICS: Readonly<
+  Record<string, { readonly name: string; readonly unit: string; readonly state?: 'used' | 'idle' }>
+> = Object.freeze({
+  connection_pool_in_use: { name: 'db.client.connection.count', unit: '{connection}', state: 'used' },
+  connection_pool_idle: { name: 'db.client.connection.count', unit: '{connection}', state: 'idle' },
+  connection_pool_max: { name: 'db.client.connection.max', unit: '{connection}' },
+  connection_pool_waiting: { name: 'db.client.connection.pending_requests', unit: '{request}' },
+  connection_pool_acquire_wait: { name: 'db.client.connection.wait_time', unit: 's' },
+});
+export const ATTR_DB_CLIENT_CONNECTION_POOL_NAME = 'db.client.connection.pool.name';
+export const ATTR_DB_CLIENT_CONNECTION_STATE = 'db.client.connection.state';
+
+const SEMCONV_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'db.client.connection.count':
+    'The number of connections that are currently in state described by the state attribute',
+  'db.client.connection.max': 'The maximum number of open connections allowed',
+  'db.client.connection.pending_requests': 'The number of current pending requests for an open connection',
+  'db.client.connection.wait_time': 'The time it took to obtain an open connection from the pool',
+};
+
+/** One semconv instrument, fed by the series of every database pool mapped onto it. */
+interface SemconvInstrument {
+  readonly histogram?: Histogram;
+  readonly series: Set<Series>;
 }
 
 export interface MetricStoreOptions {
@@ -64,6 +98,7 @@ export function checkDefinition(def: MetricDefinition, at: string): MetricDefini
  */
 export class MetricStore {
   private readonly _instruments = new Map<string, Instrument>();
+  private readonly _semconv = new Map<string, SemconvInstrument>();
 
   constructor(private readonly _options: MetricStoreOptions) {}
 
@@ -85,7 +120,7 @@ export class MetricStore {
     };
     const series = new Map<string, Series>();
     const observe = (result: ObservableResult) => {
-      for (const s of series.values()) result.observe(s.value, s.attributes);
+      for (const s of series.values()) if (s.semconv === undefined) result.observe(s.value, s.attributes);
     };
     let instrument: Instrument;
     if (def.type === 'histogram') {
@@ -109,6 +144,31 @@ export class MetricStore {
     this._instruments.set(def.name, instrument);
   }
 
+  /** The semconv instrument `name` (created once, shared by the metrics mapped onto it). */
+  private _semconvInstrument(name: string, unit: string, histogram: boolean): SemconvInstrument {
+    let inst = this._semconv.get(name);
+    if (inst) return inst;
+    const { meter } = this._options;
+    const opts = { description: SEMCONV_DESCRIPTIONS[name] ?? name, unit };
+    const series = new Set<Series>();
+    if (histogram) {
+      inst = {
+        histogram: meter.createHistogram(name, {
+          ...opts,
+          advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
+        }),
+        series,
+      };
+    } else {
+      meter.createObservableUpDownCounter(name, opts).addCallback((result) => {
+        for (const s of series) result.observe(s.value, s.attributes);
+      });
+      inst = { series };
+    }
+    this._semconv.set(name, inst);
+    return inst;
+  }
+
   has(name: string): boolean {
     return this._instruments.has(name);
   }
@@ -130,6 +190,7 @@ export class MetricStore {
     extra: Readonly<Record<string, string>> | undefined,
     now: number,
     add = false,
+    category?: string,
   ): MetricValue | undefined {
     const inst = this._instruments.get(metric);
     if (!inst) return undefined;
@@ -151,8 +212,13 @@ export class MetricStore {
         return undefined;
       }
       inst.perResource.set(resourceId, count + 1);
+      const mapped = category === 'database' ? DB_CLIENT_POOL_METRICS[metric] : undefined;
+      const semconv = mapped
+        ? this._semconvInstrument(mapped.name, mapped.unit, inst.def.type === 'histogram')
+        : undefined;
       s = {
         key,
+        semconv,
         resourceId,
         resourceType,
         metric,
@@ -160,6 +226,12 @@ export class MetricStore {
         attributes: {
           ...(extra ?? {}),
           ...clean,
+          ...(mapped
+            ? {
+                [ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: resourceId,
+                ...(mapped.state ? { [ATTR_DB_CLIENT_CONNECTION_STATE]: mapped.state } : {}),
+              }
+            : {}),
           [ATTR_RESOURCE_ID]: resourceId,
           [ATTR_RESOURCE_TYPE]: resourceType,
         },
@@ -168,9 +240,10 @@ export class MetricStore {
         history: inst.def.type === 'histogram' ? undefined : new Ring(this._options.historySize),
       };
       inst.series.set(key, s);
+      semconv?.series.add(s);
     }
     if (inst.histogram) {
-      inst.histogram.record(value, s.attributes);
+      (s.semconv?.histogram ?? inst.histogram).record(value, s.attributes);
       s.value = value;
       s.timestamp = now;
       return undefined;
@@ -185,7 +258,11 @@ export class MetricStore {
   /** Forgets every series of a resource (it was unregistered). */
   dropResource(resourceId: string): void {
     for (const inst of this._instruments.values()) {
-      for (const [key, s] of inst.series) if (s.resourceId === resourceId) inst.series.delete(key);
+      for (const [key, s] of inst.series)
+        if (s.resourceId === resourceId) {
+          inst.series.delete(key);
+          s.semconv?.series.delete(s);
+        }
       inst.perResource.delete(resourceId);
     }
   }
@@ -220,6 +297,7 @@ export class MetricStore {
     for (const inst of this._instruments.values()) {
       inst.series.clear();
     }
+    for (const inst of this._semconv.values()) inst.series.clear();
   }
 }
 

@@ -1,4 +1,12 @@
 import type { Server } from 'node:http';
+import {
+  ATTR_DB_CLIENT_CONNECTION_POOL_NAME,
+  ATTR_DB_CLIENT_CONNECTION_STATE,
+  METRIC_DB_CLIENT_CONNECTION_COUNT,
+  METRIC_DB_CLIENT_CONNECTION_MAX,
+  METRIC_DB_CLIENT_CONNECTION_PENDING_REQUESTS,
+  METRIC_DB_CLIENT_CONNECTION_WAIT_TIME,
+} from '@opentelemetry/semantic-conventions/incubating';
 import { type AlertEvent, HealthRegistry, ResourceMonitor } from '@otelkit/resource-monitor';
 import { Pool, type PoolClient } from 'pg';
 import { PgPoolMonitor, ResourceHealthAdapter, ResourceManager } from '../../src/index';
@@ -80,6 +88,19 @@ describe('pg.Pool against the local PostgreSQL', () => {
       'resource.type': 'pg',
     });
     expect(usage?.value).toBe(1);
+    // the database pool in the semconv names: count by state, max, pending requests
+    const byPool = { [ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: 'main-db', 'resource.type': 'pg' };
+    const count = (state: string) =>
+      pointOf(metrics, METRIC_DB_CLIENT_CONNECTION_COUNT, {
+        ...byPool,
+        [ATTR_DB_CLIENT_CONNECTION_STATE]: state,
+      })?.value;
+    expect([count('used'), count('idle')]).toEqual([5, 0]);
+    expect(pointOf(metrics, METRIC_DB_CLIENT_CONNECTION_MAX, byPool)?.value).toBe(5);
+    expect(pointOf(metrics, METRIC_DB_CLIENT_CONNECTION_PENDING_REQUESTS, byPool)?.value).toBe(1);
+    // semconv has no name for these: they keep otelkit's, and the mapped ones are not exported twice
+    expect(metrics.has('otelkit.resource.connection_pool_in_use')).toBe(false);
+    expect(metrics.has('otelkit.resource.connection_pool_waiting')).toBe(false);
     const firing = events.filter((e) => e.state === 'firing');
     expect(firing).toHaveLength(1);
     expect(firing[0]).toMatchObject({
@@ -109,8 +130,8 @@ describe('pg.Pool against the local PostgreSQL', () => {
 
     // The waiting caller's acquisition was timed.
     const after = await collectMetrics(reader);
-    const wait = pointOf(after, 'otelkit.resource.connection_pool_acquire_wait', {
-      'resource.id': 'main-db',
+    const wait = pointOf(after, METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, {
+      [ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: 'main-db',
     });
     expect(histCount(wait)).toBeGreaterThanOrEqual(6);
     adapter.close();
@@ -144,7 +165,7 @@ describe('pg.Pool against the local PostgreSQL', () => {
     const res = await pool.query('select 41 + 1 as answer');
     expect(res.rows).toEqual([{ answer: 42 }]);
     const metrics = await collectMetrics(reader);
-    const wait = pointOf(metrics, 'otelkit.resource.connection_pool_acquire_wait', {
+    const wait = pointOf(metrics, METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, {
       'resource.id': 'main-db',
     });
     expect(histCount(wait)).toBe(1);
@@ -153,7 +174,7 @@ describe('pg.Pool against the local PostgreSQL', () => {
     manager.unregister('main-db');
     await pool.query('select 1');
     const again = await collectMetrics(reader);
-    const still = pointOf(again, 'otelkit.resource.connection_pool_acquire_wait', {
+    const still = pointOf(again, METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, {
       'resource.id': 'main-db',
     });
     expect(histCount(still)).toBe(1);

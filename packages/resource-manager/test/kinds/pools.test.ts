@@ -1,6 +1,10 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  ATTR_DB_CLIENT_CONNECTION_POOL_NAME,
+  METRIC_DB_CLIENT_CONNECTION_WAIT_TIME,
+} from '@opentelemetry/semantic-conventions/incubating';
 import { ResourceMonitor } from '@otelkit/resource-monitor';
 import { createPool as createGenericPool } from 'generic-pool';
 import { createPool as createMysqlPool } from 'mysql2/promise';
@@ -68,10 +72,12 @@ describe('mysql2 pool against the local MariaDB', () => {
       expect(t.manager.getValue('mysql', 'connection_pool_in_use')).toBe(0);
       expect(t.manager.getValue('mysql', 'connection_pool_waiting')).toBe(0);
       const metrics = await collectMetrics(t.reader);
-      const wait = pointOf(metrics, 'otelkit.resource.connection_pool_acquire_wait', {
-        'resource.id': 'mysql',
-      });
+      // a database pool is exported under the semconv db.client.connection.* names
+      const pool_ = { [ATTR_DB_CLIENT_CONNECTION_POOL_NAME]: 'mysql' };
+      const wait = pointOf(metrics, METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, pool_);
       expect(histCount(wait)).toBe(5);
+      expect(metrics.get(METRIC_DB_CLIENT_CONNECTION_WAIT_TIME)?.descriptor.unit).toBe('s');
+      expect(metrics.has('otelkit.resource.connection_pool_acquire_wait')).toBe(false);
     } finally {
       await t.close();
       await pool.end();

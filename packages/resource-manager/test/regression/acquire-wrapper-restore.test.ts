@@ -1,3 +1,4 @@
+import { METRIC_DB_CLIENT_CONNECTION_WAIT_TIME } from '@opentelemetry/semantic-conventions/incubating';
 import { Pool } from 'pg';
 import { PgPoolMonitor, ResourceManager } from '../../src/index';
 import { collectMetrics, createTestMeter, histCount, pointOf } from '../helpers';
@@ -16,7 +17,7 @@ describe('regression: acquire timing is an instance patch that unregister fully 
     manager.registerTypeMonitor(new PgPoolMonitor(manager));
     const acquisitions = async () =>
       histCount(
-        pointOf(await collectMetrics(reader), 'otelkit.resource.connection_pool_acquire_wait', {
+        pointOf(await collectMetrics(reader), METRIC_DB_CLIENT_CONNECTION_WAIT_TIME, {
           'resource.id': 'db',
         }),
       );
