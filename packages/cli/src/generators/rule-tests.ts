@@ -80,9 +80,7 @@ function gaugeSeries(
         { series: `${name}${labels({ ...base, otelkit_view: 'host' })}`, values: value(logical / 100) },
       ];
     case 'process_cpu_usage':
-      return [
-        { series: `${name}${labels({ ...base, process_cpu_state: 'user' })}`, values: value(logical / 100) },
-      ];
+      return [{ series: `${name}${labels({ ...base, cpu_mode: 'user' })}`, values: value(logical / 100) }];
     case 'pool_utilisation':
       return [{ series: `${name}${labels({ ...base, resource_id: 'db' })}`, values: value(logical) }];
     default:

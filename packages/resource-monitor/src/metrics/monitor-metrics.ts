@@ -1,10 +1,12 @@
 import * as v8 from 'node:v8';
 import {
+  type Attributes,
   type BatchObservableCallback,
   diag,
   type Histogram,
   type Meter,
   type MeterProvider,
+  type MetricOptions,
   type Observable,
 } from '@opentelemetry/api';
 import { HostMetrics } from '@opentelemetry/host-metrics';
@@ -222,8 +224,45 @@ export class MonitorMetrics {
 }
 
 /**
+ * What `@opentelemetry/host-metrics` (0.38, and 0.39 still) writes in pre-1.26 semantic
+ * conventions, translated as it is observed: `system.cpu.state` / `process.cpu.state` →
+ * `cpu.mode`, `system.cpu.logical_number` → `cpu.logical_number` (an int); and the units it leaves out
+ * (`1` for utilisation gauges, `By` for memory), so the Collector's Prometheus names
+ * (`…_utilization_ratio`, `…_usage_bytes`) are the ones the metric catalog expects.
+ */
+export const HOST_METRIC_ATTRIBUTE_RENAMES: Readonly<Record<string, string>> = Object.freeze({
+  'system.cpu.state': 'cpu.mode',
+  'process.cpu.state': 'cpu.mode',
+  'system.cpu.logical_number': 'cpu.logical_number',
+});
+export const HOST_METRIC_UNITS: Readonly<Record<string, string>> = Object.freeze({
+  'system.cpu.utilization': '1',
+  'system.memory.usage': 'By',
+  'system.memory.utilization': '1',
+  'process.cpu.utilization': '1',
+  'process.memory.usage': 'By',
+});
+
+function renamed(attributes: Attributes | undefined): Attributes | undefined {
+  if (attributes === undefined) return undefined;
+  let out: Attributes | undefined;
+  for (const key in attributes) {
+    const to = HOST_METRIC_ATTRIBUTE_RENAMES[key];
+    if (to === undefined) continue;
+    out ??= { ...attributes };
+    const value = attributes[key];
+    // semconv's cpu.logical_number is an int; host-metrics gives the index as a string
+    out[to] =
+      to === 'cpu.logical_number' && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    delete out[key];
+  }
+  return out ?? attributes;
+}
+
+/**
  * A provider whose meters note every batch observable callback registered on them (in `into`), so
- * that the registrant — HostMetrics, which cannot unregister itself — can be stopped from outside.
+ * that the registrant — HostMetrics, which cannot unregister itself — can be stopped from outside;
+ * and which translates its instruments' units and attributes to current semconv (above).
  */
 type HostCallback = [Meter, BatchObservableCallback, Observable[]];
 
@@ -231,13 +270,30 @@ function recordingProvider(provider: MeterProvider, into: HostCallback[]): Meter
   return {
     getMeter(name, version, options) {
       const meter = provider.getMeter(name, version, options);
+      const withUnit = (instrument: string, opts: MetricOptions | undefined): MetricOptions | undefined => {
+        const unit = HOST_METRIC_UNITS[instrument];
+        return unit !== undefined && !opts?.unit ? { ...opts, unit } : opts;
+      };
       return new Proxy(meter, {
         get(target, key, receiver) {
           if (key === 'addBatchObservableCallback') {
             return (callback: BatchObservableCallback, observables: Observable[]) => {
-              into.push([target, callback, observables]);
-              target.addBatchObservableCallback(callback, observables);
+              const translated: BatchObservableCallback = (result) =>
+                callback({
+                  observe: (observable, value, attributes) =>
+                    result.observe(observable, value, renamed(attributes)),
+                });
+              into.push([target, translated, observables]);
+              target.addBatchObservableCallback(translated, observables);
             };
+          }
+          if (key === 'createObservableGauge' || key === 'createObservableCounter') {
+            return (instrument: string, opts?: MetricOptions) =>
+              (target[key] as (n: string, o?: MetricOptions) => Observable).call(
+                target,
+                instrument,
+                withUnit(instrument, opts),
+              );
           }
           const value = Reflect.get(target, key, receiver);
           return typeof value === 'function' ? value.bind(target) : value;

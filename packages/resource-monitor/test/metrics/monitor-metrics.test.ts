@@ -1,4 +1,14 @@
 import { DataPointType, MeterProvider, type MetricData, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  ATTR_CPU_LOGICAL_NUMBER,
+  ATTR_CPU_MODE,
+  METRIC_PROCESS_CPU_TIME,
+  METRIC_PROCESS_CPU_UTILIZATION,
+  METRIC_PROCESS_MEMORY_USAGE,
+  METRIC_SYSTEM_CPU_UTILIZATION,
+  METRIC_SYSTEM_MEMORY_USAGE,
+  METRIC_SYSTEM_MEMORY_UTILIZATION,
+} from '@opentelemetry/semantic-conventions/incubating';
 import { ResourceMonitor } from '../../src/resource-monitor';
 import { waitFor } from '../helpers';
 
@@ -51,6 +61,41 @@ describe('OpenTelemetry metrics', () => {
     );
     expect(used?.value).toBeGreaterThan(0);
     expect(points(metrics.get('process.memory.usage'))[0]?.value).toBeGreaterThan(0);
+  });
+
+  it("speaks current semconv: cpu.mode and cpu.logical_number (host-metrics' deprecated *.cpu.state translated), units set", async () => {
+    monitor = new ResourceMonitor({ intervalMillis: 50, meterProvider: provider });
+    const metrics = await collect(reader);
+    const cpu = points(metrics.get(METRIC_SYSTEM_CPU_UTILIZATION));
+    expect(cpu.length).toBeGreaterThan(0);
+    expect(new Set(cpu.map((p) => p.attributes[ATTR_CPU_MODE]))).toEqual(
+      new Set(['user', 'system', 'idle', 'interrupt', 'nice']),
+    );
+    expect(cpu.every((p) => typeof p.attributes[ATTR_CPU_LOGICAL_NUMBER] === 'number')).toBe(true);
+    const proc = points(metrics.get(METRIC_PROCESS_CPU_TIME));
+    expect(new Set(proc.map((p) => p.attributes[ATTR_CPU_MODE]))).toEqual(new Set(['user', 'system']));
+    for (const p of [...cpu, ...proc])
+      for (const deprecated of ['system.cpu.state', 'process.cpu.state', 'system.cpu.logical_number'])
+        expect(p.attributes).not.toHaveProperty([deprecated]);
+    expect(
+      Object.fromEntries(
+        [
+          METRIC_SYSTEM_CPU_UTILIZATION,
+          METRIC_SYSTEM_MEMORY_USAGE,
+          METRIC_SYSTEM_MEMORY_UTILIZATION,
+          METRIC_PROCESS_CPU_UTILIZATION,
+          METRIC_PROCESS_MEMORY_USAGE,
+          METRIC_PROCESS_CPU_TIME,
+        ].map((n) => [n, metrics.get(n)?.descriptor.unit]),
+      ),
+    ).toEqual({
+      [METRIC_SYSTEM_CPU_UTILIZATION]: '1',
+      [METRIC_SYSTEM_MEMORY_USAGE]: 'By',
+      [METRIC_SYSTEM_MEMORY_UTILIZATION]: '1',
+      [METRIC_PROCESS_CPU_UTILIZATION]: '1',
+      [METRIC_PROCESS_MEMORY_USAGE]: 'By',
+      [METRIC_PROCESS_CPU_TIME]: 's',
+    });
   });
 
   it('stops observing host metrics at shutdown (HostMetrics itself cannot unregister)', async () => {
