@@ -141,14 +141,26 @@ export function createLogger(
   if (ecs) {
     const ecsOptions = ecsPinoOptions(resource);
     const upstreamLog = ecsOptions.formatters.log as LogFormatter;
+    const upstreamBindings = ecsOptions.formatters.bindings as LogFormatter;
+    // ecs-pino-format's log formatter copies every line's object (`{ req, res, err, ...rest }`)
+    // even when there is nothing to convert; once its bindings formatter has run (it adds the
+    // static ECS fields there) and without APM, that copy is the object itself: skip it.
+    let bindingsDone = false;
+    const ecsBindings: LogFormatter = (obj) => {
+      bindingsDone = true;
+      return upstreamBindings(obj);
+    };
     const httpLog: LogFormatter = (obj) =>
       obj.req === undefined && obj.res === undefined
         ? upstreamLog(obj)
         : withPlainHttpAsEcs(obj, upstreamLog);
     // ecs-pino-format maps err to error.type / message / stack_trace and drops its code
     const ecsLog: LogFormatter = (obj) =>
-      obj.err === undefined ? httpLog(obj) : withErrorCode(obj, httpLog(obj));
-    const ecsBindings = ecsOptions.formatters.bindings as LogFormatter;
+      obj.err !== undefined
+        ? withErrorCode(obj, httpLog(obj))
+        : obj.req === undefined && obj.res === undefined && bindingsDone
+          ? obj
+          : httpLog(obj);
     const deep = redact?.deep;
     logFormatter = deep ? (obj) => deep(ecsLog(obj)) : ecsLog;
     bindingsFormatter = deep ? (obj) => deep(ecsBindings(obj)) : ecsBindings;
