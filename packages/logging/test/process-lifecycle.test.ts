@@ -117,9 +117,8 @@ describe('nothing lost when the process stops (child processes)', () => {
     // that is behind, then counts what is left as dropped. Nothing is lost silently: every line is
     // either read here or counted; on a quiet machine, all of them arrive.
     const stdoutLines = result.stdout.trimEnd().split('\n');
-    const consoleStats = (
-      result.ctrl.find((m) => m.outputs)?.outputs as Array<Record<string, number | string>>
-    ).find((o) => o.type === 'console')!;
+    const reported = result.ctrl.find((m) => m.outputs)!.outputs as Array<Record<string, number | string>>;
+    const consoleStats = reported.find((o) => o.type === 'console')!;
     expect(stdoutLines.length + Number(consoleStats.dropped)).toBe(5001);
     expect(consoleStats.lines).toBe(stdoutLines.length);
     if (consoleStats.dropped === 0) expect(JSON.parse(stdoutLines[5000] as string).msg).toBe('last words');
