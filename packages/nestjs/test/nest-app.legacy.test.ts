@@ -1,4 +1,4 @@
-// A real Nest 11 app on Express (legacy decorators + emitDecoratorMetadata, as Nest's own tsconfig
+// A real Nest 11 app on Express and on Fastify (legacy decorators + emitDecoratorMetadata, as Nest's own tsconfig
 // has them), driven by real HTTP requests: RED metrics by route template through the Prometheus
 // handler, spans from the memory exporter, log lines from the file output, terminus health.
 import 'reflect-metadata';
@@ -18,7 +18,8 @@ import {
   Param,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { HealthCheck, type HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ATTR_CODE_FUNCTION_NAME, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { OtelkitConfigInput } from '@otelkit/config';
@@ -27,11 +28,11 @@ import { OtelkitHealthIndicator } from '@otelkit/nestjs/terminus';
 import { getMonitoring, type Monitoring, monitored } from '@otelkit/service';
 
 const dir = mkdtempSync(join(tmpdir(), 'otelkit-nest-'));
-const logFile = join(dir, 'app.log');
+let logFile = join(dir, 'app.log');
 
 const config: OtelkitConfigInput = {
   service: { name: 'nest-users' },
-  logging: { level: 'debug', outputs: [{ type: 'file', path: logFile }] },
+  logging: { level: 'debug', outputs: [{ type: 'file', path: join(dir, 'app.log') }] },
   metrics: { collectors: ['prometheus'], exporters: ['handler'] },
   tracing: { sampler: 'always_on', exporter: 'memory' },
   resources: { enabled: false },
@@ -83,12 +84,21 @@ class HealthController {
   }
 }
 
-@Module({
-  imports: [OtelkitModule.forRoot(config, { env: {}, file: false }), TerminusModule],
-  controllers: [UsersController, HealthController],
-  providers: [UsersService, OtelkitHealthIndicator],
-})
-class AppModule {}
+function appModule(log: string) {
+  @Module({
+    imports: [
+      OtelkitModule.forRoot(
+        { ...config, logging: { level: 'debug', outputs: [{ type: 'file', path: log }] } },
+        { env: {}, file: false },
+      ),
+      TerminusModule,
+    ],
+    controllers: [UsersController, HealthController],
+    providers: [UsersService, OtelkitHealthIndicator],
+  })
+  class AppModule {}
+  return AppModule;
+}
 
 async function scrape(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
   const server = createServer(handler);
@@ -112,13 +122,19 @@ function counts(text: string, family: string): { labels: string; count: number }
     }));
 }
 
-describe('OtelkitModule in a real Nest 11 app (Express)', () => {
+describe.each(['express', 'fastify'] as const)('OtelkitModule in a real Nest 11 app (%s)', (platform) => {
   let app: INestApplication;
   let url: string;
   let monitoring: Monitoring;
 
   beforeAll(async () => {
-    app = await NestFactory.create(AppModule, { bufferLogs: true, abortOnError: false });
+    logFile = join(dir, `${platform}.log`);
+    const AppModule = appModule(logFile);
+    const options = { bufferLogs: true, abortOnError: false };
+    app =
+      platform === 'express'
+        ? await NestFactory.create(AppModule, options)
+        : await NestFactory.create(AppModule, new FastifyAdapter(), options);
     app.useLogger(app.get(OtelkitLogger));
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
