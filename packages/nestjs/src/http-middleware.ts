@@ -4,6 +4,18 @@ import { HttpServerMetrics } from '@otelkit/metrics';
 import type { Monitoring } from '@otelkit/service';
 import { OTELKIT_MONITORING } from './tokens';
 
+/** Requests left unmeasured because their path is on `ignorePaths` (health probes, the scrape). */
+const ignoredRequests = new WeakSet<IncomingMessage>();
+
+/**
+ * Whether the middleware left `req` (the node:http request) unmeasured because its path is on
+ * `metrics.http.ignorePaths`: the interceptor then gives its handler no span either, so probes do
+ * not become root spans.
+ */
+export function ignoredRequest(req: unknown): boolean {
+  return typeof req === 'object' && req !== null && ignoredRequests.has(req as IncomingMessage);
+}
+
 /** The route object Express had set when this middleware ran (its own wildcard mount). */
 const ownRoute = new WeakMap<IncomingMessage, unknown>();
 
@@ -39,8 +51,21 @@ export class OtelkitHttpMiddleware implements NestMiddleware {
   use(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     let state: ReturnType<HttpServerMetrics['start']>;
     try {
-      ownRoute.set(req, (req as { route?: unknown }).route);
-      state = this._core.start(req, res);
+      // Nest on Fastify strips the mount path from `req.url` as middie does (here: all of it);
+      // the path as requested is `originalUrl`, which is what is ignored or measured.
+      const original = (req as { originalUrl?: unknown }).originalUrl;
+      const url = req.url;
+      if (typeof original === 'string') req.url = original;
+      try {
+        if (this._core.ignored(req.url)) {
+          ignoredRequests.add(req);
+        } else {
+          ownRoute.set(req, (req as { route?: unknown }).route);
+          state = this._core.start(req, res);
+        }
+      } finally {
+        req.url = url;
+      }
     } catch {
       // instrumentation never breaks the request
     }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import {
   type CallHandler,
   type ExecutionContext,
@@ -13,6 +13,7 @@ import { type Attributes, context, SpanKind, SpanStatusCode, type Tracer, trace 
 import { recordRequestError, setRequestRoute } from '@otelkit/metrics';
 import type { Monitoring } from '@otelkit/service';
 import { Observable } from 'rxjs';
+import { ignoredRequest } from './http-middleware';
 import { ATTR_CODE_FUNCTION_NAME } from './semconv';
 import { OTELKIT_MONITORING } from './tokens';
 
@@ -95,9 +96,12 @@ export class OtelkitInterceptor implements NestInterceptor {
       site = this._site(ctx);
       if (ctx.getType() === 'http') {
         const http = ctx.switchToHttp();
+        const req = http.getRequest<unknown>();
+        // Express's request is the node:http one; Fastify's wraps it as `raw`.
+        if (ignoredRequest(req) || ignoredRequest((req as { raw?: unknown } | undefined)?.raw))
+          return next.handle();
         res = rawResponse(http.getResponse());
-        if (res)
-          setRequestRoute(res, frameworkRoute(http.getRequest<IncomingMessage>()) ?? site.metadataRoute);
+        if (res) setRequestRoute(res, frameworkRoute(req) ?? site.metadataRoute);
       }
     } catch {
       return next.handle();

@@ -21,7 +21,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { ATTR_CODE_FUNCTION_NAME, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
+import { ATTR_CODE_FUNCTION_NAME, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
 import type { OtelkitConfigInput } from '@otelkit/config';
 import { OTELKIT_MONITORING, OtelkitLogger, OtelkitModule } from '@otelkit/nestjs';
 import { OtelkitHealthIndicator } from '@otelkit/nestjs/terminus';
@@ -144,6 +144,7 @@ describe.each(['express', 'fastify'] as const)('OtelkitModule in a real Nest 11 
     expect((await fetch(`${url}/users/boom`)).status).toBe(500);
     expect((await fetch(`${url}/users/7/orders`)).status).toBe(404);
     expect((await fetch(`${url}/nowhere/9`)).status).toBe(404);
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
   });
 
   afterAll(async () => {
@@ -193,6 +194,8 @@ describe.each(['express', 'fastify'] as const)('OtelkitModule in a real Nest 11 
     ]);
     const first = server.find((s) => s.name === 'GET /users/:id')!;
     expect(first.attributes[ATTR_HTTP_ROUTE]).toBe('/users/:id');
+    // the path as requested (Nest on Fastify strips it from the middleware's req.url)
+    expect(first.attributes[ATTR_URL_PATH]).toMatch(/^\/users\/(1|2|3|boom)$/);
     const trace = spans.filter((s) => s.spanContext().traceId === first.spanContext().traceId);
     const handler = trace.find((s) => s.name === 'UsersController.get')!;
     expect(handler.kind).toBe(SpanKind.INTERNAL);
@@ -208,6 +211,8 @@ describe.each(['express', 'fastify'] as const)('OtelkitModule in a real Nest 11 
       SpanStatusCode.UNSET,
       SpanStatusCode.ERROR,
     ]);
+    // requests on the ignored paths (the terminus endpoint here) get no handler span either
+    expect(spans.filter((s) => s.name === 'HealthController.ready')).toEqual([]);
     // an expected 4xx (HttpException) is not a failure of the handler
     expect(spans.find((s) => s.name === 'UsersController.orders')!.status.code).toBe(SpanStatusCode.UNSET);
   });
