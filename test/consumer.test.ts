@@ -4,7 +4,8 @@
  * `@opentelemetry/api` 1.x, then loaded by an ES module entry and a CommonJS entry that start
  * monitoring, trace, log, serve /metrics and shut down — on whichever Node runs the suite (CI runs
  * it on 24 and 22). The install must hold one copy of the OpenTelemetry SDK, and the ESM entry
- * must type-check against the shipped .d.ts files (nodenext, skipLibCheck: false).
+ * must type-check against the shipped .d.ts files (nodenext, skipLibCheck: false). A Nest 11 app
+ * with Nest's default tsconfig (node10 resolution) type-checks, compiles and runs against them too.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,7 +30,19 @@ beforeAll(() => {
   for (const d of packages) {
     exec('npx', [...PNPM, 'pack', '--pack-destination', tarballs], path.join(REPO, 'packages', d), 120_000);
   }
-  const dependencies: Record<string, string> = { '@opentelemetry/api': '^1' };
+  // A Nest 11 app's own dependencies next to it (the @otelkit/nestjs app below; npm would add
+  // @nestjs/common, @nestjs/core, rxjs and reflect-metadata as peers anyway), and fastify for the
+  // type-check of @otelkit/metrics/fastify (an optional peer).
+  const dependencies: Record<string, string> = {
+    '@opentelemetry/api': '^1',
+    '@nestjs/common': '^11',
+    '@nestjs/core': '^11',
+    '@nestjs/platform-express': '^11',
+    '@nestjs/terminus': '^11',
+    fastify: '^5',
+    'reflect-metadata': '^0.2',
+    rxjs: '^7',
+  };
   for (const file of fs.readdirSync(tarballs)) {
     const name = `@otelkit/${file.replace(/^otelkit-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, '')}`;
     dependencies[name] = `file:tarballs/${file}`;
@@ -181,6 +194,142 @@ describe('packed tarballs installed with npm into an app outside the monorepo', 
     }
     expect(output).toBe('');
   }, 150_000);
+});
+
+// A Nest app as `nest new` sets it up: CommonJS with legacy decorators and decorator metadata, and
+// no moduleResolution (module commonjs means node10, which ignores `exports`: the subpaths resolve
+// through `typesVersions`). Decorators applied the usual way, so the metadata is what Nest reads.
+const NEST_MAIN = `
+import 'reflect-metadata';
+import * as http from 'node:http';
+import { Controller, Get, Injectable, Module, Param } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { fastifyMetrics } from '@otelkit/metrics/fastify';
+import { OTELKIT_MONITORING, OtelkitLogger, OtelkitModule } from '@otelkit/nestjs';
+import { OtelkitHealthIndicator } from '@otelkit/nestjs/terminus';
+import { type Monitoring, monitored } from '@otelkit/service';
+
+@Injectable()
+@monitored()
+class UsersService {
+  async find(id: string): Promise<{ id: string }> {
+    return { id };
+  }
+}
+
+@Controller('users')
+class UsersController {
+  constructor(private readonly users: UsersService) {}
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.users.find(id);
+  }
+}
+
+@Controller('health')
+class HealthController {
+  constructor(private readonly health: HealthCheckService, private readonly otelkit: OtelkitHealthIndicator) {}
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.otelkit.isHealthy('otelkit', 'readiness')]);
+  }
+}
+
+@Module({
+  imports: [
+    OtelkitModule.forRoot(
+      {
+        service: { name: 'consumer-nest' },
+        logging: { level: 'warn', outputs: [] },
+        metrics: { collectors: ['prometheus'], exporters: ['handler'] },
+        tracing: { exporter: 'memory' },
+        resources: { enabled: false },
+        shutdown: { handleSignals: false },
+        instrumentations: false,
+      },
+      { env: {}, file: false },
+    ),
+    TerminusModule,
+  ],
+  controllers: [UsersController, HealthController],
+  providers: [UsersService, OtelkitHealthIndicator],
+})
+class AppModule {}
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(OtelkitLogger));
+  await app.listen(0, '127.0.0.1');
+  const base = 'http://127.0.0.1:' + app.getHttpServer().address().port;
+  const user = await (await fetch(base + '/users/7')).json();
+  const ready = (await fetch(base + '/health/ready')).status;
+  const m = app.get<Monitoring>(OTELKIT_MONITORING);
+  void fastifyMetrics;
+  const scrape = http.createServer(m.metrics.handler);
+  await new Promise<void>((resolve) => scrape.listen(0, '127.0.0.1', resolve));
+  const text = await (await fetch('http://127.0.0.1:' + (scrape.address() as { port: number }).port + '/metrics')).text();
+  scrape.close();
+  const spans = m.tracing.memoryExporter!.getFinishedSpans().map((s) => s.name).sort();
+  await app.close();
+  process.stdout.write(JSON.stringify({ user, ready, spans, route: text.includes('http_route="/users/:id"') }) + '\\n');
+}
+void main();
+`;
+
+describe('a Nest 11 app with the default tsconfig (moduleResolution node10, skipLibCheck: false)', () => {
+  it('type-checks against the shipped .d.ts, compiles and serves RED metrics, spans and terminus health', () => {
+    const dir = path.join(app, 'nest');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'main.ts'), NEST_MAIN);
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'commonjs',
+          declaration: true,
+          removeComments: true,
+          emitDecoratorMetadata: true,
+          experimentalDecorators: true,
+          allowSyntheticDefaultImports: true,
+          target: 'ES2023',
+          sourceMap: true,
+          outDir: './dist',
+          strictNullChecks: true,
+          forceConsistentCasingInFileNames: true,
+          noImplicitAny: false,
+          skipLibCheck: false,
+          types: ['node'],
+        },
+        files: ['main.ts'],
+      }),
+    );
+    fs.mkdirSync(path.join(app, 'node_modules', '@types'), { recursive: true });
+    const typesNode = path.join(app, 'node_modules', '@types', 'node');
+    if (!fs.existsSync(typesNode))
+      fs.symlinkSync(path.join(REPO, 'node_modules', '@types', 'node'), typesNode);
+    const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+    let output = '';
+    try {
+      output = exec(process.execPath, [tsc, '-p', 'tsconfig.json'], dir, 150_000);
+    } catch (err) {
+      output = String((err as { stdout?: string }).stdout ?? err);
+    }
+    expect(output).toBe('');
+    const out = JSON.parse(
+      exec(process.execPath, [path.join(dir, 'dist', 'main.js')], dir, 60_000)
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
+    expect(out).toEqual({
+      user: { id: '7' },
+      ready: 200,
+      spans: ['GET /users/:id', 'UsersController.get', 'UsersService.find'],
+      route: true,
+    });
+  }, 240_000);
 });
 
 interface Tree {

@@ -188,6 +188,16 @@ export function recordRequestError(res: ServerResponse, err: unknown): void {
   }
 }
 
+/**
+ * Names the request behind `res` by its route template (`/users/:id`) now, for `http.route` and
+ * the SERVER span's name — for frameworks whose router is only known inside the handler chain
+ * (the NestJS interceptor). Safe to call for unmeasured requests; an empty route is ignored.
+ */
+export function setRequestRoute(res: ServerResponse, route: string | undefined): void {
+  const state = (res as WithState)[kState];
+  if (state && !state.done && route) state.owner.setRoute(state, route);
+}
+
 function parseLength(value: unknown): number | undefined {
   if (typeof value === 'number') return value >= 0 ? value : undefined;
   if (typeof value !== 'string' || value.length === 0) return undefined;

@@ -1,8 +1,9 @@
-import { createServer, type RequestListener, request, type Server } from 'node:http';
+import { createServer, type RequestListener, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 import { createMetrics } from '../../src/create-metrics';
+import { setRequestRoute } from '../../src/http/http-server-metrics';
 import { withHttpMetrics } from '../../src/http/with-http-metrics';
 import type { MetricsHandle } from '../../src/types';
 import { pointsOf } from '../helpers/collect';
@@ -204,6 +205,30 @@ describe('withHttpMetrics (node:http)', () => {
       points.map((p) => [p.attributes['http.response.status_code'], p.attributes['error.type']]),
     );
     expect(byStatus).toEqual({ 400: undefined, 503: '503' });
+  });
+
+  it('setRequestRoute names the request from inside the handler, once; unmeasured responses are ignored', async () => {
+    const s = await serve(
+      withHttpMetrics(
+        metrics,
+        (req, res) => {
+          setRequestRoute(res, req.url === '/orders/7' ? '/orders/:id' : undefined);
+          setRequestRoute(res, '');
+          res.end();
+        },
+        { tracer: false },
+      ),
+    );
+    server = s.server;
+    await httpRequest(s.port, '/orders/7');
+    await httpRequest(s.port, '/other');
+    const points = await eventually(async () => {
+      const p = await durationPoints(metrics);
+      expect(p).toHaveLength(2);
+      return p;
+    });
+    expect(points.map((p) => p.attributes['http.route']).sort()).toEqual(['/orders/:id', undefined]);
+    expect(() => setRequestRoute({} as ServerResponse, '/x')).not.toThrow();
   });
 
   describe('with tracing', () => {
