@@ -6,6 +6,12 @@ export type HealthKind = 'liveness' | 'readiness';
 /** What a check may return: `true`/nothing = healthy, `false` = unhealthy, or a result object. Throwing = unhealthy. */
 export interface HealthCheckResult {
   readonly healthy: boolean;
+  /**
+   * Healthy but impaired (an exporter failing, telemetry being dropped): the check reports `warn`,
+   * which answers 200 — a degraded part is shown, it does not take the process out of rotation.
+   * Ignored when `healthy` is false.
+   */
+  readonly degraded?: boolean;
   readonly message?: string;
   /** Small JSON-serialisable detail shown on `/health`. */
   readonly details?: Readonly<Record<string, unknown>>;
@@ -30,7 +36,8 @@ export interface HealthCheckOptions {
 export interface HealthCheckStatus {
   readonly name: string;
   readonly kinds: readonly HealthKind[];
-  readonly status: 'pass' | 'fail';
+  /** `warn`: the check passed degraded (HTTP 200). */
+  readonly status: HealthStatus;
   readonly message?: string;
   readonly details?: Readonly<Record<string, unknown>>;
   readonly durationMillis: number;
@@ -38,8 +45,12 @@ export interface HealthCheckStatus {
   readonly checkedAt: number;
 }
 
+/** The IETF health-check draft's statuses: `pass`, `warn` (up, degraded: HTTP 200), `fail` (HTTP 503). */
+export type HealthStatus = 'pass' | 'warn' | 'fail';
+
 export interface HealthReport {
-  readonly status: 'pass' | 'fail';
+  /** `fail` when a check failed, else `warn` when one is degraded, else `pass`. */
+  readonly status: HealthStatus;
   readonly kind: HealthKind | 'all';
   readonly timestamp: number;
   readonly checks: readonly HealthCheckStatus[];
@@ -229,7 +240,11 @@ export class HealthRegistry {
       });
     }
     return {
-      status: checks.every((c) => c.status === 'pass') ? 'pass' : 'fail',
+      status: checks.some((c) => c.status === 'fail')
+        ? 'fail'
+        : checks.some((c) => c.status === 'warn')
+          ? 'warn'
+          : 'pass',
       kind,
       timestamp: Date.now(),
       checks,
@@ -262,7 +277,7 @@ export class HealthRegistry {
         return send(res, 405, { status: 'fail', message: 'method not allowed' }, false);
       }
       this.check(kind).then(
-        (report) => send(res, report.status === 'pass' ? 200 : 503, report, req.method === 'HEAD'),
+        (report) => send(res, report.status === 'fail' ? 503 : 200, report, req.method === 'HEAD'),
         () => send(res, 503, { status: 'fail' }, req.method === 'HEAD'),
       );
     };
@@ -318,7 +333,7 @@ export class HealthRegistry {
       if (result === false) return { ...base, status: 'fail', durationMillis, checkedAt: Date.now() };
       return {
         ...base,
-        status: result.healthy ? 'pass' : 'fail',
+        status: result.healthy ? (result.degraded === true ? 'warn' : 'pass') : 'fail',
         ...(result.message !== undefined ? { message: errorMessage(result.message) } : {}),
         ...(result.details !== undefined ? { details: result.details } : {}),
         durationMillis,

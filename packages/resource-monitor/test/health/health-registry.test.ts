@@ -146,6 +146,42 @@ describe('HealthRegistry', () => {
     }
   });
 
+  it('a degraded check answers 200 with status warn; a failing one still makes it 503', async () => {
+    const registry = new HealthRegistry({ cacheMillis: 0 });
+    let exporterDown = true;
+    let dbUp = true;
+    registry.register({ name: 'loop', kinds: ['liveness'], check: () => true });
+    registry.register({ name: 'exporter', check: () => ({ healthy: true, degraded: exporterDown }) });
+    registry.register({ name: 'db', check: () => dbUp });
+    const s = await serve(registry);
+    try {
+      let res = await s.get('/health/ready');
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toMatchObject({
+        status: 'warn',
+        checks: [
+          { name: 'exporter', status: 'warn' },
+          { name: 'db', status: 'pass' },
+        ],
+      });
+      expect(JSON.parse((await s.get('/health/live')).body).status).toBe('pass');
+      dbUp = false;
+      res = await s.get('/health');
+      expect(res.status).toBe(503);
+      expect(JSON.parse(res.body).status).toBe('fail');
+      dbUp = true;
+      exporterDown = false;
+      res = await s.get('/health');
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body).status).toBe('pass');
+      // `degraded` means nothing on a failing check
+      registry.register({ name: 'broken', check: () => ({ healthy: false, degraded: true }) });
+      expect((await registry.check()).checks.find((c) => c.name === 'broken')?.status).toBe('fail');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('setReady(false) fails readiness (for shutdown) but not liveness', async () => {
     const registry = new HealthRegistry();
     registry.setReady(false);

@@ -90,6 +90,9 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private _ended = 0;
   private _exported = 0;
   private _dropped = 0;
+  /** `_dropped` by reason: the queue was full / the processor was shut down (or its budget ran out). */
+  private _droppedQueueFull = 0;
+  private _droppedShutdown = 0;
   private _failed = 0;
 
   constructor(options: BoundedBatchSpanProcessorOptions) {
@@ -124,17 +127,18 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     if (this._exporters.length === 0) {
       // Only the memory exporter (or none at all): nothing is queued.
       if (this._memory !== undefined) {
-        if (this._closed) this._dropped++;
+        if (this._closed) this._dropShutdown(1);
         else this._exported++;
       }
       return;
     }
     if (this._closed) {
-      this._dropped++;
+      this._dropShutdown(1);
       return;
     }
     if (this._queue.length >= this._maxQueueSize) {
       this._dropped++;
+      this._droppedQueueFull++;
       if (this._dropped === 1 || this._dropped % 1000 === 0) {
         diag.warn(
           `@otelkit/tracing: span queue full (maxQueueSize ${this._maxQueueSize}), ${this._dropped} spans dropped so far`,
@@ -194,6 +198,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       ended: this._ended,
       exported: this._exported,
       dropped: this._dropped,
+      droppedByReason: { queue_full: this._droppedQueueFull, shutdown: this._droppedShutdown },
       failed: this._failed,
       queued: this._queue.length,
       inFlight: this._inFlight !== undefined && !this._inFlight.settled ? this._inFlight.spans.length : 0,
@@ -236,8 +241,13 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       batch.settled = true;
       this._failed += batch.spans.length;
     }
-    this._dropped += this._queue.length;
+    this._dropShutdown(this._queue.length);
     this._queue.length = 0;
+  }
+
+  private _dropShutdown(n: number): void {
+    this._dropped += n;
+    this._droppedShutdown += n;
   }
 
   private _runLoop(): Promise<void> {
