@@ -43,6 +43,8 @@ export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { checkOptionKeys } from './fields/option-keys';
 export { readConfigFile } from './file';
+export type { HttpCredentials } from './http-credentials';
+export { credentialChallenge, credentialCheck } from './http-credentials';
 export { defineConfig, isLoadedConfig, loadConfig } from './load';
 export { hardenOtlpRetries } from './otlp-retry';
 export type { RateLimitedLog } from './rate-limited-diag';
@@ -144,6 +146,7 @@ export type {
   PoolsConfig,
   PoolsInput,
   PoolThresholdConfig,
+  PrometheusAuthConfig,
   PrometheusExporterConfig,
   PropagatorName,
   RedactConfig,

@@ -54,8 +54,8 @@ function metricTarget(e: MetricExporterConfig): string {
   switch (e.type) {
     case 'prometheus':
       return e.mode === 'server'
-        ? `prometheus http://${e.host}:${e.port}${e.path}${e.extraPaths?.length ? ` (also ${e.extraPaths.join(', ')})` : ''}`
-        : `prometheus handler (mount it on your server at ${e.path})`;
+        ? `prometheus http://${e.host}:${e.port}${e.path}${e.extraPaths?.length ? ` (also ${e.extraPaths.join(', ')})` : ''}${e.auth ? ` (${e.auth.type} auth)` : ''}`
+        : `prometheus handler (mount it on your server at ${e.path})${e.auth ? ` (${e.auth.type} auth)` : ''}`;
     case 'otlp':
       return `otlp ${maskUrl(e.endpoint)} (${e.protocol}, ${e.temporality})${headerNote(e.headers)}`;
     default:

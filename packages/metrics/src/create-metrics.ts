@@ -182,9 +182,14 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
           fail(`exporters[${i}].path`, `must start with "/" (got ${JSON.stringify(exporter.path)})`);
         }
         checkInteger(exporter.port, `@otelkit/metrics: metrics.exporters[${i}].port`, { min: 0, max: 65535 });
-        prometheus = new PrometheusEndpoint(exporter, cardinalityLimit, scrapeCounters, overflow, [
-          local.producer(AggregationTemporality.CUMULATIVE),
-        ]);
+        prometheus = new PrometheusEndpoint(
+          exporter,
+          cardinalityLimit,
+          scrapeCounters,
+          overflow,
+          [local.producer(AggregationTemporality.CUMULATIVE)],
+          `metrics.exporters[${i}]`,
+        );
         readers.push(prometheus.reader);
         cumulative = prometheus.reader;
         break;
