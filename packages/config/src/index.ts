@@ -49,6 +49,7 @@ export { defineConfig, isLoadedConfig, loadConfig } from './load';
 export { hardenOtlpRetries } from './otlp-retry';
 export type { RateLimitedLog } from './rate-limited-diag';
 export { createRateLimitedLog } from './rate-limited-diag';
+export { REDACTED, redactText, SECRET_QUERY_PARAM } from './redact-text';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';

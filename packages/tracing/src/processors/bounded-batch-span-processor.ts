@@ -4,6 +4,7 @@ import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelem
 import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, keepAliveUntilSettled, settleWithin } from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
 import type { ExporterStats, TracingStats } from '../types';
+import { sanitizeSpan } from './sanitize-attributes';
 import type { SpanRing } from './span-ring';
 
 /** One exporter fed by the processor. */
@@ -122,6 +123,11 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this._ended++;
+    try {
+      sanitizeSpan(span);
+    } catch (err) {
+      diag.debug('@otelkit/tracing: could not sanitise span attributes', err);
+    }
     if (this._ring !== undefined) this._ring.push(span);
     if (this._memory !== undefined && !this._closed) this._memory.store(span);
     if (this._exporters.length === 0) {
