@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkOptionKeys } from '@otelkit/config';
+import { diag } from '@opentelemetry/api';
+import { checkOptionKeys, createRateLimitedLog, redactText } from '@otelkit/config';
 
 export type HealthKind = 'liveness' | 'readiness';
 
@@ -109,10 +110,28 @@ const MAX_MESSAGE = 300;
 const KINDS: readonly HealthKind[] = ['liveness', 'readiness'];
 
 function errorMessage(err: unknown): string {
-  // Only the message: stack traces and error objects never leave the process.
-  const text = err instanceof Error ? err.message : typeof err === 'string' ? err : 'check failed';
+  // Only the message, and never a URL's credentials or tokens: stack traces and error objects
+  // never leave the process.
+  const text = redactText(
+    err instanceof Error ? err.message : typeof err === 'string' ? err : 'check failed',
+  );
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
 }
+
+/**
+ * What `/health` says about a check that threw: a generic reason — with the error's code when it
+ * is an errno-style one (`ECONNREFUSED`) — never its message, which may carry a connection string
+ * or a password (one was served verbatim). The message goes to the logs ({@link HealthRegistry}).
+ */
+function genericReason(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{2,40}$/.test(code)
+    ? `check failed: ${code} (details in the logs)`
+    : 'check failed (details in the logs)';
+}
+
+/** A failing check logs its error once, then once a minute with the count since (per check). */
+const logFailure = createRateLimitedLog((message, ...args) => diag.warn(message, ...args), 60_000);
 
 /** A number option (not necessarily whole: milliseconds may be fractional) >= `min`, `def` when not given. */
 function atLeast(v: unknown, field: string, def: number, min: number): number {
@@ -340,10 +359,11 @@ export class HealthRegistry {
         checkedAt: Date.now(),
       };
     } catch (err) {
+      logFailure(entry.name, `health check ${JSON.stringify(entry.name)} failed: ${errorMessage(err)}`);
       return {
         ...base,
         status: 'fail',
-        message: errorMessage(err),
+        message: genericReason(err),
         durationMillis: Math.round((performance.now() - started) * 100) / 100,
         checkedAt: Date.now(),
       };
