@@ -7,7 +7,7 @@ import { fileOutput, loggingConfig, readJsonLines, tmpDir } from '../support/hel
 
 const noHooks = { handleSignals: false, logUncaught: false } as const;
 
-describe('secrets inside URL-valued log fields', () => {
+describe('secrets inside URL-valued log fields and messages', () => {
   it('redacts userinfo and secret query values in any string field, for JSON and ECS', async () => {
     for (const format of ['json', 'ecs'] as const) {
       const dir = tmpDir();
@@ -20,6 +20,8 @@ describe('secrets inside URL-valued log fields', () => {
       logger.info({ nested: { links: ['/cb?api_key=CANARY-5', 'plain'] } }, 'array in object');
       logger.info({ req: { method: 'GET', url: '/login?password=CANARY-6&next=%2Fhome' } }, 'request');
       logger.info({ u: 'https://s3.example.com/o?X-Amz-Signature=CANARY-7&X-Amz-Expires=60' }, 'signed');
+      logger.info('GET https://api.example.com/x?access_token=CANARY-8 answered 200');
+      logger.warn('retrying %s', 'https://u:CANARY-9@hooks.example.com/y');
       logger.info({ note: 'keep me: a=b, user@example.com, https://example.com/?page=3' }, 'untouched');
       await logger.shutdown();
       const text = (await import('node:fs')).readFileSync(file, 'utf8');
@@ -34,6 +36,8 @@ describe('secrets inside URL-valued log fields', () => {
         'plain',
       ]);
       expect(by('signed').u).toBe('https://s3.example.com/o?X-Amz-Signature=REDACTED&X-Amz-Expires=60');
+      expect(by('GET https://api.example.com/x?access_token=REDACTED answered 200')).toBeDefined();
+      expect(by('retrying https://REDACTED:REDACTED@hooks.example.com/y')).toBeDefined();
       expect(by('untouched').note).toBe('keep me: a=b, user@example.com, https://example.com/?page=3');
     }
   });
