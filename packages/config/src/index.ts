@@ -43,10 +43,13 @@ export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { checkOptionKeys } from './fields/option-keys';
 export { readConfigFile } from './file';
+export type { HttpCredentials } from './http-credentials';
+export { credentialChallenge, credentialCheck } from './http-credentials';
 export { defineConfig, isLoadedConfig, loadConfig } from './load';
 export { hardenOtlpRetries } from './otlp-retry';
 export type { RateLimitedLog } from './rate-limited-diag';
 export { createRateLimitedLog } from './rate-limited-diag';
+export { REDACTED, redactText, SECRET_QUERY_PARAM } from './redact-text';
 export { toResourceAttributes } from './resource';
 export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
 export type { SettledWithin } from './settle-within';
@@ -144,6 +147,7 @@ export type {
   PoolsConfig,
   PoolsInput,
   PoolThresholdConfig,
+  PrometheusAuthConfig,
   PrometheusExporterConfig,
   PropagatorName,
   RedactConfig,

@@ -19,6 +19,7 @@ import {
 } from './defaults';
 import { applyEnv, signalUrl } from './env';
 import { ConfigError, type ConfigIssue, type ConfigSource } from './errors';
+import { unsafeEndpointProblem } from './fields/endpoint-safety';
 import { toIssue } from './fields/issues';
 import { checkOptionKeys } from './fields/option-keys';
 import { readConfigFile } from './file';
@@ -186,6 +187,16 @@ function finishOtlp<T extends DraftOtlp>(
   };
 }
 
+/** A URL without its userinfo and query, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return 'the URL';
+  }
+}
+
 /** An index / dataset-safe slug of the service name. */
 function slug(name: string): string {
   return (
@@ -240,6 +251,53 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
   const traceExporters = d.tracing.exporters.map((e) =>
     e.type === 'otlp' || e.type === 'jaeger' ? finishOtlp(e as typeof e & DraftOtlp, 'traces') : { ...e },
   ) as OtelkitConfig['tracing']['exporters'];
+
+  // Where our own requests go: never a cloud metadata / link-local / unspecified address unless
+  // the exporter says so (an endpoint is a URL anyone who can set a variable can point elsewhere).
+  const endpoints: Array<{ owner: string; field: string; url: string; allow?: boolean }> = [];
+  traceExporters.forEach((e, i) => {
+    if ('endpoint' in e)
+      endpoints.push({
+        owner: `tracing.exporters[${i}]`,
+        field: 'endpoint',
+        url: e.endpoint,
+        allow: e.allowLinkLocal,
+      });
+  });
+  metricExporters.forEach((e, i) => {
+    if (e.type === 'otlp')
+      endpoints.push({
+        owner: `metrics.exporters[${i}]`,
+        field: 'endpoint',
+        url: e.endpoint,
+        allow: e.allowLinkLocal,
+      });
+  });
+  outputs.forEach((o, i) => {
+    const owner = `logging.outputs[${i}]`;
+    if (o.type === 'otlp')
+      endpoints.push({ owner, field: 'endpoint', url: o.endpoint, allow: o.allowLinkLocal });
+    if (o.type === 'elasticsearch') {
+      if (o.nodes === undefined)
+        endpoints.push({ owner, field: 'node', url: o.node, allow: o.allowLinkLocal });
+      else
+        o.nodes.forEach((url, k) => {
+          endpoints.push({ owner, field: `nodes[${k}]`, url, allow: o.allowLinkLocal });
+        });
+    }
+  });
+  d.alerts.webhooks.forEach((w, i) => {
+    endpoints.push({ owner: `alerts.webhooks[${i}]`, field: 'url', url: w.url, allow: w.allowLinkLocal });
+  });
+  for (const { owner, field, url, allow } of endpoints) {
+    const problem = allow === true ? undefined : unsafeEndpointProblem(url);
+    if (problem === undefined) continue;
+    issues.push({
+      path: `${owner}.${field}`,
+      message: `${redactUrl(url)} is ${problem}, refused as a destination; set ${owner}.allowLinkLocal: true if it really is your collector`,
+      source: 'code',
+    });
+  }
 
   const promPaths = metricExporters.flatMap((e) => (e.type === 'prometheus' ? [e.path] : []));
   // The one place the skip list is derived: the user's list (else the health paths), and the

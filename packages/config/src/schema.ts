@@ -44,6 +44,7 @@ import type {
   MetricExporterConfig,
   MetricTemporality,
   OtlpProtocol,
+  PrometheusAuthConfig,
   SamplerConfig,
   SamplerName,
   TraceExporterConfig,
@@ -69,6 +70,7 @@ const service = obj({
 const protocol = z.enum(['http/protobuf', 'http/json', 'grpc']);
 const otlpShape = {
   endpoint: httpUrl,
+  allowLinkLocal: bool.optional(),
   protocol: protocol.optional(),
   headers: headers.optional(),
   compression: z.enum(['none', 'gzip']).optional(),
@@ -78,6 +80,7 @@ const otlpShape = {
 
 interface OtlpPartial {
   endpoint?: string;
+  allowLinkLocal?: true;
   protocol: OtlpProtocol;
   headers: Record<string, string>;
   compression: 'none' | 'gzip';
@@ -87,6 +90,7 @@ interface OtlpPartial {
 function otlpFields(o: z.output<ReturnType<typeof obj<typeof otlpShape>>> & object, ctx: Ctx): OtlpPartial {
   return defined({
     endpoint: o.endpoint,
+    allowLinkLocal: o.allowLinkLocal === true ? true : undefined,
     protocol: o.protocol ?? DEFAULT_OTLP.protocol,
     headers: { ...(o.headers ?? {}) },
     compression: o.compression ?? DEFAULT_OTLP.compression,
@@ -144,6 +148,7 @@ const traceExporter = tagged(
       {
         type: z.literal('zipkin'),
         endpoint: httpUrl,
+        allowLinkLocal: bool.optional(),
         headers: headers.optional(),
         timeout: durationSeconds,
         timeoutMillis: durationMillis,
@@ -151,6 +156,7 @@ const traceExporter = tagged(
       (o, ctx) => ({
         type: 'zipkin' as const,
         endpoint: o!.endpoint ?? 'http://localhost:9411/api/v2/spans',
+        ...(o!.allowLinkLocal === true ? { allowLinkLocal: true as const } : {}),
         headers: { ...(o!.headers ?? {}) },
         timeoutMillis: pair(ctx, o!, 'timeout') ?? 10_000,
       }),
@@ -231,6 +237,27 @@ const tracing = objT(
 // ---------------------------------------------------------------------------------------------
 // metrics
 
+/** Who may scrape: `{ username, password }` (Basic) or `{ type: 'bearer', token }`. */
+const prometheusAuth = z
+  .any()
+  .transform((v) => (isPlainObject(v) && v.type === undefined ? { ...v, type: 'basic' } : v))
+  .pipe(
+    tagged({
+      basic: objT(
+        { type: z.literal('basic'), username: req(text), password: req(text) },
+        (o, ctx): PrometheusAuthConfig => {
+          for (const k of ['username', 'password'] as const)
+            if (o![k] === undefined) issue(ctx, 'expected a non-empty string', undefined, [k]);
+          return { type: 'basic', username: o!.username, password: o!.password };
+        },
+      ),
+      bearer: objT({ type: z.literal('bearer'), token: req(text) }, (o, ctx): PrometheusAuthConfig => {
+        if (o!.token === undefined) issue(ctx, 'expected a non-empty string', undefined, ['token']);
+        return { type: 'bearer', token: o!.token };
+      }),
+    }),
+  );
+
 const metricExporterObject = tagged({
   prometheus: objT(
     {
@@ -239,6 +266,7 @@ const metricExporterObject = tagged({
       host: text.optional(),
       port: z.number().int().min(0).max(65535).optional(),
       path: z.string().startsWith('/').optional(),
+      auth: prometheusAuth.optional(),
     },
     (o) => ({
       type: 'prometheus' as const,
@@ -246,6 +274,7 @@ const metricExporterObject = tagged({
       host: o!.host ?? DEFAULT_PROMETHEUS.host,
       port: o!.port ?? DEFAULT_PROMETHEUS.port,
       path: o!.path ?? DEFAULT_PROMETHEUS.path,
+      ...(o!.auth ? { auth: o!.auth } : {}),
     }),
   ),
   otlp: objT(
@@ -459,6 +488,7 @@ const logOutput = z
           type: z.literal('elasticsearch'),
           node: httpUrl,
           nodes: z.array(httpUrl).min(1, { error: 'expected at least one node URL' }).optional(),
+          allowLinkLocal: bool.optional(),
           index: text.optional(),
           dataStream: bool.optional(),
           headers: headers.optional(),
@@ -494,6 +524,7 @@ const logOutput = z
             type: 'elasticsearch' as const,
             node: nodes[0] ?? e.node ?? 'http://localhost:9200',
             ...(nodes.length > 1 ? { nodes } : {}),
+            allowLinkLocal: e.allowLinkLocal === true ? true : undefined,
             index: e.index,
             dataStream: e.dataStream ?? true,
             headers: { ...(e.headers ?? {}) },
@@ -697,6 +728,7 @@ const webhook = z
     objT(
       {
         url: httpUrl,
+        allowLinkLocal: bool.optional(),
         headers: headers.optional(),
         timeout: durationSeconds,
         timeoutMillis: durationMillis,
@@ -707,6 +739,7 @@ const webhook = z
         if (w.url === undefined) issue(ctx, 'expected an http(s) URL', undefined, ['url']);
         return {
           url: w.url!,
+          ...(w.allowLinkLocal === true ? { allowLinkLocal: true as const } : {}),
           headers: { ...(w.headers ?? {}) },
           timeoutMillis: pair(ctx, w, 'timeout') ?? 5000,
           maxRetries: w.maxRetries ?? 3,

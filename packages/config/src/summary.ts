@@ -1,8 +1,8 @@
+import { SECRET_QUERY_PARAM } from './redact-text';
 import { RESOURCE_KINDS } from './slices/pools';
 import type { LogOutputConfig, MetricExporterConfig, OtelkitConfig, TraceExporterConfig } from './types';
 
 const MASK = '***';
-const SECRET_PARAM = /(token|key|secret|password|passwd|pwd|auth|signature|sig|credential)/i;
 
 /** A URL with credentials and secret-looking query parameters masked. */
 export function maskUrl(url: string): string {
@@ -15,7 +15,7 @@ export function maskUrl(url: string): string {
   if (u.username) u.username = MASK;
   if (u.password) u.password = MASK;
   for (const key of [...u.searchParams.keys()]) {
-    if (SECRET_PARAM.test(key)) u.searchParams.set(key, MASK);
+    if (SECRET_QUERY_PARAM.test(key)) u.searchParams.set(key, MASK);
   }
   // URLSearchParams percent-encodes the mask; keep it readable.
   return u.toString().replaceAll('%2A%2A%2A', MASK);
@@ -54,8 +54,8 @@ function metricTarget(e: MetricExporterConfig): string {
   switch (e.type) {
     case 'prometheus':
       return e.mode === 'server'
-        ? `prometheus http://${e.host}:${e.port}${e.path}${e.extraPaths?.length ? ` (also ${e.extraPaths.join(', ')})` : ''}`
-        : `prometheus handler (mount it on your server at ${e.path})`;
+        ? `prometheus http://${e.host}:${e.port}${e.path}${e.extraPaths?.length ? ` (also ${e.extraPaths.join(', ')})` : ''}${e.auth ? ` (${e.auth.type} auth)` : ''}`
+        : `prometheus handler (mount it on your server at ${e.path})${e.auth ? ` (${e.auth.type} auth)` : ''}`;
     case 'otlp':
       return `otlp ${maskUrl(e.endpoint)} (${e.protocol}, ${e.temporality})${headerNote(e.headers)}`;
     default:

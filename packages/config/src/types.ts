@@ -74,6 +74,12 @@ export interface OtlpEndpointConfig {
    * `/v1/logs`); for gRPC it is `scheme://host:port`.
    */
   readonly endpoint: string;
+  /**
+   * Send to a link-local, cloud metadata or unspecified address (169.254.0.0/16, fe80::/10,
+   * fd00:ec2::254, 100.100.100.200, metadata.google.internal, 0.0.0.0, ::), refused otherwise:
+   * such an endpoint is how a mistyped or injected URL reaches instance credentials. Absent unless `true`.
+   */
+  readonly allowLinkLocal?: true;
   /** @default 'http/protobuf' */
   readonly protocol: OtlpProtocol;
   /** Extra request headers (e.g. an API key). Masked in the startup summary. */
@@ -114,6 +120,12 @@ export interface ZipkinTraceExporterConfig {
   readonly type: 'zipkin';
   /** @default 'http://localhost:9411/api/v2/spans' */
   readonly endpoint: string;
+  /**
+   * Send to a link-local, cloud metadata or unspecified address (169.254.0.0/16, fe80::/10,
+   * fd00:ec2::254, 100.100.100.200, metadata.google.internal, 0.0.0.0, ::), refused otherwise:
+   * such an endpoint is how a mistyped or injected URL reaches instance credentials. Absent unless `true`.
+   */
+  readonly allowLinkLocal?: true;
   readonly headers: Readonly<Record<string, string>>;
   /** @default 10000 */
   readonly timeoutMillis: number;
@@ -192,7 +204,18 @@ export interface PrometheusExporterConfig {
    * `path`). Absent unless given.
    */
   readonly extraPaths?: readonly string[];
+  /**
+   * Credentials a scrape must bring (otherwise 401 with `WWW-Authenticate`); Prometheus sends them
+   * with `basic_auth` or `authorization` (bearer) in its scrape config. Absent: no check — bind to
+   * loopback then (the default); a listener on another address without it warns at startup.
+   */
+  readonly auth?: PrometheusAuthConfig;
 }
+
+/** Credentials of the Prometheus listener. */
+export type PrometheusAuthConfig =
+  | { readonly type: 'basic'; readonly username: string; readonly password: string }
+  | { readonly type: 'bearer'; readonly token: string };
 
 /** OTLP metric temporality preference (the spec's three values). */
 export type MetricTemporality = 'cumulative' | 'delta' | 'lowmemory';
@@ -295,6 +318,12 @@ export interface ElasticsearchLogOutputConfig {
    * `_bulk` that fails on one node (network error, timeout, 429/5xx) is retried on the next.
    */
   readonly nodes?: readonly string[];
+  /**
+   * Send to a link-local, cloud metadata or unspecified address (169.254.0.0/16, fe80::/10,
+   * fd00:ec2::254, 100.100.100.200, metadata.google.internal, 0.0.0.0, ::), refused otherwise:
+   * such an endpoint is how a mistyped or injected URL reaches instance credentials. Absent unless `true`.
+   */
+  readonly allowLinkLocal?: true;
   /** Index or data stream name. @default `logs-<service.name>-default` (a data stream) */
   readonly index: string;
   /** Write with `create` into a data stream instead of `index` into an index. @default true */
@@ -413,6 +442,12 @@ export interface AlertRuleConfig {
 
 export interface WebhookConfig {
   readonly url: string;
+  /**
+   * Send to a link-local, cloud metadata or unspecified address (169.254.0.0/16, fe80::/10,
+   * fd00:ec2::254, 100.100.100.200, metadata.google.internal, 0.0.0.0, ::), refused otherwise:
+   * such an endpoint is how a mistyped or injected URL reaches instance credentials. Absent unless `true`.
+   */
+  readonly allowLinkLocal?: true;
   readonly headers: Readonly<Record<string, string>>;
   /** @default 5000 */
   readonly timeoutMillis: number;
@@ -517,6 +552,8 @@ export type ByteSizeInput = number | string;
 type OtlpEndpointInput = {
   /** A base URL (`http://collector:4318`, the signal path is appended) or a full one. */
   endpoint?: string;
+  /** Allow a link-local / cloud metadata / unspecified address as the endpoint (refused otherwise). */
+  allowLinkLocal?: boolean;
   protocol?: OtlpProtocol;
   headers?: Record<string, string>;
   compression?: Compression;
@@ -530,6 +567,7 @@ export type TraceExporterInput =
   | {
       type: 'zipkin';
       endpoint?: string;
+      allowLinkLocal?: boolean;
       headers?: Record<string, string>;
       timeout?: DurationInput;
       timeoutMillis?: number;
@@ -557,7 +595,15 @@ export type MetricExporterInput =
   | Named<
       'prometheus' | 'otlp' | 'console' | 'none' | 'http' | 'handler' | 'grpc' | 'http/json' | 'http/protobuf'
     >
-  | { type: 'prometheus'; mode?: 'server' | 'handler'; host?: string; port?: number; path?: string }
+  | {
+      type: 'prometheus';
+      mode?: 'server' | 'handler';
+      host?: string;
+      port?: number;
+      path?: string;
+      /** `{ username, password }` (Basic) or `{ type: 'bearer', token }`: scrapes without them get 401. */
+      auth?: { type?: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
+    }
   | ({ type: 'otlp'; temporality?: MetricTemporality } & OtlpEndpointInput)
   | { type: 'console' };
 
@@ -600,6 +646,8 @@ export type LogOutputInput =
       node?: string;
       /** Several nodes of one cluster (instead of `node`): failover on a failed `_bulk`. */
       nodes?: string[];
+      /** Allow a link-local / cloud metadata / unspecified address as a node (refused otherwise). */
+      allowLinkLocal?: boolean;
       index?: string;
       dataStream?: boolean;
       headers?: Record<string, string>;
@@ -673,6 +721,8 @@ export interface AlertRuleInput {
 
 export interface WebhookInput {
   url: string;
+  /** Allow a link-local / cloud metadata / unspecified address as the endpoint (refused otherwise). */
+  allowLinkLocal?: boolean;
   headers?: Record<string, string>;
   timeout?: DurationInput;
   timeoutMillis?: number;

@@ -751,13 +751,13 @@
                   h(
                     'div',
                     { class: `pill ${hl.live}`, dataset: { health: 'live' } },
-                    `Live: ${hl.live === 'pass' ? 'OK' : 'FAILING'}`,
+                    `Live: ${hl.live === 'fail' ? 'FAILING' : hl.live === 'warn' ? 'DEGRADED' : 'OK'}`,
                     h('small', { text: 'liveness' }),
                   ),
                   h(
                     'div',
                     { class: `pill ${hl.ready}`, dataset: { health: 'ready' } },
-                    `Ready: ${hl.ready === 'pass' ? 'OK' : 'NOT READY'}`,
+                    `Ready: ${hl.ready === 'fail' ? 'NOT READY' : hl.ready === 'warn' ? 'DEGRADED' : 'OK'}`,
                     h('small', { text: 'readiness' }),
                   ),
                 ),

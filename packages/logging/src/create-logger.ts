@@ -8,6 +8,7 @@ import {
   type FileRotationConfig,
   type LoggingConfig,
   type LogOutputConfig,
+  redactText,
 } from '@otelkit/config';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { correlatedTimestamp } from './correlation';
@@ -135,6 +136,18 @@ export function createLogger(
       ? buildRedaction(config.redact?.paths ?? [], config.redact?.censor ?? '[REDACTED]')
       : undefined;
   if (redact?.exact.length) pinoOptions.redact = { paths: redact.exact, censor: redact.censor };
+  if (redact) {
+    // The message and its printf arguments too: `logger.info(`GET ${url}`)` carries the URL's token.
+    pinoOptions.hooks = {
+      logMethod(args, method) {
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i];
+          if (typeof a === 'string') args[i] = redactText(a);
+        }
+        return method.apply(this, args);
+      },
+    };
+  }
 
   let logFormatter: LogFormatter | undefined;
   let bindingsFormatter: LogFormatter | undefined;

@@ -1,4 +1,5 @@
 export { createLogger } from './create-logger';
 export { normaliseLevel } from './levels';
 export { LineRing } from './outputs/line-ring';
-export type { CreateLoggerOptions, LoggerStats, LogOutputStats, OtelkitLogger } from './types';
+export { LOG_METRIC_NAMES, publishLoggerStats } from './publish-stats';
+export type { CreateLoggerOptions, LogDropReason, LoggerStats, LogOutputStats, OtelkitLogger } from './types';

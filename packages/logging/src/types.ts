@@ -32,6 +32,27 @@ export interface CreateLoggerOptions {
   recentLines?: LineRing;
 }
 
+/**
+ * Why an output lost lines, the `reason` attribute of `otelkit.logging.lines.dropped`:
+ * - `buffer_full`: the bounded buffer was full (a console reader behind, Elasticsearch or OTLP
+ *   not keeping up);
+ * - `write_error`: a file or console write failed (disk full, file removed, EPIPE), or the file was
+ *   unavailable while it was being reopened;
+ * - `rejected`: the server refused the lines (an Elasticsearch 4xx, a document it rejected);
+ * - `export_failed`: sending failed for good (Elasticsearch retries exhausted, an OTLP export that
+ *   failed or timed out);
+ * - `shutdown`: still buffered when the shutdown deadline came, written after the output closed,
+ *   or a console reader that was not reading at exit;
+ * - `invalid`: a line the output could not encode (the pretty transform failed, unparseable JSON).
+ */
+export type LogDropReason =
+  | 'buffer_full'
+  | 'write_error'
+  | 'rejected'
+  | 'export_failed'
+  | 'shutdown'
+  | 'invalid';
+
 /** Counters of one output. Every line that does not reach the output is counted in `dropped`. */
 export interface LogOutputStats {
   /** `console` | `file` | `elasticsearch` | `otlp` */
@@ -42,6 +63,8 @@ export interface LogOutputStats {
   readonly lines: number;
   /** Lines lost: disk full, buffer full, retries exhausted, rejected by the server. */
   readonly dropped: number;
+  /** `dropped` by reason; only the reasons that happened. */
+  readonly droppedByReason: Readonly<Partial<Record<LogDropReason, number>>>;
   /** Write or request errors seen (a failed request that is retried counts once per attempt). */
   readonly errors: number;
   /** elasticsearch/otlp: documents acknowledged by the server. */

@@ -156,7 +156,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   const views = (config.views ?? []).map((v, i) => toViewOptions(v, i, cardinalityLimit));
   const exporters: readonly MetricExporterConfig[] = enabled ? (config.exporters ?? []) : [];
 
-  const exportCounters: ExportCounters = { succeeded: 0, failed: 0 };
+  const exportCounters: ExportCounters = { succeeded: 0, failed: 0, failedByReason: {} };
   const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0, collections: 0 };
   const guards = new SeriesGuards(cardinalityLimit, METER_NAME);
   const overflow = new OverflowTracker(cardinalityLimit, guards);
@@ -182,9 +182,14 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
           fail(`exporters[${i}].path`, `must start with "/" (got ${JSON.stringify(exporter.path)})`);
         }
         checkInteger(exporter.port, `@otelkit/metrics: metrics.exporters[${i}].port`, { min: 0, max: 65535 });
-        prometheus = new PrometheusEndpoint(exporter, cardinalityLimit, scrapeCounters, overflow, [
-          local.producer(AggregationTemporality.CUMULATIVE),
-        ]);
+        prometheus = new PrometheusEndpoint(
+          exporter,
+          cardinalityLimit,
+          scrapeCounters,
+          overflow,
+          [local.producer(AggregationTemporality.CUMULATIVE)],
+          `metrics.exporters[${i}]`,
+        );
         readers.push(prometheus.reader);
         cumulative = prometheus.reader;
         break;
@@ -249,12 +254,13 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   if (enabled) {
     // Every drop visible as a metric too, not only through stats().
     const exportsCounter = meter.createObservableCounter('otelkit.metrics.exports', {
-      description: 'Push exports (OTLP, console) by outcome.',
+      description: 'Push exports (OTLP, console) by outcome, failures by reason.',
       unit: '{export}',
     });
     exportsCounter.addCallback((r) => {
       r.observe(exportCounters.succeeded, { outcome: 'success' });
-      r.observe(exportCounters.failed, { outcome: 'failure' });
+      for (const [reason, n] of Object.entries(exportCounters.failedByReason))
+        r.observe(n ?? 0, { outcome: 'failure', reason });
     });
     if (prometheus) {
       const scrapes = meter.createObservableCounter('otelkit.metrics.scrapes', {
@@ -339,7 +345,11 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     stats(): MetricsStats {
       const instruments = overflow.instruments;
       return {
-        exports: { succeeded: exportCounters.succeeded, failed: exportCounters.failed },
+        exports: {
+          succeeded: exportCounters.succeeded,
+          failed: exportCounters.failed,
+          failedByReason: { ...exportCounters.failedByReason },
+        },
         scrapes: {
           served: scrapeCounters.served,
           failed: scrapeCounters.failed,

@@ -12,6 +12,7 @@ export type {
   HistogramOptions,
   InstrumentOptions,
   MetricAttributes,
+  MetricExportFailureReason,
   MetricsHandle,
   MetricsStats,
   ObservableGaugeHelper,

@@ -99,10 +99,22 @@ export interface ObservableGaugeHelper {
   remove(): void;
 }
 
+/**
+ * Why a push export failed, the `reason` attribute of `otelkit.metrics.exports{outcome="failure"}`:
+ * `timeout` (no answer in time), `network` (refused, reset, name not found), `rejected` (a
+ * non-retryable HTTP status), `unavailable` (429/502/503/504 until the retries ran out), `error`
+ * (anything else, e.g. an exporter that threw).
+ */
+export type MetricExportFailureReason = 'timeout' | 'network' | 'rejected' | 'unavailable' | 'error';
+
 /** Counters of what the metrics pipeline did. Every drop is visible here. */
 export interface MetricsStats {
-  /** Push exports (OTLP, console): batches that succeeded / failed (failures never throw). */
-  readonly exports: { readonly succeeded: number; readonly failed: number };
+  /** Push exports (OTLP, console): batches that succeeded / failed (failures never throw), failures by reason. */
+  readonly exports: {
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly failedByReason: Readonly<Partial<Record<MetricExportFailureReason, number>>>;
+  };
   /**
    * Prometheus scrapes served (own listener or `handler`) and failed, and the collections they
    * caused: concurrent scrapes share one collection, a scrape within 250 ms of the last collection

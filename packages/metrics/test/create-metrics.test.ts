@@ -55,7 +55,7 @@ describe('createMetrics', () => {
     const { resourceMetrics, errors } = await m.collect();
     expect(errors).toEqual([]);
     expect(resourceMetrics.scopeMetrics).toEqual([]);
-    expect(m.stats().exports).toEqual({ succeeded: 0, failed: 0 });
+    expect(m.stats().exports).toEqual({ succeeded: 0, failed: 0, failedByReason: {} });
     await m.forceFlush();
     await m.shutdown();
   });
@@ -189,7 +189,12 @@ describe('createMetrics', () => {
       await m.forceFlush();
       await m.forceFlush();
       expect(receiver.requests.length).toBeGreaterThanOrEqual(2);
-      expect(m.stats().exports).toEqual({ succeeded: 0, failed: receiver.requests.length });
+      // gRPC UNAVAILABLE (the receiver's 503): the `reason` of the failure
+      expect(m.stats().exports).toEqual({
+        succeeded: 0,
+        failed: receiver.requests.length,
+        failedByReason: { unavailable: receiver.requests.length },
+      });
       receiver.setBehaviour({ mode: 'ok' });
       await m.forceFlush();
       expect(m.stats().exports.succeeded).toBe(1);
@@ -197,6 +202,9 @@ describe('createMetrics', () => {
       const exportsPoints = await pointsOf(m, 'otelkit.metrics.exports');
       const byOutcome = Object.fromEntries(exportsPoints.map((p) => [p.attributes.outcome, p.value]));
       expect(byOutcome).toEqual({ success: 1, failure: m.stats().exports.failed });
+      expect(exportsPoints.find((p) => p.attributes.outcome === 'failure')?.attributes.reason).toBe(
+        'unavailable',
+      );
     } finally {
       await m.shutdown();
       await receiver.close();
@@ -211,6 +219,8 @@ describe('createMetrics', () => {
     m.counter('lost').inc();
     await m.forceFlush();
     expect(m.stats().exports.failed).toBe(1);
+    // gRPC reports a refused connection as UNAVAILABLE
+    expect(m.stats().exports.failedByReason).toEqual({ unavailable: 1 });
     await m.shutdown();
   });
 

@@ -13,6 +13,7 @@ export type {
   HealthKind,
   HealthRegistryOptions,
   HealthReport,
+  HealthStatus,
 } from './health/health-registry';
 export { HealthRegistry } from './health/health-registry';
 export type { MonitorCheckOptions, MonitorCheckSource } from './health/monitor-checks';

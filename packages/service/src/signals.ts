@@ -6,13 +6,17 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 interface Shuttable {
   shutdown(): Promise<ShutdownReport>;
+  forceFlush(): Promise<void>;
   readonly logger: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
 }
 
 /**
  * On SIGTERM/SIGINT: run the ordered shutdown, then exit with 128 + the signal's number — unless
- * the application listens for that signal itself, in which case we only flush and leave the exit
- * to it. Returns a function that removes the handlers.
+ * the application listens for that signal itself. Then the app owns the signal: it may drain for
+ * seconds and log all along, so we only flush and keep everything open (the logger above all);
+ * the ordered shutdown runs when the app calls `shutdown()` or runs out of work (`beforeExit`),
+ * and a `process.exit()` still writes the buffered file and console lines (the logger's exit
+ * hook). Returns a function that removes the handlers.
  */
 export function installSignalHandlers(target: Shuttable): () => void {
   const handlers = new Map<NodeJS.Signals, () => void>();
@@ -22,6 +26,11 @@ export function installSignalHandlers(target: Shuttable): () => void {
       // call): more than one means the app handles the signal and decides when to exit.
       const appHandles = process.listenerCount(signal) > 1;
       process.removeListener(signal, handler);
+      if (appHandles) {
+        // Closing the logger here lost a host's whole drain, its last line included (issue 14).
+        target.forceFlush().catch((err: unknown) => diag.error(`otelkit: flush after ${signal} failed`, err));
+        return;
+      }
       const code = 128 + (constants.signals[signal] ?? 15);
       target
         .shutdown()
@@ -34,9 +43,7 @@ export function installSignalHandlers(target: Shuttable): () => void {
           }
         })
         .catch((err: unknown) => diag.error('otelkit: shutdown failed', err))
-        .finally(() => {
-          if (!appHandles) process.exit(code);
-        });
+        .finally(() => process.exit(code));
     };
     handlers.set(signal, handler);
     process.on(signal, handler);

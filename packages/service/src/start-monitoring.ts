@@ -7,7 +7,7 @@ import {
   type OtelkitConfig,
   type OtelkitConfigInput,
 } from '@otelkit/config';
-import { createLogger, LineRing, type OtelkitLogger } from '@otelkit/logging';
+import { createLogger, LineRing, type OtelkitLogger, publishLoggerStats } from '@otelkit/logging';
 import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/metrics';
 import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
@@ -17,6 +17,7 @@ import { buildResource } from './resource';
 import { setMonitoringRuntime } from './runtime';
 import { runShutdown, type ShutdownReport } from './shutdown';
 import { installSignalHandlers } from './signals';
+import { telemetryCheck } from './telemetry-check';
 
 /** What `startMonitoring` returns: every signal, wired from one config. */
 export interface Monitoring {
@@ -232,8 +233,17 @@ export function startMonitoring(
     if (!tracing.register())
       diag.warn('otelkit: a global TracerProvider was already registered; otelkit kept it');
   }
+  // Log drops as metrics too: the logger exists before the meter (diag goes to it meanwhile).
+  if (config.enabled) publishLoggerStats(metrics.meter, logger);
   const monitor = createResourceMonitor(config, { meterProvider: metrics.provider, logger });
   const health = monitor.health;
+  // A failing exporter shows as a degraded check (200), never as a liveness or readiness failure.
+  if (config.health.enabled && !health.has('telemetry'))
+    health.register({
+      name: 'telemetry',
+      kinds: ['readiness'],
+      check: telemetryCheck({ tracing, metrics, logger }),
+    });
   // The auto-instrumentations: one SERVER span per request comes from the http instrumentation
   // (config.metrics.http.serverSpans is then off), and otelkit measures every request it traces
   // (its own server-duration histogram is dropped): one source per signal, with or without

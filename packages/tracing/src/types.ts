@@ -38,6 +38,11 @@ export interface TracingStats {
   readonly exported: number;
   /** Spans dropped because the queue was full, or left in the queue when the shutdown budget ran out. */
   readonly dropped: number;
+  /**
+   * `dropped` by reason, the `reason` attribute of `otelkit.tracing.spans.dropped`: `queue_full`
+   * (`maxQueueSize` reached), `shutdown` (ended after shutdown, or still queued when its budget ran out).
+   */
+  readonly droppedByReason: { readonly queue_full: number; readonly shutdown: number };
   /** Spans whose export failed (error, timeout, or budget exhausted while in flight). */
   readonly failed: number;
   /** Spans waiting in the queue. */

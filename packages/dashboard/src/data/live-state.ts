@@ -68,8 +68,8 @@ export interface AlertView {
 }
 
 export interface HealthView {
-  readonly live: 'pass' | 'fail';
-  readonly ready: 'pass' | 'fail';
+  readonly live: 'pass' | 'warn' | 'fail';
+  readonly ready: 'pass' | 'warn' | 'fail';
   readonly checks: ReadonlyArray<{
     readonly name: string;
     readonly kinds: readonly string[];

@@ -4,9 +4,8 @@
  * check of actions. The anchors' recurring failures — an open stream behind a protected page,
  * CORS `*`, assets from a CDN — are ruled out here, once, for every path.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DashboardConfig } from '@otelkit/config';
+import { credentialCheck, type DashboardConfig } from '@otelkit/config';
 import type { AuthorizeFn } from '../types';
 
 /** The page loads only its own files; scripts and styles from the same origin, nothing inline. */
@@ -33,8 +32,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 });
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
 /** The Host header's name part, lower-cased (`[::1]:9465` → `[::1]`). */
 export function hostName(host: string | undefined): string | undefined {
   if (host === undefined || host === '') return undefined;
@@ -51,8 +48,8 @@ export type GuardResult = { ok: true } | { ok: false; status: 401 | 421 | 403; r
 
 export class Guard {
   private readonly _hosts: ReadonlySet<string>;
-  private readonly _user?: Buffer;
-  private readonly _password?: Buffer;
+  /** Basic credentials, compared in constant time (`credentialCheck`, `@otelkit/config`). */
+  private readonly _basic?: (authorization: string | undefined) => boolean;
 
   constructor(
     config: DashboardConfig,
@@ -60,15 +57,12 @@ export class Guard {
     private readonly _challenge: string,
   ) {
     this._hosts = new Set(config.allowedHosts.map((h) => h.toLowerCase()));
-    if (config.auth?.type === 'basic') {
-      this._user = digest(config.auth.username);
-      this._password = digest(config.auth.password);
-    }
+    if (config.auth?.type === 'basic') this._basic = credentialCheck(config.auth);
   }
 
   /** Whether some check of who is asking applies (Basic or the hook). */
   get authenticates(): boolean {
-    return this._authorize !== undefined || this._user !== undefined;
+    return this._authorize !== undefined || this._basic !== undefined;
   }
 
   get challenge(): string {
@@ -92,18 +86,11 @@ export class Guard {
       }
       return allowed ? { ok: true } : { ok: false, status: 401, reason: 'not authorized' };
     }
-    if (this._user !== undefined && this._password !== undefined) {
-      const header = req.headers.authorization ?? '';
-      const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-      if (m === null) return { ok: false, status: 401, reason: 'credentials required' };
-      const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      const user = digest(colon === -1 ? decoded : decoded.slice(0, colon));
-      const password = digest(colon === -1 ? '' : decoded.slice(colon + 1));
-      // Both compared, always: the time taken says nothing about which one was wrong.
-      const okUser = timingSafeEqual(user, this._user);
-      const okPassword = timingSafeEqual(password, this._password);
-      return okUser && okPassword ? { ok: true } : { ok: false, status: 401, reason: 'wrong credentials' };
+    if (this._basic !== undefined) {
+      const header = req.headers.authorization;
+      if (header === undefined || !/^Basic\s/i.test(header))
+        return { ok: false, status: 401, reason: 'credentials required' };
+      return this._basic(header) ? { ok: true } : { ok: false, status: 401, reason: 'wrong credentials' };
     }
     return { ok: true };
   }

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { diag } from '@opentelemetry/api';
 import SonicBoom from 'sonic-boom';
-import type { LogOutputStats } from '../types';
+import type { LogDropReason, LogOutputStats } from '../types';
+import { DropCounts } from './drop-reasons';
 import type { LogOutput } from './log-output';
 
 /** Options of {@link createConsoleOutput}. */
@@ -56,11 +57,11 @@ function createSyncOutput(fd: number, options: ConsoleOutputOptions): LogOutput 
   const transform = options.transform;
   const boom = new SonicBoom({ fd, sync: true });
   let lines = 0;
-  let dropped = 0;
+  const dropped = new DropCounts();
   let errors = 0;
   boom.on('error', (err: Error) => {
     errors++;
-    dropped++;
+    dropped.add('write_error');
     if (errors === 1 || errors % 1000 === 0)
       diag.error(`@otelkit/logging: writing to ${options.stream} failed (${errors} errors)`, err);
   });
@@ -72,7 +73,7 @@ function createSyncOutput(fd: number, options: ConsoleOutputOptions): LogOutput 
         boom.write(transform ? transform(line) : line);
         lines++;
       } catch (err) {
-        dropped++;
+        dropped.add('write_error');
         errors++;
         diag.error(`@otelkit/logging: writing to ${options.stream} failed`, err);
       }
@@ -92,7 +93,15 @@ function createSyncOutput(fd: number, options: ConsoleOutputOptions): LogOutput 
       // stdout/stderr are never closed: the application may still write to them.
     },
     stats(): LogOutputStats {
-      return { type: 'console', target: options.stream, lines, dropped, errors, buffered: 0 };
+      return {
+        type: 'console',
+        target: options.stream,
+        lines,
+        dropped: dropped.total,
+        droppedByReason: dropped.byReason(),
+        errors,
+        buffered: 0,
+      };
     },
   };
 }
@@ -116,7 +125,7 @@ function createPipeOutput(fd: number, options: ConsoleOutputOptions): LogOutput 
   let retryTimer: NodeJS.Timeout | undefined;
   let retryDelay = 5;
   let lines = 0;
-  let dropped = 0;
+  const dropped = new DropCounts();
   let errors = 0;
   let droppedSinceWarn = 0;
   let lastWarn = 0;
@@ -125,14 +134,14 @@ function createPipeOutput(fd: number, options: ConsoleOutputOptions): LogOutput 
   const buffered = (): number => pending.length + (head?.lines ?? 0);
   const bufferedBytes = (): number => pendingBytes + (head?.buf.length ?? 0);
 
-  function drop(n: number, why: string): void {
-    dropped += n;
+  function drop(n: number, reason: LogDropReason, why: string): void {
+    dropped.add(reason, n);
     droppedSinceWarn += n;
     // the first drop, then at most one line every 10 s with the count since
     const now = Date.now();
     if (lastWarn === 0 || now - lastWarn >= 10_000) {
       diag.warn(
-        `@otelkit/logging: ${droppedSinceWarn} line(s) to ${options.stream} dropped (${why}); ${dropped} so far`,
+        `@otelkit/logging: ${droppedSinceWarn} line(s) to ${options.stream} dropped (${why}); ${dropped.total} so far`,
       );
       lastWarn = now;
       droppedSinceWarn = 0;
@@ -170,7 +179,7 @@ function createPipeOutput(fd: number, options: ConsoleOutputOptions): LogOutput 
         head = undefined;
         pending = [];
         pendingBytes = 0;
-        drop(lost, `write failed: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        drop(lost, 'write_error', `write failed: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
         return 'failed';
       }
       if (n < chunk.buf.length) {
@@ -215,13 +224,13 @@ function createPipeOutput(fd: number, options: ConsoleOutputOptions): LogOutput 
         text = transform ? transform(line) : line;
       } catch (err) {
         errors++;
-        drop(1, 'the pretty transform failed');
+        drop(1, 'invalid', 'the pretty transform failed');
         diag.error('@otelkit/logging: console transform failed', err);
         return;
       }
       // length is a lower bound of the bytes: cheap, and exact for ASCII
       if (bufferedBytes() + text.length > maxBytes) {
-        drop(1, `the reader is behind: ${maxBytes} bytes buffered`);
+        drop(1, 'buffer_full', `the reader is behind: ${maxBytes} bytes buffered`);
         return;
       }
       pending.push(text);
@@ -245,7 +254,7 @@ function createPipeOutput(fd: number, options: ConsoleOutputOptions): LogOutput 
         pending = [];
         pendingBytes = 0;
         errors++;
-        drop(lost, 'the reader was not reading at exit');
+        drop(lost, 'shutdown', 'the reader was not reading at exit');
       }
       notifyIdle();
     },
@@ -267,7 +276,15 @@ function createPipeOutput(fd: number, options: ConsoleOutputOptions): LogOutput 
       // stdout/stderr are never closed: the application may still write to them.
     },
     stats(): LogOutputStats {
-      return { type: 'console', target: options.stream, lines, dropped, errors, buffered: buffered() };
+      return {
+        type: 'console',
+        target: options.stream,
+        lines,
+        dropped: dropped.total,
+        droppedByReason: dropped.byReason(),
+        errors,
+        buffered: buffered(),
+      };
     },
   };
 }

@@ -10,7 +10,8 @@ import {
   retryAfterMillis,
   settleWithin,
 } from '@otelkit/config';
-import type { LogOutputStats } from '../types';
+import type { LogDropReason, LogOutputStats } from '../types';
+import { DropCounts } from './drop-reasons';
 import type { LogOutput } from './log-output';
 
 interface PendingDoc {
@@ -118,7 +119,7 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
   let consecutiveFailures = 0;
   let closed = false;
   let lines = 0;
-  let dropped = 0;
+  const dropped = new DropCounts();
   let errors = 0;
   let delivered = 0;
   let retried = 0;
@@ -129,12 +130,12 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
   const interval = setInterval(() => kick(), config.flushIntervalMillis);
   interval.unref();
 
-  function drop(n: number, why: string): void {
-    dropped += n;
-    if (!warnedDrop || dropped % 10_000 < n) {
+  function drop(n: number, reason: LogDropReason, why: string): void {
+    dropped.add(reason, n);
+    if (!warnedDrop || dropped.total % 10_000 < n) {
       warnedDrop = true;
       diag.warn(
-        `@otelkit/logging: ${n} log line(s) not shipped to Elasticsearch (${why}); ${dropped} dropped so far`,
+        `@otelkit/logging: ${n} log line(s) not shipped to Elasticsearch (${why}); ${dropped.total} dropped so far`,
       );
     }
   }
@@ -163,11 +164,12 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
       // Shut down while this request was out: its documents were already counted as dropped.
       if (closed) return;
       delivered += result.delivered;
-      if (result.rejected > 0) drop(result.rejected, 'refused by the server');
+      if (result.rejected > 0) drop(result.rejected, 'rejected', 'refused by the server');
       const again: PendingDoc[] = [];
       for (const d of result.retry) {
         d.attempts++;
-        if (d.attempts > config.maxRetries) drop(1, `still failing after ${config.maxRetries} retries`);
+        if (d.attempts > config.maxRetries)
+          drop(1, 'export_failed', `still failing after ${config.maxRetries} retries`);
         else again.push(d);
       }
       retried += again.length;
@@ -291,11 +293,11 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
     type: 'elasticsearch',
     write(line: string): void {
       if (closed) {
-        drop(1, 'output shut down');
+        drop(1, 'shutdown', 'output shut down');
         return;
       }
       if (queue.length + inFlight >= config.maxBufferedLines) {
-        drop(1, `buffer full (${config.maxBufferedLines} lines)`);
+        drop(1, 'buffer_full', `buffer full (${config.maxBufferedLines} lines)`);
         return;
       }
       lines++;
@@ -322,7 +324,7 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
       closed = true;
       clearInterval(interval);
       const left = queue.length + inFlight;
-      if (left > 0) drop(left, 'shutdown deadline reached');
+      if (left > 0) drop(left, 'shutdown', 'shutdown deadline reached');
       queue = [];
       for (const a of agents) a.destroy();
     },
@@ -332,7 +334,8 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
         // the node shipping now (after a failover, not the first)
         target: `${(urls[current] as URL).origin}/${config.index}`,
         lines,
-        dropped,
+        dropped: dropped.total,
+        droppedByReason: dropped.byReason(),
         errors,
         delivered,
         buffered: queue.length + inFlight,

@@ -4,6 +4,7 @@ import { diag } from '@opentelemetry/api';
 import { type FileRotationConfig, settleWithin } from '@otelkit/config';
 import SonicBoom from 'sonic-boom';
 import type { LogOutputStats } from '../types';
+import { DropCounts } from './drop-reasons';
 import type { LogOutput } from './log-output';
 
 /** Options of {@link createFileOutput}. */
@@ -55,7 +56,7 @@ export function createFileOutput(options: FileOutputOptions): LogOutput {
   let size = rotation ? safeSize(file) : 0;
   let seq = rotation ? highestSeq() : 0;
   let lines = 0;
-  let dropped = 0;
+  const dropped = new DropCounts();
   let errors = 0;
   let rotations = 0;
   let failedUntil = 0;
@@ -78,7 +79,7 @@ export function createFileOutput(options: FileOutputOptions): LogOutput {
     if (boom === undefined) {
       if (!closed && Date.now() >= failedUntil) reopenAfterError();
       if (boom === undefined) {
-        dropped += n;
+        dropped.add(closed ? 'shutdown' : 'write_error', n);
         return;
       }
     }
@@ -89,7 +90,7 @@ export function createFileOutput(options: FileOutputOptions): LogOutput {
     }
     if (writeFailed) {
       writeFailed = false;
-      dropped += n;
+      dropped.add('write_error', n);
       const failed = boom;
       boom = undefined;
       if (failed) abandon(failed);
@@ -247,7 +248,7 @@ export function createFileOutput(options: FileOutputOptions): LogOutput {
     type: 'file',
     write(line: string): void {
       if (closed) {
-        dropped++;
+        dropped.add('shutdown');
         return;
       }
       if (maxSize !== undefined) {
@@ -294,7 +295,16 @@ export function createFileOutput(options: FileOutputOptions): LogOutput {
       );
     },
     stats(): LogOutputStats {
-      return { type: 'file', target: file, lines, dropped, errors, rotations, buffered: bufLines };
+      return {
+        type: 'file',
+        target: file,
+        lines,
+        dropped: dropped.total,
+        droppedByReason: dropped.byReason(),
+        errors,
+        rotations,
+        buffered: bufLines,
+      };
     },
   };
 }

@@ -17,6 +17,7 @@ import {
 } from '@otelkit/config';
 import { severityOf } from '../levels';
 import type { LogOutputStats } from '../types';
+import { DropCounts } from './drop-reasons';
 import type { LogOutput } from './log-output';
 
 /** Records waiting for export at most; past it new ones are dropped and counted. */
@@ -67,7 +68,7 @@ export function createOtlpOutput(
   const provider = new LoggerProvider({ ...(resource ? { resource } : {}), processors: [processor] });
   const logger: OtelLogger = provider.getLogger(scopeName);
   let lines = 0;
-  let dropped = 0;
+  const dropped = new DropCounts();
   let closed = false;
   // pino's pid / hostname belong to the resource (process.pid, host.name): left out of the
   // record's attributes when the resource carries them.
@@ -78,14 +79,14 @@ export function createOtlpOutput(
     type: 'otlp',
     write(line: string, level: number): void {
       if (closed || exporter.pending(lines) >= MAX_QUEUE) {
-        dropped++;
+        dropped.add(closed ? 'shutdown' : 'buffer_full');
         return;
       }
       let parsed: Record<string, unknown>;
       try {
         parsed = JSON.parse(line);
       } catch (err) {
-        dropped++;
+        dropped.add('invalid');
         diag.error('@otelkit/logging: unparseable log line not sent to OTLP', err);
         return;
       }
@@ -130,14 +131,18 @@ export function createOtlpOutput(
       closed = true;
       warnIfRejected(await settleWithin(provider.shutdown(), deadline - Date.now()));
       const left = lines - exporter.delivered - exporter.failed;
-      if (left > 0) dropped += left;
+      if (left > 0) dropped.add('shutdown', left);
     },
     stats(): LogOutputStats {
       return {
         type: 'otlp',
         target: config.endpoint,
         lines,
-        dropped: dropped + exporter.failed,
+        dropped: dropped.total + exporter.failed,
+        droppedByReason: {
+          ...dropped.byReason(),
+          ...(exporter.failed > 0 ? { export_failed: exporter.failed } : {}),
+        },
         errors: exporter.errors,
         delivered: exporter.delivered,
         buffered: closed ? 0 : Math.max(0, lines - exporter.delivered - exporter.failed),

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { diag } from '@opentelemetry/api';
+import { redactText } from '@otelkit/config';
 
 /** Key normal form: lowercase, without `-` and `_`. */
 function normKey(key: string): string {
@@ -118,6 +119,9 @@ export function createDeepRedactor(keys: readonly string[], censor: string): Dee
       else if (typeof item === 'object' && item !== null) {
         next = safeWalk(item, depth + 1);
         if (next === FAILED) next = censor;
+      } else if (typeof item === 'string') {
+        // a URL or connection string in any field: its userinfo and secret query values
+        next = redactText(item);
       } else continue;
       if (next !== item) {
         copy ??= copyOf(obj, censor);
@@ -132,6 +136,14 @@ export function createDeepRedactor(keys: readonly string[], censor: string): Dee
     for (let i = 0; i < value.length && budget > 0; i++) {
       budget--;
       const item = value[i];
+      if (typeof item === 'string') {
+        const text = redactText(item);
+        if (text !== item) {
+          copy ??= value.slice();
+          copy[i] = text;
+        }
+        continue;
+      }
       if (typeof item !== 'object' || item === null) continue;
       const next = safeWalk(item, depth + 1);
       if (next !== item) {

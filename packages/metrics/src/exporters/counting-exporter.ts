@@ -9,12 +9,16 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { createRateLimitedLog } from '@otelkit/config';
+import type { MetricExportFailureReason } from '../types';
+import { exportFailureReason } from './export-failure-reason';
 import type { OverflowTracker } from './overflow-tracker';
 
 /** Mutable export counters shared by every push exporter of one handle. */
 export interface ExportCounters {
   succeeded: number;
   failed: number;
+  /** `failed` by reason. */
+  failedByReason: Partial<Record<MetricExportFailureReason, number>>;
 }
 
 /**
@@ -46,6 +50,8 @@ export class CountingExporter implements PushMetricExporter {
         this._counters.succeeded++;
       } else {
         this._counters.failed++;
+        const reason = exportFailureReason(result.error);
+        this._counters.failedByReason[reason] = (this._counters.failedByReason[reason] ?? 0) + 1;
         // a dead collector fails every export (every few seconds): first, then a count per 30 s
         this._warn(
           'export',

@@ -8,7 +8,13 @@ import type {
   MetricProducer,
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { type PrometheusExporterConfig, settleWithin } from '@otelkit/config';
+import {
+  credentialChallenge,
+  credentialCheck,
+  isLoopbackHost,
+  type PrometheusExporterConfig,
+  settleWithin,
+} from '@otelkit/config';
 import { prometheusTextSteps, runInSlices } from './incremental';
 import { OPENMETRICS_CONTENT_TYPE, prefersOpenMetrics, serializeOpenMetricsIncremental } from './openmetrics';
 import type { OverflowTracker } from './overflow-tracker';
@@ -68,6 +74,9 @@ export class PrometheusEndpoint {
   private readonly _cache = new Map<Format, { until: number; body: string }>();
   private _server: Server | undefined;
   private _closed = false;
+  /** With `auth`: whether a request's `Authorization` carries the credentials. */
+  private readonly _allowed: ((authorization: string | undefined) => boolean) | undefined;
+  private readonly _challenge: string | undefined;
 
   constructor(
     private readonly _config: PrometheusExporterConfig,
@@ -75,13 +84,25 @@ export class PrometheusEndpoint {
     private readonly _counters: ScrapeCounters,
     private readonly _overflow: OverflowTracker,
     metricProducers: MetricProducer[] = [],
+    /** The config path named in warnings, e.g. `metrics.exporters[0]`. */
+    private readonly _field = 'metrics.exporters[0]',
   ) {
     this.reader = new CappedPrometheusReader(cardinalityLimit, metricProducers);
+    if (_config.auth) {
+      this._allowed = credentialCheck(_config.auth);
+      this._challenge = credentialChallenge(_config.auth, 'otelkit metrics');
+    }
     this.listening = _config.mode === 'server' ? this._listen() : Promise.resolve(null);
   }
 
   /** Serves the exposition to any request it is given (mount it on the path you like). */
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    // Credentials first: without them nothing is said, not even which methods are allowed.
+    if (this._allowed !== undefined && !this._allowed(req.headers.authorization)) {
+      res.writeHead(401, { 'www-authenticate': this._challenge as string, 'content-type': 'text/plain' });
+      res.end('Unauthorized\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' });
       res.end('Method Not Allowed\n');
@@ -190,6 +211,12 @@ export class PrometheusEndpoint {
       });
       server.listen({ host, port }, () => {
         const address = server.address() as AddressInfo;
+        if (!isLoopbackHost(host) && this._allowed === undefined) {
+          // Metric labels carry routes, pool names, versions: readable by whoever reaches the port.
+          diag.warn(
+            `@otelkit/metrics: the Prometheus listener is bound to ${host}, which is not a loopback address, and asks for no credentials: anyone who reaches port ${address.port} can read the metrics. Set ${this._field}.auth ({ username, password } or { type: 'bearer', token }) or bind it to 127.0.0.1.`,
+          );
+        }
         diag.debug(`@otelkit/metrics: Prometheus metrics at http://${host}:${address.port}${path}`);
         resolve(address);
       });

@@ -1,11 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkOptionKeys } from '@otelkit/config';
+import { diag } from '@opentelemetry/api';
+import { checkOptionKeys, createRateLimitedLog, redactText } from '@otelkit/config';
 
 export type HealthKind = 'liveness' | 'readiness';
 
 /** What a check may return: `true`/nothing = healthy, `false` = unhealthy, or a result object. Throwing = unhealthy. */
 export interface HealthCheckResult {
   readonly healthy: boolean;
+  /**
+   * Healthy but impaired (an exporter failing, telemetry being dropped): the check reports `warn`,
+   * which answers 200 — a degraded part is shown, it does not take the process out of rotation.
+   * Ignored when `healthy` is false.
+   */
+  readonly degraded?: boolean;
   readonly message?: string;
   /** Small JSON-serialisable detail shown on `/health`. */
   readonly details?: Readonly<Record<string, unknown>>;
@@ -30,7 +37,8 @@ export interface HealthCheckOptions {
 export interface HealthCheckStatus {
   readonly name: string;
   readonly kinds: readonly HealthKind[];
-  readonly status: 'pass' | 'fail';
+  /** `warn`: the check passed degraded (HTTP 200). */
+  readonly status: HealthStatus;
   readonly message?: string;
   readonly details?: Readonly<Record<string, unknown>>;
   readonly durationMillis: number;
@@ -38,8 +46,12 @@ export interface HealthCheckStatus {
   readonly checkedAt: number;
 }
 
+/** The IETF health-check draft's statuses: `pass`, `warn` (up, degraded: HTTP 200), `fail` (HTTP 503). */
+export type HealthStatus = 'pass' | 'warn' | 'fail';
+
 export interface HealthReport {
-  readonly status: 'pass' | 'fail';
+  /** `fail` when a check failed, else `warn` when one is degraded, else `pass`. */
+  readonly status: HealthStatus;
   readonly kind: HealthKind | 'all';
   readonly timestamp: number;
   readonly checks: readonly HealthCheckStatus[];
@@ -98,10 +110,28 @@ const MAX_MESSAGE = 300;
 const KINDS: readonly HealthKind[] = ['liveness', 'readiness'];
 
 function errorMessage(err: unknown): string {
-  // Only the message: stack traces and error objects never leave the process.
-  const text = err instanceof Error ? err.message : typeof err === 'string' ? err : 'check failed';
+  // Only the message, and never a URL's credentials or tokens: stack traces and error objects
+  // never leave the process.
+  const text = redactText(
+    err instanceof Error ? err.message : typeof err === 'string' ? err : 'check failed',
+  );
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
 }
+
+/**
+ * What `/health` says about a check that threw: a generic reason — with the error's code when it
+ * is an errno-style one (`ECONNREFUSED`) — never its message, which may carry a connection string
+ * or a password (one was served verbatim). The message goes to the logs ({@link HealthRegistry}).
+ */
+function genericReason(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{2,40}$/.test(code)
+    ? `check failed: ${code} (details in the logs)`
+    : 'check failed (details in the logs)';
+}
+
+/** A failing check logs its error once, then once a minute with the count since (per check). */
+const logFailure = createRateLimitedLog((message, ...args) => diag.warn(message, ...args), 60_000);
 
 /** A number option (not necessarily whole: milliseconds may be fractional) >= `min`, `def` when not given. */
 function atLeast(v: unknown, field: string, def: number, min: number): number {
@@ -229,7 +259,11 @@ export class HealthRegistry {
       });
     }
     return {
-      status: checks.every((c) => c.status === 'pass') ? 'pass' : 'fail',
+      status: checks.some((c) => c.status === 'fail')
+        ? 'fail'
+        : checks.some((c) => c.status === 'warn')
+          ? 'warn'
+          : 'pass',
       kind,
       timestamp: Date.now(),
       checks,
@@ -262,7 +296,7 @@ export class HealthRegistry {
         return send(res, 405, { status: 'fail', message: 'method not allowed' }, false);
       }
       this.check(kind).then(
-        (report) => send(res, report.status === 'pass' ? 200 : 503, report, req.method === 'HEAD'),
+        (report) => send(res, report.status === 'fail' ? 503 : 200, report, req.method === 'HEAD'),
         () => send(res, 503, { status: 'fail' }, req.method === 'HEAD'),
       );
     };
@@ -318,17 +352,18 @@ export class HealthRegistry {
       if (result === false) return { ...base, status: 'fail', durationMillis, checkedAt: Date.now() };
       return {
         ...base,
-        status: result.healthy ? 'pass' : 'fail',
+        status: result.healthy ? (result.degraded === true ? 'warn' : 'pass') : 'fail',
         ...(result.message !== undefined ? { message: errorMessage(result.message) } : {}),
         ...(result.details !== undefined ? { details: result.details } : {}),
         durationMillis,
         checkedAt: Date.now(),
       };
     } catch (err) {
+      logFailure(entry.name, `health check ${JSON.stringify(entry.name)} failed: ${errorMessage(err)}`);
       return {
         ...base,
         status: 'fail',
-        message: errorMessage(err),
+        message: genericReason(err),
         durationMillis: Math.round((performance.now() - started) * 100) / 100,
         checkedAt: Date.now(),
       };

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { HealthRegistry } from '../../src/health/health-registry';
 import { isHostWideAlert } from '../../src/health/monitor-checks';
 import { ResourceMonitor } from '../../src/resource-monitor';
@@ -135,12 +136,102 @@ describe('HealthRegistry', () => {
     registry.register({ name: 'rejects', check: () => Promise.reject(new TypeError('bad thing')) });
     const res = await registry.check('readiness');
     const json = JSON.stringify(res);
-    expect(res.checks.map((c) => c.message)).toEqual(['connection refused', 'bad thing']);
+    // a generic reason only: the error's message goes to the logs
+    expect(res.checks.map((c) => c.message)).toEqual([
+      'check failed (details in the logs)',
+      'check failed (details in the logs)',
+    ]);
     expect(json).not.toMatch(/\bat .*\(|stack|\.ts:\d+/);
     const s = await serve(registry);
     try {
       const body = (await s.get('/health')).body;
       expect(body).not.toMatch(/\bat .*\(|stack|\.ts:\d+/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('serves a generic reason for a check that threw, its message (redacted) only in the logs', async () => {
+    const warnings: string[] = [];
+    diag.setLogger(
+      {
+        error: () => {},
+        warn: (m: string) => warnings.push(m),
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      DiagLogLevel.WARN,
+    );
+    const registry = new HealthRegistry({ cacheMillis: 0 });
+    registry.register({
+      name: 'db',
+      check: () => {
+        throw Object.assign(
+          new Error('connect to postgres://app:CANARY-1@10.0.0.5/orders?password=CANARY-2 failed'),
+          {
+            code: 'ECONNREFUSED',
+          },
+        );
+      },
+    });
+    registry.register({
+      name: 'api',
+      check: () => ({ healthy: false, message: 'GET https://x.example.com/?token=CANARY-3' }),
+    });
+    const s = await serve(registry);
+    try {
+      const res = await s.get('/health');
+      expect(res.status).toBe(503);
+      expect(res.body).not.toMatch(/CANARY|postgres|10\.0\.0\.5/);
+      const checks = JSON.parse(res.body).checks as Array<{ name: string; message?: string }>;
+      expect(checks.find((c) => c.name === 'db')?.message).toBe(
+        'check failed: ECONNREFUSED (details in the logs)',
+      );
+      // a message the check chose is kept, without URL secrets
+      expect(checks.find((c) => c.name === 'api')?.message).toBe('GET https://x.example.com/?token=REDACTED');
+      // the logs have the detail, redacted, once however often it is probed
+      await s.get('/health');
+      const logged = warnings.filter((w) => w.includes('health check "db" failed'));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toContain('postgres://REDACTED:REDACTED@10.0.0.5/orders?password=REDACTED failed');
+    } finally {
+      await s.close();
+      diag.disable();
+    }
+  });
+
+  it('a degraded check answers 200 with status warn; a failing one still makes it 503', async () => {
+    const registry = new HealthRegistry({ cacheMillis: 0 });
+    let exporterDown = true;
+    let dbUp = true;
+    registry.register({ name: 'loop', kinds: ['liveness'], check: () => true });
+    registry.register({ name: 'exporter', check: () => ({ healthy: true, degraded: exporterDown }) });
+    registry.register({ name: 'db', check: () => dbUp });
+    const s = await serve(registry);
+    try {
+      let res = await s.get('/health/ready');
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toMatchObject({
+        status: 'warn',
+        checks: [
+          { name: 'exporter', status: 'warn' },
+          { name: 'db', status: 'pass' },
+        ],
+      });
+      expect(JSON.parse((await s.get('/health/live')).body).status).toBe('pass');
+      dbUp = false;
+      res = await s.get('/health');
+      expect(res.status).toBe(503);
+      expect(JSON.parse(res.body).status).toBe('fail');
+      dbUp = true;
+      exporterDown = false;
+      res = await s.get('/health');
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body).status).toBe('pass');
+      // `degraded` means nothing on a failing check
+      registry.register({ name: 'broken', check: () => ({ healthy: false, degraded: true }) });
+      expect((await registry.check()).checks.find((c) => c.name === 'broken')?.status).toBe('fail');
     } finally {
       await s.close();
     }

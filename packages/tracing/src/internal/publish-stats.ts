@@ -14,7 +14,7 @@ export function publishStats(meter: Meter, read: () => TracingStats): () => void
   const exported = counter(SPAN_METRIC_NAMES.exported, 'Spans every exporter accepted');
   const dropped = counter(
     SPAN_METRIC_NAMES.dropped,
-    'Spans dropped: queue full, or still queued when the shutdown budget ran out',
+    'Spans dropped, by reason: queue_full, or shutdown (ended after it, or still queued when its budget ran out)',
   );
   const failed = counter(SPAN_METRIC_NAMES.failed, 'Spans whose export failed or timed out');
   const evicted = counter(SPAN_METRIC_NAMES.memoryEvicted, 'Spans evicted from the bounded memory exporter');
@@ -28,7 +28,7 @@ export function publishStats(meter: Meter, read: () => TracingStats): () => void
     result.observe(started, s.started);
     result.observe(ended, s.ended);
     result.observe(exported, s.exported);
-    result.observe(dropped, s.dropped);
+    for (const [reason, n] of Object.entries(s.droppedByReason)) result.observe(dropped, n, { reason });
     result.observe(failed, s.failed);
     result.observe(evicted, s.memoryEvicted);
     result.observe(queued, s.queued);

@@ -4,6 +4,7 @@ import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelem
 import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, keepAliveUntilSettled, settleWithin } from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
 import type { ExporterStats, TracingStats } from '../types';
+import { sanitizeSpan } from './sanitize-attributes';
 import type { SpanRing } from './span-ring';
 
 /** One exporter fed by the processor. */
@@ -90,6 +91,9 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private _ended = 0;
   private _exported = 0;
   private _dropped = 0;
+  /** `_dropped` by reason: the queue was full / the processor was shut down (or its budget ran out). */
+  private _droppedQueueFull = 0;
+  private _droppedShutdown = 0;
   private _failed = 0;
 
   constructor(options: BoundedBatchSpanProcessorOptions) {
@@ -119,22 +123,28 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this._ended++;
+    try {
+      sanitizeSpan(span);
+    } catch (err) {
+      diag.debug('@otelkit/tracing: could not sanitise span attributes', err);
+    }
     if (this._ring !== undefined) this._ring.push(span);
     if (this._memory !== undefined && !this._closed) this._memory.store(span);
     if (this._exporters.length === 0) {
       // Only the memory exporter (or none at all): nothing is queued.
       if (this._memory !== undefined) {
-        if (this._closed) this._dropped++;
+        if (this._closed) this._dropShutdown(1);
         else this._exported++;
       }
       return;
     }
     if (this._closed) {
-      this._dropped++;
+      this._dropShutdown(1);
       return;
     }
     if (this._queue.length >= this._maxQueueSize) {
       this._dropped++;
+      this._droppedQueueFull++;
       if (this._dropped === 1 || this._dropped % 1000 === 0) {
         diag.warn(
           `@otelkit/tracing: span queue full (maxQueueSize ${this._maxQueueSize}), ${this._dropped} spans dropped so far`,
@@ -194,6 +204,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       ended: this._ended,
       exported: this._exported,
       dropped: this._dropped,
+      droppedByReason: { queue_full: this._droppedQueueFull, shutdown: this._droppedShutdown },
       failed: this._failed,
       queued: this._queue.length,
       inFlight: this._inFlight !== undefined && !this._inFlight.settled ? this._inFlight.spans.length : 0,
@@ -236,8 +247,13 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       batch.settled = true;
       this._failed += batch.spans.length;
     }
-    this._dropped += this._queue.length;
+    this._dropShutdown(this._queue.length);
     this._queue.length = 0;
+  }
+
+  private _dropShutdown(n: number): void {
+    this._dropped += n;
+    this._droppedShutdown += n;
   }
 
   private _runLoop(): Promise<void> {
