@@ -6,7 +6,8 @@ import { OTELKIT_MONITORING } from './tokens';
 
 /** What {@link OtelkitHealthIndicator} reports per check of the otelkit health registry. */
 export interface OtelkitHealthCheckDetail {
-  readonly status: 'pass' | 'fail';
+  /** `warn`: degraded (e.g. telemetry drops) but serving — still `up`, as otelkit's own `/health` answers 200. */
+  readonly status: 'pass' | 'warn' | 'fail';
   readonly message?: string;
 }
 
@@ -14,8 +15,8 @@ export interface OtelkitHealthCheckDetail {
  * A `@nestjs/terminus` health indicator over otelkit's health registry (`monitoring.health`):
  * its liveness or readiness checks (the resource monitor's, the resource manager's per pool,
  * yours, and readiness off while shutting down), cached and bounded by their timeouts as on
- * otelkit's own `/health` paths. `up` when every check passes, else `down` — which terminus
- * answers with 503. Needs `TerminusModule` imported next to it (for `HealthIndicatorService`).
+ * otelkit's own `/health` paths. `up` when no check fails (a degraded `warn` check included, as
+ * otelkit's `/health` answers 200), else `down` — which terminus answers with 503. Needs `TerminusModule` imported next to it (for `HealthIndicatorService`).
  *
  * @example
  * \@Controller('health')
@@ -43,7 +44,7 @@ export class OtelkitHealthIndicator {
       checks[c.name] =
         c.message === undefined ? { status: c.status } : { status: c.status, message: c.message };
     }
-    return report.status === 'pass' ? session.up({ kind, checks }) : session.down({ kind, checks });
+    return report.status !== 'fail' ? session.up({ kind, checks }) : session.down({ kind, checks });
   }
 }
 Injectable()(OtelkitHealthIndicator);

@@ -69,6 +69,7 @@ class UsersController {
 }
 
 let dbUp = true;
+let dbDegraded = false;
 
 @Controller('health')
 class HealthController {
@@ -139,7 +140,11 @@ describe.each(['express', 'fastify'] as const)('OtelkitModule in a real Nest 11 
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     monitoring = app.get<Monitoring>(OTELKIT_MONITORING);
-    monitoring.health.register({ name: 'db', check: () => dbUp, cacheMillis: 0 });
+    monitoring.health.register({
+      name: 'db',
+      check: () => (dbDegraded ? { healthy: true, degraded: true, message: 'replica lagging' } : dbUp),
+      cacheMillis: 0,
+    });
     for (const id of ['1', '2', '3']) expect((await fetch(`${url}/users/${id}`)).status).toBe(200);
     expect((await fetch(`${url}/users/boom`)).status).toBe(500);
     expect((await fetch(`${url}/users/7/orders`)).status).toBe(404);
@@ -249,6 +254,13 @@ describe.each(['express', 'fastify'] as const)('OtelkitModule in a real Nest 11 
     expect(body.status).toBe('ok');
     expect(body.info.otelkit!.status).toBe('up');
     expect(body.info.otelkit!.checks).toMatchObject({ db: { status: 'pass' } });
+    // degraded is still up (otelkit's own /health answers 200 with status warn)
+    dbDegraded = true;
+    const degraded = await fetch(`${url}/health/ready`);
+    expect(degraded.status).toBe(200);
+    const warned = (await degraded.json()) as typeof body;
+    expect(warned.info.otelkit!.checks).toMatchObject({ db: { status: 'warn', message: 'replica lagging' } });
+    dbDegraded = false;
     dbUp = false;
     const down = await fetch(`${url}/health/ready`);
     expect(down.status).toBe(503);

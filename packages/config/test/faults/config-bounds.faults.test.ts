@@ -77,21 +77,34 @@ describe('config bounds', () => {
     let text = 'service:\n  name: x\nextra:\n';
     for (let i = 0; text.length < 2 * 1024 * 1024; i++) text += `  k${i}: ${i}\n`;
     fs.writeFileSync(big, text);
-    const started = Date.now();
+    // refused by its size, before the parser sees it
     const err = configErrorOf(() => loadConfig({ file: big, env: {} }));
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(err.code).toBe('OTELKIT_ERR_CONFIG_FILE');
     expect(err.message).toMatch(/too large|at most/);
     // Under the cap, one big map parses in linear time (before: the parser's duplicate-key check
-    // compared every pair: ~7 s for 256 KiB here, 8 s for 1 MB in the issue's run).
-    const under = path.join(dir, 'under.yaml');
-    let ok = 'service:\n  name: x\nextra:\n';
-    for (let i = 0; ok.length < 200 * 1024; i++) ok += `  k${i}: ${i}\n`;
-    fs.writeFileSync(under, ok);
-    const t0 = Date.now();
-    const unknown = configErrorOf(() => loadConfig({ file: under, env: {} }));
-    expect(Date.now() - t0).toBeLessThan(4000);
-    expect(unknown.issues.some((i) => i.path === 'extra')).toBe(true);
+    // compared every pair: ~7 s for 256 KiB here, 8 s for 1 MB in the issue's run). Checked by
+    // scaling, not by a wall-clock limit (a loaded machine): 4× the keys must cost well under the
+    // 16× a quadratic check would (best of 3 each, to shed scheduling noise).
+    const mapFile = (name: string, bytes: number) => {
+      const file = path.join(dir, name);
+      let ok = 'service:\n  name: x\nextra:\n';
+      for (let i = 0; ok.length < bytes; i++) ok += `  k${i}: ${i}\n`;
+      fs.writeFileSync(file, ok);
+      return file;
+    };
+    const bestOf3 = (file: string) => {
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const unknown = configErrorOf(() => loadConfig({ file, env: {} }));
+        best = Math.min(best, performance.now() - t0);
+        expect(unknown.issues.some((issue) => issue.path === 'extra')).toBe(true);
+      }
+      return best;
+    };
+    const small = bestOf3(mapFile('small.yaml', 50 * 1024));
+    const large = bestOf3(mapFile('under.yaml', 200 * 1024));
+    expect(large / small).toBeLessThan(10);
     // Duplicates are still refused, and flow nesting past the depth cap is refused before parsing.
     const dup = path.join(dir, 'dup.yaml');
     fs.writeFileSync(dup, 'service:\n  name: a\n  name: b\n');
