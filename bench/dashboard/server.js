@@ -1,10 +1,12 @@
 /**
  * One HTTP server for ratio.bench.js, in its own process; prints its port on stdout.
- * Usage: node server.js <monitoring|dashboard>
+ * Usage: node server.js <monitoring|dashboard|dashboard-nobuffer>
  * Both start otelkit from the same config (metrics middleware with route templates, a SERVER span
  * per request, one log line per request into a file under the OS temp dir). `dashboard` also
  * turns the config's dashboard section on (so the span and log rings fill) and mounts the
- * dashboard's handler in front of the app; nobody opens it.
+ * dashboard's handler in front of the app; nobody opens it. `dashboard-nobuffer` is `dashboard` with
+ * `dashboard.buffer: false` (the handler mounted, no rings): what the rings alone cost is the
+ * difference between the two.
  */
 const { createServer } = require('node:http');
 const { tmpdir } = require('node:os');
@@ -27,7 +29,7 @@ const monitoring = startMonitoring(
     resources: { enabled: false },
     instrumentations: false,
     shutdown: { handleSignals: false },
-    dashboard: variant === 'dashboard',
+    dashboard: variant === 'dashboard' ? true : variant === 'dashboard-nobuffer' ? { buffer: false } : false,
   },
   { env: {}, file: false },
 );
@@ -42,13 +44,16 @@ const app = withHttpMetrics(
   { route },
 );
 let listener = app;
-if (variant === 'dashboard') {
-  const dashboard = createDashboard(monitoring);
+let dashboard;
+if (variant === 'dashboard' || variant === 'dashboard-nobuffer') {
+  dashboard = createDashboard(monitoring);
   listener = (req, res) => dashboard(req, res, () => app(req, res));
 } else if (variant !== 'monitoring') throw new Error(`unknown variant ${variant}`);
 // The bench reads this process' CPU time around each load (CPU per request resists a busy machine).
 const server = createServer((req, res) => {
   if (req.url === '/__cpu') return res.end(JSON.stringify(process.cpuUsage()));
+  // http-callgrind.bench.js: the handler's counters after the load (nobody watched).
+  if (req.url === '/__dashboard-stats') return res.end(JSON.stringify(dashboard?.stats() ?? null));
   listener(req, res);
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError, type DashboardConfig, normalizeDashboard } from '@otelkit/config';
+import type { DashboardFactory } from '@otelkit/service';
 import { configView } from './data/config-view';
 import { queryLogs } from './data/logs';
 import { reportRequest } from './data/report';
@@ -277,3 +278,10 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
   });
   return handler;
 }
+
+// `monitoring.dashboard()` of @otelkit/service finds the factory in this process-wide slot (its
+// DASHBOARD_FACTORY_SLOT): the service cannot import this package, which depends on it. Set when
+// this module loads — any import of @otelkit/dashboard, /express or /fastify — with the literal
+// key, so that loading the dashboard does not load the service's runtime.
+const factory: DashboardFactory = createDashboard;
+(globalThis as unknown as Record<symbol, unknown>)[Symbol.for('otelkit.dashboard.factory.v1')] = factory;

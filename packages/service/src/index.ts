@@ -1,3 +1,16 @@
+export type {
+  AuthorizeFn,
+  DashboardFactory,
+  DashboardHandler,
+  DashboardOptions,
+  DashboardStats,
+} from './dashboard';
+export {
+  DASHBOARD_FACTORY_SLOT,
+  DASHBOARD_PACKAGE,
+  DashboardNotInstalledError,
+  loadDashboardFactory,
+} from './dashboard';
 export { METHOD_CALLS, METHOD_DURATION } from './decorators/instrument-method';
 export type { UniversalDecorator } from './decorators/monitored';
 export { monitored } from './decorators/monitored';

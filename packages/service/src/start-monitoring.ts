@@ -12,6 +12,7 @@ import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/m
 import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
 import { createTracing, SpanRing, type TracingHandle } from '@otelkit/tracing';
+import { type DashboardHandler, type DashboardOptions, loadDashboardFactory } from './dashboard';
 import { type InstrumentHandle, instrument } from './instrument';
 import { buildResource } from './resource';
 import { setMonitoringRuntime } from './runtime';
@@ -48,6 +49,21 @@ export interface Monitoring {
    * `@otelkit/dashboard` shows in its traces and logs panels). `undefined` otherwise.
    */
   readonly recent: RecentSignals | undefined;
+  /**
+   * The live monitoring page of `@otelkit/dashboard` as a `node:http` request handler (like
+   * `metrics.handler`): `createDashboard(monitoring, options)` of that package, which this one
+   * does not depend on — install it next to this one. Each call makes a handler; `shutdown()`
+   * closes the streams of every handler made here. Turn the config's `dashboard` section on for
+   * its rings of recent spans and log lines.
+   *
+   * @throws DashboardNotInstalledError (code `OTELKIT_ERR_DASHBOARD_NOT_INSTALLED`) when
+   * `@otelkit/dashboard` is neither loaded nor resolvable; the `ConfigError` of `createDashboard`.
+   *
+   * @example
+   * const dashboard = monitoring.dashboard();
+   * http.createServer((req, res) => dashboard(req, res, () => app(req, res))).listen(3000);
+   */
+  dashboard(options?: DashboardOptions): DashboardHandler;
   /** What is on and where each signal goes (secrets masked). */
   summary(): string;
   /** Exports what is queued in every signal now. Never rejects. */
@@ -287,6 +303,7 @@ export function startMonitoring(
 
   let shuttingDown: Promise<ShutdownReport> | undefined;
   let removeSignals: (() => void) | undefined;
+  const dashboards = new Set<DashboardHandler>();
   const monitoring: Monitoring = {
     config,
     logger,
@@ -299,6 +316,11 @@ export function startMonitoring(
     resources,
     instrumentations,
     recent,
+    dashboard(options) {
+      const handler = loadDashboardFactory()(monitoring, options);
+      dashboards.add(handler);
+      return handler;
+    },
     summary: () => formatSummary(config),
     async forceFlush() {
       // Pool values first, so the metrics flush exports current ones.
@@ -311,6 +333,8 @@ export function startMonitoring(
           name: 'readiness',
           run: async () => {
             health.setReady(false, 'shutting down');
+            // The dashboard's streams end (their clients reconnect elsewhere); never rejects.
+            for (const d of dashboards) void d.shutdown();
             // From here decorated methods run bare: new work does not keep the flush busy.
             setMonitoringRuntime(undefined);
             instrumentations.disable();
