@@ -25,7 +25,8 @@ const GC_KINDS: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'increment
  * each sample reads and resets. Not `monitorEventLoopDelay`: its `reset()` also forgets the time
  * of its last tick, so the first late tick after each reset is dropped — and a stall that ends
  * when the sampler runs (the sampler's timer is late too, and resets first) was lost entirely:
- * a 500 ms busy loop often showed as 0 ms (Node 20/22).
+ * a 500 ms busy loop often showed as 0 ms (Node 20/22). Not reproduced on Node 22.23 / 24.21
+ * (test/library-comparison/runtime-collector.test.ts): kept as the monitor's in-process sampler.
  */
 export class RuntimeCollector {
   gcCount = 0;

@@ -1,0 +1,80 @@
+/**
+ * Issue #18, hand-written vs library: @opentelemetry/instrumentation-runtime-node 0.37 (the 3.x
+ * release, core ^3.0.0) against @otelkit/resource-monitor's RuntimeCollector, on the event-loop
+ * delay of one stall. Both read the delay when a collection runs and then reset. The stall runs in a
+ * timer callback, and the collection's timer falls due during it, so the collection runs right after
+ * the stall in the same timers pass (what a periodic reader or the monitor's sampler does when a
+ * timer-driven job blocks the loop). What is asserted is what each one reports today, on the Nodes
+ * the project supports; the table in docs/ARCHITECTURE.md reads from here.
+ */
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { TestMetricReader } from '@otelkit/testing';
+// not exported (the monitor's internal sampler): imported from its source
+import { RuntimeCollector } from '../../packages/resource-monitor/src/collectors/runtime-collector';
+
+const STALL_MILLIS = 500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function busy(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // the stall
+  }
+}
+
+/** Runs `read` in the same timers pass as a stall, then again `after` ms later; both results. */
+async function stallThenRead<T>(read: () => Promise<T> | T, after = 300): Promise<[T, T]> {
+  const first = new Promise<T>((resolve, reject) => {
+    setTimeout(() => busy(STALL_MILLIS), 0);
+    setTimeout(() => Promise.resolve(read()).then(resolve, reject), 20);
+  });
+  const a = await first;
+  await sleep(after);
+  return [a, await read()];
+}
+
+describe('event-loop delay of one 500 ms stall: instrumentation-runtime-node vs otelkit RuntimeCollector', () => {
+  it('both report the stall (Node 22.23 / 24.21): ours in the collection right after it, the library one collection later', async () => {
+    const reader = new TestMetricReader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const instrumentation = new RuntimeNodeInstrumentation({ monitoringPrecision: 10 });
+    instrumentation.setMeterProvider(meterProvider);
+    /** nodejs.eventloop.delay.max of one collection, in ms (undefined: not reported). */
+    const maxDelay = async (): Promise<number | undefined> => {
+      const { resourceMetrics } = await reader.collect();
+      for (const scope of resourceMetrics.scopeMetrics)
+        for (const m of scope.metrics)
+          if (m.descriptor.name === 'nodejs.eventloop.delay.max')
+            return (m.dataPoints[0]?.value as number) * 1000;
+      return undefined;
+    };
+    const ours = new RuntimeCollector(10);
+    ours.start();
+    try {
+      await sleep(200); // both have samples
+      await maxDelay();
+      ours.reset();
+
+      const theirs = await stallThenRead(maxDelay);
+      const mine = await stallThenRead(() => {
+        const d = ours.eventLoopDelay();
+        ours.reset();
+        return d.max;
+      });
+      // The library's native timer had not ticked when the collection ran, so that collection misses
+      // the stall; its first tick after reset() still measures from the tick before the stall (the
+      // loss that ARCHITECTURE.md described, on Node 20, does not happen on these Nodes), so the next
+      // collection has it.
+      expect(theirs[0] ?? 0).toBeLessThan(STALL_MILLIS / 2);
+      expect(theirs[1]).toBeGreaterThan(STALL_MILLIS * 0.8);
+      // Ours is a JS timer due before the collection's: it ticks first in the same timers pass.
+      expect(mine[0]).toBeGreaterThan(STALL_MILLIS * 0.8);
+      expect(mine[1]).toBeLessThan(STALL_MILLIS / 2);
+    } finally {
+      ours.stop();
+      instrumentation.disable();
+      await meterProvider.shutdown();
+    }
+  });
+});
