@@ -283,5 +283,5 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
 // DASHBOARD_FACTORY_SLOT): the service cannot import this package, which depends on it. Set when
 // this module loads — any import of @otelkit/dashboard, /express or /fastify — with the literal
 // key, so that loading the dashboard does not load the service's runtime.
-const factory: DashboardFactory = createDashboard;
+const factory: DashboardFactory<DashboardSource> = createDashboard;
 (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('otelkit.dashboard.factory.v1')] = factory;

@@ -10,7 +10,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import type { DashboardConfig, DashboardInput } from '@otelkit/config';
 import type { Profiler } from '@otelkit/tracing';
-import type { Monitoring } from './start-monitoring';
 
 /**
  * Decides whether a request may see the dashboard (every path: page, assets, API, stream).
@@ -75,7 +74,14 @@ export interface DashboardStats {
 }
 
 /** What `@otelkit/dashboard` puts in the slot: its `createDashboard`. */
-export type DashboardFactory = (source: Monitoring, options?: DashboardOptions) => DashboardHandler;
+/**
+ * `createDashboard`'s shape, generic in what it reads (the `Monitoring` handle, or the part of it
+ * the dashboard names), so this module does not import the handle's (no import cycle).
+ */
+export type DashboardFactory<Source = unknown> = (
+  source: Source,
+  options?: DashboardOptions,
+) => DashboardHandler;
 
 /** The name the dashboard package is installed under. */
 export const DASHBOARD_PACKAGE = '@otelkit/dashboard';
@@ -99,9 +105,9 @@ export class DashboardNotInstalledError extends Error {
   }
 }
 
-function registered(): DashboardFactory | undefined {
+function registered<Source>(): DashboardFactory<Source> | undefined {
   const slot = (globalThis as unknown as Record<symbol, unknown>)[DASHBOARD_FACTORY_SLOT];
-  return typeof slot === 'function' ? (slot as DashboardFactory) : undefined;
+  return typeof slot === 'function' ? (slot as DashboardFactory<Source>) : undefined;
 }
 
 /**
@@ -113,8 +119,8 @@ function registered(): DashboardFactory | undefined {
  * @throws DashboardNotInstalledError when it cannot be resolved from any of them; an error of
  * loading the package itself (a missing dependency of it, a syntax error) is thrown as it is.
  */
-export function loadDashboardFactory(): DashboardFactory {
-  const ready = registered();
+export function loadDashboardFactory<Source>(): DashboardFactory<Source> {
+  const ready = registered<Source>();
   if (ready) return ready;
   const from = [__dirname];
   const main = require.main?.filename;
@@ -129,8 +135,10 @@ export function loadDashboardFactory(): DashboardFactory {
   }
   const loaded = require(resolved) as { createDashboard?: unknown };
   const factory =
-    registered() ??
-    (typeof loaded.createDashboard === 'function' ? (loaded.createDashboard as DashboardFactory) : undefined);
+    registered<Source>() ??
+    (typeof loaded.createDashboard === 'function'
+      ? (loaded.createDashboard as DashboardFactory<Source>)
+      : undefined);
   if (factory === undefined)
     throw new Error(
       `${resolved} did not provide createDashboard: is ${DASHBOARD_PACKAGE} too old for this @otelkit/service?`,

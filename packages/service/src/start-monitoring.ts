@@ -317,7 +317,7 @@ export function startMonitoring(
     instrumentations,
     recent,
     dashboard(options) {
-      const handler = loadDashboardFactory()(monitoring, options);
+      const handler = loadDashboardFactory<Monitoring>()(monitoring, options);
       dashboards.add(handler);
       return handler;
     },
