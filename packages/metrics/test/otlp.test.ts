@@ -105,7 +105,7 @@ describe('OTLP push, decoded by the shared receiver (official protobuf definitio
       receiver = await startOtlpReceiver();
       const { stats } = await runChild(metricsConfig({ exporters: [otlp(receiver.urls.metrics, protocol)] }));
       // One forceFlush, then the final flush of shutdown.
-      expect(stats.exports).toEqual({ succeeded: 2, failed: 0 });
+      expect(stats.exports).toEqual({ succeeded: 2, failed: 0, failedByReason: {} });
       expect(receiver.requests).toHaveLength(2);
       const [req] = receiver.requests;
       expect(req?.path).toBe('/v1/metrics');
@@ -162,7 +162,7 @@ describe('OTLP push, decoded by the shared receiver (official protobuf definitio
       expect(p?.asDouble ?? Number(p?.asInt)).toBe(5);
       expect(p?.attributes).toEqual({ method: 'Get' });
       expect(receiver.requests[0]?.headers['x-api-key']).toEqual(expect.stringContaining('k-1'));
-      expect(metrics.stats().exports).toEqual({ succeeded: 1, failed: 0 });
+      expect(metrics.stats().exports).toEqual({ succeeded: 1, failed: 0, failedByReason: {} });
     } finally {
       await metrics.shutdown();
     }
