@@ -140,8 +140,20 @@ function add(into: Map<string, Agg>, key: string, v: HistogramValue, errors: num
   if (typeof v.max === 'number' && v.max > a.max) a.max = v.max;
 }
 
-/** Reduces one collection to the compact snapshot the windows are computed from. */
-export function snapshotOf(collection: CollectionLike, now: number): Snapshot {
+/**
+ * The SDK's clock (time origin + monotonic time, what point start times are stamped with) minus
+ * the wall clock now: non-zero once the system clock was stepped (NTP on a VM) after start.
+ */
+export function sdkClockSkew(): number {
+  return Date.now() - (performance.timeOrigin + performance.now());
+}
+
+/**
+ * Reduces one collection to the compact snapshot the windows are computed from. `now` is wall
+ * time; point start times are on the SDK's clock and are moved onto it by `skew`
+ * ({@link sdkClockSkew}), or a stepped system clock makes every series look older than a window.
+ */
+export function snapshotOf(collection: CollectionLike, now: number, skew = sdkClockSkew()): Snapshot {
   const routes = new Map<string, Agg>();
   const methods = new Map<string, Agg>();
   let start = now;
@@ -151,7 +163,7 @@ export function snapshotOf(collection: CollectionLike, now: number): Snapshot {
       if (name !== HTTP_DURATION && name !== METHOD_DURATION) continue;
       for (const p of metric.dataPoints) {
         if (!isHistogram(p.value)) continue;
-        const s = p.startTime[0] * 1000 + p.startTime[1] / 1e6;
+        const s = p.startTime[0] * 1000 + p.startTime[1] / 1e6 + skew;
         if (s < start) start = s;
         const a = p.attributes;
         if (name === HTTP_DURATION) {

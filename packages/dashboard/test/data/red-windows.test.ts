@@ -85,14 +85,33 @@ describe('red windows', () => {
   it('falls back to the series start when no snapshot is old enough, and says what it covers', () => {
     const h = new SnapshotHistory();
     const now = 2_000_000_000;
-    const s = snapshotOf(collection([point(route('/a'), [0.001, 0.002], now / 1000 - 30)]), now);
+    const s = snapshotOf(collection([point(route('/a'), [0.001, 0.002], now / 1000 - 30)]), now, 0);
     h.add(s);
     expect(redWindow(h, s, '1m', 20)).toMatchObject({ coveredMillis: 30_000, total: { count: 2 } });
     // Started before the window: the oldest snapshot is not older than now — cumulative since start.
-    const s2 = snapshotOf(collection([point(route('/a'), [0.001], now / 1000 - 3600)]), now);
+    const s2 = snapshotOf(collection([point(route('/a'), [0.001], now / 1000 - 3600)]), now, 0);
     const h2 = new SnapshotHistory();
     h2.add(s2);
     expect(redWindow(h2, s2, '10s', 20).coveredMillis).toBe(3_600_000);
+  });
+
+  it("reads point start times on the SDK's clock: a wall clock stepped 14.5 s ahead does not empty the window", () => {
+    // Seen in CI: NTP stepped the VM's clock while a test ran; the SDK stamps start times from its
+    // time origin + monotonic time, so they lagged Date.now() by 14.5 s and every series looked
+    // older than the 10 s window (the routes table came out empty).
+    const now = 2_000_000_000;
+    const skew = 14_500;
+    const started = (now - skew) / 1000 - 3; // 3 s ago on the SDK's clock
+    const s = snapshotOf(collection([point(route('/a'), [0.001, 0.002], started)]), now, skew);
+    expect(s.start).toBeCloseTo(now - 3000, 3);
+    const h = new SnapshotHistory();
+    h.add(s);
+    expect(redWindow(h, s, '10s', 20)).toMatchObject({ coveredMillis: 3000, total: { count: 2 } });
+    // without the skew the same series would seem to have started 17.5 s ago
+    expect(snapshotOf(collection([point(route('/a'), [0.001], started)]), now, 0).start).toBeCloseTo(
+      now - 17_500,
+      3,
+    );
   });
 
   it('keeps the top N by count and folds the rest into one overflow row', () => {

@@ -11,9 +11,12 @@ describe('Profiler', () => {
   it('wraps a sync function: same result, one trace with times and real heap measurements', async () => {
     const profiler = new Profiler({ tracer: null });
     const allocate = profiler.trace((n: number) => new Array(n).fill(1.5), { name: 'allocate' });
-    const before = Date.now();
+    // The profiler's clock is OpenTelemetry's (time origin + monotonic time): a wall-clock step
+    // (NTP on a VM) moves Date.now() away from it, so the bounds are read from the same clock.
+    const clock = () => performance.timeOrigin + performance.now();
+    const before = clock();
     const result = allocate(1_000_000);
-    const after = Date.now();
+    const after = clock();
     expect(result).toHaveLength(1_000_000);
     const { traces } = await profiler.getProfile();
     expect(traces).toHaveLength(1);
