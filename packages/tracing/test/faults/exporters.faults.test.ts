@@ -46,9 +46,9 @@ describe('trace exporters under faults', () => {
     const tracing = createTracing(tracingConfig({ exporters: [zipkin(server.url, 300)] }), testResource());
     try {
       endSpans(tracing, 3);
-      const started = Date.now();
+      const started = performance.now(); // monotonic: a wall-clock step does not count
       await tracing.forceFlush();
-      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(performance.now() - started).toBeLessThan(10_000);
       expect(tracing.stats()).toMatchObject({ exported: 0, failed: 3 });
     } finally {
       await tracing.shutdown();
