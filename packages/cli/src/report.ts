@@ -8,8 +8,13 @@
  * from an argument, which `ps` shows), and never printed.
  */
 import * as fs from 'node:fs';
-import { isIP } from 'node:net';
-import { boundedRequest, DEFAULT_DASHBOARD, maskUrl, parseDuration } from '@otelkit/config';
+import {
+  boundedRequest,
+  DEFAULT_DASHBOARD,
+  maskUrl,
+  parseDuration,
+  unsafeEndpointProblem,
+} from '@otelkit/config';
 
 /** The largest report read (a report of every series of a day at 1 s is far smaller). */
 export const MAX_REPORT_BYTES = 32 * 1024 * 1024;
@@ -30,20 +35,6 @@ export interface ReportArgs {
 
 /** Why the report could not be fetched: one line for the operator. */
 export class ReportError extends Error {}
-
-/** Link-local and cloud metadata addresses: a request there can read instance credentials. */
-export function isLinkLocalHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'metadata.google.internal' || h === 'metadata' || h === 'instance-data') return true;
-  if (isIP(h) === 4) return h.startsWith('169.254.');
-  if (isIP(h) === 6) {
-    if (/^fe[89ab][0-9a-f]:/.test(h)) return true;
-    if (h === 'fd00:ec2::254') return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-    return mapped !== null && mapped[1]!.startsWith('169.254.');
-  }
-  return false;
-}
 
 /**
  * The report URL for what the operator gave: a service base (`http://host:8080` → the default
@@ -76,6 +67,15 @@ export function reportUrl(
   return u;
 }
 
+/** URL userinfo as typed (a malformed %-escape is kept literally rather than thrown). */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 /** Fetches the report; resolves with its body, or rejects with a {@link ReportError}. */
 export async function fetchReport(args: ReportArgs): Promise<string> {
   if (args.since !== undefined) {
@@ -86,12 +86,14 @@ export async function fetchReport(args: ReportArgs): Promise<string> {
     }
   }
   const url = reportUrl(args.url, args);
-  if (!args.allowLinkLocal && isLinkLocalHost(url.hostname))
+  // the same rule as every exporter endpoint of the config (@otelkit/config endpoint-safety)
+  const unsafe = args.allowLinkLocal ? undefined : unsafeEndpointProblem(url.toString());
+  if (unsafe !== undefined)
     throw new ReportError(
-      `--url: ${url.hostname} is a link-local / cloud metadata address; refused (give --allow-link-local if the service really listens there)`,
+      `--url: ${url.hostname} is a link-local / cloud metadata address (${unsafe}); refused (give --allow-link-local if the service really listens there)`,
     );
-  const username = decodeURIComponent(url.username) || args.user || args.env.OTELKIT_DASHBOARD_USERNAME || '';
-  const password = decodeURIComponent(url.password) || args.env.OTELKIT_DASHBOARD_PASSWORD || '';
+  const username = decoded(url.username) || args.user || args.env.OTELKIT_DASHBOARD_USERNAME || '';
+  const password = decoded(url.password) || args.env.OTELKIT_DASHBOARD_PASSWORD || '';
   url.username = '';
   url.password = '';
   const shown = maskUrl(url.toString());

@@ -38,6 +38,7 @@ export { ENV_VARIABLES } from './env';
 export type { ConfigIssue, ConfigSource } from './errors';
 export { ConfigError, ConfigErrorCode } from './errors';
 export { byteFactor, parseLevel } from './fields/byte-size';
+export { unsafeEndpointProblem } from './fields/endpoint-safety';
 export type { IntegerRange } from './fields/integer';
 export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
