@@ -90,7 +90,7 @@ export async function fetchReport(args: ReportArgs): Promise<string> {
   const unsafe = args.allowLinkLocal ? undefined : unsafeEndpointProblem(url.toString());
   if (unsafe !== undefined)
     throw new ReportError(
-      `--url: ${url.hostname} is a link-local / cloud metadata address (${unsafe}); refused (give --allow-link-local if the service really listens there)`,
+      `--url: ${url.hostname} is ${unsafe}; refused (give --allow-link-local if the service really listens there)`,
     );
   const username = decoded(url.username) || args.user || args.env.OTELKIT_DASHBOARD_USERNAME || '';
   const password = decoded(url.password) || args.env.OTELKIT_DASHBOARD_PASSWORD || '';
