@@ -35,7 +35,7 @@ async function stallThenRead<T>(read: () => Promise<T> | T, after = 300): Promis
 }
 
 describe('event-loop delay of one 500 ms stall: instrumentation-runtime-node vs otelkit RuntimeCollector', () => {
-  it('both report the stall (Node 22.23 / 24.21): ours in the collection right after it, the library one collection later', async () => {
+  it('ours reports the stall in the collection right after it; the library misses it there (and, in one CI run on Node 22, in the next one too)', async () => {
     const reader = new TestMetricReader();
     const meterProvider = new MeterProvider({ readers: [reader] });
     const instrumentation = new RuntimeNodeInstrumentation({ monitoringPrecision: 10 });
@@ -66,8 +66,9 @@ describe('event-loop delay of one 500 ms stall: instrumentation-runtime-node vs 
       // the stall; its first tick after reset() still measures from the tick before the stall (the
       // loss that ARCHITECTURE.md described, on Node 20, does not happen on these Nodes), so the next
       // collection has it.
+      // Usually the next collection has it; in a CI run on Node 22.23 it did not (28.7 ms): the
+      // loss ours was written for. Neither outcome is asserted for the library's second reading.
       expect(theirs[0] ?? 0).toBeLessThan(STALL_MILLIS / 2);
-      expect(theirs[1]).toBeGreaterThan(STALL_MILLIS * 0.8);
       // Ours is a JS timer due before the collection's: it ticks first in the same timers pass.
       expect(mine[0]).toBeGreaterThan(STALL_MILLIS * 0.8);
       expect(mine[1]).toBeLessThan(STALL_MILLIS / 2);
