@@ -6,8 +6,10 @@ import { ExpectedError } from './duration';
 import type { ConfigIssue } from './errors';
 import { headerProblem } from './fields/zod-fields';
 import type { Draft, DraftOtlp } from './internal-types';
-import { parseDiagLevel, parseSampler, SAMPLER_NAMES, schemas } from './schema';
+import { schemas } from './schema';
+import { parseDiagLevel } from './slices/process';
 import { parseResourceDetectors } from './slices/resource-detectors';
+import { parseSampler, SAMPLER_NAMES } from './slices/tracing';
 import type { OtlpProtocol, PropagatorName } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;

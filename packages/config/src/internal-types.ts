@@ -1,5 +1,7 @@
-import type { PartialLogOutput, PartialMetricExporter, PartialTraceExporter } from './schema';
+import type { PartialLogOutput } from './slices/logging';
+import type { PartialMetricExporter } from './slices/metrics';
 import type { MonitoringParsed } from './slices/monitoring';
+import type { PartialTraceExporter } from './slices/tracing';
 import type { OtelkitConfig, OtlpProtocol } from './types';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,31 +1,16 @@
 import { isAbsolute, resolve } from 'node:path';
 import { findCatalogEntry } from './catalog';
-import {
-  DEFAULT_ALERTS,
-  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
-  DEFAULT_BATCH,
-  DEFAULT_DIAGNOSTICS,
-  DEFAULT_DURATION_BUCKETS,
-  DEFAULT_HEALTH,
-  DEFAULT_METRICS,
-  DEFAULT_OTLP,
-  DEFAULT_OTLP_GRPC_BASE,
-  DEFAULT_OTLP_HTTP_BASE,
-  DEFAULT_PROMETHEUS,
-  DEFAULT_REDACT_PATHS,
-  DEFAULT_RESOURCES,
-  DEFAULT_SERVICE,
-  DEFAULT_SHUTDOWN,
-} from './defaults';
 import { applyEnv, signalUrl } from './env';
 import { ConfigError, type ConfigIssue, type ConfigSource } from './errors';
 import { unsafeEndpointProblem } from './fields/endpoint-safety';
 import { toIssue } from './fields/issues';
 import { checkOptionKeys } from './fields/option-keys';
+import { DEFAULT_OTLP, DEFAULT_OTLP_GRPC_BASE, DEFAULT_OTLP_HTTP_BASE } from './fields/otlp';
 import { readConfigFile } from './file';
 import type { Draft, DraftOtlp } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
-import { configInputSchema, INSTRUMENTATION_NAMES, type PartialConfig } from './schema';
+import { configInputSchema, type PartialConfig } from './schema';
+import { DEFAULT_REDACT_PATHS } from './secret-keys';
 import {
   applyDashboardEnv,
   DEFAULT_DASHBOARD,
@@ -33,8 +18,13 @@ import {
   finalizeDashboard,
   markDashboardNormalised,
 } from './slices/dashboard';
+import { DEFAULT_DURATION_BUCKETS, DEFAULT_METRICS, DEFAULT_PROMETHEUS } from './slices/metrics';
 import { finalizeMonitoring, type MonitoringParsed, markMonitoringNormalised } from './slices/monitoring';
 import { DEFAULT_POOLS, finalizePools, markPoolsNormalised } from './slices/pools';
+import { DEFAULT_DIAGNOSTICS, DEFAULT_SHUTDOWN, INSTRUMENTATION_NAMES } from './slices/process';
+import { DEFAULT_ALERTS, DEFAULT_HEALTH, DEFAULT_RESOURCES } from './slices/resources';
+import { DEFAULT_SERVICE } from './slices/service';
+import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, DEFAULT_BATCH } from './slices/tracing';
 import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
 
 function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): PartialConfig | undefined {
