@@ -28,6 +28,7 @@ import {
   posInt,
   reemit,
   req,
+  shapeOf,
   tagged,
   text,
 } from '../fields/zod-fields';
@@ -191,23 +192,31 @@ export const logOutputSchema = z
   .transform((v) => (v === 'stdout' || v === 'stderr' ? { type: 'console', stream: v } : v))
   .pipe(
     tagged({
-      console: objT({ type: z.literal('console'), stream: z.enum(['stdout', 'stderr']).optional() }, (o) => ({
-        type: 'console' as const,
-        stream: o!.stream ?? 'stdout',
-      })),
+      console: objT(
+        shapeOf<Extract<LogOutputInput, { type: 'console' }>>()({
+          type: z.literal('console'),
+          stream: z.enum(['stdout', 'stderr']).optional(),
+        }),
+        (o) => ({
+          type: 'console' as const,
+          stream: o!.stream ?? 'stdout',
+        }),
+      ),
       file: objT(
-        {
+        shapeOf<Extract<LogOutputInput, { type: 'file' }>>()({
           type: z.literal('file'),
           path: text.optional(),
           mkdir: bool.optional(),
-          rotation: obj({
-            maxSize: custom(parseByteSize),
-            maxSizeBytes: custom(parseByteSize),
-            interval: durationSeconds,
-            intervalMillis: durationMillis,
-            maxFiles: posInt.optional(),
-          }),
-        },
+          rotation: obj(
+            shapeOf<NonNullable<Extract<LogOutputInput, { type: 'file' }>['rotation']>>()({
+              maxSize: custom(parseByteSize),
+              maxSizeBytes: custom(parseByteSize),
+              interval: durationSeconds,
+              intervalMillis: durationMillis,
+              maxFiles: posInt.optional(),
+            }),
+          ),
+        }),
         (o, ctx) => {
           const f = o!;
           let rotation: { maxSizeBytes?: number; intervalMillis?: number; maxFiles: number } | null = null;
@@ -225,7 +234,7 @@ export const logOutputSchema = z
         },
       ),
       elasticsearch: objT(
-        {
+        shapeOf<Extract<LogOutputInput, { type: 'elasticsearch' }>>()({
           type: z.literal('elasticsearch'),
           node: httpUrl,
           nodes: z.array(httpUrl).min(1, { error: 'expected at least one node URL' }).optional(),
@@ -248,7 +257,7 @@ export const logOutputSchema = z
           maxRetries: z.number().int().min(0).max(20).optional(),
           timeout: durationSeconds,
           timeoutMillis: durationMillis,
-        },
+        }),
         (o, ctx) => {
           const e = o!;
           if (e.node !== undefined && e.nodes !== undefined) {
@@ -292,12 +301,14 @@ const redact = z.any().transform((v, ctx) => {
     issue(ctx, 'expected a list of non-empty pino redact paths', v);
     return z.NEVER;
   }
-  const r = obj({
-    enabled: bool.optional(),
-    paths: z.array(text).optional(),
-    censor: z.string().optional(),
-    replaceDefaults: bool.optional(),
-  }).safeParse(v, { reportInput: true });
+  const r = obj(
+    shapeOf<Extract<NonNullable<LoggingInput['redact']>, { censor?: string }>>()({
+      enabled: bool.optional(),
+      paths: z.array(text).optional(),
+      censor: z.string().optional(),
+      replaceDefaults: bool.optional(),
+    }),
+  ).safeParse(v, { reportInput: true });
   if (!r.success) {
     reemit(ctx, r.error.issues);
     return z.NEVER;
@@ -312,14 +323,14 @@ const redact = z.any().transform((v, ctx) => {
 });
 
 export const loggingSchema = objT(
-  {
+  shapeOf<LoggingInput>()({
     enabled: bool.optional(),
     level: custom(parseLogLevel),
     format: z.enum(['json', 'structured', 'ecs', 'pretty']).optional(),
     correlation: bool.optional(),
     outputs: z.array(req(logOutputSchema)).optional(),
     redact,
-  },
+  }),
   (o) => {
     const l = o!;
     return defined({

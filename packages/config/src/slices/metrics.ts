@@ -27,6 +27,7 @@ import {
   posInt,
   reemit,
   req,
+  shapeOf,
   tagged,
   text,
 } from '../fields/zod-fields';
@@ -211,14 +212,14 @@ const prometheusAuth = z
 
 export const metricExporterSchema = tagged({
   prometheus: objT(
-    {
+    shapeOf<Extract<MetricExporterInput, { type: 'prometheus' }>>()({
       type: z.literal('prometheus'),
       mode: z.enum(['server', 'handler']).optional(),
       host: text.optional(),
       port: z.number().int().min(0).max(65535).optional(),
       path: z.string().startsWith('/').optional(),
       auth: prometheusAuth.optional(),
-    },
+    }),
     (o) => ({
       type: 'prometheus' as const,
       mode: o!.mode ?? DEFAULT_PROMETHEUS.mode,
@@ -229,11 +230,11 @@ export const metricExporterSchema = tagged({
     }),
   ),
   otlp: objT(
-    {
+    shapeOf<Extract<MetricExporterInput, { type: 'otlp' }>>()({
       type: z.literal('otlp'),
       temporality: z.enum(['cumulative', 'delta', 'lowmemory']).optional(),
       ...otlpShape,
-    },
+    }),
     (o, ctx) => ({
       type: 'otlp' as const,
       temporality: o!.temporality ?? 'cumulative',
@@ -276,14 +277,14 @@ const metricExporterEntry = z.any().transform((v, ctx) => {
 });
 
 const view = objT(
-  {
+  shapeOf<MetricViewConfig>()({
     instrument: text,
     name: text.optional(),
     description: z.string().optional(),
     buckets: z.array(z.number()).optional(),
     attributes: z.array(text).optional(),
     drop: bool.optional(),
-  },
+  }),
   (v, ctx) => {
     const b = v!.buckets;
     if (b?.some((x, i) => i > 0 && x <= b[i - 1]!))
@@ -293,7 +294,7 @@ const view = objT(
 );
 
 export const metricsSchema = objT(
-  {
+  shapeOf<MetricsInput>()({
     enabled: bool.optional(),
     collectors: z.array(z.enum(['prometheus', 'otlp', 'console'])).optional(),
     exporters: z.array(req(metricExporterEntry)).optional(),
@@ -304,10 +305,15 @@ export const metricsSchema = objT(
     cardinalityLimit: posInt.optional(),
     durationBuckets: z.array(z.number().positive()).min(1).optional(),
     views: z.array(req(view)).optional(),
-    http: obj({ ignorePaths: z.array(z.string().startsWith('/')).optional(), serverSpans: bool.optional() }),
+    http: obj(
+      shapeOf<NonNullable<MetricsInput['http']>>()({
+        ignorePaths: z.array(z.string().startsWith('/')).optional(),
+        serverSpans: bool.optional(),
+      }),
+    ),
     shutdownTimeout: durationSeconds,
     shutdownTimeoutMillis: durationMillis,
-  },
+  }),
   (o, ctx) => {
     const m = o!;
     let exporters: PartialMetricExporter[] | undefined;

@@ -16,6 +16,7 @@ import {
   objT,
   pair,
   reemit,
+  shapeOf,
 } from '../fields/zod-fields';
 
 /** OpenTelemetry's own diagnostic log level (`OTEL_LOG_LEVEL`). */
@@ -65,7 +66,11 @@ export const DEFAULT_SHUTDOWN: ShutdownConfig = { timeoutMillis: 5000, handleSig
 export const DEFAULT_DIAGNOSTICS: DiagnosticsConfig = { logLevel: 'warn', printSummary: false };
 
 export const shutdownSchema = objT(
-  { timeout: durationSeconds, timeoutMillis: durationMillis, handleSignals: bool.optional() },
+  shapeOf<ShutdownInput>()({
+    timeout: durationSeconds,
+    timeoutMillis: durationMillis,
+    handleSignals: bool.optional(),
+  }),
   (o, ctx) => {
     const timeoutMillis = pair(ctx, o!, 'timeout');
     if (timeoutMillis === 0) {
@@ -127,6 +132,6 @@ export function parseDiagLevel(v: unknown): (typeof DIAG_LEVELS)[number] {
 }
 
 export const diagnosticsSchema = objT(
-  { logLevel: custom(parseDiagLevel), printSummary: bool.optional() },
+  shapeOf<DiagnosticsInput>()({ logLevel: custom(parseDiagLevel), printSummary: bool.optional() }),
   (o) => defined({ ...o! }),
 );

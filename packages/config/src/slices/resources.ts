@@ -28,6 +28,7 @@ import {
   posInt,
   reemit,
   req,
+  shapeOf,
   text,
 } from '../fields/zod-fields';
 
@@ -216,14 +217,14 @@ export const DEFAULT_HEALTH: HealthConfig = {
 };
 
 export const resourcesSchema = objT(
-  {
+  shapeOf<ResourcesInput>()({
     enabled: bool.optional(),
     interval: durationSeconds,
     intervalMillis: durationMillis,
     historySize: posInt.max(1_000_000).optional(),
     containerAware: bool.optional(),
     thresholds: z.record(text, threshold).optional(),
-  },
+  }),
   (o, ctx) => {
     const r = o!;
     const intervalMillis = pair(ctx, r, 'interval');
@@ -243,7 +244,7 @@ export const resourcesSchema = objT(
 );
 
 const alertRule = objT(
-  {
+  shapeOf<AlertRuleInput>()({
     name: text,
     condition: text,
     for: durationSeconds,
@@ -258,7 +259,7 @@ const alertRule = objT(
     message: z.string().optional(),
     runbook: httpUrl,
     labels: z.record(text, z.string()).optional(),
-  },
+  }),
   (o, ctx): AlertRuleConfig => {
     const a = o!;
     if (a.duration !== undefined && (a.for !== undefined || a.forMillis !== undefined)) {
@@ -346,14 +347,14 @@ const webhook = z
   .transform((v) => (typeof v === 'string' ? { url: v } : v))
   .pipe(
     objT(
-      {
+      shapeOf<WebhookInput>()({
         url: httpUrl,
         allowLinkLocal: bool.optional(),
         headers: headers.optional(),
         timeout: durationSeconds,
         timeoutMillis: durationMillis,
         maxRetries: z.number().int().min(0).max(10).optional(),
-      },
+      }),
       (o, ctx): WebhookConfig => {
         const w = o!;
         if (w.url === undefined) issue(ctx, 'expected an http(s) URL', undefined, ['url']);
@@ -387,11 +388,13 @@ export const alertsSchema = z.any().transform((v, ctx) => {
     uniqueNames(ctx, r.data, []);
     return { rules: r.data };
   }
-  const r = obj({
-    rules: z.array(req(alertRule)).optional(),
-    webhooks: z.array(req(webhook)).optional(),
-    log: bool.optional(),
-  }).safeParse(v, { reportInput: true });
+  const r = obj(
+    shapeOf<Exclude<AlertsInput, unknown[]>>()({
+      rules: z.array(req(alertRule)).optional(),
+      webhooks: z.array(req(webhook)).optional(),
+      log: bool.optional(),
+    }),
+  ).safeParse(v, { reportInput: true });
   if (!r.success) {
     reemit(ctx, r.error.issues);
     return z.NEVER;
@@ -403,7 +406,7 @@ export const alertsSchema = z.any().transform((v, ctx) => {
 const path = z.string().startsWith('/', { error: 'expected a path starting with "/"' });
 
 export const healthSchema = objT(
-  {
+  shapeOf<HealthInput>()({
     enabled: bool.optional(),
     path: path.optional(),
     livenessPath: path.optional(),
@@ -416,7 +419,7 @@ export const healthSchema = objT(
     maxEventLoopDelayMillis: durationMillis,
     maxMemoryPercent: z.number().gt(0).max(100).optional(),
     hostAlertsAffectReadiness: bool.optional(),
-  },
+  }),
   (o, ctx) => {
     const h = o!;
     return defined({

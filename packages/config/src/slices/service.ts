@@ -3,7 +3,7 @@
  * types and defaults live here, once.
  */
 import { z } from 'zod';
-import { custom, obj, text } from '../fields/zod-fields';
+import { custom, obj, shapeOf, text } from '../fields/zod-fields';
 import {
   DEFAULT_RESOURCE_DETECTORS,
   parseResourceDetectors,
@@ -51,12 +51,14 @@ export const DEFAULT_SERVICE: ServiceConfig = {
   detectors: DEFAULT_RESOURCE_DETECTORS,
 };
 
-export const serviceSchema = obj({
-  name: text.optional(),
-  version: text.optional(),
-  environment: text.optional(),
-  namespace: text.optional(),
-  instanceId: text.optional(),
-  attributes: z.record(text, z.union([z.string(), z.number(), z.boolean()])).optional(),
-  detectors: custom(parseResourceDetectors),
-});
+export const serviceSchema = obj(
+  shapeOf<ServiceInput>()({
+    name: text.optional(),
+    version: text.optional(),
+    environment: text.optional(),
+    namespace: text.optional(),
+    instanceId: text.optional(),
+    attributes: z.record(text, z.union([z.string(), z.number(), z.boolean()])).optional(),
+    detectors: custom(parseResourceDetectors),
+  }),
+);

@@ -26,6 +26,7 @@ import {
   pair,
   posInt,
   req,
+  shapeOf,
   tagged,
 } from '../fields/zod-fields';
 import { didYouMean } from '../suggest';
@@ -199,14 +200,14 @@ export const traceExporterSchema = tagged(
     otlp: otlpVariant('otlp'),
     jaeger: otlpVariant('jaeger'),
     zipkin: objT(
-      {
+      shapeOf<Extract<TraceExporterInput, { type: 'zipkin' }>>()({
         type: z.literal('zipkin'),
         endpoint: httpUrl,
         allowLinkLocal: bool.optional(),
         headers: headers.optional(),
         timeout: durationSeconds,
         timeoutMillis: durationMillis,
-      },
+      }),
       (o, ctx) => ({
         type: 'zipkin' as const,
         endpoint: o!.endpoint ?? 'http://localhost:9411/api/v2/spans',
@@ -216,10 +217,16 @@ export const traceExporterSchema = tagged(
       }),
     ),
     console: objT({ type: z.literal('console') }, () => ({ type: 'console' as const })),
-    memory: objT({ type: z.literal('memory'), maxSpans: posInt.optional() }, (o) => ({
-      type: 'memory' as const,
-      maxSpans: o!.maxSpans ?? 1000,
-    })),
+    memory: objT(
+      shapeOf<Extract<TraceExporterInput, { type: 'memory' }>>()({
+        type: z.literal('memory'),
+        maxSpans: posInt.optional(),
+      }),
+      (o) => ({
+        type: 'memory' as const,
+        maxSpans: o!.maxSpans ?? 1000,
+      }),
+    ),
     none: objT({ type: z.literal('none') }, () => ({ type: 'none' as const })),
   },
   {
@@ -240,22 +247,24 @@ function dropNone<T extends { type: string }>(list: (T | undefined)[]): Exclude<
 }
 
 export const tracingSchema = objT(
-  {
+  shapeOf<TracingInput>()({
     enabled: bool.optional(),
     sampler: custom(parseSampler),
     exporter: traceExporterSchema,
     exporters: z.array(req(traceExporterSchema)).optional(),
     propagators: z.array(z.enum(['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger'])).optional(),
-    batch: obj({
-      maxQueueSize: posInt.optional(),
-      maxExportBatchSize: posInt.optional(),
-      scheduledDelayMillis: durationMillis,
-      exportTimeoutMillis: durationMillis,
-    }),
+    batch: obj(
+      shapeOf<BatchConfig>()({
+        maxQueueSize: posInt.optional(),
+        maxExportBatchSize: posInt.optional(),
+        scheduledDelayMillis: durationMillis,
+        exportTimeoutMillis: durationMillis,
+      }),
+    ),
     shutdownTimeout: durationSeconds,
     shutdownTimeoutMillis: durationMillis,
     attributeValueLengthLimit: posInt.optional(),
-  },
+  }),
   (o, ctx) => {
     const t = o!;
     if (t.exporter !== undefined && t.exporters !== undefined) {
