@@ -82,7 +82,13 @@ export {
 } from './slices/resource-detectors';
 export { DEFAULT_ALERTS, DEFAULT_HEALTH, DEFAULT_RESOURCES } from './slices/resources';
 export { DEFAULT_SERVICE } from './slices/service';
-export { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, DEFAULT_BATCH, SAMPLER_NAMES } from './slices/tracing';
+export {
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  DEFAULT_BATCH,
+  normalizeTracing,
+  PROPAGATOR_NAMES,
+  SAMPLER_NAMES,
+} from './slices/tracing';
 export { formatSummary, maskHeaders, maskUrl, maskWebhookUrl } from './summary';
 export type {
   AlertRuleConfig,

@@ -12,3 +12,6 @@ export type DurationInput = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd' | 
 
 /** A size: `'10MB' | '512KiB'` or a number of bytes. */
 export type ByteSizeInput = number | string;
+
+/** The writable form of a normalised type, for drafts while layers are merged. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

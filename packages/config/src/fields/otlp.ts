@@ -108,3 +108,42 @@ export function otlpVariant<T extends string>(type: T) {
     ...otlpFields(o!, ctx),
   }));
 }
+
+/** An OTLP signal's URL path: `/v1/traces`, `/v1/metrics`, `/v1/logs`. */
+export function signalUrl(base: string, signal: 'traces' | 'metrics' | 'logs'): string {
+  return `${base.replace(/\/+$/, '')}/v1/${signal}`;
+}
+
+/** An OTLP exporter before `finishOtlp`: the endpoint may still be unset. */
+export interface DraftOtlp {
+  type: string;
+  endpoint?: string;
+  /** Set by the environment layer: the endpoint is used exactly as given. */
+  endpointFinal?: boolean;
+  protocol: OtlpProtocol;
+  headers: Record<string, string>;
+  compression: 'none' | 'gzip';
+  timeoutMillis: number;
+}
+
+/**
+ * The endpoint once the protocol is known: the spec's default per protocol when none was given,
+ * and the signal path appended to a base URL written in config (as `OTEL_EXPORTER_OTLP_ENDPOINT`).
+ */
+export function finishOtlp<T extends DraftOtlp>(
+  e: T,
+  signal: 'traces' | 'metrics' | 'logs',
+): Omit<T, 'endpointFinal'> & { endpoint: string } {
+  const { endpointFinal, ...rest } = e;
+  let endpoint = rest.endpoint;
+  if (endpoint === undefined) {
+    endpoint = rest.protocol === 'grpc' ? DEFAULT_OTLP_GRPC_BASE : signalUrl(DEFAULT_OTLP_HTTP_BASE, signal);
+  } else if (!endpointFinal && rest.protocol !== 'grpc') {
+    // A base URL written in config gets the signal path, like OTEL_EXPORTER_OTLP_ENDPOINT.
+    const u = new URL(endpoint);
+    if (u.pathname === '/' || u.pathname === '') endpoint = signalUrl(endpoint, signal);
+  }
+  return { ...rest, endpoint, headers: { ...rest.headers } } as Omit<T, 'endpointFinal'> & {
+    endpoint: string;
+  };
+}

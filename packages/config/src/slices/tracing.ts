@@ -4,8 +4,13 @@
  */
 import { z } from 'zod';
 import { ExpectedError } from '../duration';
-import type { DurationInput, Named } from '../fields/input-types';
+import type { ConfigIssue, ConfigSource } from '../errors';
+import { checkEndpoints } from '../fields/endpoint-safety';
+import type { DurationInput, Mutable, Named } from '../fields/input-types';
 import {
+  DEFAULT_OTLP,
+  type DraftOtlp,
+  finishOtlp,
   type OtlpEndpointConfig,
   type OtlpEndpointInput,
   type OtlpPartial,
@@ -30,6 +35,8 @@ import {
   tagged,
 } from '../fields/zod-fields';
 import { didYouMean } from '../suggest';
+import { sliceNormalizer } from './normalize';
+import { DEFAULT_SHUTDOWN } from './process';
 
 export type SamplerName =
   | 'always_on'
@@ -87,7 +94,9 @@ export type TraceExporterConfig =
   | ConsoleExporterConfig
   | MemoryTraceExporterConfig;
 
-export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger';
+/** The propagators `createPropagator` builds, in `OTEL_PROPAGATORS` spelling. */
+export const PROPAGATOR_NAMES = ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger'] as const;
+export type PropagatorName = (typeof PROPAGATOR_NAMES)[number];
 
 /** BatchSpanProcessor limits (`OTEL_BSP_*`). */
 export interface BatchConfig {
@@ -252,7 +261,7 @@ export const tracingSchema = objT(
     sampler: custom(parseSampler),
     exporter: traceExporterSchema,
     exporters: z.array(req(traceExporterSchema)).optional(),
-    propagators: z.array(z.enum(['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger'])).optional(),
+    propagators: z.array(z.enum(PROPAGATOR_NAMES)).optional(),
     batch: obj(
       shapeOf<BatchConfig>()({
         maxQueueSize: posInt.optional(),
@@ -285,14 +294,115 @@ export const tracingSchema = objT(
         ]);
       }
     }
+    if (list && list.filter((e) => e.type === 'memory').length > 1) {
+      issue(ctx, 'expected at most one memory exporter', t.exporters, ['exporters']);
+    }
+    const shutdownTimeoutMillis = pair(ctx, t, 'shutdownTimeout');
+    if (shutdownTimeoutMillis === 0) {
+      issue(ctx, 'the shutdown budget must be more than 0', 0, [
+        t.shutdownTimeoutMillis !== undefined ? 'shutdownTimeoutMillis' : 'shutdownTimeout',
+      ]);
+    }
     return defined({
       enabled: t.enabled,
       sampler: t.sampler,
       exporters: list,
       propagators: t.propagators ? [...new Set(t.propagators)] : undefined,
       batch: t.batch ? defined({ ...t.batch }) : undefined,
-      shutdownTimeoutMillis: pair(ctx, t, 'shutdownTimeout'),
+      shutdownTimeoutMillis,
       attributeValueLengthLimit: t.attributeValueLengthLimit,
     });
   },
 );
+
+/** The tracing slice while layers are merged: exporter endpoints and the budget may be unset. */
+export type TracingDraft = Mutable<Omit<TracingConfig, 'exporters' | 'shutdownTimeoutMillis' | 'batch'>> & {
+  batch: BatchConfig;
+  exporters: Exclude<PartialTraceExporter, { type: 'none' }>[];
+  /** Unset unless a layer gives it: then the one budget, `shutdown.timeoutMillis`. */
+  shutdownTimeoutMillis?: number;
+};
+
+/** The slice's defaults, as a fresh draft. */
+export function tracingDefaults(): TracingDraft {
+  return {
+    enabled: true,
+    sampler: { type: 'parentbased_always_on', ratio: 1 },
+    exporters: [{ type: 'otlp', ...DEFAULT_OTLP, headers: {} }],
+    propagators: ['tracecontext', 'baggage'],
+    batch: { ...DEFAULT_BATCH },
+    attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  };
+}
+
+/** What finalising the slice takes from the rest of the config. */
+export interface SliceContext {
+  /** Root `enabled` / `OTEL_SDK_DISABLED`. @default true */
+  readonly enabled?: boolean;
+  /** `shutdown.timeoutMillis`, the one budget. @default 5000 */
+  readonly shutdownTimeoutMillis?: number;
+  /** Who the merged-slice checks blame. @default 'code' */
+  readonly source?: ConfigSource;
+}
+
+/**
+ * The merged slice → the normalised one: OTLP endpoints filled per protocol, the batch sizes
+ * checked against each other, destinations checked, the budget and root `enabled` applied.
+ */
+export function finalizeTracing(
+  t: TracingDraft,
+  issues: ConfigIssue[],
+  context: SliceContext = {},
+): TracingConfig {
+  if (t.batch.maxExportBatchSize > t.batch.maxQueueSize) {
+    issues.push({
+      path: 'tracing.batch.maxExportBatchSize',
+      message: `expected at most tracing.batch.maxQueueSize (${t.batch.maxQueueSize}), got ${t.batch.maxExportBatchSize}`,
+      source: context.source ?? 'code',
+    });
+  }
+  const exporters = t.exporters.map((e) =>
+    e.type === 'otlp' || e.type === 'jaeger' ? finishOtlp(e as typeof e & DraftOtlp, 'traces') : { ...e },
+  ) as TraceExporterConfig[];
+  checkEndpoints(
+    exporters.flatMap((e, i) =>
+      'endpoint' in e
+        ? [{ owner: `tracing.exporters[${i}]`, field: 'endpoint', url: e.endpoint, allow: e.allowLinkLocal }]
+        : [],
+    ),
+    issues,
+  );
+  return {
+    ...t,
+    enabled: (context.enabled ?? true) && t.enabled,
+    shutdownTimeoutMillis:
+      t.shutdownTimeoutMillis ?? context.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN.timeoutMillis,
+    sampler: { ...t.sampler },
+    exporters,
+    propagators: [...t.propagators],
+    batch: { ...t.batch },
+  };
+}
+
+const tracingNormalizer = sliceNormalizer<TracingInput, TracingDraft, TracingConfig>({
+  name: 'tracing',
+  schema: tracingSchema,
+  defaults: tracingDefaults,
+  finalize: (draft, issues) => finalizeTracing(draft, issues),
+});
+
+/** Marks a slice `loadConfig` made (already checked), so `normalizeTracing` returns it as is. */
+export const markTracingNormalised = tracingNormalizer.mark;
+
+/**
+ * The `tracing` slice from what a caller wrote (the config's input form, or a normalised slice,
+ * returned as it is when `loadConfig` made it): the same checks and error text as `loadConfig`, as
+ * one {@link ConfigError} naming every problem under `tracing.`; deep-frozen. `createTracing`
+ * calls it, so the tracing package holds no defaults or checks of its own.
+ *
+ * @example
+ * normalizeTracing({ sampler: 0.1, exporter: 'console' }).sampler; // { type: 'parentbased_traceidratio', ratio: 0.1 }
+ */
+export function normalizeTracing(input?: TracingInput | TracingConfig): TracingConfig {
+  return tracingNormalizer.normalize(input);
+}
