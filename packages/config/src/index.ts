@@ -28,6 +28,7 @@ export type { ConfigIssue, ConfigSource } from './errors';
 export { ConfigError, ConfigErrorCode } from './errors';
 export { byteFactor, parseLevel } from './fields/byte-size';
 export { unsafeEndpointProblem } from './fields/endpoint-safety';
+export { INSTRUMENT_NAME_RULE, isInstrumentName } from './fields/instrument-name';
 export type { IntegerRange } from './fields/integer';
 export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
@@ -51,7 +52,12 @@ export {
   isLoopbackHost,
   normalizeDashboard,
 } from './slices/dashboard';
-export { DEFAULT_DURATION_BUCKETS, DEFAULT_METRICS, DEFAULT_PROMETHEUS } from './slices/metrics';
+export {
+  DEFAULT_DURATION_BUCKETS,
+  DEFAULT_METRICS,
+  DEFAULT_PROMETHEUS,
+  normalizeMetrics,
+} from './slices/metrics';
 export type {
   GrafanaDashboardConfig,
   MonitoringConfig,

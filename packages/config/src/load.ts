@@ -7,7 +7,7 @@ import { toIssue } from './fields/issues';
 import { checkOptionKeys } from './fields/option-keys';
 import { finishOtlp } from './fields/otlp';
 import { readConfigFile } from './file';
-import type { Draft, DraftOtlp } from './internal-types';
+import type { Draft } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
 import { configInputSchema, type PartialConfig } from './schema';
 import { DEFAULT_REDACT_PATHS } from './secret-keys';
@@ -18,7 +18,12 @@ import {
   finalizeDashboard,
   markDashboardNormalised,
 } from './slices/dashboard';
-import { DEFAULT_DURATION_BUCKETS, DEFAULT_METRICS, DEFAULT_PROMETHEUS } from './slices/metrics';
+import {
+  DEFAULT_PROMETHEUS,
+  finalizeMetrics,
+  markMetricsNormalised,
+  metricsDefaults,
+} from './slices/metrics';
 import { finalizeMonitoring, type MonitoringParsed, markMonitoringNormalised } from './slices/monitoring';
 import { DEFAULT_POOLS, finalizePools, markPoolsNormalised } from './slices/pools';
 import { DEFAULT_DIAGNOSTICS, DEFAULT_SHUTDOWN, INSTRUMENTATION_NAMES } from './slices/process';
@@ -131,14 +136,7 @@ function defaultDraft(): Draft {
       outputs: [{ type: 'console', stream: 'stdout' }],
       redact: { enabled: true, paths: DEFAULT_REDACT_PATHS, censor: '[REDACTED]' },
     },
-    metrics: {
-      enabled: true,
-      ...DEFAULT_METRICS,
-      exporters: [{ ...DEFAULT_PROMETHEUS }],
-      durationBuckets: DEFAULT_DURATION_BUCKETS,
-      views: [],
-      http: {},
-    },
+    metrics: metricsDefaults(),
     tracing: tracingDefaults(),
     resources: { ...DEFAULT_RESOURCES, thresholds: {} },
     alerts: { ...DEFAULT_ALERTS, rules: [], webhooks: [] },
@@ -200,22 +198,9 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
     seenFiles.set(o.path, i);
   });
 
-  const metricExporters = d.metrics.exporters.map((e) =>
-    e.type === 'otlp' ? finishOtlp(e as typeof e & DraftOtlp, 'metrics') : { ...e },
-  ) as OtelkitConfig['metrics']['exporters'];
-
   // Where our own requests go: never a cloud metadata / link-local / unspecified address unless
   // the exporter says so (an endpoint is a URL anyone who can set a variable can point elsewhere).
   const endpoints: Destination[] = [];
-  metricExporters.forEach((e, i) => {
-    if (e.type === 'otlp')
-      endpoints.push({
-        owner: `metrics.exporters[${i}]`,
-        field: 'endpoint',
-        url: e.endpoint,
-        allow: e.allowLinkLocal,
-      });
-  });
   outputs.forEach((o, i) => {
     const owner = `logging.outputs[${i}]`;
     if (o.type === 'otlp')
@@ -234,35 +219,15 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
   });
   checkEndpoints(endpoints, issues);
 
-  const promPaths = metricExporters.flatMap((e) => (e.type === 'prometheus' ? [e.path] : []));
-  // The one place the skip list is derived: the user's list (else the health paths), and the
-  // Prometheus path and the dashboard always (a scrape or a look at the page is not application traffic).
   const dashboard = finalizeDashboard(d.dashboard, issues, d.enabled);
-  const ignorePaths = [
-    ...new Set([
-      ...(d.metrics.http.ignorePaths ?? [
-        ...promPaths,
-        d.health.path,
-        d.health.livenessPath,
-        d.health.readinessPath,
-      ]),
-      ...promPaths,
-      ...dashboardIgnorePaths(dashboard),
-    ]),
-  ];
-
-  // One SERVER span per request, decided here: the http auto-instrumentation makes it when on,
-  // otelkit's middleware otherwise. Both at once is a mistake worth an error.
-  const httpInstrumented = d.enabled && d.instrumentations.enabled.includes('http');
-  const serverSpans = d.metrics.http.serverSpans ?? !httpInstrumented;
-  if (serverSpans && httpInstrumented) {
-    issues.push({
-      path: 'metrics.http.serverSpans',
-      message:
-        'true with the http auto-instrumentation on would make two SERVER spans per request; leave it unset, or turn the instrumentation off (instrumentations: { http: false })',
-      source: 'code',
-    });
-  }
+  const metrics = finalizeMetrics(d.metrics, issues, {
+    enabled: d.enabled,
+    shutdownTimeoutMillis: d.shutdown.timeoutMillis,
+    source: 'env',
+    healthPaths: [d.health.path, d.health.livenessPath, d.health.readinessPath],
+    extraIgnorePaths: dashboardIgnorePaths(dashboard),
+    httpInstrumented: d.enabled && d.instrumentations.enabled.includes('http'),
+  });
 
   // A share rule on request latency is read from the histogram's `le` bucket at its bound
   // (in-process it counts requests): a bound that is no bucket boundary would never fire in Prometheus.
@@ -291,16 +256,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
       outputs: on ? outputs : outputs.filter((o) => o.type !== 'otlp'),
       redact: { ...d.logging.redact, paths: [...d.logging.redact.paths] },
     },
-    metrics: {
-      ...d.metrics,
-      enabled: on && d.metrics.enabled,
-      // One shutdown budget: a signal's own budget only when a layer gave one.
-      shutdownTimeoutMillis: d.metrics.shutdownTimeoutMillis ?? d.shutdown.timeoutMillis,
-      exporters: metricExporters,
-      durationBuckets: [...d.metrics.durationBuckets],
-      views: d.metrics.views.map((v) => ({ ...v })),
-      http: { ignorePaths: [...ignorePaths], serverSpans },
-    },
+    metrics,
     tracing: finalizeTracing(d.tracing, issues, {
       enabled: on,
       shutdownTimeoutMillis: d.shutdown.timeoutMillis,
@@ -391,6 +347,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   const frozen = deepFreeze(config);
   markPoolsNormalised(frozen.pools);
   markTracingNormalised(frozen.tracing);
+  markMetricsNormalised(frozen.metrics);
   markMonitoringNormalised(frozen.monitoring);
   markDashboardNormalised(frozen.dashboard);
   LOADED.add(frozen);
