@@ -52,6 +52,7 @@ export {
   isLoopbackHost,
   normalizeDashboard,
 } from './slices/dashboard';
+export { normalizeLogging } from './slices/logging';
 export {
   DEFAULT_DURATION_BUCKETS,
   DEFAULT_METRICS,

@@ -1,4 +1,4 @@
-import type { PartialLogOutput } from './slices/logging';
+import type { LoggingDraft } from './slices/logging';
 import type { MetricsDraft } from './slices/metrics';
 import type { MonitoringParsed } from './slices/monitoring';
 import type { TracingDraft } from './slices/tracing';
@@ -14,7 +14,7 @@ export interface Draft {
   service: Mutable<Omit<OtelkitConfig['service'], 'attributes'>> & {
     attributes: Record<string, string | number | boolean>;
   };
-  logging: Mutable<Omit<OtelkitConfig['logging'], 'outputs'>> & { outputs: PartialLogOutput[] };
+  logging: LoggingDraft;
   metrics: MetricsDraft;
   tracing: TracingDraft;
   resources: Mutable<OtelkitConfig['resources']>;

@@ -1,16 +1,14 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { findCatalogEntry } from './catalog';
 import { applyEnv } from './env';
 import { ConfigError, type ConfigIssue, type ConfigSource } from './errors';
 import { checkEndpoints, type Destination } from './fields/endpoint-safety';
 import { toIssue } from './fields/issues';
 import { checkOptionKeys } from './fields/option-keys';
-import { finishOtlp } from './fields/otlp';
 import { readConfigFile } from './file';
 import type { Draft } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
 import { configInputSchema, type PartialConfig } from './schema';
-import { DEFAULT_REDACT_PATHS } from './secret-keys';
 import {
   applyDashboardEnv,
   DEFAULT_DASHBOARD,
@@ -18,6 +16,7 @@ import {
   finalizeDashboard,
   markDashboardNormalised,
 } from './slices/dashboard';
+import { finalizeLogging, loggingDefaults, markLoggingNormalised } from './slices/logging';
 import {
   DEFAULT_PROMETHEUS,
   finalizeMetrics,
@@ -30,7 +29,7 @@ import { DEFAULT_DIAGNOSTICS, DEFAULT_SHUTDOWN, INSTRUMENTATION_NAMES } from './
 import { DEFAULT_ALERTS, DEFAULT_HEALTH, DEFAULT_RESOURCES } from './slices/resources';
 import { DEFAULT_SERVICE } from './slices/service';
 import { finalizeTracing, markTracingNormalised, tracingDefaults } from './slices/tracing';
-import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
+import type { LoadConfigOptions, OtelkitConfig, OtelkitConfigInput } from './types';
 
 function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): PartialConfig | undefined {
   if (raw === undefined || raw === null) return undefined;
@@ -128,14 +127,7 @@ function defaultDraft(): Draft {
   return {
     enabled: true,
     service: { ...DEFAULT_SERVICE, attributes: {} },
-    logging: {
-      enabled: true,
-      level: 'info',
-      format: 'json',
-      correlation: true,
-      outputs: [{ type: 'console', stream: 'stdout' }],
-      redact: { enabled: true, paths: DEFAULT_REDACT_PATHS, censor: '[REDACTED]' },
-    },
+    logging: loggingDefaults(),
     metrics: metricsDefaults(),
     tracing: tracingDefaults(),
     resources: { ...DEFAULT_RESOURCES, thresholds: {} },
@@ -150,70 +142,8 @@ function defaultDraft(): Draft {
   };
 }
 
-/** An index / dataset-safe slug of the service name. */
-function slug(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9_.]+/g, '_')
-      .replace(/^[_.]+/, '') || 'service'
-  );
-}
-
 function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
-  const serviceSlug = slug(d.service.name);
-  const outputs: LogOutputConfig[] = d.logging.outputs.map((o): LogOutputConfig => {
-    switch (o.type) {
-      case 'file': {
-        const p = o.path ?? `logs/${serviceSlug}.log`;
-        return {
-          ...o,
-          path: isAbsolute(p) ? p : resolve(cwd, p),
-          rotation: o.rotation ? { ...o.rotation } : null,
-        };
-      }
-      case 'elasticsearch':
-        return {
-          ...o,
-          index: o.index ?? (o.dataStream ? `logs-${serviceSlug}-default` : `${serviceSlug}-logs`),
-          headers: { ...o.headers },
-          auth: o.auth ? { ...o.auth } : null,
-        };
-      case 'otlp':
-        return finishOtlp(o, 'logs') as LogOutputConfig;
-      default:
-        return { ...o };
-    }
-  });
-  const seenFiles = new Map<string, number>();
-  outputs.forEach((o, i) => {
-    if (o.type !== 'file') return;
-    if (seenFiles.has(o.path)) {
-      issues.push({
-        path: `logging.outputs[${i}].path`,
-        message: `the same file as logging.outputs[${seenFiles.get(o.path)}]: ${o.path}`,
-        source: 'code',
-      });
-    }
-    seenFiles.set(o.path, i);
-  });
-
-  // Where our own requests go: never a cloud metadata / link-local / unspecified address unless
-  // the exporter says so (an endpoint is a URL anyone who can set a variable can point elsewhere).
   const endpoints: Destination[] = [];
-  outputs.forEach((o, i) => {
-    const owner = `logging.outputs[${i}]`;
-    if (o.type === 'otlp')
-      endpoints.push({ owner, field: 'endpoint', url: o.endpoint, allow: o.allowLinkLocal });
-    if (o.type === 'elasticsearch') {
-      if (o.nodes === undefined)
-        endpoints.push({ owner, field: 'node', url: o.node, allow: o.allowLinkLocal });
-      else
-        o.nodes.forEach((url, k) => {
-          endpoints.push({ owner, field: `nodes[${k}]`, url, allow: o.allowLinkLocal });
-        });
-    }
-  });
   d.alerts.webhooks.forEach((w, i) => {
     endpoints.push({ owner: `alerts.webhooks[${i}]`, field: 'url', url: w.url, allow: w.allowLinkLocal });
   });
@@ -251,11 +181,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
   return {
     enabled: on,
     service: { ...d.service, attributes: { ...d.service.attributes } },
-    logging: {
-      ...d.logging,
-      outputs: on ? outputs : outputs.filter((o) => o.type !== 'otlp'),
-      redact: { ...d.logging.redact, paths: [...d.logging.redact.paths] },
-    },
+    logging: finalizeLogging(d.logging, issues, { enabled: on, serviceName: d.service.name, cwd }),
     metrics,
     tracing: finalizeTracing(d.tracing, issues, {
       enabled: on,
@@ -348,6 +274,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   markPoolsNormalised(frozen.pools);
   markTracingNormalised(frozen.tracing);
   markMetricsNormalised(frozen.metrics);
+  markLoggingNormalised(frozen.logging);
   markMonitoringNormalised(frozen.monitoring);
   markDashboardNormalised(frozen.dashboard);
   LOADED.add(frozen);
