@@ -87,7 +87,13 @@ export {
   RESOURCE_DETECTOR_NAMES,
   type ResourceDetectorName,
 } from './slices/resource-detectors';
-export { DEFAULT_ALERTS, DEFAULT_HEALTH, DEFAULT_RESOURCES } from './slices/resources';
+export {
+  DEFAULT_ALERTS,
+  DEFAULT_HEALTH,
+  DEFAULT_RESOURCES,
+  MIN_SAMPLE_INTERVAL_MILLIS,
+  normalizeResources,
+} from './slices/resources';
 export { DEFAULT_SERVICE } from './slices/service';
 export {
   DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,

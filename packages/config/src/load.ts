@@ -26,7 +26,12 @@ import {
 import { finalizeMonitoring, type MonitoringParsed, markMonitoringNormalised } from './slices/monitoring';
 import { DEFAULT_POOLS, finalizePools, markPoolsNormalised } from './slices/pools';
 import { DEFAULT_DIAGNOSTICS, DEFAULT_SHUTDOWN, INSTRUMENTATION_NAMES } from './slices/process';
-import { DEFAULT_ALERTS, DEFAULT_HEALTH, DEFAULT_RESOURCES } from './slices/resources';
+import {
+  DEFAULT_ALERTS,
+  DEFAULT_HEALTH,
+  DEFAULT_RESOURCES,
+  markResourcesNormalised,
+} from './slices/resources';
 import { DEFAULT_SERVICE } from './slices/service';
 import { finalizeTracing, markTracingNormalised, tracingDefaults } from './slices/tracing';
 import type { LoadConfigOptions, OtelkitConfig, OtelkitConfigInput } from './types';
@@ -275,6 +280,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   markTracingNormalised(frozen.tracing);
   markMetricsNormalised(frozen.metrics);
   markLoggingNormalised(frozen.logging);
+  markResourcesNormalised(frozen.resources);
   markMonitoringNormalised(frozen.monitoring);
   markDashboardNormalised(frozen.dashboard);
   LOADED.add(frozen);
