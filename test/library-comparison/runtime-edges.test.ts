@@ -61,8 +61,25 @@ function library(readers = 1) {
   const provider = new MeterProvider({ readers: list });
   const instrumentation = new RuntimeNodeInstrumentation({ monitoringPrecision: 10 });
   instrumentation.setMeterProvider(provider);
+  // Its histogram (private): how many ticks it recorded since its last reset.
+  const histogram = (
+    instrumentation as unknown as {
+      _collectors: Array<{ constructor: { name: string }; _histogram?: { count: number } }>;
+    }
+  )._collectors.find((c) => c.constructor.name === 'EventLoopDelayCollector')!._histogram!;
   return {
     readers: list,
+    /**
+     * Waits until it has the 5 ticks since its last reset without which a collection observes
+     * nothing and does not reset (on a loaded machine 200 ms of sleep can be fewer ticks).
+     */
+    async ticked() {
+      const deadline = performance.now() + 10_000;
+      while (histogram.count < 5) {
+        if (performance.now() > deadline) throw new Error(`only ${histogram.count} ticks in 10 s`);
+        await sleep(20);
+      }
+    },
     async close() {
       instrumentation.disable();
       await provider.shutdown();
@@ -96,12 +113,12 @@ describe('a stall that ends where a collection runs (same task)', () => {
     const lib = library();
     try {
       const [reader] = lib.readers as [TestMetricReader];
-      await sleep(200);
+      await lib.ticked();
       await maxDelayMillis(reader);
-      await sleep(200); // ≥ 5 ticks, so the next collection observes and resets
+      await lib.ticked(); // so the next collection observes and resets
       busy(STALL_MILLIS);
       const first = await maxDelayMillis(reader);
-      await sleep(200);
+      await lib.ticked();
       const second = await maxDelayMillis(reader);
       expect(first).toBeLessThan(LOST);
       expect(second).toBeLessThan(LOST);
@@ -137,10 +154,10 @@ describe('a stall that starts right after a collection (same task)', () => {
     const lib = library();
     try {
       const [reader] = lib.readers as [TestMetricReader];
-      await sleep(200);
-      await maxDelayMillis(reader);
+      await lib.ticked();
+      await maxDelayMillis(reader); // observes and resets
       busy(STALL_MILLIS);
-      await sleep(200);
+      await lib.ticked();
       expect(await maxDelayMillis(reader)).toBeLessThan(LOST);
     } finally {
       await lib.close();
@@ -167,14 +184,15 @@ describe('two readers of one MeterProvider (Prometheus + OTLP, or the in-process
     const lib = library(2);
     try {
       const [a, b] = lib.readers as [TestMetricReader, TestMetricReader];
-      await sleep(200);
+      await lib.ticked();
       await maxDelayMillis(a);
+      await lib.ticked();
       await maxDelayMillis(b);
-      await sleep(200);
+      await lib.ticked(); // ticks before the stall, so the tick after it records it
       busy(STALL_MILLIS);
-      await sleep(200); // the tick after the stall has recorded it
+      await sleep(200); // its overdue timer ticks before this one
       expect(await maxDelayMillis(a)).toBeGreaterThan(SEEN);
-      await sleep(200);
+      await lib.ticked();
       expect(await maxDelayMillis(b)).toBeLessThan(LOST);
     } finally {
       await lib.close();
@@ -206,11 +224,12 @@ describe('samples between two collections (a 60 s export over 5 s samples, the d
     const lib = library();
     try {
       const [reader] = lib.readers as [TestMetricReader];
-      await sleep(200);
+      await lib.ticked();
       await maxDelayMillis(reader);
-      await sleep(200);
+      await lib.ticked();
       busy(STALL_MILLIS);
-      await sleep(400);
+      await sleep(200);
+      await lib.ticked();
       expect(await maxDelayMillis(reader)).toBeGreaterThan(SEEN);
     } finally {
       await lib.close();
