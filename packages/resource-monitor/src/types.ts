@@ -280,9 +280,10 @@ export interface ResourceMonitorOptions {
   readonly logger?: MonitorLogger;
   readonly webhooks?: readonly WebhookOptions[];
   /**
-   * Timer period of the event-loop delay sampler (an unref'ed JS timer whose lateness is recorded; not
-   * `monitorEventLoopDelay`, see `collectors/runtime-collector.ts`): the monitor's main idle cost (10 ms ≈ 0.5 % of a core, 20 ms ≈ 0.3-0.5 %, 50 ms ≈ 0.14 %, measured
-   * on a busy 2-core machine). A block shorter than this can be under-measured (it only shows
+   * Timer period of the event-loop delay sampler (an unref'ed JS timer whose lateness is recorded;
+   * not `monitorEventLoopDelay`, see `collectors/runtime-collector.ts`): the monitor's main idle
+   * cost (100 ms ≈ 0.2 % of a core, 10 ms ≈ 1.5 % in bench/compare/runtime-cost.bench.js; 20 ms ≈
+   * 0.3-0.5 %, 50 ms ≈ 0.14 % in an earlier measurement on a busy 2-core machine). A block shorter than this can be under-measured (it only shows
    * when it overlaps a tick); longer blocks are always seen. @default 100
    */
   readonly eventLoopResolutionMillis?: number;

@@ -41,7 +41,8 @@ export class RuntimeCollector {
 
   /**
    * @param resolutionMillis the histogram's timer fires this often. It is the monitor's main
-   * cost when idle: measured idle on a busy 2-core machine: 10 ms ≈ 0.5 % of a core, 20 ms ≈ 0.3-0.5 %, 50 ms ≈ 0.13 %.
+   * cost when idle: 100 ms ≈ 0.2 % of a core, 10 ms ≈ 1.5 % (bench/compare/runtime-cost.bench.js,
+   * Node 24, 2 shared cores; an earlier measurement on a busier machine gave 10 ms ≈ 0.5 %, 50 ms ≈ 0.13 %).
    */
   constructor(readonly resolutionMillis = 100) {}
 
