@@ -83,6 +83,7 @@ export const RESOURCE_MONITOR_OPTION_KEYS = [
   'logger',
   'webhooks',
   'eventLoopResolutionMillis',
+  'exportWindowMillis',
   'cgroupRoot',
   'health',
   'alertHistorySize',
@@ -272,14 +273,24 @@ export class ResourceMonitor {
     });
     this._engine = new AlertEngine((event) => this.dispatchAlert(event));
 
+    const exportWindowMillis = checkInteger(
+      options.exportWindowMillis,
+      `${PREFIX}: options.exportWindowMillis`,
+      { min: 1, max: 86_400_000, default: this.intervalMillis },
+    );
     const provider = options.meterProvider ?? (options.meter ? providerForMeter(options.meter) : undefined);
     if (provider) {
-      this._metrics = new MonitorMetrics(provider, options.hostMetricGroups ?? DEFAULT_HOST_METRIC_GROUPS, {
-        latestStats: () => this._collector.latest,
-        applicationMetrics: () => this._latestApplicationValues(),
-        alertStates: () => this._engine.alertStates(),
-        counters: this._counters,
-      });
+      this._metrics = new MonitorMetrics(
+        provider,
+        options.hostMetricGroups ?? DEFAULT_HOST_METRIC_GROUPS,
+        {
+          latestStats: () => this._collector.latest,
+          applicationMetrics: () => this._latestApplicationValues(),
+          alertStates: () => this._engine.alertStates(),
+          counters: this._counters,
+        },
+        exportWindowMillis,
+      );
       this._collector.runtime.onGc = (entry) => this._metrics?.recordGc(entry);
     }
     if (options.health) this._createHealth();
@@ -809,6 +820,7 @@ export class ResourceMonitor {
       try {
         const stats = this._collector.sample(true);
         this._history.push(stats);
+        this._metrics?.noteSample(stats);
         this._counters.samples++;
         flattenStats(stats, this._scratch);
         const notify = this._metricListeners.size > 0;
