@@ -445,11 +445,16 @@ function withSurface(
   const surface = {
     flush,
     forceFlush: flush,
-    shutdown(): Promise<void> {
+    shutdown(options?: { readonly timeoutMillis?: number }): Promise<void> {
+      const t = options?.timeoutMillis;
+      const budget =
+        typeof t === 'number' && Number.isFinite(t) && t >= 0
+          ? Math.min(t, shutdownTimeoutMillis)
+          : shutdownTimeoutMillis;
       shutdownPromise ??= (async () => {
         if (hooked) unregisterLogger(hooked);
         flushSync();
-        const deadline = Date.now() + shutdownTimeoutMillis;
+        const deadline = Date.now() + budget;
         await Promise.all(outputs.map((o) => o.shutdown(deadline).catch(() => undefined)));
       })().catch((err) => diag.error('@otelkit/logging: shutdown failed', err));
       return shutdownPromise;

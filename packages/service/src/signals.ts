@@ -35,10 +35,14 @@ export function installSignalHandlers(target: Shuttable): () => void {
       target
         .shutdown()
         .then((report) => {
-          if (!report.ok) {
-            // the logger may already be closed; stderr is the last resort for what was lost
+          const lost = report.undelivered;
+          if (!report.ok || (lost !== undefined && lost.total > 0)) {
+            // the logger is closed by now; stderr is the last resort for what was lost
             process.stderr.write(
-              `otelkit: shutdown after ${signal} incomplete: ${JSON.stringify(report.steps.filter((s) => !s.ok))}\n`,
+              `otelkit: shutdown after ${signal} incomplete: ${JSON.stringify({
+                steps: report.steps.filter((s) => !s.ok),
+                ...(lost !== undefined && lost.total > 0 ? { undelivered: lost } : {}),
+              })}\n`,
             );
           }
         })

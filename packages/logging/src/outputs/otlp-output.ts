@@ -130,6 +130,9 @@ export function createOtlpOutput(
       if (closed) return;
       closed = true;
       warnIfRejected(await settleWithin(provider.shutdown(), deadline - Date.now()));
+      // From here the counts are final: an export answered later is ignored (its records are
+      // counted as dropped below), so delivered + dropped never exceeds the lines taken.
+      exporter.freeze();
       const left = lines - exporter.delivered - exporter.failed;
       if (left > 0) dropped.add('shutdown', left);
     },
@@ -235,9 +238,17 @@ class CountingExporter implements LogRecordExporter {
   pending(emitted: number): number {
     return emitted - this.delivered - this.failed;
   }
+  private _frozen = false;
+  freeze(): void {
+    this._frozen = true;
+  }
   export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
     try {
       this._inner.export(records, (result) => {
+        if (this._frozen) {
+          done(result);
+          return;
+        }
         if (result.code === ExportResultCode.SUCCESS) this.delivered += records.length;
         else {
           this.failed += records.length;
