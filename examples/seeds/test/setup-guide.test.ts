@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@otelkit/config';
 import { type Monitoring, startMonitoring } from '@otelkit/service';
 import { startBulkServer } from '../../../packages/logging/test/support/bulk-server';
+import { SCRAPE_CACHE_MAX_MILLIS } from '../../../packages/metrics/src/exporters/prometheus-endpoint';
 import { type OtlpReceiver, startOtlpReceiver } from '../../../test/support/otlp-receiver';
 import { LoggingExample } from '../src/setup-guide/elk';
 import { TracingExample } from '../src/setup-guide/jaeger';
@@ -25,6 +26,10 @@ let dir: string;
 let monitoring: Monitoring;
 
 async function scrape(): Promise<string> {
+  // A scrape right after an expensive one (>= 50 ms, as on a loaded machine) is served from the
+  // endpoint's short cache (at most SCRAPE_CACHE_MAX_MILLIS): step past it so each scrape sees the
+  // values recorded since the last.
+  await new Promise((r) => setTimeout(r, SCRAPE_CACHE_MAX_MILLIS + 20));
   const address = (await monitoring.metrics.listening) as AddressInfo;
   const res = await fetch(`http://127.0.0.1:${address.port}/metrics`);
   expect(res.status).toBe(200);

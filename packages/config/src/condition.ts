@@ -1,6 +1,21 @@
 import { ExpectedError } from './duration';
 import { BYTE_UNIT_AFTER_NUMBER, byteFactor } from './fields/byte-size';
-import type { ComparisonOperator, ConditionAggregation, ParsedCondition } from './types';
+
+export type ComparisonOperator = '>' | '>=' | '<' | '<=' | '==' | '!=';
+
+export type ConditionAggregation = 'last' | 'avg' | 'min' | 'max' | 'p50' | 'p95' | 'p99' | 'rate';
+
+/** A parsed alert condition such as `p95(request_duration_seconds) > 1`. */
+export interface ParsedCondition {
+  readonly metric: string;
+  /** @default 'last' */
+  readonly aggregation: ConditionAggregation;
+  readonly operator: ComparisonOperator;
+  /** In bytes when the condition gave a byte unit (`> 1GB` → 1e9). */
+  readonly value: number;
+  /** `'bytes'` when the value was written with a byte unit (`1GB`, `512MiB`). */
+  readonly unit?: 'bytes';
+}
 
 export const AGGREGATIONS: readonly ConditionAggregation[] = [
   'last',

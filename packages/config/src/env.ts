@@ -4,10 +4,13 @@
  */
 import { ExpectedError } from './duration';
 import type { ConfigIssue } from './errors';
+import { signalUrl } from './fields/otlp';
 import { headerProblem } from './fields/zod-fields';
 import type { Draft, DraftOtlp } from './internal-types';
-import { parseDiagLevel, parseSampler, SAMPLER_NAMES, schemas } from './schema';
+import { schemas } from './schema';
+import { parseDiagLevel } from './slices/process';
 import { parseResourceDetectors } from './slices/resource-detectors';
+import { PROPAGATOR_NAMES, parseSampler, SAMPLER_NAMES } from './slices/tracing';
 import type { OtlpProtocol, PropagatorName } from './types';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -47,7 +50,7 @@ export const ENV_VARIABLES: readonly string[] = [
   'OTEL_EXPORTER_PROMETHEUS_PORT',
 ];
 
-const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger'];
+const PROPAGATORS: readonly PropagatorName[] = PROPAGATOR_NAMES;
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 
 /** Percent-decoded `k=v,k2=v2` (the W3C-baggage-like list the spec uses for headers and attributes). */
@@ -113,9 +116,6 @@ function otlpTargets(draft: Draft, signal: Signal): DraftOtlp[] {
 }
 
 /** Appends the signal path to a base URL, as the spec says for OTEL_EXPORTER_OTLP_ENDPOINT. */
-export function signalUrl(base: string, signal: Signal): string {
-  return `${base.replace(/\/+$/, '')}/v1/${signal}`;
-}
 
 /**
  * Applies the environment to a merged draft (mutating it) and returns the problems found.

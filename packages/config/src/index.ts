@@ -22,17 +22,6 @@ export {
 export { AGGREGATIONS, ConditionParseError, parseCondition } from './condition';
 export type { DecoratorMode } from './decorator-mode';
 export { decoratorMode, isStandardDecoratorContext } from './decorator-mode';
-export {
-  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
-  DEFAULT_BATCH,
-  DEFAULT_DURATION_BUCKETS,
-  DEFAULT_METRICS,
-  DEFAULT_PROMETHEUS,
-  DEFAULT_REDACT_PATHS,
-  DEFAULT_RESOURCES,
-  DEFAULT_SHUTDOWN,
-  SECRET_KEYS,
-} from './defaults';
 export { parseByteSize, parseDuration } from './duration';
 export { ENV_VARIABLES } from './env';
 export type { ConfigIssue, ConfigSource } from './errors';
@@ -43,6 +32,7 @@ export type { IntegerRange } from './fields/integer';
 export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
 export { checkOptionKeys } from './fields/option-keys';
+export { DEFAULT_OTLP } from './fields/otlp';
 export { readConfigFile } from './file';
 export type { HttpCredentials } from './http-credentials';
 export { credentialChallenge, credentialCheck } from './http-credentials';
@@ -52,7 +42,7 @@ export type { RateLimitedLog } from './rate-limited-diag';
 export { createRateLimitedLog } from './rate-limited-diag';
 export { REDACTED, redactText, SECRET_QUERY_PARAM } from './redact-text';
 export { toResourceAttributes } from './resource';
-export { INSTRUMENTATION_NAMES, SAMPLER_NAMES } from './schema';
+export { DEFAULT_REDACT_PATHS, SECRET_KEYS } from './secret-keys';
 export type { SettledWithin } from './settle-within';
 export { keepAliveUntilSettled, settleWithin } from './settle-within';
 export {
@@ -61,6 +51,7 @@ export {
   isLoopbackHost,
   normalizeDashboard,
 } from './slices/dashboard';
+export { DEFAULT_DURATION_BUCKETS, DEFAULT_METRICS, DEFAULT_PROMETHEUS } from './slices/metrics';
 export type {
   GrafanaDashboardConfig,
   MonitoringConfig,
@@ -82,12 +73,22 @@ export {
   normalizePools,
   RESOURCE_KINDS,
 } from './slices/pools';
+export { DEFAULT_DIAGNOSTICS, DEFAULT_SHUTDOWN, INSTRUMENTATION_NAMES } from './slices/process';
 export {
   DEFAULT_RESOURCE_DETECTORS,
   parseResourceDetectors,
   RESOURCE_DETECTOR_NAMES,
   type ResourceDetectorName,
 } from './slices/resource-detectors';
+export { DEFAULT_ALERTS, DEFAULT_HEALTH, DEFAULT_RESOURCES } from './slices/resources';
+export { DEFAULT_SERVICE } from './slices/service';
+export {
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  DEFAULT_BATCH,
+  normalizeTracing,
+  PROPAGATOR_NAMES,
+  SAMPLER_NAMES,
+} from './slices/tracing';
 export { formatSummary, maskHeaders, maskUrl, maskWebhookUrl } from './summary';
 export type {
   AlertRuleConfig,

@@ -1,20 +1,12 @@
-import type { PartialLogOutput, PartialMetricExporter, PartialTraceExporter } from './schema';
+import type { PartialLogOutput } from './slices/logging';
+import type { PartialMetricExporter } from './slices/metrics';
 import type { MonitoringParsed } from './slices/monitoring';
-import type { OtelkitConfig, OtlpProtocol } from './types';
+import type { TracingDraft } from './slices/tracing';
+import type { OtelkitConfig } from './types';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** An OTLP exporter in the draft: endpoint may still be unset until `finalize()`. */
-export interface DraftOtlp {
-  type: string;
-  endpoint?: string;
-  /** Set by the environment layer: the endpoint is used exactly as given. */
-  endpointFinal?: boolean;
-  protocol: OtlpProtocol;
-  headers: Record<string, string>;
-  compression: 'none' | 'gzip';
-  timeoutMillis: number;
-}
+export type { DraftOtlp } from './fields/otlp';
 
 /** The merged config before derived defaults are filled in; the env layer edits it in place. */
 export interface Draft {
@@ -29,11 +21,7 @@ export interface Draft {
     /** Unset unless a layer gives it: `finalize` takes the one budget, `shutdown.timeoutMillis`. */
     shutdownTimeoutMillis?: number;
   };
-  tracing: Mutable<Omit<OtelkitConfig['tracing'], 'exporters' | 'shutdownTimeoutMillis'>> & {
-    exporters: Exclude<PartialTraceExporter, { type: 'none' }>[];
-    /** Unset unless a layer gives it: `finalize` takes the one budget, `shutdown.timeoutMillis`. */
-    shutdownTimeoutMillis?: number;
-  };
+  tracing: TracingDraft;
   resources: Mutable<OtelkitConfig['resources']>;
   alerts: Mutable<OtelkitConfig['alerts']>;
   health: Mutable<OtelkitConfig['health']>;

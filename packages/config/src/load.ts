@@ -1,31 +1,16 @@
 import { isAbsolute, resolve } from 'node:path';
 import { findCatalogEntry } from './catalog';
-import {
-  DEFAULT_ALERTS,
-  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
-  DEFAULT_BATCH,
-  DEFAULT_DIAGNOSTICS,
-  DEFAULT_DURATION_BUCKETS,
-  DEFAULT_HEALTH,
-  DEFAULT_METRICS,
-  DEFAULT_OTLP,
-  DEFAULT_OTLP_GRPC_BASE,
-  DEFAULT_OTLP_HTTP_BASE,
-  DEFAULT_PROMETHEUS,
-  DEFAULT_REDACT_PATHS,
-  DEFAULT_RESOURCES,
-  DEFAULT_SERVICE,
-  DEFAULT_SHUTDOWN,
-} from './defaults';
-import { applyEnv, signalUrl } from './env';
+import { applyEnv } from './env';
 import { ConfigError, type ConfigIssue, type ConfigSource } from './errors';
-import { unsafeEndpointProblem } from './fields/endpoint-safety';
+import { checkEndpoints, type Destination } from './fields/endpoint-safety';
 import { toIssue } from './fields/issues';
 import { checkOptionKeys } from './fields/option-keys';
+import { finishOtlp } from './fields/otlp';
 import { readConfigFile } from './file';
 import type { Draft, DraftOtlp } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
-import { configInputSchema, INSTRUMENTATION_NAMES, type PartialConfig } from './schema';
+import { configInputSchema, type PartialConfig } from './schema';
+import { DEFAULT_REDACT_PATHS } from './secret-keys';
 import {
   applyDashboardEnv,
   DEFAULT_DASHBOARD,
@@ -33,8 +18,13 @@ import {
   finalizeDashboard,
   markDashboardNormalised,
 } from './slices/dashboard';
+import { DEFAULT_DURATION_BUCKETS, DEFAULT_METRICS, DEFAULT_PROMETHEUS } from './slices/metrics';
 import { finalizeMonitoring, type MonitoringParsed, markMonitoringNormalised } from './slices/monitoring';
 import { DEFAULT_POOLS, finalizePools, markPoolsNormalised } from './slices/pools';
+import { DEFAULT_DIAGNOSTICS, DEFAULT_SHUTDOWN, INSTRUMENTATION_NAMES } from './slices/process';
+import { DEFAULT_ALERTS, DEFAULT_HEALTH, DEFAULT_RESOURCES } from './slices/resources';
+import { DEFAULT_SERVICE } from './slices/service';
+import { finalizeTracing, markTracingNormalised, tracingDefaults } from './slices/tracing';
 import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
 
 function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): PartialConfig | undefined {
@@ -149,14 +139,7 @@ function defaultDraft(): Draft {
       views: [],
       http: {},
     },
-    tracing: {
-      enabled: true,
-      sampler: { type: 'parentbased_always_on', ratio: 1 },
-      exporters: [{ type: 'otlp', ...DEFAULT_OTLP, headers: {} }],
-      propagators: ['tracecontext', 'baggage'],
-      batch: { ...DEFAULT_BATCH },
-      attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
-    },
+    tracing: tracingDefaults(),
     resources: { ...DEFAULT_RESOURCES, thresholds: {} },
     alerts: { ...DEFAULT_ALERTS, rules: [], webhooks: [] },
     health: { ...DEFAULT_HEALTH },
@@ -167,34 +150,6 @@ function defaultDraft(): Draft {
     monitoring: {},
     dashboard: { ...DEFAULT_DASHBOARD, buffer: { ...(DEFAULT_DASHBOARD.buffer as object) } },
   };
-}
-
-function finishOtlp<T extends DraftOtlp>(
-  e: T,
-  signal: 'traces' | 'metrics' | 'logs',
-): Omit<T, 'endpointFinal'> & { endpoint: string } {
-  const { endpointFinal, ...rest } = e;
-  let endpoint = rest.endpoint;
-  if (endpoint === undefined) {
-    endpoint = rest.protocol === 'grpc' ? DEFAULT_OTLP_GRPC_BASE : signalUrl(DEFAULT_OTLP_HTTP_BASE, signal);
-  } else if (!endpointFinal && rest.protocol !== 'grpc') {
-    // A base URL written in config gets the signal path, like OTEL_EXPORTER_OTLP_ENDPOINT.
-    const u = new URL(endpoint);
-    if (u.pathname === '/' || u.pathname === '') endpoint = signalUrl(endpoint, signal);
-  }
-  return { ...rest, endpoint, headers: { ...rest.headers } } as Omit<T, 'endpointFinal'> & {
-    endpoint: string;
-  };
-}
-
-/** A URL without its userinfo and query, for messages. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
-  } catch {
-    return 'the URL';
-  }
 }
 
 /** An index / dataset-safe slug of the service name. */
@@ -248,22 +203,10 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
   const metricExporters = d.metrics.exporters.map((e) =>
     e.type === 'otlp' ? finishOtlp(e as typeof e & DraftOtlp, 'metrics') : { ...e },
   ) as OtelkitConfig['metrics']['exporters'];
-  const traceExporters = d.tracing.exporters.map((e) =>
-    e.type === 'otlp' || e.type === 'jaeger' ? finishOtlp(e as typeof e & DraftOtlp, 'traces') : { ...e },
-  ) as OtelkitConfig['tracing']['exporters'];
 
   // Where our own requests go: never a cloud metadata / link-local / unspecified address unless
   // the exporter says so (an endpoint is a URL anyone who can set a variable can point elsewhere).
-  const endpoints: Array<{ owner: string; field: string; url: string; allow?: boolean }> = [];
-  traceExporters.forEach((e, i) => {
-    if ('endpoint' in e)
-      endpoints.push({
-        owner: `tracing.exporters[${i}]`,
-        field: 'endpoint',
-        url: e.endpoint,
-        allow: e.allowLinkLocal,
-      });
-  });
+  const endpoints: Destination[] = [];
   metricExporters.forEach((e, i) => {
     if (e.type === 'otlp')
       endpoints.push({
@@ -289,15 +232,7 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
   d.alerts.webhooks.forEach((w, i) => {
     endpoints.push({ owner: `alerts.webhooks[${i}]`, field: 'url', url: w.url, allow: w.allowLinkLocal });
   });
-  for (const { owner, field, url, allow } of endpoints) {
-    const problem = allow === true ? undefined : unsafeEndpointProblem(url);
-    if (problem === undefined) continue;
-    issues.push({
-      path: `${owner}.${field}`,
-      message: `${redactUrl(url)} is ${problem}, refused as a destination; set ${owner}.allowLinkLocal: true if it really is your collector`,
-      source: 'code',
-    });
-  }
+  checkEndpoints(endpoints, issues);
 
   const promPaths = metricExporters.flatMap((e) => (e.type === 'prometheus' ? [e.path] : []));
   // The one place the skip list is derived: the user's list (else the health paths), and the
@@ -344,15 +279,6 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
       });
   });
 
-  const t = d.tracing;
-  if (t.batch.maxExportBatchSize > t.batch.maxQueueSize) {
-    issues.push({
-      path: 'tracing.batch.maxExportBatchSize',
-      message: `expected at most tracing.batch.maxQueueSize (${t.batch.maxQueueSize}), got ${t.batch.maxExportBatchSize}`,
-      source: 'env',
-    });
-  }
-
   // Root `enabled: false` / OTEL_SDK_DISABLED is resolved into every slice here, once: no
   // OpenTelemetry signal leaves the process (no exporter, listener, sampling or auto-
   // instrumentation); the application's own log lines still go to the console and files.
@@ -375,15 +301,11 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
       views: d.metrics.views.map((v) => ({ ...v })),
       http: { ignorePaths: [...ignorePaths], serverSpans },
     },
-    tracing: {
-      ...t,
-      enabled: on && t.enabled,
-      shutdownTimeoutMillis: t.shutdownTimeoutMillis ?? d.shutdown.timeoutMillis,
-      sampler: { ...t.sampler },
-      exporters: traceExporters,
-      propagators: [...t.propagators],
-      batch: { ...t.batch },
-    },
+    tracing: finalizeTracing(d.tracing, issues, {
+      enabled: on,
+      shutdownTimeoutMillis: d.shutdown.timeoutMillis,
+      source: 'env',
+    }),
     resources: {
       ...d.resources,
       enabled: on && d.resources.enabled,
@@ -468,6 +390,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   if (issues.length > 0) throw new ConfigError(issues);
   const frozen = deepFreeze(config);
   markPoolsNormalised(frozen.pools);
+  markTracingNormalised(frozen.tracing);
   markMonitoringNormalised(frozen.monitoring);
   markDashboardNormalised(frozen.dashboard);
   LOADED.add(frozen);

@@ -8,9 +8,10 @@ import {
 } from '@opentelemetry/sdk-trace';
 import {
   checkOptionKeys,
-  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  normalizeTracing,
   settleWithin,
   type TracingConfig,
+  type TracingInput,
 } from '@otelkit/config';
 import { createExporter } from './exporters/create-exporter';
 import { MemorySpanExporter } from './exporters/memory-span-exporter';
@@ -25,6 +26,18 @@ import { TRACER_NAME, VERSION } from './version';
 /** Set once per process, whichever handle registered first (the OTel globals are process-wide). */
 let registeredBy: object | undefined;
 
+const TRACING_OPTION_KEYS = [
+  'meter',
+  'recentSpans',
+] as const satisfies readonly (keyof CreateTracingOptions)[];
+// Compile-time: the list names every option (a new one that is not listed fails the build).
+const _tracing_keys_complete: [
+  Exclude<keyof CreateTracingOptions, (typeof TRACING_OPTION_KEYS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+void _tracing_keys_complete;
+
 /**
  * Builds a tracer provider from the normalised `tracing` config slice: sampler, exporters behind
  * one bounded, fully-accounted batch processor, propagators. It does NOT touch the OpenTelemetry
@@ -36,45 +49,21 @@ let registeredBy: object | undefined;
  * await withSpan('work', async () => { ... });
  * await tracing.shutdown();
  *
- * @throws Error naming the offending `tracing.*` field when the config is invalid.
+ * @throws ConfigError naming every offending `tracing.*` field (the text `loadConfig` gives).
  */
-const TRACING_CONFIG_KEYS = [
-  'enabled',
-  'sampler',
-  'exporters',
-  'propagators',
-  'batch',
-  'shutdownTimeoutMillis',
-  'attributeValueLengthLimit',
-] as const satisfies readonly (keyof TracingConfig)[];
-const TRACING_OPTION_KEYS = [
-  'meter',
-  'recentSpans',
-] as const satisfies readonly (keyof CreateTracingOptions)[];
-// Compile-time: the lists name every key (a new one that is not listed fails the build).
-const _tracing_keys_complete: [
-  | Exclude<keyof TracingConfig, (typeof TRACING_CONFIG_KEYS)[number]>
-  | Exclude<keyof CreateTracingOptions, (typeof TRACING_OPTION_KEYS)[number]>,
-] extends [never]
-  ? true
-  : never = true;
-void _tracing_keys_complete;
-
 export function createTracing(
-  config: TracingConfig,
+  slice: TracingConfig | TracingInput,
   resource?: Resource,
   options: CreateTracingOptions = {},
 ): TracingHandle {
-  if (config === null || typeof config !== 'object') {
-    throw new Error('tracing config must be an object (the normalised `tracing` section)');
-  }
-  checkOptionKeys(config, TRACING_CONFIG_KEYS, 'createTracing: tracing config');
+  // The slice's own normaliser: a loadConfig slice as it is, anything else checked exactly as
+  // loadConfig checks it (same ConfigError text); this package holds no defaults or checks of its own.
+  const config = normalizeTracing(slice);
   if (options === null || typeof options !== 'object')
     throw new Error('createTracing: options must be an object');
   checkOptionKeys(options, TRACING_OPTION_KEYS, 'createTracing: options');
-  if (config.enabled === false) return createDisabledHandle(resource);
+  if (!config.enabled) return createDisabledHandle(resource);
 
-  validateBatch(config);
   const sampler = createSampler(config.sampler);
   const propagator = createPropagator(config.propagators);
 
@@ -83,8 +72,6 @@ export function createTracing(
   config.exporters.forEach((exporterConfig, i) => {
     const exporter = createExporter(exporterConfig, i);
     if (exporter instanceof MemorySpanExporter) {
-      if (memory !== undefined)
-        throw new Error(`tracing.exporters[${i}]: only one memory exporter is allowed`);
       memory = exporter;
     } else {
       exporters.push({ type: `${i}:${exporterConfig.type}`, exporter });
@@ -101,7 +88,7 @@ export function createTracing(
     exportTimeoutMillis: config.batch.exportTimeoutMillis,
     shutdownTimeoutMillis: config.shutdownTimeoutMillis,
   });
-  const attributeValueLengthLimit = config.attributeValueLengthLimit ?? DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+  const attributeValueLengthLimit = config.attributeValueLengthLimit;
   const provider = new SdkTracerProvider({
     sampler,
     // a 10 MB attribute and a 5 MB exception message were exported whole (one 20 MB request)
@@ -227,29 +214,4 @@ function createDisabledHandle(resource: Resource | undefined): TracingHandle {
     budget: 1000,
     onShutdown: undefined,
   });
-}
-
-function validateBatch(config: TracingConfig): void {
-  const b = config.batch;
-  if (b === null || typeof b !== 'object') throw new Error('tracing.batch must be an object');
-  for (const key of ['maxQueueSize', 'maxExportBatchSize'] as const) {
-    if (!Number.isInteger(b[key]) || b[key] < 1) {
-      throw new Error(`tracing.batch.${key} must be a positive integer; got ${JSON.stringify(b[key])}`);
-    }
-  }
-  for (const key of ['scheduledDelayMillis', 'exportTimeoutMillis'] as const) {
-    if (!(typeof b[key] === 'number' && b[key] >= 0 && Number.isFinite(b[key]))) {
-      throw new Error(
-        `tracing.batch.${key} must be a non-negative number of milliseconds; got ${JSON.stringify(b[key])}`,
-      );
-    }
-  }
-  const t = config.shutdownTimeoutMillis;
-  if (!(typeof t === 'number' && t > 0 && Number.isFinite(t))) {
-    throw new Error(
-      `tracing.shutdownTimeoutMillis must be a positive number of milliseconds; got ${JSON.stringify(t)}`,
-    );
-  }
-  if (!Array.isArray(config.exporters)) throw new Error('tracing.exporters must be an array');
-  if (!Array.isArray(config.propagators)) throw new Error('tracing.propagators must be an array');
 }

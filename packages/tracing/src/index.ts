@@ -1,5 +1,4 @@
 export { createTracing } from './create-tracing';
-export { createExporter } from './exporters/create-exporter';
 export { MemorySpanExporter } from './exporters/memory-span-exporter';
 export { getActiveSpan, setSpanAttribute, setSpanAttributes, toAttributes } from './helpers/active-span';
 export type { UniversalMethodDecorator } from './helpers/decorator-kind';
@@ -25,8 +24,6 @@ export type {
   TraceHandle,
   TraceOptions,
 } from './profiler/types';
-export { createPropagator } from './propagators/create-propagator';
-export { createSampler } from './samplers/create-sampler';
 export { TraceIdRatioSampler } from './samplers/trace-id-ratio-sampler';
 export type {
   CreateTracingOptions,

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { ConfigIssue } from '../errors';
 
 /** Host names of cloud metadata services (GCP's two names, AWS's). */
 const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'instance-data.ec2.internal']);
@@ -65,4 +66,38 @@ export function unsafeEndpointProblem(url: string): string | undefined {
   if (g[0] === 0xfd00 && g[1] === 0x0ec2 && g.slice(2, 7).every((x) => x === 0) && g[7] === 0x254)
     return 'a cloud metadata address (fd00:ec2::254)';
   return undefined;
+}
+
+/** A URL without its userinfo and query, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return 'the URL';
+  }
+}
+
+/** Where one of our own requests goes: `owner.field` in the config, and its opt-in. */
+export interface Destination {
+  readonly owner: string;
+  readonly field: string;
+  readonly url: string;
+  readonly allow?: boolean | undefined;
+}
+
+/**
+ * Where our own requests go: never a cloud metadata / link-local / unspecified address unless the
+ * destination's owner says so (an endpoint is a URL anyone who can set a variable can point elsewhere).
+ */
+export function checkEndpoints(destinations: readonly Destination[], issues: ConfigIssue[]): void {
+  for (const { owner, field, url, allow } of destinations) {
+    const problem = allow === true ? undefined : unsafeEndpointProblem(url);
+    if (problem === undefined) continue;
+    issues.push({
+      path: `${owner}.${field}`,
+      message: `${redactUrl(url)} is ${problem}, refused as a destination; set ${owner}.allowLinkLocal: true if it really is your collector`,
+      source: 'code',
+    });
+  }
 }

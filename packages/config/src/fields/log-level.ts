@@ -1,5 +1,7 @@
 import { ExpectedError } from '../duration';
-import type { LogLevel } from '../types';
+
+/** pino level names. `'silent'` turns logging off without removing the outputs. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
 /** pino's level names, lowest first; `silent` logs nothing. */
 export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];

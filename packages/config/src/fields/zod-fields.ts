@@ -211,3 +211,14 @@ export function defined<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return o;
 }
+
+/**
+ * A schema shape whose keys are exactly the keys of the hand-written input type people write
+ * (the slice's `XInput`): `obj(shapeOf<TracingInput>()({ … }))`. A key added to the type and not
+ * to the schema, or the other way round, fails the build — the type and the parser cannot drift.
+ */
+export function shapeOf<Input>() {
+  return <S extends { [K in keyof Required<Input>]: z.ZodType }>(
+    shape: S & Record<Exclude<keyof S, keyof Input>, never>,
+  ): S => shape;
+}

@@ -139,7 +139,7 @@ export class PrometheusEndpoint {
    */
   private _exposition(format: Format): Promise<string> {
     const cached = this._cache.get(format);
-    if (cached && Date.now() < cached.until) return Promise.resolve(cached.body);
+    if (cached && performance.now() < cached.until) return Promise.resolve(cached.body);
     let pending = this._inFlight.get(format);
     if (!pending) {
       pending = this._collectAndSerialize(format).finally(() => this._inFlight.delete(format));
@@ -150,7 +150,8 @@ export class PrometheusEndpoint {
 
   private async _collectAndSerialize(format: Format): Promise<string> {
     this._counters.collections++;
-    const started = Date.now();
+    // Monotonic: a wall-clock step back must not keep a cached exposition alive.
+    const started = performance.now();
     const { resourceMetrics, errors } = await collectSettled(this.reader);
     if (errors.length > 0) diag.warn('@otelkit/metrics: errors while collecting for Prometheus', ...errors);
     this._overflow.scan(resourceMetrics);
@@ -158,7 +159,7 @@ export class PrometheusEndpoint {
       format === 'openmetrics'
         ? await serializeOpenMetricsIncremental(resourceMetrics)
         : await runInSlices(prometheusTextSteps(resourceMetrics, this._serializer, this._serializerNoTarget));
-    const now = Date.now();
+    const now = performance.now();
     const cost = now - started;
     if (cost >= SCRAPE_CACHE_MIN_COST_MILLIS)
       this._cache.set(format, { until: now + Math.min(cost, SCRAPE_CACHE_MAX_MILLIS), body });

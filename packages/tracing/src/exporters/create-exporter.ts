@@ -3,8 +3,6 @@ import { hardenOtlpRetries, type OtlpEndpointConfig, type TraceExporterConfig } 
 import { MemorySpanExporter } from './memory-span-exporter';
 import { createZipkinSend } from './zipkin-send';
 
-const EXPORTER_TYPES = ['otlp', 'jaeger', 'zipkin', 'console', 'memory'];
-
 /**
  * Builds the SDK exporter for one exporter config. Heavy exporters are `require`d only when
  * chosen: `grpc` pulls `@grpc/grpc-js`. `jaeger` is OTLP to Jaeger's own OTLP intake.
@@ -14,7 +12,7 @@ const EXPORTER_TYPES = ['otlp', 'jaeger', 'zipkin', 'console', 'memory'];
  *
  * @example
  * const exporter = createExporter({ type: 'zipkin', endpoint: 'http://127.0.0.1:9411/api/v2/spans', headers: {}, timeoutMillis: 5000 }, 0);
- * @throws Error naming `tracing.exporters[index]` when the config is invalid.
+ * The config is one exporter of a normalised slice (`normalizeTracing` checked it).
  */
 export function createExporter(config: TraceExporterConfig, index: number): SpanExporter {
   const where = `tracing.exporters[${index}]`;
@@ -23,8 +21,6 @@ export function createExporter(config: TraceExporterConfig, index: number): Span
     case 'jaeger':
       return createOtlpExporter(config, where);
     case 'zipkin': {
-      requireUrl(config.endpoint, `${where}.endpoint`, ['http:', 'https:']);
-      requirePositive(config.timeoutMillis, `${where}.timeoutMillis`);
       const { ZipkinExporter } =
         require('@opentelemetry/exporter-zipkin') as typeof import('@opentelemetry/exporter-zipkin');
       const exporter = new ZipkinExporter({ url: config.endpoint, headers: { ...config.headers } });
@@ -41,19 +37,11 @@ export function createExporter(config: TraceExporterConfig, index: number): Span
     case 'memory':
       return new MemorySpanExporter(config.maxSpans);
     default:
-      throw new Error(
-        `${where}.type must be one of ${EXPORTER_TYPES.join(', ')}; got ${JSON.stringify((config as { type?: unknown }).type)}`,
-      );
+      return unreachable(config, `${where}.type`);
   }
 }
 
 function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExporter {
-  requirePositive(config.timeoutMillis, `${where}.timeoutMillis`);
-  if (config.compression !== 'none' && config.compression !== 'gzip') {
-    throw new Error(
-      `${where}.compression must be one of none, gzip; got ${JSON.stringify(config.compression)}`,
-    );
-  }
   const base = {
     url: config.endpoint,
     timeoutMillis: config.timeoutMillis,
@@ -61,19 +49,16 @@ function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExpo
   };
   switch (config.protocol) {
     case 'http/protobuf': {
-      requireUrl(config.endpoint, `${where}.endpoint`, ['http:', 'https:']);
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
       return hardened(new OTLPTraceExporter({ ...base, headers: { ...config.headers } }));
     }
     case 'http/json': {
-      requireUrl(config.endpoint, `${where}.endpoint`, ['http:', 'https:']);
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
       return hardened(new OTLPTraceExporter({ ...base, headers: { ...config.headers } }));
     }
     case 'grpc': {
-      requireUrl(config.endpoint, `${where}.endpoint`, ['http:', 'https:']);
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
       const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
@@ -85,9 +70,7 @@ function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExpo
       return new OTLPTraceExporter({ ...base, metadata, credentials });
     }
     default:
-      throw new Error(
-        `${where}.protocol must be one of http/protobuf, http/json, grpc; got ${JSON.stringify(config.protocol)}`,
-      );
+      return unreachable(config.protocol, `${where}.protocol`);
   }
 }
 
@@ -97,20 +80,7 @@ function hardened<T extends SpanExporter>(exporter: T): T {
   return exporter;
 }
 
-function requireUrl(value: unknown, field: string, protocols: string[]): void {
-  let ok = false;
-  if (typeof value === 'string') {
-    try {
-      ok = protocols.includes(new URL(value).protocol);
-    } catch {
-      ok = false;
-    }
-  }
-  if (!ok) throw new Error(`${field} must be an ${protocols.join(' or ')} URL; got ${JSON.stringify(value)}`);
-}
-
-function requirePositive(value: unknown, field: string): void {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    throw new Error(`${field} must be a positive number; got ${JSON.stringify(value)}`);
-  }
+/** A value the normalised slice cannot hold (`normalizeTracing` checked it). */
+function unreachable(value: never, field: string): never {
+  throw new Error(`${field}: ${JSON.stringify(value)} is not a value of a normalised tracing slice`);
 }

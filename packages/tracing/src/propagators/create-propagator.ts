@@ -4,8 +4,6 @@ import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import type { PropagatorName } from '@otelkit/config';
 import { JaegerPropagator } from './jaeger-propagator';
 
-const PROPAGATOR_NAMES: readonly PropagatorName[] = ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger'];
-
 /**
  * Builds one composite propagator from names, in order: `tracecontext` (W3C `traceparent`),
  * `baggage` (W3C), `b3` (single `b3` header), `b3multi` (`X-B3-*` headers), `jaeger`
@@ -13,7 +11,7 @@ const PROPAGATOR_NAMES: readonly PropagatorName[] = ['tracecontext', 'baggage', 
  *
  * @example
  * createPropagator(['tracecontext', 'baggage', 'b3']);
- * @throws Error naming `tracing.propagators[i]` for an unknown name.
+ * The names are a normalised slice's (`normalizeTracing` checked them).
  */
 export function createPropagator(names: readonly PropagatorName[]): TextMapPropagator {
   const propagators: TextMapPropagator[] = [];
@@ -34,10 +32,12 @@ export function createPropagator(names: readonly PropagatorName[]): TextMapPropa
       case 'jaeger':
         propagators.push(new JaegerPropagator());
         break;
-      default:
+      default: {
+        const unknown: never = name;
         throw new Error(
-          `tracing.propagators[${i}] must be one of ${PROPAGATOR_NAMES.join(', ')}; got ${JSON.stringify(name)}`,
+          `tracing.propagators[${i}]: ${JSON.stringify(unknown)} is not a value of a normalised tracing slice`,
         );
+      }
     }
   });
   return new CompositePropagator({ propagators });

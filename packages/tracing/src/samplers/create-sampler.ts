@@ -4,7 +4,7 @@ import {
   ParentBasedSampler,
   type Sampler,
 } from '@opentelemetry/sdk-trace';
-import { SAMPLER_NAMES, type SamplerConfig } from '@otelkit/config';
+import type { SamplerConfig } from '@otelkit/config';
 import { TraceIdRatioSampler } from './trace-id-ratio-sampler';
 
 /**
@@ -15,18 +15,10 @@ import { TraceIdRatioSampler } from './trace-id-ratio-sampler';
  *
  * @example
  * createSampler({ type: 'parentbased_traceidratio', ratio: 0.1 }); // ~10 % of root traces
- * @throws Error naming `tracing.sampler.type` / `tracing.sampler.ratio` when invalid.
+ * The config is the normalised slice's (`normalizeTracing` checked the name and the ratio).
  */
 export function createSampler(config: SamplerConfig): Sampler {
   const { type, ratio } = config;
-  if (!(SAMPLER_NAMES as readonly string[]).includes(type)) {
-    throw new Error(
-      `tracing.sampler.type must be one of ${SAMPLER_NAMES.join(', ')}; got ${JSON.stringify(type)}`,
-    );
-  }
-  if (type.endsWith('traceidratio') && !(typeof ratio === 'number' && ratio >= 0 && ratio <= 1)) {
-    throw new Error(`tracing.sampler.ratio must be a number between 0 and 1; got ${JSON.stringify(ratio)}`);
-  }
   switch (type) {
     case 'always_on':
       return new AlwaysOnSampler();

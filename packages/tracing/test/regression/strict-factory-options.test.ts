@@ -7,10 +7,10 @@ const slice = () => loadConfig({ config: { tracing: { exporters: [] } }, env: {}
 describe('createTracing strict keys', () => {
   it('rejects an unknown key of the slice with a did-you-mean and the allowed keys', () => {
     expect(() => createTracing({ ...slice(), samplr: 0.1 } as never)).toThrow(
-      'createTracing: tracing config: unknown option "samplr" (did you mean "sampler"?); allowed: enabled, sampler, exporters, propagators, batch, shutdownTimeoutMillis',
+      'tracing.samplr: unknown key (did you mean "sampler"?); allowed: enabled, sampler, exporter, exporters, propagators, batch, shutdownTimeout, shutdownTimeoutMillis, attributeValueLengthLimit',
     );
     expect(() => createTracing({ ...slice(), shutdown_timeout_millis: 1 } as never)).toThrow(
-      'option "shutdown_timeout_millis" is spelled "shutdownTimeoutMillis" here',
+      'tracing.shutdown_timeout_millis: unknown key (did you mean "shutdownTimeoutMillis"?)',
     );
   });
 

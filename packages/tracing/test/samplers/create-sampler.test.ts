@@ -93,13 +93,13 @@ describe('samplers', () => {
 
   it('rejects an unknown sampler name, naming the field and the allowed values', () => {
     expect(() => createTracing(tracingConfig({ sampler: { type: 'sometimes' as never, ratio: 1 } }))).toThrow(
-      /tracing\.sampler\.type must be one of always_on, always_off, traceidratio/,
+      /tracing\.sampler: expected a ratio between 0 and 1 or one of always_on\|always_off\|traceidratio.*got \{"type":"sometimes","ratio":1\}/,
     );
   });
 
   it('rejects a ratio outside 0..1', () => {
     expect(() => createTracing(tracingConfig({ sampler: { type: 'traceidratio', ratio: 1.5 } }))).toThrow(
-      /tracing\.sampler\.ratio must be a number between 0 and 1/,
+      /tracing\.sampler: expected a ratio between 0 and 1.*got \{"type":"traceidratio","ratio":1\.5\}/,
     );
   });
 });

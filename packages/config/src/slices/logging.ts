@@ -1,0 +1,345 @@
+/**
+ * The `logging` slice: level, format, correlation, outputs (console, file, Elasticsearch, OTLP),
+ * redaction. Its schema, output and input types and defaults live here, once; `@otelkit/logging`
+ * uses the slice as it is.
+ */
+import { z } from 'zod';
+import { parseByteSize } from '../duration';
+import type { ByteSizeInput, DurationInput, Named } from '../fields/input-types';
+import { type LogLevel, parseLogLevel } from '../fields/log-level';
+import {
+  type OtlpEndpointConfig,
+  type OtlpEndpointInput,
+  type OtlpPartial,
+  otlpVariant,
+} from '../fields/otlp';
+import {
+  bool,
+  custom,
+  defined,
+  durationMillis,
+  durationSeconds,
+  headers,
+  httpUrl,
+  issue,
+  obj,
+  objT,
+  pair,
+  posInt,
+  reemit,
+  req,
+  shapeOf,
+  tagged,
+  text,
+} from '../fields/zod-fields';
+import { DEFAULT_REDACT_PATHS } from '../secret-keys';
+
+export type { LogLevel } from '../fields/log-level';
+
+export interface ConsoleLogOutputConfig {
+  readonly type: 'console';
+  /** @default 'stdout' */
+  readonly stream: 'stdout' | 'stderr';
+}
+
+export interface FileRotationConfig {
+  /** Rotate when the file reaches this size, in bytes (config accepts `'10MB'`). */
+  readonly maxSizeBytes?: number;
+  /** Rotate this often (config accepts `'1d'`). */
+  readonly intervalMillis?: number;
+  /** Rotated files kept, older ones pruned (including those left by earlier runs). @default 5 */
+  readonly maxFiles: number;
+}
+
+export interface FileLogOutputConfig {
+  readonly type: 'file';
+  /** @default `./logs/<service.name>.log` */
+  readonly path: string;
+  /** Create the directory when missing. @default true */
+  readonly mkdir: boolean;
+  /** `null` when the file is never rotated. @default null */
+  readonly rotation: FileRotationConfig | null;
+}
+
+export interface ElasticsearchLogOutputConfig {
+  readonly type: 'elasticsearch';
+  /** Elasticsearch URL (with `nodes`: the first of them). @default 'http://localhost:9200' */
+  readonly node: string;
+  /**
+   * Every node of the cluster, `node` first, when more than one is given (`nodes: [...]`): a
+   * `_bulk` that fails on one node (network error, timeout, 429/5xx) is retried on the next.
+   */
+  readonly nodes?: readonly string[];
+  /**
+   * Send to a link-local, cloud metadata or unspecified address (169.254.0.0/16, fe80::/10,
+   * fd00:ec2::254, 100.100.100.200, metadata.google.internal, 0.0.0.0, ::), refused otherwise:
+   * such an endpoint is how a mistyped or injected URL reaches instance credentials. Absent unless `true`.
+   */
+  readonly allowLinkLocal?: true;
+  /** Index or data stream name. @default `logs-<service.name>-default` (a data stream) */
+  readonly index: string;
+  /** Write with `create` into a data stream instead of `index` into an index. @default true */
+  readonly dataStream: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly auth:
+    | { readonly username: string; readonly password: string }
+    | { readonly apiKey: string }
+    | null;
+  /** @default 1000 */
+  readonly flushIntervalMillis: number;
+  /** Documents per `_bulk` request. @default 500 */
+  readonly maxBatchSize: number;
+  /** Lines held while Elasticsearch is slow or down; past it lines are dropped and counted. @default 10000 */
+  readonly maxBufferedLines: number;
+  /** Retries on 429/5xx/network errors, with backoff. @default 3 */
+  readonly maxRetries: number;
+  /** @default 10000 */
+  readonly timeoutMillis: number;
+}
+
+export interface OtlpLogOutputConfig extends OtlpEndpointConfig {
+  readonly type: 'otlp';
+}
+
+export type LogOutputConfig =
+  | ConsoleLogOutputConfig
+  | FileLogOutputConfig
+  | ElasticsearchLogOutputConfig
+  | OtlpLogOutputConfig;
+
+export interface RedactConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** pino redact paths; the defaults cover common secrets at the top level and one/two levels down. */
+  readonly paths: readonly string[];
+  /** @default '[REDACTED]' */
+  readonly censor: string;
+}
+
+export interface LoggingConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** @default 'info' */
+  readonly level: LogLevel;
+  /** `json` is pino's own format (`'structured'` is accepted as an alias). @default 'json' */
+  readonly format: 'json' | 'ecs' | 'pretty';
+  /** Add trace_id / span_id / trace_flags of the active span to every line. @default true */
+  readonly correlation: boolean;
+  /** @default [{ type: 'console', stream: 'stdout' }] */
+  readonly outputs: readonly LogOutputConfig[];
+  readonly redact: RedactConfig;
+}
+
+export type LogOutputInput =
+  | Named<'console' | 'stdout' | 'stderr' | 'file' | 'elasticsearch' | 'otlp'>
+  | { type: 'console'; stream?: 'stdout' | 'stderr' }
+  | {
+      type: 'file';
+      path?: string;
+      mkdir?: boolean;
+      rotation?: {
+        maxSize?: ByteSizeInput;
+        maxSizeBytes?: number;
+        interval?: DurationInput;
+        intervalMillis?: number;
+        maxFiles?: number;
+      };
+    }
+  | {
+      type: 'elasticsearch';
+      node?: string;
+      /** Several nodes of one cluster (instead of `node`): failover on a failed `_bulk`. */
+      nodes?: string[];
+      /** Allow a link-local / cloud metadata / unspecified address as a node (refused otherwise). */
+      allowLinkLocal?: boolean;
+      index?: string;
+      dataStream?: boolean;
+      headers?: Record<string, string>;
+      auth?: { username: string; password: string } | { apiKey: string };
+      flushInterval?: DurationInput;
+      flushIntervalMillis?: number;
+      maxBatchSize?: number;
+      maxBufferedLines?: number;
+      maxRetries?: number;
+      timeout?: DurationInput;
+      timeoutMillis?: number;
+    }
+  | ({ type: 'otlp' } & OtlpEndpointInput);
+
+export interface LoggingInput {
+  enabled?: boolean;
+  /** Any case: `'INFO'`, `'info'`; `'warning'` and `'critical'` are accepted too. */
+  level?: string;
+  format?: Named<'json' | 'structured' | 'ecs' | 'pretty'>;
+  correlation?: boolean;
+  outputs?: LogOutputInput[];
+  /** `false` turns redaction off; a list adds paths to the defaults. */
+  redact?:
+    | boolean
+    | string[]
+    | { enabled?: boolean; paths?: string[]; censor?: string; replaceDefaults?: boolean };
+}
+
+/** A log output as parsed; file path and index may still be unset. */
+export type PartialLogOutput =
+  | Exclude<LogOutputConfig, { type: 'file' | 'elasticsearch' | 'otlp' }>
+  | (Omit<Extract<LogOutputConfig, { type: 'file' }>, 'path'> & { path?: string })
+  | (Omit<Extract<LogOutputConfig, { type: 'elasticsearch' }>, 'index'> & { index?: string })
+  | ({ type: 'otlp' } & OtlpPartial);
+
+export const logOutputSchema = z
+  .any()
+  .transform((v) => (v === 'stdout' || v === 'stderr' ? { type: 'console', stream: v } : v))
+  .pipe(
+    tagged({
+      console: objT(
+        shapeOf<Extract<LogOutputInput, { type: 'console' }>>()({
+          type: z.literal('console'),
+          stream: z.enum(['stdout', 'stderr']).optional(),
+        }),
+        (o) => ({
+          type: 'console' as const,
+          stream: o!.stream ?? 'stdout',
+        }),
+      ),
+      file: objT(
+        shapeOf<Extract<LogOutputInput, { type: 'file' }>>()({
+          type: z.literal('file'),
+          path: text.optional(),
+          mkdir: bool.optional(),
+          rotation: obj(
+            shapeOf<NonNullable<Extract<LogOutputInput, { type: 'file' }>['rotation']>>()({
+              maxSize: custom(parseByteSize),
+              maxSizeBytes: custom(parseByteSize),
+              interval: durationSeconds,
+              intervalMillis: durationMillis,
+              maxFiles: posInt.optional(),
+            }),
+          ),
+        }),
+        (o, ctx) => {
+          const f = o!;
+          let rotation: { maxSizeBytes?: number; intervalMillis?: number; maxFiles: number } | null = null;
+          if (f.rotation) {
+            rotation = defined({
+              maxSizeBytes: pair(ctx, f.rotation, 'maxSize', 'maxSizeBytes'),
+              intervalMillis: pair(ctx, f.rotation, 'interval'),
+              maxFiles: f.rotation.maxFiles ?? 5,
+            });
+            if (rotation.maxSizeBytes === undefined && rotation.intervalMillis === undefined) {
+              issue(ctx, 'expected maxSize and/or interval to rotate on', f.rotation, ['rotation']);
+            }
+          }
+          return defined({ type: 'file' as const, path: f.path, mkdir: f.mkdir ?? true, rotation });
+        },
+      ),
+      elasticsearch: objT(
+        shapeOf<Extract<LogOutputInput, { type: 'elasticsearch' }>>()({
+          type: z.literal('elasticsearch'),
+          node: httpUrl,
+          nodes: z.array(httpUrl).min(1, { error: 'expected at least one node URL' }).optional(),
+          allowLinkLocal: bool.optional(),
+          index: text.optional(),
+          dataStream: bool.optional(),
+          headers: headers.optional(),
+          auth: z
+            .union(
+              [z.strictObject({ username: text, password: z.string() }), z.strictObject({ apiKey: text })],
+              {
+                error: 'expected { username, password } or { apiKey }',
+              },
+            )
+            .optional(),
+          flushInterval: durationSeconds,
+          flushIntervalMillis: durationMillis,
+          maxBatchSize: posInt.optional(),
+          maxBufferedLines: posInt.optional(),
+          maxRetries: z.number().int().min(0).max(20).optional(),
+          timeout: durationSeconds,
+          timeoutMillis: durationMillis,
+        }),
+        (o, ctx) => {
+          const e = o!;
+          if (e.node !== undefined && e.nodes !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              message: 'give either node or nodes, not both',
+              input: e.nodes,
+              path: ['nodes'],
+              params: { noGot: true },
+            });
+          }
+          const nodes = (e.nodes ?? []).filter((n): n is string => typeof n === 'string');
+          return defined({
+            type: 'elasticsearch' as const,
+            node: nodes[0] ?? e.node ?? 'http://localhost:9200',
+            ...(nodes.length > 1 ? { nodes } : {}),
+            allowLinkLocal: e.allowLinkLocal === true ? true : undefined,
+            index: e.index,
+            dataStream: e.dataStream ?? true,
+            headers: { ...(e.headers ?? {}) },
+            auth: e.auth ?? null,
+            flushIntervalMillis: pair(ctx, e, 'flushInterval') ?? 1000,
+            maxBatchSize: e.maxBatchSize ?? 500,
+            maxBufferedLines: e.maxBufferedLines ?? 10_000,
+            maxRetries: e.maxRetries ?? 3,
+            timeoutMillis: pair(ctx, e, 'timeout') ?? 10_000,
+          });
+        },
+      ),
+      otlp: otlpVariant('otlp'),
+    }),
+  );
+
+const redact = z.any().transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return { enabled: v };
+  if (Array.isArray(v)) {
+    if (v.every((p) => typeof p === 'string' && p.length > 0)) {
+      return { enabled: true, paths: [...new Set([...DEFAULT_REDACT_PATHS, ...(v as string[])])] };
+    }
+    issue(ctx, 'expected a list of non-empty pino redact paths', v);
+    return z.NEVER;
+  }
+  const r = obj(
+    shapeOf<Extract<NonNullable<LoggingInput['redact']>, { censor?: string }>>()({
+      enabled: bool.optional(),
+      paths: z.array(text).optional(),
+      censor: z.string().optional(),
+      replaceDefaults: bool.optional(),
+    }),
+  ).safeParse(v, { reportInput: true });
+  if (!r.success) {
+    reemit(ctx, r.error.issues);
+    return z.NEVER;
+  }
+  const o = r.data!;
+  const paths = o.paths
+    ? o.replaceDefaults
+      ? [...o.paths]
+      : [...new Set([...DEFAULT_REDACT_PATHS, ...o.paths])]
+    : undefined;
+  return defined({ enabled: o.enabled, paths, censor: o.censor });
+});
+
+export const loggingSchema = objT(
+  shapeOf<LoggingInput>()({
+    enabled: bool.optional(),
+    level: custom(parseLogLevel),
+    format: z.enum(['json', 'structured', 'ecs', 'pretty']).optional(),
+    correlation: bool.optional(),
+    outputs: z.array(req(logOutputSchema)).optional(),
+    redact,
+  }),
+  (o) => {
+    const l = o!;
+    return defined({
+      enabled: l.enabled,
+      level: l.level,
+      format: l.format === 'structured' ? ('json' as const) : l.format,
+      correlation: l.correlation,
+      outputs: l.outputs as PartialLogOutput[] | undefined,
+      redact: l.redact,
+    });
+  },
+);

@@ -1,0 +1,393 @@
+/**
+ * The `metrics` slice: exporters (Prometheus, OTLP), intervals, cardinality, buckets, views, the HTTP
+ * server metrics. Its schema, output and input types and defaults live here, once; `@otelkit/metrics`
+ * uses the slice as it is.
+ */
+import { z } from 'zod';
+import type { DurationInput, Named } from '../fields/input-types';
+import {
+  DEFAULT_OTLP,
+  type OtlpEndpointConfig,
+  type OtlpEndpointInput,
+  type OtlpPartial,
+  type OtlpProtocol,
+  otlpFields,
+  otlpShape,
+} from '../fields/otlp';
+import {
+  bool,
+  defined,
+  durationMillis,
+  durationSeconds,
+  isPlainObject,
+  issue,
+  obj,
+  objT,
+  pair,
+  posInt,
+  reemit,
+  req,
+  shapeOf,
+  tagged,
+  text,
+} from '../fields/zod-fields';
+import { didYouMean } from '../suggest';
+import type { ConsoleExporterConfig } from './tracing';
+
+export interface PrometheusExporterConfig {
+  readonly type: 'prometheus';
+  /**
+   * `'server'`: otelkit's own HTTP listener on host:port/path. `'handler'`: no listener; mount
+   * the `(req, res)` handler on your own server. @default 'server'
+   */
+  readonly mode: 'server' | 'handler';
+  /** @default '127.0.0.1' */
+  readonly host: string;
+  /** @default 9464 */
+  readonly port: number;
+  /** @default '/metrics' */
+  readonly path: string;
+  /**
+   * Further paths the own listener serves the same exposition at (the seed's `custom` collector
+   * `path`). Absent unless given.
+   */
+  readonly extraPaths?: readonly string[];
+  /**
+   * Credentials a scrape must bring (otherwise 401 with `WWW-Authenticate`); Prometheus sends them
+   * with `basic_auth` or `authorization` (bearer) in its scrape config. Absent: no check — bind to
+   * loopback then (the default); a listener on another address without it warns at startup.
+   */
+  readonly auth?: PrometheusAuthConfig;
+}
+
+/** Credentials of the Prometheus listener. */
+export type PrometheusAuthConfig =
+  | { readonly type: 'basic'; readonly username: string; readonly password: string }
+  | { readonly type: 'bearer'; readonly token: string };
+
+/** OTLP metric temporality preference (the spec's three values). */
+export type MetricTemporality = 'cumulative' | 'delta' | 'lowmemory';
+
+export interface OtlpMetricExporterConfig extends OtlpEndpointConfig {
+  readonly type: 'otlp';
+  /**
+   * `cumulative`, `delta`, or `lowmemory` (delta for counters and histograms, cumulative for
+   * up-down counters and gauges: the spec's memory-saving choice). `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`.
+   * @default 'cumulative'
+   */
+  readonly temporality: MetricTemporality;
+}
+
+export type MetricExporterConfig =
+  | PrometheusExporterConfig
+  | OtlpMetricExporterConfig
+  | ConsoleExporterConfig;
+
+/** A view: change the buckets, keep only some attributes, or rename one instrument's stream. */
+export interface MetricViewConfig {
+  /** Instrument name; `*` wildcards allowed. */
+  readonly instrument: string;
+  readonly name?: string;
+  readonly description?: string;
+  /** Explicit histogram bucket boundaries, ascending. */
+  readonly buckets?: readonly number[];
+  /** Attribute keys to keep (all others dropped). */
+  readonly attributes?: readonly string[];
+  /** Drop the instrument entirely. */
+  readonly drop?: boolean;
+}
+
+export interface MetricsConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /**
+   * Push exporters export this often; for Prometheus (pull) it is the intended scrape interval,
+   * used by the generated deploy configs. @default 60000
+   */
+  readonly exportIntervalMillis: number;
+  /** @default 30000 */
+  readonly exportTimeoutMillis: number;
+  /** @default [{ type: 'prometheus', mode: 'server', host: '127.0.0.1', port: 9464, path: '/metrics' }] */
+  readonly exporters: readonly MetricExporterConfig[];
+  /** Attribute sets per instrument before new ones fold into one overflow series. @default 2000 */
+  readonly cardinalityLimit: number;
+  /** Default bucket boundaries (seconds) for duration histograms. */
+  readonly durationBuckets: readonly number[];
+  readonly views: readonly MetricViewConfig[];
+  readonly http: {
+    /** Paths never measured (exact, or a prefix ending in `*`). @default the metrics and health paths */
+    readonly ignorePaths: readonly string[];
+    /**
+     * Whether otelkit's HTTP middleware starts the SERVER span of a request. Decided once, by
+     * `loadConfig`: off when the `http` auto-instrumentation is on (it makes that span, and the
+     * middleware names it by route), on otherwise — so a request has exactly one SERVER span.
+     * @default !instrumentations.enabled.includes('http')
+     */
+    readonly serverSpans: boolean;
+  };
+  /** Budget for `shutdown()`, flush included. @default 5000 */
+  readonly shutdownTimeoutMillis: number;
+}
+
+export type MetricExporterInput =
+  /** Backends, or transports (these need `collectors`: `http` = Prometheus' own listener / OTLP over http/protobuf). */
+  | Named<
+      'prometheus' | 'otlp' | 'console' | 'none' | 'http' | 'handler' | 'grpc' | 'http/json' | 'http/protobuf'
+    >
+  | {
+      type: 'prometheus';
+      mode?: 'server' | 'handler';
+      host?: string;
+      port?: number;
+      path?: string;
+      /** `{ username, password }` (Basic) or `{ type: 'bearer', token }`: scrapes without them get 401. */
+      auth?: { type?: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
+    }
+  | ({ type: 'otlp'; temporality?: MetricTemporality } & OtlpEndpointInput)
+  | { type: 'console' };
+
+export interface MetricsInput {
+  enabled?: boolean;
+  /** Backends: `['prometheus']`, `['otlp']`, … (paired with transports in `exporters`). */
+  collectors?: Array<Named<'prometheus' | 'otlp' | 'console'>>;
+  exporters?: MetricExporterInput[];
+  /** Export / collection interval; a bare number is seconds. */
+  interval?: DurationInput;
+  exportIntervalMillis?: number;
+  exportTimeout?: DurationInput;
+  exportTimeoutMillis?: number;
+  cardinalityLimit?: number;
+  durationBuckets?: number[];
+  views?: MetricViewConfig[];
+  /** `serverSpans`: leave it unset (decided from `instrumentations`), or `false` to never start one. */
+  http?: { ignorePaths?: string[]; serverSpans?: boolean };
+  shutdownTimeout?: DurationInput;
+  shutdownTimeoutMillis?: number;
+}
+
+/**
+ * Bucket boundaries in seconds for duration histograms (OpenTelemetry HTTP semconv advice): the
+ * default of `metrics.durationBuckets`, and what `@otelkit/metrics` uses when a slice leaves it empty.
+ */
+export const DEFAULT_DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+]);
+
+/** The Prometheus endpoint otelkit serves when nothing else is said (OpenTelemetry's port 9464, loopback only). */
+export const DEFAULT_PROMETHEUS = Object.freeze({
+  type: 'prometheus' as const,
+  mode: 'server' as const,
+  host: '127.0.0.1',
+  port: 9464,
+  path: '/metrics',
+});
+
+/** Metrics defaults: export interval and timeout (OTEL_METRIC_EXPORT_*), series per instrument. */
+export const DEFAULT_METRICS = Object.freeze({
+  exportIntervalMillis: 60_000,
+  exportTimeoutMillis: 30_000,
+  cardinalityLimit: 2000,
+});
+
+/** Who may scrape: `{ username, password }` (Basic) or `{ type: 'bearer', token }`. */
+const prometheusAuth = z
+  .any()
+  .transform((v) => (isPlainObject(v) && v.type === undefined ? { ...v, type: 'basic' } : v))
+  .pipe(
+    tagged({
+      basic: objT(
+        { type: z.literal('basic'), username: req(text), password: req(text) },
+        (o, ctx): PrometheusAuthConfig => {
+          for (const k of ['username', 'password'] as const)
+            if (o![k] === undefined) issue(ctx, 'expected a non-empty string', undefined, [k]);
+          return { type: 'basic', username: o!.username, password: o!.password };
+        },
+      ),
+      bearer: objT({ type: z.literal('bearer'), token: req(text) }, (o, ctx): PrometheusAuthConfig => {
+        if (o!.token === undefined) issue(ctx, 'expected a non-empty string', undefined, ['token']);
+        return { type: 'bearer', token: o!.token };
+      }),
+    }),
+  );
+
+export const metricExporterSchema = tagged({
+  prometheus: objT(
+    shapeOf<Extract<MetricExporterInput, { type: 'prometheus' }>>()({
+      type: z.literal('prometheus'),
+      mode: z.enum(['server', 'handler']).optional(),
+      host: text.optional(),
+      port: z.number().int().min(0).max(65535).optional(),
+      path: z.string().startsWith('/').optional(),
+      auth: prometheusAuth.optional(),
+    }),
+    (o) => ({
+      type: 'prometheus' as const,
+      mode: o!.mode ?? DEFAULT_PROMETHEUS.mode,
+      host: o!.host ?? DEFAULT_PROMETHEUS.host,
+      port: o!.port ?? DEFAULT_PROMETHEUS.port,
+      path: o!.path ?? DEFAULT_PROMETHEUS.path,
+      ...(o!.auth ? { auth: o!.auth } : {}),
+    }),
+  ),
+  otlp: objT(
+    shapeOf<Extract<MetricExporterInput, { type: 'otlp' }>>()({
+      type: z.literal('otlp'),
+      temporality: z.enum(['cumulative', 'delta', 'lowmemory']).optional(),
+      ...otlpShape,
+    }),
+    (o, ctx) => ({
+      type: 'otlp' as const,
+      temporality: o!.temporality ?? 'cumulative',
+      ...otlpFields(o!, ctx),
+    }),
+  ),
+  console: objT({ type: z.literal('console') }, () => ({ type: 'console' as const })),
+  none: objT({ type: z.literal('none') }, () => ({ type: 'none' as const })),
+});
+
+const METRIC_BACKENDS = ['prometheus', 'otlp', 'console', 'none'] as const;
+const METRIC_TRANSPORTS = ['http', 'handler', 'grpc', 'http/json', 'http/protobuf'] as const;
+type MetricTransport = (typeof METRIC_TRANSPORTS)[number];
+
+/** A metrics exporter as parsed, endpoint possibly still unset. */
+export type PartialMetricExporter =
+  | Exclude<MetricExporterConfig, { type: 'otlp' }>
+  | ({ type: 'otlp'; temporality: MetricTemporality } & OtlpPartial);
+
+const metricExporterEntry = z.any().transform((v, ctx) => {
+  if (typeof v === 'string' && (METRIC_TRANSPORTS as readonly string[]).includes(v)) {
+    return { transport: v as MetricTransport };
+  }
+  if (typeof v === 'string' && !(METRIC_BACKENDS as readonly string[]).includes(v)) {
+    const all = [...METRIC_BACKENDS, ...METRIC_TRANSPORTS];
+    const hint = didYouMean(v, all);
+    issue(
+      ctx,
+      `expected a backend (${METRIC_BACKENDS.join('|')}), a transport paired with metrics.collectors (${METRIC_TRANSPORTS.join('|')}) or { type, ... }${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      v,
+    );
+    return z.NEVER;
+  }
+  const r = metricExporterSchema.safeParse(v, { reportInput: true });
+  if (!r.success) {
+    reemit(ctx, r.error.issues);
+    return z.NEVER;
+  }
+  return { exporter: r.data! };
+});
+
+const view = objT(
+  shapeOf<MetricViewConfig>()({
+    instrument: text,
+    name: text.optional(),
+    description: z.string().optional(),
+    buckets: z.array(z.number()).optional(),
+    attributes: z.array(text).optional(),
+    drop: bool.optional(),
+  }),
+  (v, ctx) => {
+    const b = v!.buckets;
+    if (b?.some((x, i) => i > 0 && x <= b[i - 1]!))
+      issue(ctx, 'expected strictly ascending numbers', b, ['buckets']);
+    return defined({ ...v! });
+  },
+);
+
+export const metricsSchema = objT(
+  shapeOf<MetricsInput>()({
+    enabled: bool.optional(),
+    collectors: z.array(z.enum(['prometheus', 'otlp', 'console'])).optional(),
+    exporters: z.array(req(metricExporterEntry)).optional(),
+    interval: durationSeconds,
+    exportIntervalMillis: durationMillis,
+    exportTimeout: durationSeconds,
+    exportTimeoutMillis: durationMillis,
+    cardinalityLimit: posInt.optional(),
+    durationBuckets: z.array(z.number().positive()).min(1).optional(),
+    views: z.array(req(view)).optional(),
+    http: obj(
+      shapeOf<NonNullable<MetricsInput['http']>>()({
+        ignorePaths: z.array(z.string().startsWith('/')).optional(),
+        serverSpans: bool.optional(),
+      }),
+    ),
+    shutdownTimeout: durationSeconds,
+    shutdownTimeoutMillis: durationMillis,
+  }),
+  (o, ctx) => {
+    const m = o!;
+    let exporters: PartialMetricExporter[] | undefined;
+    if (m.exporters !== undefined || m.collectors !== undefined) {
+      const transports = new Set<MetricTransport>();
+      const transportIndex = new Map<MetricTransport, number>();
+      exporters = [];
+      (m.exporters ?? []).forEach((e, i) => {
+        if ('transport' in e) {
+          const t = e.transport as MetricTransport;
+          transports.add(t);
+          transportIndex.set(t, i);
+        } else if (e.exporter.type !== 'none') {
+          exporters!.push(e.exporter);
+        }
+      });
+      const used = new Set<MetricTransport>();
+      for (const backend of m.collectors ?? []) {
+        if (backend === 'prometheus') {
+          const handler = transports.has('handler');
+          if (handler) used.add('handler');
+          if (transports.has('http')) used.add('http');
+          exporters.push({ ...DEFAULT_PROMETHEUS, mode: handler ? 'handler' : 'server' });
+        } else if (backend === 'otlp') {
+          const proto: OtlpProtocol = transports.has('grpc')
+            ? 'grpc'
+            : transports.has('http/json')
+              ? 'http/json'
+              : 'http/protobuf';
+          for (const t of ['grpc', 'http/json', 'http/protobuf', 'http'] as const)
+            if (transports.has(t)) used.add(t);
+          exporters.push({
+            type: 'otlp',
+            temporality: 'cumulative',
+            protocol: proto,
+            headers: {},
+            compression: DEFAULT_OTLP.compression,
+            timeoutMillis: DEFAULT_OTLP.timeoutMillis,
+          });
+        } else {
+          exporters.push({ type: 'console' });
+        }
+      }
+      for (const t of transports) {
+        if (used.has(t)) continue;
+        issue(
+          ctx,
+          m.collectors === undefined
+            ? `"${t}" is a transport: name the backend in metrics.collectors (prometheus|otlp|console), or write { type: 'prometheus' | 'otlp', ... }`
+            : `transport "${t}" does not apply to collectors ${m.collectors.join(', ')} (prometheus takes http|handler, otlp takes http|http/protobuf|http/json|grpc)`,
+          t,
+          ['exporters', transportIndex.get(t)!],
+        );
+      }
+      // one Prometheus exporter at most: two would fight over the port and double every series
+      if (exporters.filter((e) => e.type === 'prometheus').length > 1) {
+        issue(ctx, 'expected at most one prometheus exporter', m.exporters, ['exporters']);
+      }
+    }
+    if (m.durationBuckets?.some((x, i) => i > 0 && x <= m.durationBuckets![i - 1]!)) {
+      issue(ctx, 'expected strictly ascending numbers (seconds)', m.durationBuckets, ['durationBuckets']);
+    }
+    return defined({
+      enabled: m.enabled,
+      exportIntervalMillis: pair(ctx, m, 'interval', 'exportIntervalMillis'),
+      exportTimeoutMillis: pair(ctx, m, 'exportTimeout'),
+      exporters,
+      cardinalityLimit: m.cardinalityLimit,
+      durationBuckets: m.durationBuckets,
+      views: m.views as z.output<typeof view>[] | undefined,
+      http: m.http
+        ? defined({ ignorePaths: m.http.ignorePaths, serverSpans: m.http.serverSpans })
+        : undefined,
+      shutdownTimeoutMillis: pair(ctx, m, 'shutdownTimeout'),
+    });
+  },
+);

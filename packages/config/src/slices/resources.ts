@@ -1,0 +1,437 @@
+/**
+ * The `resources`, `alerts` and `health` slices: what the resource monitor samples and when it
+ * alerts, and the health endpoints. Their schemas, output and input types and defaults live here,
+ * once; `@otelkit/resource-monitor` uses the slices as they are.
+ */
+import { z } from 'zod';
+import { findCatalogEntry } from '../catalog';
+import { type ParsedCondition, parseCondition } from '../condition';
+
+export type { ComparisonOperator, ConditionAggregation, ParsedCondition } from '../condition';
+
+import { ExpectedError } from '../duration';
+import type { DurationInput, Named } from '../fields/input-types';
+import { type ThresholdConfig, type ThresholdDirection, threshold } from '../fields/threshold';
+import {
+  bool,
+  type Ctx,
+  custom,
+  defined,
+  durationMillis,
+  durationSeconds,
+  headers,
+  httpUrl,
+  issue,
+  obj,
+  objT,
+  pair,
+  posInt,
+  reemit,
+  req,
+  shapeOf,
+  text,
+} from '../fields/zod-fields';
+
+export type { ThresholdConfig, ThresholdDirection } from '../fields/threshold';
+
+export interface ResourcesConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** Sampling interval. Config accepts `'5s'` or seconds as a bare number. @default 5000 */
+  readonly intervalMillis: number;
+  /** Samples kept per metric (ring buffer). @default 720 */
+  readonly historySize: number;
+  /** Measure CPU and memory against cgroup limits when present. @default true */
+  readonly containerAware: boolean;
+  /**
+   * Keyed by metric name (`cpu_usage`, `memory_usage`, …). A bare number is a `warning` level
+   * with direction `above`.
+   */
+  readonly thresholds: Readonly<Record<string, ThresholdConfig>>;
+}
+
+export interface AlertRuleConfig {
+  readonly name: string;
+  /** As written, e.g. `'request_duration_seconds > 1'`. */
+  readonly condition: string;
+  readonly parsed: ParsedCondition;
+  /**
+   * Fire when more than this share (0..1) of the observations in the window meet the condition,
+   * instead of comparing one aggregate: the seed's `threshold: 10` (percent) next to
+   * `request_duration_seconds > 1` is "more than 10 % of requests slower than 1 s". Unset: the
+   * aggregate (`parsed.aggregation`, or the catalog's statistic for a bare logical name) is compared.
+   */
+  readonly share?: number;
+  /** @default 0 */
+  readonly forMillis: number;
+  /** The window an aggregation (`p95(...)`, `rate(...)`) is computed over. @default 60000 */
+  readonly windowMillis: number;
+  /** @default 'warning' */
+  readonly severity: 'warning' | 'critical';
+  readonly message?: string;
+  readonly runbook?: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface WebhookConfig {
+  readonly url: string;
+  /**
+   * Send to a link-local, cloud metadata or unspecified address (169.254.0.0/16, fe80::/10,
+   * fd00:ec2::254, 100.100.100.200, metadata.google.internal, 0.0.0.0, ::), refused otherwise:
+   * such an endpoint is how a mistyped or injected URL reaches instance credentials. Absent unless `true`.
+   */
+  readonly allowLinkLocal?: true;
+  readonly headers: Readonly<Record<string, string>>;
+  /** @default 5000 */
+  readonly timeoutMillis: number;
+  /** @default 3 */
+  readonly maxRetries: number;
+}
+
+export interface AlertsConfig {
+  readonly rules: readonly AlertRuleConfig[];
+  /** JSON POST per alert event; redirects are never followed. */
+  readonly webhooks: readonly WebhookConfig[];
+  /** Log every alert event through the logger. @default true */
+  readonly log: boolean;
+}
+
+export interface HealthConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** JSON detail of every check. @default '/health' */
+  readonly path: string;
+  /** @default '/health/live' */
+  readonly livenessPath: string;
+  /** @default '/health/ready' */
+  readonly readinessPath: string;
+  /** A check that has not answered by then counts as failed. @default 2000 */
+  readonly checkTimeoutMillis: number;
+  /** A check result is reused this long. @default 1000 */
+  readonly cacheMillis: number;
+  /** Built-in liveness check: event-loop delay p99 above this is unhealthy. @default 1000 */
+  readonly maxEventLoopDelayMillis: number;
+  /** Built-in readiness check: memory (vs the container limit when known) above this is not ready. @default 95 */
+  readonly maxMemoryPercent: number;
+  /**
+   * Built-in readiness check `alerts`: a critical alert on a host-wide figure (host CPU or memory,
+   * load average; `cpu_usage`/`memory_usage` when no container limit makes them the process's
+   * own) fails readiness only when this is true: a busy host is not this process being unready.
+   * @default false
+   */
+  readonly hostAlertsAffectReadiness: boolean;
+}
+
+export type ThresholdInput =
+  | number
+  | {
+      /** A number, or a byte size with its unit (`'512MiB'`). */
+      warning?: number | string;
+      critical?: number | string;
+      direction?: ThresholdDirection;
+      for?: DurationInput;
+      forMillis?: number;
+      hysteresis?: number;
+      message?: string;
+    };
+
+export interface ResourcesInput {
+  enabled?: boolean;
+  /** A bare number is seconds. */
+  interval?: DurationInput;
+  intervalMillis?: number;
+  historySize?: number;
+  containerAware?: boolean;
+  thresholds?: Record<string, ThresholdInput>;
+}
+
+export interface AlertRuleInput {
+  name: string;
+  condition: string;
+  for?: DurationInput;
+  forMillis?: number;
+  /** The seed's name of `for`. */
+  duration?: DurationInput;
+  /** The seed's percentage (0-100] of observations in the window that must meet the condition. */
+  threshold?: number;
+  /** The same as a fraction (`0.1`) or `'10%'`. */
+  share?: number | string;
+  /** Aggregation window; a bare number is seconds. @default '1m' */
+  window?: DurationInput;
+  windowMillis?: number;
+  severity?: Named<'warning' | 'critical'>;
+  message?: string;
+  runbook?: string;
+  labels?: Record<string, string>;
+}
+
+export interface WebhookInput {
+  url: string;
+  /** Allow a link-local / cloud metadata / unspecified address as the endpoint (refused otherwise). */
+  allowLinkLocal?: boolean;
+  headers?: Record<string, string>;
+  timeout?: DurationInput;
+  timeoutMillis?: number;
+  maxRetries?: number;
+}
+
+export type AlertsInput =
+  | AlertRuleInput[]
+  | { rules?: AlertRuleInput[]; webhooks?: Array<string | WebhookInput>; log?: boolean };
+
+export interface HealthInput {
+  enabled?: boolean;
+  path?: string;
+  livenessPath?: string;
+  readinessPath?: string;
+  checkTimeout?: DurationInput;
+  checkTimeoutMillis?: number;
+  cache?: DurationInput;
+  cacheMillis?: number;
+  maxEventLoopDelay?: DurationInput;
+  maxEventLoopDelayMillis?: number;
+  maxMemoryPercent?: number;
+  hostAlertsAffectReadiness?: boolean;
+}
+
+export const DEFAULT_RESOURCES: ResourcesConfig = {
+  enabled: true,
+  intervalMillis: 5000,
+  historySize: 720,
+  containerAware: true,
+  thresholds: {},
+};
+
+export const DEFAULT_ALERTS: AlertsConfig = { rules: [], webhooks: [], log: true };
+
+export const DEFAULT_HEALTH: HealthConfig = {
+  enabled: true,
+  path: '/health',
+  livenessPath: '/health/live',
+  readinessPath: '/health/ready',
+  checkTimeoutMillis: 2000,
+  cacheMillis: 1000,
+  maxEventLoopDelayMillis: 1000,
+  maxMemoryPercent: 95,
+  hostAlertsAffectReadiness: false,
+};
+
+export const resourcesSchema = objT(
+  shapeOf<ResourcesInput>()({
+    enabled: bool.optional(),
+    interval: durationSeconds,
+    intervalMillis: durationMillis,
+    historySize: posInt.max(1_000_000).optional(),
+    containerAware: bool.optional(),
+    thresholds: z.record(text, threshold).optional(),
+  }),
+  (o, ctx) => {
+    const r = o!;
+    const intervalMillis = pair(ctx, r, 'interval');
+    if (intervalMillis !== undefined && intervalMillis < 100) {
+      issue(ctx, 'expected at least 100ms', intervalMillis, [
+        r.interval !== undefined ? 'interval' : 'intervalMillis',
+      ]);
+    }
+    return defined({
+      enabled: r.enabled,
+      intervalMillis,
+      historySize: r.historySize,
+      containerAware: r.containerAware,
+      thresholds: r.thresholds,
+    });
+  },
+);
+
+const alertRule = objT(
+  shapeOf<AlertRuleInput>()({
+    name: text,
+    condition: text,
+    for: durationSeconds,
+    window: durationSeconds,
+    windowMillis: durationMillis,
+    forMillis: durationMillis,
+    // the seed's names (Monitoring Setup Guide): `duration` is `for`, `threshold` a percentage
+    duration: durationSeconds,
+    threshold: z.number().gt(0).max(100).optional(),
+    share: custom(parseShare),
+    severity: z.enum(['warning', 'critical']).optional(),
+    message: z.string().optional(),
+    runbook: httpUrl,
+    labels: z.record(text, z.string()).optional(),
+  }),
+  (o, ctx): AlertRuleConfig => {
+    const a = o!;
+    if (a.duration !== undefined && (a.for !== undefined || a.forMillis !== undefined)) {
+      issue(
+        ctx,
+        'give either duration or for/forMillis, not both (duration is the seed name of for)',
+        a.duration,
+        ['duration'],
+      );
+    }
+    if (a.threshold !== undefined && a.share !== undefined) {
+      issue(ctx, 'give either threshold (a percentage) or share (a fraction), not both', a.threshold, [
+        'threshold',
+      ]);
+    }
+    let parsed: AlertRuleConfig['parsed'];
+    try {
+      parsed = parseCondition(a.condition);
+    } catch (err) {
+      if (!(err instanceof ExpectedError)) throw err;
+      // the message quotes the condition and the column already
+      ctx.addIssue({
+        code: 'custom',
+        message: err.message,
+        input: a.condition,
+        path: ['condition'],
+        params: { noGot: true },
+      });
+      return z.NEVER;
+    }
+    const windowMillis = pair(ctx, a, 'window') ?? 60_000;
+    if (windowMillis < 1000) {
+      issue(ctx, 'expected at least 1s', windowMillis, [a.window !== undefined ? 'window' : 'windowMillis']);
+    }
+    checkConditionUnits(ctx, parsed);
+    const share = a.threshold !== undefined ? a.threshold / 100 : a.share;
+    if (share !== undefined && parsed.aggregation !== 'last') {
+      issue(
+        ctx,
+        `threshold/share (the share of observations meeting the condition) needs a bare metric; write "${parsed.metric} ${parsed.operator} ${parsed.value}" or drop ${a.threshold !== undefined ? 'threshold' : 'share'}`,
+        a.condition,
+        ['condition'],
+      );
+    }
+    return defined({
+      name: a.name,
+      condition: a.condition,
+      parsed,
+      share,
+      forMillis: a.duration ?? pair(ctx, a, 'for') ?? 0,
+      windowMillis,
+      severity: a.severity ?? 'warning',
+      message: a.message,
+      runbook: a.runbook,
+      labels: { ...(a.labels ?? {}) },
+    });
+  },
+);
+
+/** `0.1`, `'10%'` → 0.1: the share of observations in the window that must meet a condition. */
+function parseShare(v: unknown): number {
+  if (typeof v === 'number' && v > 0 && v <= 1) return v;
+  if (typeof v === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v);
+    if (m && Number(m[1]) > 0 && Number(m[1]) <= 100) return Number(m[1]) / 100;
+  }
+  throw new ExpectedError("expected a fraction in (0, 1] or a percentage such as '10%'");
+}
+
+/** A byte size (`> 1GB`) only on a metric the catalog knows in bytes (or does not know). */
+function checkConditionUnits(ctx: Ctx, parsed: AlertRuleConfig['parsed']): void {
+  const entry = findCatalogEntry(parsed.metric);
+  if (parsed.unit === 'bytes' && entry && entry.unit !== 'bytes') {
+    issue(
+      ctx,
+      `${parsed.metric} is in ${entry.unit}, not bytes: compare it with a plain number, or use a bytes metric (memory_usage_bytes, heap_used_bytes)`,
+      parsed.metric,
+      ['condition'],
+    );
+  }
+}
+
+const webhook = z
+  .any()
+  .transform((v) => (typeof v === 'string' ? { url: v } : v))
+  .pipe(
+    objT(
+      shapeOf<WebhookInput>()({
+        url: httpUrl,
+        allowLinkLocal: bool.optional(),
+        headers: headers.optional(),
+        timeout: durationSeconds,
+        timeoutMillis: durationMillis,
+        maxRetries: z.number().int().min(0).max(10).optional(),
+      }),
+      (o, ctx): WebhookConfig => {
+        const w = o!;
+        if (w.url === undefined) issue(ctx, 'expected an http(s) URL', undefined, ['url']);
+        return {
+          url: w.url!,
+          ...(w.allowLinkLocal === true ? { allowLinkLocal: true as const } : {}),
+          headers: { ...(w.headers ?? {}) },
+          timeoutMillis: pair(ctx, w, 'timeout') ?? 5000,
+          maxRetries: w.maxRetries ?? 3,
+        };
+      },
+    ),
+  );
+
+function uniqueNames(ctx: Ctx, rules: AlertRuleConfig[] | undefined, pathPrefix: PropertyKey[]): void {
+  const seen = new Set<string>();
+  rules?.forEach((r, i) => {
+    if (seen.has(r.name)) issue(ctx, `duplicate alert name "${r.name}"`, r.name, [...pathPrefix, i, 'name']);
+    seen.add(r.name);
+  });
+}
+
+export const alertsSchema = z.any().transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) {
+    const r = z.array(req(alertRule)).safeParse(v, { reportInput: true });
+    if (!r.success) {
+      reemit(ctx, r.error.issues);
+      return z.NEVER;
+    }
+    uniqueNames(ctx, r.data, []);
+    return { rules: r.data };
+  }
+  const r = obj(
+    shapeOf<Exclude<AlertsInput, unknown[]>>()({
+      rules: z.array(req(alertRule)).optional(),
+      webhooks: z.array(req(webhook)).optional(),
+      log: bool.optional(),
+    }),
+  ).safeParse(v, { reportInput: true });
+  if (!r.success) {
+    reemit(ctx, r.error.issues);
+    return z.NEVER;
+  }
+  uniqueNames(ctx, r.data!.rules, ['rules']);
+  return defined({ ...r.data! });
+});
+
+const path = z.string().startsWith('/', { error: 'expected a path starting with "/"' });
+
+export const healthSchema = objT(
+  shapeOf<HealthInput>()({
+    enabled: bool.optional(),
+    path: path.optional(),
+    livenessPath: path.optional(),
+    readinessPath: path.optional(),
+    checkTimeout: durationSeconds,
+    checkTimeoutMillis: durationMillis,
+    cache: durationSeconds,
+    cacheMillis: durationMillis,
+    maxEventLoopDelay: durationSeconds,
+    maxEventLoopDelayMillis: durationMillis,
+    maxMemoryPercent: z.number().gt(0).max(100).optional(),
+    hostAlertsAffectReadiness: bool.optional(),
+  }),
+  (o, ctx) => {
+    const h = o!;
+    return defined({
+      enabled: h.enabled,
+      path: h.path,
+      livenessPath: h.livenessPath,
+      readinessPath: h.readinessPath,
+      checkTimeoutMillis: pair(ctx, h, 'checkTimeout'),
+      cacheMillis: pair(ctx, h, 'cache'),
+      maxEventLoopDelayMillis: pair(ctx, h, 'maxEventLoopDelay'),
+      maxMemoryPercent: h.maxMemoryPercent,
+      hostAlertsAffectReadiness: h.hostAlertsAffectReadiness,
+    });
+  },
+);

@@ -1,0 +1,64 @@
+/**
+ * The `service` slice: who the telemetry is about (becomes the OpenTelemetry resource). Its schema,
+ * types and defaults live here, once.
+ */
+import { z } from 'zod';
+import { custom, obj, shapeOf, text } from '../fields/zod-fields';
+import {
+  DEFAULT_RESOURCE_DETECTORS,
+  parseResourceDetectors,
+  type ResourceDetectorName,
+} from './resource-detectors';
+
+/** A scalar resource attribute value. */
+export type AttributeScalar = string | number | boolean;
+
+/** Who the telemetry is about: becomes the OpenTelemetry resource. */
+export interface ServiceConfig {
+  /** `service.name`. @default 'unknown_service:node' */
+  readonly name: string;
+  /** `service.version` */
+  readonly version?: string;
+  /** `deployment.environment.name` */
+  readonly environment?: string;
+  /** `service.namespace` */
+  readonly namespace?: string;
+  /** `service.instance.id` */
+  readonly instanceId?: string;
+  /** Extra resource attributes, e.g. `{ 'cloud.region': 'eu-west-1' }`. */
+  readonly attributes: Readonly<Record<string, AttributeScalar>>;
+  /**
+   * Resource detectors run next to these fields (`OTEL_NODE_RESOURCE_DETECTORS`); the service
+   * fields win over what they detect. @default all: host, os, process, serviceinstance, container
+   */
+  readonly detectors: readonly ResourceDetectorName[];
+}
+
+export interface ServiceInput {
+  name?: string;
+  version?: string;
+  environment?: string;
+  namespace?: string;
+  instanceId?: string;
+  attributes?: Record<string, AttributeScalar>;
+  /** `true`/`'all'`, `false`/`'none'`, or a list of detector names. */
+  detectors?: boolean | 'all' | 'none' | ResourceDetectorName[];
+}
+
+export const DEFAULT_SERVICE: ServiceConfig = {
+  name: 'unknown_service:node',
+  attributes: {},
+  detectors: DEFAULT_RESOURCE_DETECTORS,
+};
+
+export const serviceSchema = obj(
+  shapeOf<ServiceInput>()({
+    name: text.optional(),
+    version: text.optional(),
+    environment: text.optional(),
+    namespace: text.optional(),
+    instanceId: text.optional(),
+    attributes: z.record(text, z.union([z.string(), z.number(), z.boolean()])).optional(),
+    detectors: custom(parseResourceDetectors),
+  }),
+);
