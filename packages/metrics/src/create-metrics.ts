@@ -162,6 +162,13 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   const exporters: readonly MetricExporterConfig[] = enabled ? (config.exporters ?? []) : [];
 
   const exportCounters: ExportCounters = newExportCounters();
+  const pushExporters = {
+    all: [] as CountingExporter[],
+    add(e: CountingExporter): CountingExporter {
+      this.all.push(e);
+      return e;
+    },
+  };
   const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0, collections: 0 };
   const guards = new SeriesGuards(cardinalityLimit, METER_NAME);
   const overflow = new OverflowTracker(cardinalityLimit, guards);
@@ -205,12 +212,8 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
           exporter.type === 'otlp' ? `OTLP (${exporter.protocol} ${exporter.endpoint})` : 'console';
         const delta = exporter.type === 'otlp' && exporter.temporality === 'delta';
         const reader = new PeriodicExportingMetricReader({
-          exporter: new CountingExporter(
-            createPushExporter(exporter),
-            label,
-            exportCounters,
-            overflow,
-            !delta,
+          exporter: pushExporters.add(
+            new CountingExporter(createPushExporter(exporter), label, exportCounters, overflow, !delta),
           ),
           exportIntervalMillis,
           exportTimeoutMillis: Math.min(exportTimeoutMillis, exportIntervalMillis),
@@ -359,6 +362,8 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
           // What a collector still holds unanswered is lost: counted, never waited for.
           const abandoned = abandonInFlight(exportCounters);
           shutDown.resolve();
+          // ... and the requests it never answered are cut (their sockets would hold the process)
+          if (abandoned > 0) for (const e of pushExporters.all) e.abort();
           if (abandoned > 0)
             diag.warn(
               `@otelkit/metrics: ${abandoned} export(s) unanswered when the shutdown budget ran out; counted as failed (shutdown)`,

@@ -1,5 +1,4 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import { type AnyValue, context, diag, type Logger as OtelLogger } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
@@ -10,6 +9,7 @@ import {
   type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
 import {
+  abortableAgents,
   hardenOtlpRetries,
   type OtlpLogOutputConfig,
   type SettledWithin,
@@ -57,7 +57,8 @@ export function createOtlpOutput(
   resource: Resource | undefined,
   scopeName: string,
 ): LogOutput {
-  const exporter = new CountingExporter(createExporter(config, field));
+  const agents = abortableAgents();
+  const exporter = new CountingExporter(createExporter(config, field, agents.factory));
   const processor = new BatchLogRecordProcessor({
     exporter,
     maxQueueSize: MAX_QUEUE,
@@ -134,7 +135,11 @@ export function createOtlpOutput(
       // counted as dropped below), so delivered + dropped never exceeds the lines taken.
       exporter.freeze();
       const left = lines - exporter.delivered - exporter.failed;
-      if (left > 0) dropped.add('shutdown', left);
+      if (left > 0) {
+        dropped.add('shutdown', left);
+        // a collector that never answered: cut its requests (their sockets would hold the process)
+        agents.abort();
+      }
     },
     stats(): LogOutputStats {
       return {
@@ -191,7 +196,11 @@ function hardened<T extends LogRecordExporter>(exporter: T): T {
   return exporter;
 }
 
-function createExporter(config: OtlpLogOutputConfig, field: string): LogRecordExporter {
+function createExporter(
+  config: OtlpLogOutputConfig,
+  field: string,
+  agentFactory: (protocol: string) => http.Agent,
+): LogRecordExporter {
   const options = {
     url: config.endpoint,
     headers: { ...config.headers },
@@ -199,8 +208,7 @@ function createExporter(config: OtlpLogOutputConfig, field: string): LogRecordEx
     compression: config.compression,
     // A factory instead of agent options: the exporter's default factory loads node:http with a
     // dynamic import(), which fails under module loaders without ESM support (jest, some bundlers).
-    httpAgentOptions: (protocol: string) =>
-      protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true }),
+    httpAgentOptions: agentFactory,
   };
   switch (config.protocol) {
     case 'http/protobuf': {

@@ -8,7 +8,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { createRateLimitedLog } from '@otelkit/config';
+import { abortExports, createRateLimitedLog } from '@otelkit/config';
 import type { MetricExportFailureReason } from '../types';
 import { exportFailureReason } from './export-failure-reason';
 import type { OverflowTracker } from './overflow-tracker';
@@ -127,6 +127,11 @@ export class CountingExporter implements PushMetricExporter {
 
   forceFlush(): Promise<void> {
     return this._inner.forceFlush();
+  }
+
+  /** Cuts the requests of the inner exporter still in flight (see `abortExports`). */
+  abort(): void {
+    abortExports(this._inner);
   }
 
   shutdown(): Promise<void> {

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { startMonitoring } from '@otelkit/service';
 import { createFakeServer, type FakeServer } from '@otelkit/testing';
 
@@ -132,4 +134,50 @@ describe('shutdown budget under startMonitoring: a hanging collector and a healt
     expect(report.steps.map((s) => s.error).filter(Boolean)).not.toContain('no time left');
     expect(report.steps.find((s) => s.name === 'traces')).toMatchObject({ ok: false, error: 'timed out' });
   });
+});
+
+describe('after a shutdown that gave up on a hanging collector', () => {
+  it('the process exits at once: the unanswered requests are cut, nothing waits for their 30 s timeout', async () => {
+    const collector = await createFakeServer({ behaviour: { kind: 'hang' } });
+    try {
+      const result = await new Promise<{ code: number | null; afterEndMillis: number; report: string }>(
+        (resolve) => {
+          const child = spawn(
+            process.execPath,
+            [
+              path.join(__dirname, '..', 'fixtures', 'hanging-collector-exit.js'),
+              JSON.stringify({ url: collector.url }),
+            ],
+            { stdio: ['ignore', 'ignore', 'pipe'] },
+          );
+          let endedAt = 0;
+          let report = '';
+          child.stderr.setEncoding('utf8').on('data', (d: string) => {
+            const m = /END (.*)/.exec(d);
+            if (m && !endedAt) {
+              endedAt = performance.now();
+              report = m[1] as string;
+            }
+          });
+          const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+          child.on('exit', (code) => {
+            clearTimeout(timer);
+            resolve({ code, afterEndMillis: endedAt ? performance.now() - endedAt : -1, report });
+          });
+        },
+      );
+      // the collector got the requests (and still holds them open)
+      expect(collector.requests.some((r) => r.url === '/v1/traces')).toBe(true);
+      expect(collector.requests.some((r) => r.url === '/v1/metrics')).toBe(true);
+      expect(result.code).toBe(0);
+      const undelivered = JSON.parse(result.report);
+      expect(undelivered.traces.total).toBe(300);
+      expect(undelivered.metrics.exports.shutdown).toBeGreaterThanOrEqual(1);
+      // Before: the sockets to the collector held the process until the exporters' 30 s timeout.
+      expect(result.afterEndMillis).toBeGreaterThanOrEqual(0);
+      expect(result.afterEndMillis).toBeLessThan(5000);
+    } finally {
+      await collector.close();
+    }
+  }, 60_000);
 });

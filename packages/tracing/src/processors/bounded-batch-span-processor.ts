@@ -1,7 +1,13 @@
 import { type Context, context, diag, TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, keepAliveUntilSettled, settleWithin } from '@otelkit/config';
+import {
+  abortExports,
+  DEFAULT_BATCH,
+  DEFAULT_SHUTDOWN,
+  keepAliveUntilSettled,
+  settleWithin,
+} from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
 import type { ExporterStats, TracingStats } from '../types';
 import { sanitizeSpan } from './sanitize-attributes';
@@ -267,8 +273,12 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     }
     this._dropShutdown(this._queue.length);
     this._queue.length = 0;
-    // Stop waiting for the collector: the flushes (and the keep-alive they hold) end now.
+    // Stop waiting for the collector: the flushes (and the keep-alive they hold) end now, and
+    // the requests it never answered are cut (their sockets would hold the process for the
+    // exporter's own timeout).
+    const waiting = this._waits.size > 0;
     for (const end of [...this._waits]) end();
+    if (waiting) for (const e of this._exporters) abortExports(e.exporter);
   }
 
   private _dropShutdown(n: number): void {
