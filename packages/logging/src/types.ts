@@ -73,6 +73,12 @@ export interface LogOutputStats {
   readonly buffered?: number;
   /** elasticsearch: documents sent again after a 429/5xx/network error or a failed item. */
   readonly retried?: number;
+  /**
+   * elasticsearch/otlp: lines of otelkit's own diagnostics (`otel.diag`) not sent through this
+   * output because it was failing at the time (they still reach the other outputs). Not drops:
+   * never the application's lines.
+   */
+  readonly withheld?: number;
   /** file: rotations done by this process. */
   readonly rotations?: number;
 }

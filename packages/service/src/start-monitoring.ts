@@ -7,7 +7,13 @@ import {
   type OtelkitConfig,
   type OtelkitConfigInput,
 } from '@otelkit/config';
-import { createLogger, LineRing, type OtelkitLogger, publishLoggerStats } from '@otelkit/logging';
+import {
+  createLogger,
+  LineRing,
+  type OtelkitLogger,
+  publishLoggerStats,
+  writeOwnDiagnostic,
+} from '@otelkit/logging';
 import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/metrics';
 import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
@@ -170,14 +176,13 @@ function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['l
   const write =
     (lvl: 'error' | 'warn' | 'info' | 'debug' | 'trace') =>
     (message: string, ...args: unknown[]) => {
-      try {
+      // Marked as ours: never sent through an output that is failing (it may be what failed).
+      writeOwnDiagnostic(() =>
         child[lvl](
           { args: args.length ? args.map((a) => (a instanceof Error ? a.message : a)) : undefined },
           message,
-        );
-      } catch {
-        // diagnostics must never break anything
-      }
+        ),
+      );
     };
   diag.setLogger(
     {

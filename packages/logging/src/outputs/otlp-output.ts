@@ -58,7 +58,13 @@ export function createOtlpOutput(
   scopeName: string,
 ): LogOutput {
   const agents = abortableAgents();
-  const exporter = new CountingExporter(createExporter(config, field, agents.factory));
+  // `failing` is set from the transport's outcome, before the exporter logs the failure
+  let counting: CountingExporter | undefined;
+  const onAttempt = (status: string): void => {
+    if (counting !== undefined && status !== 'success') counting.failing = true;
+  };
+  const exporter = new CountingExporter(createExporter(config, field, agents.factory, onAttempt));
+  counting = exporter;
   const processor = new BatchLogRecordProcessor({
     exporter,
     maxQueueSize: MAX_QUEUE,
@@ -71,6 +77,7 @@ export function createOtlpOutput(
   let lines = 0;
   const dropped = new DropCounts();
   let closed = false;
+  let withheld = 0;
   // pino's pid / hostname belong to the resource (process.pid, host.name): left out of the
   // record's attributes when the resource carries them.
   const raw = new Map(resource?.getRawAttributes() ?? []);
@@ -154,7 +161,12 @@ export function createOtlpOutput(
         errors: exporter.errors,
         delivered: exporter.delivered,
         buffered: closed ? 0 : Math.max(0, lines - exporter.delivered - exporter.failed),
+        withheld,
       };
+    },
+    failing: () => exporter.failing,
+    withhold(): void {
+      withheld++;
     },
   };
 }
@@ -191,8 +203,8 @@ function warnIfRejected(r: SettledWithin<unknown>): void {
 }
 
 /** Retry-After 0/-1/garbage clamped to ≥ 1 s with jitter, retry timers unref'd (hardenOtlpRetries). */
-function hardened<T extends LogRecordExporter>(exporter: T): T {
-  hardenOtlpRetries(exporter);
+function hardened<T extends LogRecordExporter>(exporter: T, onAttempt: (status: string) => void): T {
+  hardenOtlpRetries(exporter, undefined, onAttempt);
   return exporter;
 }
 
@@ -200,6 +212,7 @@ function createExporter(
   config: OtlpLogOutputConfig,
   field: string,
   agentFactory: (protocol: string) => http.Agent,
+  onAttempt: (status: string) => void,
 ): LogRecordExporter {
   const options = {
     url: config.endpoint,
@@ -214,12 +227,18 @@ function createExporter(
     case 'http/protobuf': {
       const { OTLPLogExporter } =
         require('@opentelemetry/exporter-logs-otlp-proto') as typeof import('@opentelemetry/exporter-logs-otlp-proto');
-      return hardened(new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]));
+      return hardened(
+        new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]),
+        onAttempt,
+      );
     }
     case 'http/json': {
       const { OTLPLogExporter } =
         require('@opentelemetry/exporter-logs-otlp-http') as typeof import('@opentelemetry/exporter-logs-otlp-http');
-      return hardened(new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]));
+      return hardened(
+        new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]),
+        onAttempt,
+      );
     }
     case 'grpc': {
       const { OTLPLogExporter } =
@@ -242,6 +261,8 @@ class CountingExporter implements LogRecordExporter {
   delivered = 0;
   failed = 0;
   errors = 0;
+  /** The last export failed (cleared by the next one that succeeds). */
+  failing = false;
   constructor(private readonly _inner: LogRecordExporter) {}
   pending(emitted: number): number {
     return emitted - this.delivered - this.failed;
@@ -257,8 +278,12 @@ class CountingExporter implements LogRecordExporter {
           done(result);
           return;
         }
-        if (result.code === ExportResultCode.SUCCESS) this.delivered += records.length;
-        else {
+        if (result.code === ExportResultCode.SUCCESS) {
+          this.delivered += records.length;
+          this.failing = false;
+        } else {
+          // before the warning below: it is our own diagnostic, and must not go out this way
+          this.failing = true;
           this.failed += records.length;
           this.errors++;
           diag.warn(`@otelkit/logging: OTLP export of ${records.length} log record(s) failed`, result.error);
@@ -266,6 +291,7 @@ class CountingExporter implements LogRecordExporter {
         done(result);
       });
     } catch (err) {
+      this.failing = true;
       this.failed += records.length;
       this.errors++;
       done({ code: ExportResultCode.FAILED, error: err as Error });
