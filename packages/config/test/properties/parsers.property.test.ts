@@ -47,7 +47,21 @@ describe('parseDuration (property)', () => {
       fc.stringMatching(/^\s?\d{1,20}(\.\d{0,6})?\s?(ms|s|m|h|d|w|x)?\s?$/),
       fc.double(),
       fc.integer(),
-      fc.constantFrom(null, undefined, true, {}, [], Number.NaN, -0, Number.POSITIVE_INFINITY, 2 ** 31, '1e3s', '-5s', '30d', '24.85d'),
+      fc.constantFrom(
+        null,
+        undefined,
+        true,
+        {},
+        [],
+        Number.NaN,
+        -0,
+        Number.POSITIVE_INFINITY,
+        2 ** 31,
+        '1e3s',
+        '-5s',
+        '30d',
+        '24.85d',
+      ),
     );
     fc.assert(
       fc.property(input, fc.constantFrom('ms', 's') as fc.Arbitrary<'ms' | 's'>, (value, unit) => {
