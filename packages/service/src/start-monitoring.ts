@@ -6,6 +6,7 @@ import {
   loadConfig,
   type OtelkitConfig,
   type OtelkitConfigInput,
+  settleWithin,
 } from '@otelkit/config';
 import {
   createLogger,
@@ -354,18 +355,36 @@ export function startMonitoring(
         ...(resources ? [{ name: 'resource manager', run: () => resources.shutdown() }] : []),
         { name: 'resource monitor', run: () => monitor.stop() },
         {
+          // Best effort within its share: what a slow (not dead) collector has not taken yet is
+          // still sent by the providers' step, so running out of time here is no failure.
           name: 'flush',
           parallel: [
-            { name: 'traces', run: () => tracing.forceFlush() },
-            { name: 'metrics', run: () => metrics.forceFlush() },
+            { name: 'traces', run: (timeoutMillis) => settleWithin(tracing.forceFlush(), timeoutMillis) },
+            { name: 'metrics', run: (timeoutMillis) => settleWithin(metrics.forceFlush(), timeoutMillis) },
           ],
         },
         {
-          // Each signal stops within its share and counts what it could not deliver by then.
+          // Each signal stops within its share and counts what it could not deliver by then; the
+          // step fails ('timed out') when it had to give up on something.
           name: 'providers',
           parallel: [
-            { name: 'tracer provider', run: (timeoutMillis) => tracing.shutdown({ timeoutMillis }) },
-            { name: 'meter provider', run: (timeoutMillis) => metrics.shutdown({ timeoutMillis }) },
+            {
+              name: 'tracer provider',
+              run: async (timeoutMillis) => {
+                const before = tracing.stats().failedByReason.shutdown;
+                await tracing.shutdown({ timeoutMillis });
+                if (tracing.stats().failedByReason.shutdown > before) throw new Error('timed out');
+              },
+            },
+            {
+              name: 'meter provider',
+              run: async (timeoutMillis) => {
+                const before = metrics.stats().exports.failedByReason.shutdown ?? 0;
+                await metrics.shutdown({ timeoutMillis });
+                if ((metrics.stats().exports.failedByReason.shutdown ?? 0) > before)
+                  throw new Error('timed out');
+              },
+            },
           ],
         },
         {
