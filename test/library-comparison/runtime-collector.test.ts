@@ -1,11 +1,13 @@
 /**
  * Issue #18, hand-written vs library: @opentelemetry/instrumentation-runtime-node 0.37 (the 3.x
  * release, core ^3.0.0) against @otelkit/resource-monitor's RuntimeCollector, on the event-loop
- * delay of one stall. Both read the delay when a collection runs and then reset. The stall runs in a
- * timer callback, and the collection's timer falls due during it, so the collection runs right after
- * the stall in the same timers pass (what a periodic reader or the monitor's sampler does when a
- * timer-driven job blocks the loop). What is asserted is what each one reports today, on the Nodes
- * the project supports; the table in docs/ARCHITECTURE.md reads from here.
+ * delay of one stall in a timer callback, with a collection's timer falling due during it. Node's
+ * timers run the collection's timer in the next timers pass (the pass compares against the loop
+ * time read before the stall), so whether the library's native timer ticks first is a race. What
+ * this test pins is the first collection: ours has the stall, the library does not. The library's
+ * second reading is a coin toss (≈ 500 ms, or lost: 28.7 ms in a CI run on Node 22) — the reasons,
+ * each made deterministic, are in runtime-edges.test.ts; the table in docs/ARCHITECTURE.md reads
+ * from both.
  */
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
@@ -62,14 +64,12 @@ describe('event-loop delay of one 500 ms stall: instrumentation-runtime-node vs 
         ours.reset();
         return d.max;
       });
-      // The library's native timer had not ticked when the collection ran, so that collection misses
-      // the stall; its first tick after reset() still measures from the tick before the stall (the
-      // loss that ARCHITECTURE.md described, on Node 20, does not happen on these Nodes), so the next
-      // collection has it.
-      // Usually the next collection has it; in a CI run on Node 22.23 it did not (28.7 ms): the
-      // loss ours was written for. Neither outcome is asserted for the library's second reading.
+      // The library's first collection comes < 50 ms after its previous one: fewer than 5 ticks, so
+      // it observes nothing (the cumulative reader repeats the previous value) and does not reset.
+      // Whether the next has the stall depends on whether its timer ticked between that earlier
+      // reset (which clears the last tick's time) and the stall: usually, not always (runtime-edges).
       expect(theirs[0] ?? 0).toBeLessThan(STALL_MILLIS / 2);
-      // Ours is a JS timer due before the collection's: it ticks first in the same timers pass.
+      // Ours is a JS timer due before the collection's: it runs first.
       expect(mine[0]).toBeGreaterThan(STALL_MILLIS * 0.8);
       expect(mine[1]).toBeLessThan(STALL_MILLIS / 2);
     } finally {

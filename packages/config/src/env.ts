@@ -9,7 +9,7 @@ import { headerProblem } from './fields/zod-fields';
 import type { Draft, DraftOtlp } from './internal-types';
 import { schemas } from './schema';
 import { parseDiagLevel } from './slices/process';
-import { parseResourceDetectors } from './slices/resource-detectors';
+import { parseResourceDetectorsFromEnv } from './slices/resource-detectors';
 import { PROPAGATOR_NAMES, parseSampler, SAMPLER_NAMES } from './slices/tracing';
 import type { OtlpProtocol, PropagatorName } from './types';
 
@@ -181,12 +181,10 @@ export function applyEnv(draft: Draft, env: Env): ConfigIssue[] {
 
   const detectors = get('OTEL_NODE_RESOURCE_DETECTORS');
   if (detectors !== undefined) {
-    try {
-      draft.service.detectors = parseResourceDetectors(detectors);
-    } catch (err) {
-      if (!(err instanceof ExpectedError)) throw err;
-      bad('OTEL_NODE_RESOURCE_DETECTORS', err.message, detectors);
-    }
+    // As NodeSDK: the valid names are used, each invalid one is warned about and ignored.
+    const parsed = parseResourceDetectorsFromEnv(detectors);
+    for (const { name, message } of parsed.invalid) bad('OTEL_NODE_RESOURCE_DETECTORS', message, name);
+    draft.service.detectors = parsed.detectors;
   }
 
   const logLevel = get('OTEL_LOG_LEVEL');

@@ -30,6 +30,7 @@ export type { ConfigIssue, ConfigSource } from './errors';
 export { ConfigError, ConfigErrorCode } from './errors';
 export { byteFactor, parseLevel } from './fields/byte-size';
 export { unsafeEndpointProblem } from './fields/endpoint-safety';
+export { INSTRUMENT_NAME_RULE, isInstrumentName } from './fields/instrument-name';
 export type { IntegerRange } from './fields/integer';
 export { checkInteger } from './fields/integer';
 export { LOG_LEVEL_ALLOWED, LOG_LEVELS, toLogLevel } from './fields/log-level';
@@ -53,7 +54,13 @@ export {
   isLoopbackHost,
   normalizeDashboard,
 } from './slices/dashboard';
-export { DEFAULT_DURATION_BUCKETS, DEFAULT_METRICS, DEFAULT_PROMETHEUS } from './slices/metrics';
+export { normalizeLogging } from './slices/logging';
+export {
+  DEFAULT_DURATION_BUCKETS,
+  DEFAULT_METRICS,
+  DEFAULT_PROMETHEUS,
+  normalizeMetrics,
+} from './slices/metrics';
 export type {
   GrafanaDashboardConfig,
   MonitoringConfig,
@@ -82,7 +89,13 @@ export {
   RESOURCE_DETECTOR_NAMES,
   type ResourceDetectorName,
 } from './slices/resource-detectors';
-export { DEFAULT_ALERTS, DEFAULT_HEALTH, DEFAULT_RESOURCES } from './slices/resources';
+export {
+  DEFAULT_ALERTS,
+  DEFAULT_HEALTH,
+  DEFAULT_RESOURCES,
+  MIN_SAMPLE_INTERVAL_MILLIS,
+  normalizeResources,
+} from './slices/resources';
 export { DEFAULT_SERVICE } from './slices/service';
 export {
   DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,

@@ -1,5 +1,5 @@
-import type { PartialLogOutput } from './slices/logging';
-import type { PartialMetricExporter } from './slices/metrics';
+import type { LoggingDraft } from './slices/logging';
+import type { MetricsDraft } from './slices/metrics';
 import type { MonitoringParsed } from './slices/monitoring';
 import type { TracingDraft } from './slices/tracing';
 import type { OtelkitConfig } from './types';
@@ -14,13 +14,8 @@ export interface Draft {
   service: Mutable<Omit<OtelkitConfig['service'], 'attributes'>> & {
     attributes: Record<string, string | number | boolean>;
   };
-  logging: Mutable<Omit<OtelkitConfig['logging'], 'outputs'>> & { outputs: PartialLogOutput[] };
-  metrics: Mutable<Omit<OtelkitConfig['metrics'], 'exporters' | 'http' | 'shutdownTimeoutMillis'>> & {
-    exporters: PartialMetricExporter[];
-    http: { ignorePaths?: readonly string[]; serverSpans?: boolean };
-    /** Unset unless a layer gives it: `finalize` takes the one budget, `shutdown.timeoutMillis`. */
-    shutdownTimeoutMillis?: number;
-  };
+  logging: LoggingDraft;
+  metrics: MetricsDraft;
   tracing: TracingDraft;
   resources: Mutable<OtelkitConfig['resources']>;
   alerts: Mutable<OtelkitConfig['alerts']>;

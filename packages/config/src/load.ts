@@ -1,16 +1,14 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { findCatalogEntry } from './catalog';
 import { applyEnv } from './env';
 import { ConfigError, type ConfigIssue, type ConfigSource } from './errors';
 import { checkEndpoints, type Destination } from './fields/endpoint-safety';
 import { toIssue } from './fields/issues';
 import { checkOptionKeys } from './fields/option-keys';
-import { finishOtlp } from './fields/otlp';
 import { readConfigFile } from './file';
-import type { Draft, DraftOtlp } from './internal-types';
+import type { Draft } from './internal-types';
 import { deepFreeze, deepMerge, findUnsafeKeys } from './merge';
 import { configInputSchema, type PartialConfig } from './schema';
-import { DEFAULT_REDACT_PATHS } from './secret-keys';
 import {
   applyDashboardEnv,
   DEFAULT_DASHBOARD,
@@ -18,14 +16,25 @@ import {
   finalizeDashboard,
   markDashboardNormalised,
 } from './slices/dashboard';
-import { DEFAULT_DURATION_BUCKETS, DEFAULT_METRICS, DEFAULT_PROMETHEUS } from './slices/metrics';
+import { finalizeLogging, loggingDefaults, markLoggingNormalised } from './slices/logging';
+import {
+  DEFAULT_PROMETHEUS,
+  finalizeMetrics,
+  markMetricsNormalised,
+  metricsDefaults,
+} from './slices/metrics';
 import { finalizeMonitoring, type MonitoringParsed, markMonitoringNormalised } from './slices/monitoring';
 import { DEFAULT_POOLS, finalizePools, markPoolsNormalised } from './slices/pools';
 import { DEFAULT_DIAGNOSTICS, DEFAULT_SHUTDOWN, INSTRUMENTATION_NAMES } from './slices/process';
-import { DEFAULT_ALERTS, DEFAULT_HEALTH, DEFAULT_RESOURCES } from './slices/resources';
+import {
+  DEFAULT_ALERTS,
+  DEFAULT_HEALTH,
+  DEFAULT_RESOURCES,
+  markResourcesNormalised,
+} from './slices/resources';
 import { DEFAULT_SERVICE } from './slices/service';
 import { finalizeTracing, markTracingNormalised, tracingDefaults } from './slices/tracing';
-import type { LoadConfigOptions, LogOutputConfig, OtelkitConfig, OtelkitConfigInput } from './types';
+import type { LoadConfigOptions, OtelkitConfig, OtelkitConfigInput } from './types';
 
 function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): PartialConfig | undefined {
   if (raw === undefined || raw === null) return undefined;
@@ -123,22 +132,8 @@ function defaultDraft(): Draft {
   return {
     enabled: true,
     service: { ...DEFAULT_SERVICE, attributes: {} },
-    logging: {
-      enabled: true,
-      level: 'info',
-      format: 'json',
-      correlation: true,
-      outputs: [{ type: 'console', stream: 'stdout' }],
-      redact: { enabled: true, paths: DEFAULT_REDACT_PATHS, censor: '[REDACTED]' },
-    },
-    metrics: {
-      enabled: true,
-      ...DEFAULT_METRICS,
-      exporters: [{ ...DEFAULT_PROMETHEUS }],
-      durationBuckets: DEFAULT_DURATION_BUCKETS,
-      views: [],
-      http: {},
-    },
+    logging: loggingDefaults(),
+    metrics: metricsDefaults(),
     tracing: tracingDefaults(),
     resources: { ...DEFAULT_RESOURCES, thresholds: {} },
     alerts: { ...DEFAULT_ALERTS, rules: [], webhooks: [] },
@@ -152,117 +147,22 @@ function defaultDraft(): Draft {
   };
 }
 
-/** An index / dataset-safe slug of the service name. */
-function slug(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9_.]+/g, '_')
-      .replace(/^[_.]+/, '') || 'service'
-  );
-}
-
 function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
-  const serviceSlug = slug(d.service.name);
-  const outputs: LogOutputConfig[] = d.logging.outputs.map((o): LogOutputConfig => {
-    switch (o.type) {
-      case 'file': {
-        const p = o.path ?? `logs/${serviceSlug}.log`;
-        return {
-          ...o,
-          path: isAbsolute(p) ? p : resolve(cwd, p),
-          rotation: o.rotation ? { ...o.rotation } : null,
-        };
-      }
-      case 'elasticsearch':
-        return {
-          ...o,
-          index: o.index ?? (o.dataStream ? `logs-${serviceSlug}-default` : `${serviceSlug}-logs`),
-          headers: { ...o.headers },
-          auth: o.auth ? { ...o.auth } : null,
-        };
-      case 'otlp':
-        return finishOtlp(o, 'logs') as LogOutputConfig;
-      default:
-        return { ...o };
-    }
-  });
-  const seenFiles = new Map<string, number>();
-  outputs.forEach((o, i) => {
-    if (o.type !== 'file') return;
-    if (seenFiles.has(o.path)) {
-      issues.push({
-        path: `logging.outputs[${i}].path`,
-        message: `the same file as logging.outputs[${seenFiles.get(o.path)}]: ${o.path}`,
-        source: 'code',
-      });
-    }
-    seenFiles.set(o.path, i);
-  });
-
-  const metricExporters = d.metrics.exporters.map((e) =>
-    e.type === 'otlp' ? finishOtlp(e as typeof e & DraftOtlp, 'metrics') : { ...e },
-  ) as OtelkitConfig['metrics']['exporters'];
-
-  // Where our own requests go: never a cloud metadata / link-local / unspecified address unless
-  // the exporter says so (an endpoint is a URL anyone who can set a variable can point elsewhere).
   const endpoints: Destination[] = [];
-  metricExporters.forEach((e, i) => {
-    if (e.type === 'otlp')
-      endpoints.push({
-        owner: `metrics.exporters[${i}]`,
-        field: 'endpoint',
-        url: e.endpoint,
-        allow: e.allowLinkLocal,
-      });
-  });
-  outputs.forEach((o, i) => {
-    const owner = `logging.outputs[${i}]`;
-    if (o.type === 'otlp')
-      endpoints.push({ owner, field: 'endpoint', url: o.endpoint, allow: o.allowLinkLocal });
-    if (o.type === 'elasticsearch') {
-      if (o.nodes === undefined)
-        endpoints.push({ owner, field: 'node', url: o.node, allow: o.allowLinkLocal });
-      else
-        o.nodes.forEach((url, k) => {
-          endpoints.push({ owner, field: `nodes[${k}]`, url, allow: o.allowLinkLocal });
-        });
-    }
-  });
   d.alerts.webhooks.forEach((w, i) => {
     endpoints.push({ owner: `alerts.webhooks[${i}]`, field: 'url', url: w.url, allow: w.allowLinkLocal });
   });
   checkEndpoints(endpoints, issues);
 
-  const promPaths = metricExporters.flatMap((e) => (e.type === 'prometheus' ? [e.path] : []));
-  // The one place the skip list is derived: the user's list (else the health paths), and the
-  // Prometheus path and the dashboard always (a scrape or a look at the page is not application traffic).
   const dashboard = finalizeDashboard(d.dashboard, issues, d.enabled);
-  const ignorePaths = [
-    ...new Set([
-      ...(d.metrics.http.ignorePaths ?? [
-        ...promPaths,
-        d.health.path,
-        d.health.livenessPath,
-        d.health.readinessPath,
-      ]),
-      ...promPaths,
-      ...dashboardIgnorePaths(dashboard),
-    ]),
-  ];
-
-  // One SERVER span per request, decided here: the http auto-instrumentation makes it when on,
-  // otelkit's middleware otherwise. Both at once is a mistake worth an error.
-  const httpInstrumented = d.enabled && d.instrumentations.enabled.includes('http');
-  const serverSpans = d.metrics.http.serverSpans ?? !httpInstrumented;
-  if (serverSpans && httpInstrumented) {
-    issues.push({
-      path: 'metrics.http.serverSpans',
-      message:
-        'true with the http auto-instrumentation on would make two SERVER spans per request; leave it unset, or turn the instrumentation off (instrumentations: { http: false })',
-      source: 'code',
-    });
-  }
+  const metrics = finalizeMetrics(d.metrics, issues, {
+    enabled: d.enabled,
+    shutdownTimeoutMillis: d.shutdown.timeoutMillis,
+    source: 'env',
+    healthPaths: [d.health.path, d.health.livenessPath, d.health.readinessPath],
+    extraIgnorePaths: dashboardIgnorePaths(dashboard),
+    httpInstrumented: d.enabled && d.instrumentations.enabled.includes('http'),
+  });
 
   // A share rule on request latency is read from the histogram's `le` bucket at its bound
   // (in-process it counts requests): a bound that is no bucket boundary would never fire in Prometheus.
@@ -286,21 +186,8 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
   return {
     enabled: on,
     service: { ...d.service, attributes: { ...d.service.attributes } },
-    logging: {
-      ...d.logging,
-      outputs: on ? outputs : outputs.filter((o) => o.type !== 'otlp'),
-      redact: { ...d.logging.redact, paths: [...d.logging.redact.paths] },
-    },
-    metrics: {
-      ...d.metrics,
-      enabled: on && d.metrics.enabled,
-      // One shutdown budget: a signal's own budget only when a layer gave one.
-      shutdownTimeoutMillis: d.metrics.shutdownTimeoutMillis ?? d.shutdown.timeoutMillis,
-      exporters: metricExporters,
-      durationBuckets: [...d.metrics.durationBuckets],
-      views: d.metrics.views.map((v) => ({ ...v })),
-      http: { ignorePaths: [...ignorePaths], serverSpans },
-    },
+    logging: finalizeLogging(d.logging, issues, { enabled: on, serviceName: d.service.name, cwd }),
+    metrics,
     tracing: finalizeTracing(d.tracing, issues, {
       enabled: on,
       shutdownTimeoutMillis: d.shutdown.timeoutMillis,
@@ -391,6 +278,9 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   const frozen = deepFreeze(config);
   markPoolsNormalised(frozen.pools);
   markTracingNormalised(frozen.tracing);
+  markMetricsNormalised(frozen.metrics);
+  markLoggingNormalised(frozen.logging);
+  markResourcesNormalised(frozen.resources);
   markMonitoringNormalised(frozen.monitoring);
   markDashboardNormalised(frozen.dashboard);
   LOADED.add(frozen);

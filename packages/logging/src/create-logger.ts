@@ -5,9 +5,10 @@ import type { Resource } from '@opentelemetry/resources';
 import {
   checkInteger,
   checkOptionKeys,
-  type FileRotationConfig,
   type LoggingConfig,
+  type LoggingInput,
   type LogOutputConfig,
+  normalizeLogging,
   redactText,
 } from '@otelkit/config';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
@@ -25,8 +26,6 @@ import { type HookedLogger, registerLogger, unregisterLogger } from './process-h
 import { createDeepRedactor, type DeepRedactor, splitRedactPaths } from './redact/deep-redactor';
 import type { CreateLoggerOptions, LoggerStats, OtelkitLogger } from './types';
 
-const FORMATS = ['json', 'structured', 'ecs', 'pretty'];
-const OUTPUT_TYPES = ['console', 'file', 'elasticsearch', 'otlp'];
 const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
 
 type LogFormatter = (obj: Record<string, unknown>) => Record<string, unknown>;
@@ -51,14 +50,6 @@ type LogFormatter = (obj: Record<string, unknown>) => Record<string, unknown>;
  * logger.info({ userId: 42 }, 'user signed in');
  * await logger.shutdown();
  */
-const LOGGING_CONFIG_KEYS = [
-  'enabled',
-  'level',
-  'format',
-  'correlation',
-  'outputs',
-  'redact',
-] as const satisfies readonly (keyof LoggingConfig)[];
 const LOGGER_OPTION_KEYS = [
   'handleSignals',
   'logUncaught',
@@ -69,21 +60,20 @@ const LOGGER_OPTION_KEYS = [
 ] as const satisfies readonly (keyof CreateLoggerOptions)[];
 // Compile-time: the lists name every key (a new one that is not listed fails the build).
 const _logger_keys_complete: [
-  | Exclude<keyof LoggingConfig, (typeof LOGGING_CONFIG_KEYS)[number]>
-  | Exclude<keyof CreateLoggerOptions, (typeof LOGGER_OPTION_KEYS)[number]>,
+  Exclude<keyof CreateLoggerOptions, (typeof LOGGER_OPTION_KEYS)[number]>,
 ] extends [never]
   ? true
   : never = true;
 void _logger_keys_complete;
 
 export function createLogger(
-  config: LoggingConfig,
+  slice: LoggingConfig | LoggingInput,
   resource?: Resource,
   options: CreateLoggerOptions = {},
 ): OtelkitLogger {
-  if (config === null || typeof config !== 'object')
-    throw new Error('@otelkit/logging: createLogger(config) needs the normalised logging config object');
-  checkOptionKeys(config, LOGGING_CONFIG_KEYS, 'createLogger: logging config');
+  // The slice's own normaliser: a loadConfig slice as it is, anything else checked exactly as
+  // loadConfig checks it (same ConfigError text); this package holds no defaults or checks of its own.
+  const config = normalizeLogging(slice);
   if (options === null || typeof options !== 'object')
     throw new Error('createLogger: options must be an object');
   checkOptionKeys(options, LOGGER_OPTION_KEYS, 'createLogger: options');
@@ -93,24 +83,19 @@ export function createLogger(
       `@otelkit/logging: options.shutdownTimeoutMillis must be a positive number, got ${shutdownTimeoutMillis}`,
     );
   }
-  const level = normaliseLevel(config.level);
+  const level = config.level;
   const fileBufferBytes = checkInteger(
     options.fileBufferBytes ?? 4096,
     '@otelkit/logging: options.fileBufferBytes',
     { min: 0, max: 1 << 20 },
   );
 
-  if (config.enabled === false) {
+  if (!config.enabled) {
     return withSurface(pino({ enabled: false, level }), [], shutdownTimeoutMillis, undefined, undefined);
   }
 
-  const format = String(config.format ?? 'json').toLowerCase();
-  if (!FORMATS.includes(format))
-    throw new Error(
-      `@otelkit/logging: logging.format is ${JSON.stringify(config.format)}; allowed: json, structured, ecs, pretty`,
-    );
+  const format = config.format;
   const ecs = format === 'ecs';
-  if (!Array.isArray(config.outputs)) throw new Error('@otelkit/logging: logging.outputs must be an array');
 
   const outputs: LogOutput[] = [];
   try {
@@ -132,10 +117,9 @@ export function createLogger(
   }
 
   const pinoOptions: LoggerOptions = { level, ...(options.name ? { name: options.name } : {}) };
-  const redact =
-    config.redact?.enabled !== false
-      ? buildRedaction(config.redact?.paths ?? [], config.redact?.censor ?? '[REDACTED]')
-      : undefined;
+  const redact = config.redact.enabled
+    ? buildRedaction(config.redact.paths, config.redact.censor)
+    : undefined;
   if (redact?.exact.length) pinoOptions.redact = { paths: redact.exact, censor: redact.censor };
 
   let logFormatter: LogFormatter | undefined;
@@ -232,28 +216,16 @@ function createOutput(
   name: string | undefined,
   bufferBytes: number,
 ): LogOutput {
-  if (out === null || typeof out !== 'object' || !OUTPUT_TYPES.includes((out as { type: string }).type)) {
-    throw new Error(
-      `@otelkit/logging: ${field}.type is ${JSON.stringify((out as { type?: unknown } | null)?.type)}; allowed: ${OUTPUT_TYPES.join(', ')}`,
-    );
-  }
   switch (out.type) {
     case 'console': {
-      const stream = out.stream ?? 'stdout';
-      if (stream !== 'stdout' && stream !== 'stderr')
-        throw new Error(
-          `@otelkit/logging: ${field}.stream is ${JSON.stringify(stream)}; allowed: stdout, stderr`,
-        );
+      const stream = out.stream;
       return createConsoleOutput({ stream, ...(pretty ? { transform: prettyTransform(stream) } : {}) });
     }
     case 'file':
-      if (typeof out.path !== 'string' || out.path === '')
-        throw new Error(`@otelkit/logging: ${field}.path must be a file path`);
-      validateRotation(out.rotation, field);
       return createFileOutput({
         path: out.path,
-        mkdir: out.mkdir !== false,
-        rotation: out.rotation ?? null,
+        mkdir: out.mkdir,
+        rotation: out.rotation,
         field,
         bufferBytes,
       });
@@ -262,20 +234,6 @@ function createOutput(
     case 'otlp':
       return createOtlpOutput(out, field, resource, name ?? '@otelkit/logging');
   }
-}
-
-function validateRotation(rotation: FileRotationConfig | null | undefined, field: string): void {
-  if (rotation === null || rotation === undefined) return;
-  const { maxSizeBytes, intervalMillis, maxFiles } = rotation;
-  if (maxSizeBytes === undefined && intervalMillis === undefined) {
-    throw new Error(
-      `@otelkit/logging: ${field}.rotation needs maxSizeBytes and/or intervalMillis (or rotation: null)`,
-    );
-  }
-  const at = `@otelkit/logging: ${field}.rotation`;
-  if (maxSizeBytes !== undefined) checkInteger(maxSizeBytes, `${at}.maxSizeBytes`, { min: 1 });
-  if (intervalMillis !== undefined) checkInteger(intervalMillis, `${at}.intervalMillis`, { min: 1000 });
-  checkInteger(maxFiles, `${at}.maxFiles`, { min: 1 });
 }
 
 function prettyTransform(stream: 'stdout' | 'stderr'): (line: string) => string {

@@ -13,15 +13,12 @@ import {
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
 import {
-  checkInteger,
-  checkOptionKeys,
-  DEFAULT_DURATION_BUCKETS,
-  DEFAULT_METRICS,
-  DEFAULT_SHUTDOWN,
   keepAliveUntilSettled,
   type MetricExporterConfig,
   type MetricsConfig,
+  type MetricsInput,
   type MetricViewConfig,
+  normalizeMetrics,
   type SettledWithin,
   settleWithin,
 } from '@otelkit/config';
@@ -40,30 +37,14 @@ import { CallbackGuards } from './instruments/callback-guard';
 import { createInstrumentHelpers } from './instruments/create-instrument-helpers';
 import { newMeasurementCounters } from './instruments/sanitize';
 import { guardMeter, SeriesGuards } from './instruments/series-guard';
-import { validateBuckets, validateInstrumentName } from './instruments/validate';
 import { registerLocalHistograms } from './internal-registry';
 import type { MetricsHandle, MetricsStats } from './types';
 
 /** The name (instrumentation scope) of the meter the handle hands out. */
 export const METER_NAME = '@otelkit/metrics';
 
-function fail(field: string, message: string): never {
-  throw new Error(`@otelkit/metrics: metrics.${field} ${message}`);
-}
-
-const POSITIVE = { min: 1 } as const;
-
-function toViewOptions(view: MetricViewConfig, index: number, cardinalityLimit: number): ViewOptions {
-  const where = `views[${index}]`;
-  if (typeof view.instrument !== 'string' || view.instrument.length === 0) {
-    fail(`${where}.instrument`, 'must be an instrument name (wildcards * and ? allowed)');
-  }
-  const wildcard = /[*?]/.test(view.instrument);
-  if (view.name !== undefined) {
-    validateInstrumentName(view.name, `${where}.name`);
-    if (wildcard)
-      fail(`${where}.name`, 'cannot rename a wildcard selector (it would merge several instruments)');
-  }
+/** One view of the normalised slice (`normalizeMetrics` checked names, buckets and selectors). */
+function toViewOptions(view: MetricViewConfig, cardinalityLimit: number): ViewOptions {
   const options: ViewOptions = {
     instrumentName: view.instrument,
     // A view's storage is shared by every reader, so the limit has to be set on the view itself.
@@ -76,13 +57,10 @@ function toViewOptions(view: MetricViewConfig, index: number, cardinalityLimit: 
   } else if (view.buckets !== undefined) {
     options.aggregation = {
       type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM,
-      options: { boundaries: validateBuckets(`metrics.${where}`, view.buckets) },
+      options: { boundaries: [...view.buckets] },
     };
   }
   if (view.attributes !== undefined) {
-    if (!Array.isArray(view.attributes) || view.attributes.some((k) => typeof k !== 'string')) {
-      fail(`${where}.attributes`, 'must be an array of attribute keys');
-    }
     options.attributesProcessors = [createAllowListAttributesProcessor([...view.attributes])];
   }
   return options;
@@ -101,7 +79,7 @@ function warnUnlessFulfilled(r: SettledWithin<unknown>, ms: number, what: string
  * console, several at once; a cardinality cap on every instrument; duration histograms in seconds;
  * views from the config. It does not touch the global MeterProvider until you call `register()`.
  *
- * Throws a clear Error for a bad config slice; never throws after that.
+ * Throws the config's ConfigError for a bad slice (the text `loadConfig` gives); never throws after that.
  *
  * @example
  * const metrics = createMetrics(config.metrics, resource);
@@ -111,55 +89,16 @@ function warnUnlessFulfilled(r: SettledWithin<unknown>, ms: number, what: string
  * const latency = metrics.histogram('job.duration', { unit: 's' });
  * await latency.time(() => runJob(), { queue: 'mail' });
  */
-const METRICS_CONFIG_KEYS = [
-  'enabled',
-  'exportIntervalMillis',
-  'exportTimeoutMillis',
-  'exporters',
-  'cardinalityLimit',
-  'durationBuckets',
-  'views',
-  'http',
-  'shutdownTimeoutMillis',
-] as const satisfies readonly (keyof MetricsConfig)[];
-// Compile-time: the list names every key (a new one that is not listed fails the build).
-const _metrics_keys_complete: [Exclude<keyof MetricsConfig, (typeof METRICS_CONFIG_KEYS)[number]>] extends [
-  never,
-]
-  ? true
-  : never = true;
-void _metrics_keys_complete;
 
-export function createMetrics(config: MetricsConfig, resource?: Resource): MetricsHandle {
-  if (config === null || typeof config !== 'object') fail('', 'config slice is required');
-  checkOptionKeys(config, METRICS_CONFIG_KEYS, 'createMetrics: metrics config');
-  const enabled = config.enabled !== false;
-  const cardinalityLimit = checkInteger(
-    config.cardinalityLimit ?? DEFAULT_METRICS.cardinalityLimit,
-    '@otelkit/metrics: metrics.cardinalityLimit',
-    POSITIVE,
-  );
-  const durationBuckets =
-    config.durationBuckets && config.durationBuckets.length > 0
-      ? Object.freeze(validateBuckets('metrics.durationBuckets', config.durationBuckets))
-      : DEFAULT_DURATION_BUCKETS;
-  const exportIntervalMillis = checkInteger(
-    config.exportIntervalMillis ?? DEFAULT_METRICS.exportIntervalMillis,
-    '@otelkit/metrics: metrics.exportIntervalMillis',
-    POSITIVE,
-  );
-  const exportTimeoutMillis = checkInteger(
-    config.exportTimeoutMillis ?? DEFAULT_METRICS.exportTimeoutMillis,
-    '@otelkit/metrics: metrics.exportTimeoutMillis',
-    POSITIVE,
-  );
-  const shutdownTimeoutMillis = checkInteger(
-    config.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN.timeoutMillis,
-    '@otelkit/metrics: metrics.shutdownTimeoutMillis',
-    POSITIVE,
-  );
-  const views = (config.views ?? []).map((v, i) => toViewOptions(v, i, cardinalityLimit));
-  const exporters: readonly MetricExporterConfig[] = enabled ? (config.exporters ?? []) : [];
+export function createMetrics(slice: MetricsConfig | MetricsInput, resource?: Resource): MetricsHandle {
+  // The slice's own normaliser: a loadConfig slice as it is, anything else checked exactly as
+  // loadConfig checks it (same ConfigError text); this package holds no defaults or checks of its own.
+  const config = normalizeMetrics(slice);
+  const { enabled, cardinalityLimit, exportIntervalMillis, exportTimeoutMillis, shutdownTimeoutMillis } =
+    config;
+  const durationBuckets = config.durationBuckets;
+  const views = config.views.map((v) => toViewOptions(v, cardinalityLimit));
+  const exporters: readonly MetricExporterConfig[] = enabled ? config.exporters : [];
 
   const exportCounters: ExportCounters = newExportCounters();
   const pushExporters = {
@@ -173,7 +112,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   const guards = new SeriesGuards(cardinalityLimit, METER_NAME);
   const overflow = new OverflowTracker(cardinalityLimit, guards);
   // HTTP server histograms aggregated by us, fed to every reader as a MetricProducer.
-  const local = new LocalHistograms(cardinalityLimit, config.views ?? [], METER_NAME);
+  const local = new LocalHistograms(cardinalityLimit, config.views, METER_NAME);
 
   const readers: IMetricReader[] = [];
   let prometheus: PrometheusEndpoint | undefined;
@@ -183,17 +122,6 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
   exporters.forEach((exporter, i) => {
     switch (exporter.type) {
       case 'prometheus': {
-        if (prometheus) fail(`exporters[${i}]`, 'is a second Prometheus exporter; configure one');
-        if (exporter.mode !== 'server' && exporter.mode !== 'handler') {
-          fail(
-            `exporters[${i}].mode`,
-            `must be "server" or "handler" (got ${JSON.stringify(exporter.mode)})`,
-          );
-        }
-        if (typeof exporter.path !== 'string' || !exporter.path.startsWith('/')) {
-          fail(`exporters[${i}].path`, `must start with "/" (got ${JSON.stringify(exporter.path)})`);
-        }
-        checkInteger(exporter.port, `@otelkit/metrics: metrics.exporters[${i}].port`, { min: 0, max: 65535 });
         prometheus = new PrometheusEndpoint(
           exporter,
           cardinalityLimit,
@@ -226,11 +154,12 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
         if (!cumulative && !delta) cumulative = reader;
         break;
       }
-      default:
-        fail(
-          `exporters[${i}].type`,
-          `must be one of prometheus, otlp, console (got ${JSON.stringify((exporter as { type?: unknown }).type)})`,
+      default: {
+        const unknown: never = exporter;
+        throw new Error(
+          `metrics.exporters[${i}]: ${JSON.stringify(unknown)} is not a value of a normalised metrics slice`,
         );
+      }
     }
   });
   let pullTimer: NodeJS.Timeout | undefined;
@@ -295,7 +224,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     resolve: () => endShutdown(),
   };
   // loadConfig derives the skip list (the Prometheus path included); the slice is used as is.
-  const ignorePaths = [...(config.http?.ignorePaths ?? [])];
+  const ignorePaths = [...config.http.ignorePaths];
   const prometheusPath = prometheus
     ? (exporters.find((e) => e.type === 'prometheus') as { path: string }).path
     : null;
@@ -315,7 +244,7 @@ export function createMetrics(config: MetricsConfig, resource?: Resource): Metri
     cardinalityLimit,
     durationBuckets,
     ignorePaths: Object.freeze(ignorePaths),
-    serverSpans: config.http?.serverSpans !== false,
+    serverSpans: config.http.serverSpans,
     async collect(): Promise<CollectionResult> {
       const empty = (errors: unknown[]): CollectionResult => ({
         resourceMetrics: { resource: providerResource, scopeMetrics: [] },

@@ -61,25 +61,40 @@ describe('createMetrics', () => {
   });
 
   it.each([
-    [{ cardinalityLimit: 0 }, /metrics\.cardinalityLimit must be a positive integer/],
-    [{ exportIntervalMillis: -5 }, /metrics\.exportIntervalMillis must be a positive integer/],
-    [{ durationBuckets: [1, 0.5] }, /metrics\.durationBuckets.*strictly ascending/],
+    [{ cardinalityLimit: 0 }, /metrics\.cardinalityLimit: expected a number > 0, got 0/],
+    [
+      { exportIntervalMillis: -5 },
+      /metrics\.exportIntervalMillis: expected a non-negative duration in milliseconds, got -5/,
+    ],
+    [{ durationBuckets: [1, 0.5] }, /metrics\.durationBuckets: expected strictly ascending numbers/],
     [
       { exporters: [{ type: 'statsd' }] },
-      /metrics\.exporters\[0\]\.type must be one of prometheus, otlp, console/,
+      /metrics\.exporters\[0\]\.type: expected one of prometheus\|otlp\|console\|none.*got "statsd"/,
     ],
     [
       { exporters: [prometheusExporter({ mode: 'both' as never })] },
-      /exporters\[0\]\.mode must be "server" or "handler"/,
+      /metrics\.exporters\[0\]\.mode: expected one of server\|handler, got "both"/,
     ],
-    [{ exporters: [prometheusExporter({ path: 'metrics' })] }, /exporters\[0\]\.path must start with "\/"/],
-    [{ exporters: [prometheusExporter(), prometheusExporter()] }, /second Prometheus exporter/],
+    [
+      { exporters: [prometheusExporter({ path: 'metrics' })] },
+      /metrics\.exporters\[0\]\.path: expected a string starting with "\/", got "metrics"/,
+    ],
+    [
+      { exporters: [prometheusExporter(), prometheusExporter()] },
+      /metrics\.exporters: expected at most one prometheus exporter/,
+    ],
     [
       { exporters: [otlp('http://127.0.0.1:1', { protocol: 'udp' })] },
-      /protocol must be one of http\/protobuf/,
+      /metrics\.exporters\[0\]\.protocol: expected one of http\/protobuf\|http\/json\|grpc, got "udp"/,
     ],
-    [{ views: [{ instrument: 'http.*', name: 'renamed' }] }, /views\[0\]\.name cannot rename a wildcard/],
-    [{ views: [{ instrument: 'x', buckets: [] }] }, /views\[0\].*non-empty array/],
+    [
+      { views: [{ instrument: 'http.*', name: 'renamed' }] },
+      /metrics\.views\[0\]\.name: cannot rename a wildcard selector/,
+    ],
+    [
+      { views: [{ instrument: 'x', buckets: [] }] },
+      /metrics\.views\[0\]\.buckets: expected a list of >= 1 items/,
+    ],
   ])('rejects bad config %j with a clear error', (overrides, message) => {
     expect(() => createMetrics(metricsConfig(overrides as never))).toThrow(message);
   });

@@ -10,6 +10,8 @@ export interface ResourceMonitorConfig {
   readonly health?: HealthConfig;
   /** Its `timeoutMillis` is the monitor's shutdown budget. */
   readonly shutdown?: { readonly timeoutMillis: number };
+  /** Its `exportIntervalMillis` is the monitor's `exportWindowMillis` (unless `options.monitor` sets one). */
+  readonly metrics?: { readonly exportIntervalMillis: number };
 }
 
 export interface CreateResourceMonitorOptions {
@@ -64,6 +66,7 @@ export function createResourceMonitor(
   const { resources, alerts, health } = config;
   const logger = alerts?.log === false ? undefined : options.logger;
   const monitor = new ResourceMonitor({
+    ...(config.metrics ? { exportWindowMillis: config.metrics.exportIntervalMillis } : {}),
     ...(options.monitor ?? {}),
     enabled: resources.enabled,
     intervalMillis: resources.intervalMillis,

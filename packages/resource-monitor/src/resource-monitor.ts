@@ -3,10 +3,11 @@ import {
   type AlertRuleConfig,
   checkInteger,
   checkOptionKeys,
-  DEFAULT_RESOURCES,
   DEFAULT_SHUTDOWN,
   isStandardDecoratorContext,
+  normalizeResources,
   parseDuration,
+  type ResourcesInput,
   settleWithin,
   type ThresholdConfig,
 } from '@otelkit/config';
@@ -56,6 +57,15 @@ interface AppSeries {
   readonly ring: RingSeries;
 }
 
+/** The options that are the config's `resources` slice, normalised by `normalizeResources`. */
+const SAMPLING_OPTION_KEYS = [
+  'enabled',
+  'interval',
+  'intervalMillis',
+  'historySize',
+  'containerAware',
+] as const satisfies readonly (keyof ResourceMonitorOptions & keyof ResourcesInput)[];
+
 /** Every option of {@link ResourceMonitorOptions}; anything else is an error naming the key. */
 export const RESOURCE_MONITOR_OPTION_KEYS = [
   'interval',
@@ -73,6 +83,7 @@ export const RESOURCE_MONITOR_OPTION_KEYS = [
   'logger',
   'webhooks',
   'eventLoopResolutionMillis',
+  'exportWindowMillis',
   'cgroupRoot',
   'health',
   'alertHistorySize',
@@ -181,36 +192,15 @@ export class ResourceMonitor {
     this._options = options;
     // `@monitor.onThresholdExceeded` is called without `this` under experimentalDecorators.
     this.onThresholdExceeded = this.onThresholdExceeded.bind(this) as ResourceMonitor['onThresholdExceeded'];
-    if (options.intervalMillis !== undefined) {
-      if (
-        typeof options.intervalMillis !== 'number' ||
-        !Number.isFinite(options.intervalMillis) ||
-        options.intervalMillis < 10
-      ) {
-        throw new Error(
-          `${PREFIX}: options.intervalMillis must be a number of milliseconds >= 10, got ${String(options.intervalMillis)}`,
-        );
-      }
-      this.intervalMillis = options.intervalMillis;
-    } else if (options.interval !== undefined) {
-      if (
-        typeof options.interval !== 'number' ||
-        !Number.isFinite(options.interval) ||
-        options.interval < 0.01
-      ) {
-        throw new Error(
-          `${PREFIX}: options.interval must be a number of seconds >= 0.01, got ${String(options.interval)}`,
-        );
-      }
-      this.intervalMillis = options.interval * 1000;
-    } else {
-      this.intervalMillis = DEFAULT_RESOURCES.intervalMillis;
-    }
-    this.historySize = checkInteger(options.historySize, `${PREFIX}: options.historySize`, {
-      min: 1,
-      max: 1_000_000,
-      default: DEFAULT_RESOURCES.historySize,
-    });
+    // The sampling options are the config's `resources` slice: one normaliser, one set of checks
+    // and defaults (`interval` in seconds or with its unit, `intervalMillis`, never both).
+    const sampling = normalizeResources(
+      Object.fromEntries(
+        SAMPLING_OPTION_KEYS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
+      ) as ResourcesInput,
+    );
+    this.intervalMillis = sampling.intervalMillis;
+    this.historySize = sampling.historySize;
     this._maxMetrics = checkInteger(options.maxMetrics, `${PREFIX}: options.maxMetrics`, {
       min: 1,
       max: 100_000,
@@ -228,9 +218,6 @@ export class ResourceMonitor {
       // and then failed startMonitoring with a plain Error (issue 14 item 7)
       { min: 1, max: 2 ** 31 - 1, default: DEFAULT_SHUTDOWN.timeoutMillis },
     );
-    if (options.containerAware !== undefined && typeof options.containerAware !== 'boolean') {
-      throw new Error(`${PREFIX}: options.containerAware must be true or false`);
-    }
     if (
       options.hostMetricGroups !== undefined &&
       options.hostMetricGroups !== false &&
@@ -244,10 +231,10 @@ export class ResourceMonitor {
           throw new Error(`${PREFIX}: options.logger.${m} must be a function`);
       }
     }
-    this.enabled = options.enabled !== false;
+    this.enabled = sampling.enabled;
 
     this._collector = new SystemCollector({
-      containerAware: options.containerAware !== false,
+      containerAware: sampling.containerAware,
       cgroupRoot: options.cgroupRoot ?? '/sys/fs/cgroup',
       eventLoopResolutionMillis: checkInteger(
         options.eventLoopResolutionMillis,
@@ -288,14 +275,24 @@ export class ResourceMonitor {
     });
     this._engine = new AlertEngine((event) => this.dispatchAlert(event));
 
+    const exportWindowMillis = checkInteger(
+      options.exportWindowMillis,
+      `${PREFIX}: options.exportWindowMillis`,
+      { min: 1, max: 86_400_000, default: this.intervalMillis },
+    );
     const provider = options.meterProvider ?? (options.meter ? providerForMeter(options.meter) : undefined);
     if (provider) {
-      this._metrics = new MonitorMetrics(provider, options.hostMetricGroups ?? DEFAULT_HOST_METRIC_GROUPS, {
-        latestStats: () => this._collector.latest,
-        applicationMetrics: () => this._latestApplicationValues(),
-        alertStates: () => this._engine.alertStates(),
-        counters: this._counters,
-      });
+      this._metrics = new MonitorMetrics(
+        provider,
+        options.hostMetricGroups ?? DEFAULT_HOST_METRIC_GROUPS,
+        {
+          latestStats: () => this._collector.latest,
+          applicationMetrics: () => this._latestApplicationValues(),
+          alertStates: () => this._engine.alertStates(),
+          counters: this._counters,
+        },
+        exportWindowMillis,
+      );
       this._collector.runtime.onGc = (entry) => this._metrics?.recordGc(entry);
     }
     if (options.health) this._createHealth();
@@ -825,6 +822,7 @@ export class ResourceMonitor {
       try {
         const stats = this._collector.sample(true);
         this._history.push(stats);
+        this._metrics?.noteSample(stats);
         this._counters.samples++;
         flattenStats(stats, this._scratch);
         const notify = this._metricListeners.size > 0;

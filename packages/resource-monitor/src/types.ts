@@ -280,12 +280,22 @@ export interface ResourceMonitorOptions {
   readonly logger?: MonitorLogger;
   readonly webhooks?: readonly WebhookOptions[];
   /**
-   * Timer period of the event-loop delay histogram (`monitorEventLoopDelay({ resolution })`): the
-   * monitor's main idle cost (10 ms ≈ 0.5 % of a core, 20 ms ≈ 0.3-0.5 %, 50 ms ≈ 0.14 %, measured
-   * on a busy 2-core machine). A block shorter than this can be under-measured (it only shows
+   * Timer period of the event-loop delay sampler (an unref'ed JS timer whose lateness is recorded;
+   * not `monitorEventLoopDelay`, see `collectors/runtime-collector.ts`): the monitor's main idle
+   * cost (100 ms ≈ 0.2 % of a core, 10 ms ≈ 1.5 % in bench/compare/runtime-cost.bench.js; 20 ms ≈
+   * 0.3-0.5 %, 50 ms ≈ 0.14 % in an earlier measurement on a busy 2-core machine). A block shorter than this can be under-measured (it only shows
    * when it overlaps a tick); longer blocks are always seen. @default 100
    */
   readonly eventLoopResolutionMillis?: number;
+  /**
+   * The exported `nodejs.eventloop.delay.max` is the worst sample taken in this trailing window
+   * (at least the latest sample), so a reader that collects at least this often sees every stall,
+   * however many samples fall between its collections and whichever other readers collect in
+   * between (no collection consumes a sample). Set it to the longest collection interval:
+   * `startMonitoring` passes `metrics.exportIntervalMillis`. The other runtime gauges (p50, p99,
+   * utilization) are the latest sample's. @default the sampling interval (the latest sample only)
+   */
+  readonly exportWindowMillis?: number;
   /** Where cgroup file systems are mounted. @default '/sys/fs/cgroup' */
   readonly cgroupRoot?: string;
   /** Options of `monitor.health` and its built-in checks. */

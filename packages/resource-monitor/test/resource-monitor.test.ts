@@ -1,3 +1,4 @@
+import { ConfigError } from '@otelkit/config';
 import { BUILTIN_METRICS } from '../src/collectors/builtin-metrics';
 import { SampleHistory } from '../src/internal/sample-history';
 import { ResourceMonitor } from '../src/resource-monitor';
@@ -233,17 +234,19 @@ describe('ResourceMonitor', () => {
   });
 
   it('validates options with errors naming the field', () => {
+    // the sampling options go through the config's resources slice: its checks and text
+    expect(() => new ResourceMonitor({ interval: 0 })).toThrow(ConfigError);
     expect(() => new ResourceMonitor({ interval: 0 })).toThrow(
-      'ResourceMonitor: options.interval must be a number of seconds >= 0.01, got 0',
+      'resources.interval: expected at least 10ms, got 0',
     );
     expect(() => new ResourceMonitor({ intervalMillis: 5 })).toThrow(
-      /options\.intervalMillis must be a number of milliseconds >= 10/,
+      /resources\.intervalMillis: expected at least 10ms, got 5/,
     );
     expect(() => new ResourceMonitor({ historySize: 1.5 })).toThrow(
-      /options\.historySize must be an integer from 1 to 1000000, got 1.5/,
+      /resources\.historySize: expected a whole number, got 1\.5/,
     );
     expect(() => new ResourceMonitor({ containerAware: 'yes' as never })).toThrow(
-      /options\.containerAware must be true or false/,
+      /resources\.containerAware: expected true or false, got "yes"/,
     );
     expect(() => new ResourceMonitor({ logger: { info() {} } as never })).toThrow(
       /options\.logger\.warn must be a function/,
@@ -251,6 +254,10 @@ describe('ResourceMonitor', () => {
     expect(() => new ResourceMonitor({ webhooks: [{ url: 'ftp://x' }] })).toThrow(
       /options\.webhooks\[0\]\.url must use http: or https:/,
     );
-    expect(new ResourceMonitor({ interval: 2, intervalMillis: 500 }).intervalMillis).toBe(500);
+    expect(() => new ResourceMonitor({ interval: 2, intervalMillis: 500 })).toThrow(
+      'resources.interval: give either interval or intervalMillis, not both',
+    );
+    expect(new ResourceMonitor({ intervalMillis: 500 }).intervalMillis).toBe(500);
+    expect(new ResourceMonitor({ interval: 2 }).intervalMillis).toBe(2000);
   });
 });

@@ -77,7 +77,7 @@ describe('the resource of every signal', () => {
     expect(hostOnly['os.type']).toBeUndefined();
   });
 
-  it('an invalid OTEL_NODE_RESOURCE_DETECTORS is a warning (all detectors stay); a cloud detector in code is a ConfigError', () => {
+  it('an invalid name in OTEL_NODE_RESOURCE_DETECTORS is a warning and ignored, the valid ones kept (as NodeSDK); a cloud detector in code is a ConfigError', () => {
     const warnings: string[] = [];
     const c = loadConfig({
       config: base as never,
@@ -86,7 +86,17 @@ describe('the resource of every signal', () => {
       onWarning: (w) => warnings.push(`${w.path}: ${w.message}`),
     });
     expect(warnings).toEqual([expect.stringMatching(/^OTEL_NODE_RESOURCE_DETECTORS: .*"bogus" is not one/)]);
-    expect(c.service.detectors).toEqual(['host', 'os', 'process', 'serviceinstance', 'container']);
+    expect(c.service.detectors).toEqual(['host']);
+    const cloud = loadConfig({
+      config: base as never,
+      env: { OTEL_NODE_RESOURCE_DETECTORS: 'aws,process' },
+      file: false,
+      onWarning: (w) => warnings.push(`${w.path}: ${w.message}`),
+    });
+    expect(cloud.service.detectors).toEqual(['process']);
+    expect(warnings[1]).toMatch(
+      /^OTEL_NODE_RESOURCE_DETECTORS: "aws": cloud resource detectors are not built in.*got "aws"$/,
+    );
     expect(() =>
       loadConfig({ config: { service: { detectors: ['host', 'aws'] } } as never, env: {}, file: false }),
     ).toThrow(ConfigError);

@@ -222,3 +222,16 @@ export function shapeOf<Input>() {
     shape: S & Record<Exclude<keyof S, keyof Input>, never>,
   ): S => shape;
 }
+
+/** `null` (the canonical "none", e.g. `rotation: null`) or a value of `schema`. */
+export function orNull<I, O>(schema: z.ZodType<O, I>) {
+  return z.any().transform((v, ctx): O | null => {
+    if (v === null) return null;
+    const r = schema.safeParse(v, { reportInput: true });
+    if (!r.success) {
+      reemit(ctx, r.error.issues);
+      return z.NEVER;
+    }
+    return r.data;
+  });
+}

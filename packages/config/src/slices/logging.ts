@@ -3,11 +3,15 @@
  * redaction. Its schema, output and input types and defaults live here, once; `@otelkit/logging`
  * uses the slice as it is.
  */
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseByteSize } from '../duration';
-import type { ByteSizeInput, DurationInput, Named } from '../fields/input-types';
+import type { ConfigIssue } from '../errors';
+import { checkEndpoints, type Destination } from '../fields/endpoint-safety';
+import type { ByteSizeInput, DurationInput, Mutable, Named } from '../fields/input-types';
 import { type LogLevel, parseLogLevel } from '../fields/log-level';
 import {
+  finishOtlp,
   type OtlpEndpointConfig,
   type OtlpEndpointInput,
   type OtlpPartial,
@@ -24,6 +28,7 @@ import {
   issue,
   obj,
   objT,
+  orNull,
   pair,
   posInt,
   reemit,
@@ -33,6 +38,7 @@ import {
   text,
 } from '../fields/zod-fields';
 import { DEFAULT_REDACT_PATHS } from '../secret-keys';
+import { type SliceContext, sliceNormalizer } from './normalize';
 
 export type { LogLevel } from '../fields/log-level';
 
@@ -137,13 +143,14 @@ export type LogOutputInput =
       type: 'file';
       path?: string;
       mkdir?: boolean;
+      /** `null` (or absent): no rotation. */
       rotation?: {
         maxSize?: ByteSizeInput;
         maxSizeBytes?: number;
         interval?: DurationInput;
         intervalMillis?: number;
         maxFiles?: number;
-      };
+      } | null;
     }
   | {
       type: 'elasticsearch';
@@ -155,7 +162,7 @@ export type LogOutputInput =
       index?: string;
       dataStream?: boolean;
       headers?: Record<string, string>;
-      auth?: { username: string; password: string } | { apiKey: string };
+      auth?: { username: string; password: string } | { apiKey: string } | null;
       flushInterval?: DurationInput;
       flushIntervalMillis?: number;
       maxBatchSize?: number;
@@ -207,14 +214,16 @@ export const logOutputSchema = z
           type: z.literal('file'),
           path: text.optional(),
           mkdir: bool.optional(),
-          rotation: obj(
-            shapeOf<NonNullable<Extract<LogOutputInput, { type: 'file' }>['rotation']>>()({
-              maxSize: custom(parseByteSize),
-              maxSizeBytes: custom(parseByteSize),
-              interval: durationSeconds,
-              intervalMillis: durationMillis,
-              maxFiles: posInt.optional(),
-            }),
+          rotation: orNull(
+            obj(
+              shapeOf<NonNullable<Extract<LogOutputInput, { type: 'file' }>['rotation']>>()({
+                maxSize: custom(parseByteSize),
+                maxSizeBytes: custom(parseByteSize),
+                interval: durationSeconds,
+                intervalMillis: durationMillis,
+                maxFiles: posInt.optional(),
+              }),
+            ),
           ),
         }),
         (o, ctx) => {
@@ -228,6 +237,10 @@ export const logOutputSchema = z
             });
             if (rotation.maxSizeBytes === undefined && rotation.intervalMillis === undefined) {
               issue(ctx, 'expected maxSize and/or interval to rotate on', f.rotation, ['rotation']);
+            }
+            if (rotation.intervalMillis !== undefined && rotation.intervalMillis < 1000) {
+              const k = f.rotation.intervalMillis !== undefined ? 'intervalMillis' : 'interval';
+              issue(ctx, 'expected at least 1s', rotation.intervalMillis, ['rotation', k]);
             }
           }
           return defined({ type: 'file' as const, path: f.path, mkdir: f.mkdir ?? true, rotation });
@@ -249,6 +262,7 @@ export const logOutputSchema = z
                 error: 'expected { username, password } or { apiKey }',
               },
             )
+            .nullable()
             .optional(),
           flushInterval: durationSeconds,
           flushIntervalMillis: durationMillis,
@@ -260,10 +274,11 @@ export const logOutputSchema = z
         }),
         (o, ctx) => {
           const e = o!;
-          if (e.node !== undefined && e.nodes !== undefined) {
+          // The normalised form carries both, `node` being `nodes[0]` (where shipping starts).
+          if (e.node !== undefined && e.nodes !== undefined && e.node !== e.nodes[0]) {
             ctx.addIssue({
               code: 'custom',
-              message: 'give either node or nodes, not both',
+              message: 'give either node or nodes, not both (or node as the first of nodes)',
               input: e.nodes,
               path: ['nodes'],
               params: { noGot: true },
@@ -343,3 +358,136 @@ export const loggingSchema = objT(
     });
   },
 );
+
+/** The logging slice while layers are merged: file paths and index names may be unset. */
+export type LoggingDraft = Mutable<Omit<LoggingConfig, 'outputs' | 'redact'>> & {
+  outputs: PartialLogOutput[];
+  redact: Mutable<RedactConfig>;
+};
+
+/** The slice's defaults, as a fresh draft. */
+export function loggingDefaults(): LoggingDraft {
+  return {
+    enabled: true,
+    level: 'info',
+    format: 'json',
+    correlation: true,
+    outputs: [{ type: 'console', stream: 'stdout' }],
+    redact: { enabled: true, paths: DEFAULT_REDACT_PATHS, censor: '[REDACTED]' },
+  };
+}
+
+/** An index / dataset-safe slug of the service name. */
+function slug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9_.]+/g, '_')
+      .replace(/^[_.]+/, '') || 'service'
+  );
+}
+
+/** What finalising the logging slice takes from the rest of the config. */
+export interface LoggingContext extends SliceContext {
+  /** `service.name`: names the default log file and Elasticsearch index. @default 'unknown_service:node' */
+  readonly serviceName?: string;
+  /** What relative file paths resolve against. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/**
+ * The merged slice → the normalised one: file paths absolute (default `logs/<service>.log`), the
+ * Elasticsearch index named after the service, OTLP endpoints filled, two outputs on one file
+ * refused, destinations checked; with root `enabled: false` no OTLP output (the application's own
+ * lines still go to the console and files).
+ */
+export function finalizeLogging(
+  l: LoggingDraft,
+  issues: ConfigIssue[],
+  context: LoggingContext = {},
+): LoggingConfig {
+  const serviceSlug = slug(context.serviceName ?? 'unknown_service:node');
+  const cwd = context.cwd ?? process.cwd();
+  const outputs: LogOutputConfig[] = l.outputs.map((o): LogOutputConfig => {
+    switch (o.type) {
+      case 'file': {
+        const p = o.path ?? `logs/${serviceSlug}.log`;
+        return {
+          ...o,
+          path: isAbsolute(p) ? p : resolve(cwd, p),
+          rotation: o.rotation ? { ...o.rotation } : null,
+        };
+      }
+      case 'elasticsearch':
+        return {
+          ...o,
+          index: o.index ?? (o.dataStream ? `logs-${serviceSlug}-default` : `${serviceSlug}-logs`),
+          headers: { ...o.headers },
+          auth: o.auth ? { ...o.auth } : null,
+        };
+      case 'otlp':
+        return finishOtlp(o, 'logs') as LogOutputConfig;
+      default:
+        return { ...o };
+    }
+  });
+  const seenFiles = new Map<string, number>();
+  outputs.forEach((o, i) => {
+    if (o.type !== 'file') return;
+    if (seenFiles.has(o.path)) {
+      issues.push({
+        path: `logging.outputs[${i}].path`,
+        message: `the same file as logging.outputs[${seenFiles.get(o.path)}]: ${o.path}`,
+        source: 'code',
+      });
+    }
+    seenFiles.set(o.path, i);
+  });
+
+  // Where our own requests go: never a cloud metadata / link-local / unspecified address unless
+  // the exporter says so (an endpoint is a URL anyone who can set a variable can point elsewhere).
+  const endpoints: Destination[] = [];
+  outputs.forEach((o, i) => {
+    const owner = `logging.outputs[${i}]`;
+    if (o.type === 'otlp')
+      endpoints.push({ owner, field: 'endpoint', url: o.endpoint, allow: o.allowLinkLocal });
+    if (o.type === 'elasticsearch') {
+      if (o.nodes === undefined)
+        endpoints.push({ owner, field: 'node', url: o.node, allow: o.allowLinkLocal });
+      else
+        o.nodes.forEach((url, k) => {
+          endpoints.push({ owner, field: `nodes[${k}]`, url, allow: o.allowLinkLocal });
+        });
+    }
+  });
+  checkEndpoints(endpoints, issues);
+  return {
+    ...l,
+    outputs: (context.enabled ?? true) ? outputs : outputs.filter((o) => o.type !== 'otlp'),
+    redact: { ...l.redact, paths: [...l.redact.paths] },
+  };
+}
+
+const loggingNormalizer = sliceNormalizer<LoggingInput, LoggingDraft, LoggingConfig>({
+  name: 'logging',
+  schema: loggingSchema,
+  defaults: loggingDefaults,
+  finalize: (draft, issues) => finalizeLogging(draft, issues),
+});
+
+/** Marks a slice `loadConfig` made (already checked), so `normalizeLogging` returns it as is. */
+export const markLoggingNormalised = loggingNormalizer.mark;
+
+/**
+ * The `logging` slice from what a caller wrote (the input form, or a normalised slice, returned as
+ * it is when `loadConfig` made it): the same checks and error text as `loadConfig`, one
+ * {@link ConfigError} naming every problem under `logging.`; deep-frozen. `createLogger` calls it,
+ * so the logging package holds no defaults or checks of its own. Without a service name the
+ * default file is `logs/unknown_service_node.log`, relative to the working directory.
+ *
+ * @example
+ * normalizeLogging({ level: 'WARNING', outputs: ['console', 'file'] }).level; // 'warn'
+ */
+export function normalizeLogging(input?: LoggingInput | LoggingConfig): LoggingConfig {
+  return loggingNormalizer.normalize(input);
+}

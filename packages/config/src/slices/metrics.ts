@@ -4,9 +4,14 @@
  * uses the slice as it is.
  */
 import { z } from 'zod';
-import type { DurationInput, Named } from '../fields/input-types';
+import type { ConfigIssue } from '../errors';
+import { checkEndpoints } from '../fields/endpoint-safety';
+import type { DurationInput, Mutable, Named } from '../fields/input-types';
+import { INSTRUMENT_NAME_RULE, isInstrumentName } from '../fields/instrument-name';
 import {
   DEFAULT_OTLP,
+  type DraftOtlp,
+  finishOtlp,
   type OtlpEndpointConfig,
   type OtlpEndpointInput,
   type OtlpPartial,
@@ -32,7 +37,13 @@ import {
   text,
 } from '../fields/zod-fields';
 import { didYouMean } from '../suggest';
+import { type SliceContext, sliceNormalizer } from './normalize';
+import { DEFAULT_SHUTDOWN } from './process';
+import { DEFAULT_HEALTH } from './resources';
 import type { ConsoleExporterConfig } from './tracing';
+
+/** The health endpoints' default paths: not application traffic. */
+const DEFAULT_HEALTH_PATHS = [DEFAULT_HEALTH.path, DEFAULT_HEALTH.livenessPath, DEFAULT_HEALTH.readinessPath];
 
 export interface PrometheusExporterConfig {
   readonly type: 'prometheus';
@@ -140,6 +151,8 @@ export type MetricExporterInput =
       host?: string;
       port?: number;
       path?: string;
+      /** More paths the own listener serves the same exposition at (the seed's custom collector path). */
+      extraPaths?: string[];
       /** `{ username, password }` (Basic) or `{ type: 'bearer', token }`: scrapes without them get 401. */
       auth?: { type?: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
     }
@@ -218,6 +231,7 @@ export const metricExporterSchema = tagged({
       host: text.optional(),
       port: z.number().int().min(0).max(65535).optional(),
       path: z.string().startsWith('/').optional(),
+      extraPaths: z.array(z.string().startsWith('/')).optional(),
       auth: prometheusAuth.optional(),
     }),
     (o) => ({
@@ -226,6 +240,7 @@ export const metricExporterSchema = tagged({
       host: o!.host ?? DEFAULT_PROMETHEUS.host,
       port: o!.port ?? DEFAULT_PROMETHEUS.port,
       path: o!.path ?? DEFAULT_PROMETHEUS.path,
+      ...(o!.extraPaths ? { extraPaths: [...new Set(o!.extraPaths)] } : {}),
       ...(o!.auth ? { auth: o!.auth } : {}),
     }),
   ),
@@ -281,7 +296,7 @@ const view = objT(
     instrument: text,
     name: text.optional(),
     description: z.string().optional(),
-    buckets: z.array(z.number()).optional(),
+    buckets: z.array(z.number()).min(1).optional(),
     attributes: z.array(text).optional(),
     drop: bool.optional(),
   }),
@@ -289,6 +304,15 @@ const view = objT(
     const b = v!.buckets;
     if (b?.some((x, i) => i > 0 && x <= b[i - 1]!))
       issue(ctx, 'expected strictly ascending numbers', b, ['buckets']);
+    if (b?.some((x) => !Number.isFinite(x))) issue(ctx, 'expected finite numbers', b, ['buckets']);
+    if (v!.name !== undefined) {
+      if (!isInstrumentName(v!.name))
+        issue(ctx, `expected an instrument name: ${INSTRUMENT_NAME_RULE}`, v!.name, ['name']);
+      else if (/[*?]/.test(v!.instrument))
+        issue(ctx, 'cannot rename a wildcard selector (it would merge several instruments)', v!.name, [
+          'name',
+        ]);
+    }
     return defined({ ...v! });
   },
 );
@@ -376,10 +400,21 @@ export const metricsSchema = objT(
     if (m.durationBuckets?.some((x, i) => i > 0 && x <= m.durationBuckets![i - 1]!)) {
       issue(ctx, 'expected strictly ascending numbers (seconds)', m.durationBuckets, ['durationBuckets']);
     }
+    const exportIntervalMillis = pair(ctx, m, 'interval', 'exportIntervalMillis');
+    const exportTimeoutMillis = pair(ctx, m, 'exportTimeout');
+    const shutdownTimeoutMillis = pair(ctx, m, 'shutdownTimeout');
+    // A zero interval is an export loop, a zero budget can flush nothing.
+    for (const [value, short, long] of [
+      [exportIntervalMillis, 'interval', 'exportIntervalMillis'],
+      [exportTimeoutMillis, 'exportTimeout', 'exportTimeoutMillis'],
+      [shutdownTimeoutMillis, 'shutdownTimeout', 'shutdownTimeoutMillis'],
+    ] as const) {
+      if (value === 0) issue(ctx, 'expected more than 0', 0, [m[long] !== undefined ? long : short]);
+    }
     return defined({
       enabled: m.enabled,
-      exportIntervalMillis: pair(ctx, m, 'interval', 'exportIntervalMillis'),
-      exportTimeoutMillis: pair(ctx, m, 'exportTimeout'),
+      exportIntervalMillis,
+      exportTimeoutMillis,
       exporters,
       cardinalityLimit: m.cardinalityLimit,
       durationBuckets: m.durationBuckets,
@@ -387,7 +422,114 @@ export const metricsSchema = objT(
       http: m.http
         ? defined({ ignorePaths: m.http.ignorePaths, serverSpans: m.http.serverSpans })
         : undefined,
-      shutdownTimeoutMillis: pair(ctx, m, 'shutdownTimeout'),
+      shutdownTimeoutMillis,
     });
   },
 );
+
+/** The metrics slice while layers are merged: OTLP endpoints, the skip list and the budget may be unset. */
+export type MetricsDraft = Mutable<Omit<MetricsConfig, 'exporters' | 'http' | 'shutdownTimeoutMillis'>> & {
+  exporters: PartialMetricExporter[];
+  http: { ignorePaths?: readonly string[]; serverSpans?: boolean };
+  /** Unset unless a layer gives it: then the one budget, `shutdown.timeoutMillis`. */
+  shutdownTimeoutMillis?: number;
+};
+
+/** The slice's defaults, as a fresh draft. */
+export function metricsDefaults(): MetricsDraft {
+  return {
+    enabled: true,
+    ...DEFAULT_METRICS,
+    exporters: [{ ...DEFAULT_PROMETHEUS }],
+    durationBuckets: DEFAULT_DURATION_BUCKETS,
+    views: [],
+    http: {},
+  };
+}
+
+/** What finalising the metrics slice takes from the rest of the config. */
+export interface MetricsContext extends SliceContext {
+  /** The health endpoints: requests to them are not application traffic. @default the health slice's defaults */
+  readonly healthPaths?: readonly string[];
+  /** More paths never measured (the dashboard's). */
+  readonly extraIgnorePaths?: readonly string[];
+  /** Whether the http auto-instrumentation is on (it makes the SERVER span then). @default false */
+  readonly httpInstrumented?: boolean;
+}
+
+/**
+ * The merged slice → the normalised one: OTLP endpoints filled, destinations checked, the HTTP skip
+ * list derived (the user's list, else the health paths; the Prometheus path and `extraIgnorePaths`
+ * always — a scrape is not application traffic), who makes the SERVER span decided, the budget and
+ * root `enabled` applied.
+ */
+export function finalizeMetrics(
+  m: MetricsDraft,
+  issues: ConfigIssue[],
+  context: MetricsContext = {},
+): MetricsConfig {
+  const exporters = m.exporters.map((e) =>
+    e.type === 'otlp' ? finishOtlp(e as typeof e & DraftOtlp, 'metrics') : { ...e },
+  ) as MetricExporterConfig[];
+  checkEndpoints(
+    exporters.flatMap((e, i) =>
+      e.type === 'otlp'
+        ? [{ owner: `metrics.exporters[${i}]`, field: 'endpoint', url: e.endpoint, allow: e.allowLinkLocal }]
+        : [],
+    ),
+    issues,
+  );
+  const promPaths = exporters.flatMap((e) => (e.type === 'prometheus' ? [e.path] : []));
+  const ignorePaths = [
+    ...new Set([
+      ...(m.http.ignorePaths ?? [...promPaths, ...(context.healthPaths ?? DEFAULT_HEALTH_PATHS)]),
+      ...promPaths,
+      ...(context.extraIgnorePaths ?? []),
+    ]),
+  ];
+  // One SERVER span per request: the http auto-instrumentation makes it when on, otelkit's
+  // middleware otherwise. Both at once is a mistake worth an error.
+  const httpInstrumented = context.httpInstrumented ?? false;
+  const serverSpans = m.http.serverSpans ?? !httpInstrumented;
+  if (serverSpans && httpInstrumented) {
+    issues.push({
+      path: 'metrics.http.serverSpans',
+      message:
+        'true with the http auto-instrumentation on would make two SERVER spans per request; leave it unset, or turn the instrumentation off (instrumentations: { http: false })',
+      source: 'code',
+    });
+  }
+  return {
+    ...m,
+    enabled: (context.enabled ?? true) && m.enabled,
+    shutdownTimeoutMillis:
+      m.shutdownTimeoutMillis ?? context.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN.timeoutMillis,
+    exporters,
+    durationBuckets: [...m.durationBuckets],
+    views: m.views.map((v) => ({ ...v })),
+    http: { ignorePaths, serverSpans },
+  };
+}
+
+const metricsNormalizer = sliceNormalizer<MetricsInput, MetricsDraft, MetricsConfig>({
+  name: 'metrics',
+  schema: metricsSchema,
+  defaults: metricsDefaults,
+  finalize: (draft, issues) => finalizeMetrics(draft, issues),
+});
+
+/** Marks a slice `loadConfig` made (already checked), so `normalizeMetrics` returns it as is. */
+export const markMetricsNormalised = metricsNormalizer.mark;
+
+/**
+ * The `metrics` slice from what a caller wrote (the input form, or a normalised slice, returned as
+ * it is when `loadConfig` made it): the same checks and error text as `loadConfig`, one
+ * {@link ConfigError} naming every problem under `metrics.`; deep-frozen. `createMetrics` calls it,
+ * so the metrics package holds no defaults or checks of its own.
+ *
+ * @example
+ * normalizeMetrics({ interval: '15s', exporters: ['otlp'] }).exportIntervalMillis; // 15000
+ */
+export function normalizeMetrics(input?: MetricsInput | MetricsConfig): MetricsConfig {
+  return metricsNormalizer.normalize(input);
+}

@@ -7,9 +7,19 @@
  * so it gets the same checks and the same error text, and is deep-frozen.
  */
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors';
+import { ConfigError, type ConfigIssue, type ConfigSource } from '../errors';
 import { toIssue } from '../fields/issues';
 import { deepFreeze, deepMerge, findUnsafeKeys } from '../merge';
+
+/** What finalising a slice takes from the rest of the config. */
+export interface SliceContext {
+  /** Root `enabled` / `OTEL_SDK_DISABLED`. @default true */
+  readonly enabled?: boolean;
+  /** `shutdown.timeoutMillis`, the one budget. @default 5000 */
+  readonly shutdownTimeoutMillis?: number;
+  /** Who the merged-slice checks blame. @default 'code' */
+  readonly source?: ConfigSource;
+}
 
 export interface SliceNormalizer<Input, Slice> {
   /** The slice from its input form or its normalised form; throws one ConfigError naming every problem. */

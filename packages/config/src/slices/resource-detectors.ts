@@ -52,3 +52,32 @@ export function parseResourceDetectors(value: unknown): ResourceDetectorName[] {
   }
   return out;
 }
+
+/**
+ * `OTEL_NODE_RESOURCE_DETECTORS` as NodeSDK reads it: the valid names are kept and each invalid
+ * one (unknown, or a cloud detector, which is not built in) is reported to be warned about and
+ * ignored — the spec's rule for environment values.
+ */
+export function parseResourceDetectorsFromEnv(value: string): {
+  detectors: ResourceDetectorName[];
+  invalid: { name: string; message: string }[];
+} {
+  const detectors: ResourceDetectorName[] = [];
+  const invalid: { name: string; message: string }[] = [];
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const name of names) {
+    try {
+      for (const d of parseResourceDetectors([name])) if (!detectors.includes(d)) detectors.push(d);
+    } catch (err) {
+      if (!(err instanceof ExpectedError)) throw err;
+      invalid.push({ name, message: err.message });
+    }
+  }
+  const lower = names.map((n) => n.toLowerCase());
+  if (lower.includes('none')) return { detectors: [], invalid };
+  if (lower.includes('all')) return { detectors: [...DEFAULT_RESOURCE_DETECTORS], invalid };
+  return { detectors, invalid };
+}

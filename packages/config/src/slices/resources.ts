@@ -10,7 +10,7 @@ import { type ParsedCondition, parseCondition } from '../condition';
 export type { ComparisonOperator, ConditionAggregation, ParsedCondition } from '../condition';
 
 import { ExpectedError } from '../duration';
-import type { DurationInput, Named } from '../fields/input-types';
+import type { DurationInput, Mutable, Named } from '../fields/input-types';
 import { type ThresholdConfig, type ThresholdDirection, threshold } from '../fields/threshold';
 import {
   bool,
@@ -31,6 +31,7 @@ import {
   shapeOf,
   text,
 } from '../fields/zod-fields';
+import { sliceNormalizer } from './normalize';
 
 export type { ThresholdConfig, ThresholdDirection } from '../fields/threshold';
 
@@ -194,6 +195,9 @@ export interface HealthInput {
   hostAlertsAffectReadiness?: boolean;
 }
 
+/** The shortest sampling interval of the resource monitor (config and `new ResourceMonitor()` alike). */
+export const MIN_SAMPLE_INTERVAL_MILLIS = 10;
+
 export const DEFAULT_RESOURCES: ResourcesConfig = {
   enabled: true,
   intervalMillis: 5000,
@@ -228,8 +232,8 @@ export const resourcesSchema = objT(
   (o, ctx) => {
     const r = o!;
     const intervalMillis = pair(ctx, r, 'interval');
-    if (intervalMillis !== undefined && intervalMillis < 100) {
-      issue(ctx, 'expected at least 100ms', intervalMillis, [
+    if (intervalMillis !== undefined && intervalMillis < MIN_SAMPLE_INTERVAL_MILLIS) {
+      issue(ctx, `expected at least ${MIN_SAMPLE_INTERVAL_MILLIS}ms`, intervalMillis, [
         r.interval !== undefined ? 'interval' : 'intervalMillis',
       ]);
     }
@@ -435,3 +439,27 @@ export const healthSchema = objT(
     });
   },
 );
+
+const resourcesNormalizer = sliceNormalizer<ResourcesInput, Mutable<ResourcesConfig>, ResourcesConfig>({
+  name: 'resources',
+  schema: resourcesSchema,
+  defaults: () => ({ ...DEFAULT_RESOURCES, thresholds: {} }),
+  finalize: (draft) => ({ ...draft, thresholds: { ...draft.thresholds } }),
+});
+
+/** Marks a slice `loadConfig` made (already checked), so `normalizeResources` returns it as is. */
+export const markResourcesNormalised = resourcesNormalizer.mark;
+
+/**
+ * The `resources` slice from what a caller wrote (the input form — `interval: 5` is seconds,
+ * `'500ms'` carries its unit — or a normalised slice, returned as it is when `loadConfig` made it):
+ * the same checks and error text as `loadConfig`; deep-frozen. `new ResourceMonitor(options)`
+ * passes its sampling options through it, so the monitor holds no defaults or checks of its own
+ * for them.
+ *
+ * @example
+ * normalizeResources({ interval: 2 }).intervalMillis; // 2000
+ */
+export function normalizeResources(input?: ResourcesInput | ResourcesConfig): ResourcesConfig {
+  return resourcesNormalizer.normalize(input);
+}

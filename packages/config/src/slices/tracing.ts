@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ExpectedError } from '../duration';
-import type { ConfigIssue, ConfigSource } from '../errors';
+import type { ConfigIssue } from '../errors';
 import { checkEndpoints } from '../fields/endpoint-safety';
 import type { DurationInput, Mutable, Named } from '../fields/input-types';
 import {
@@ -35,7 +35,7 @@ import {
   tagged,
 } from '../fields/zod-fields';
 import { didYouMean } from '../suggest';
-import { sliceNormalizer } from './normalize';
+import { type SliceContext, sliceNormalizer } from './normalize';
 import { DEFAULT_SHUTDOWN } from './process';
 
 export type SamplerName =
@@ -333,16 +333,6 @@ export function tracingDefaults(): TracingDraft {
     batch: { ...DEFAULT_BATCH },
     attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
   };
-}
-
-/** What finalising the slice takes from the rest of the config. */
-export interface SliceContext {
-  /** Root `enabled` / `OTEL_SDK_DISABLED`. @default true */
-  readonly enabled?: boolean;
-  /** `shutdown.timeoutMillis`, the one budget. @default 5000 */
-  readonly shutdownTimeoutMillis?: number;
-  /** Who the merged-slice checks blame. @default 'code' */
-  readonly source?: ConfigSource;
 }
 
 /**

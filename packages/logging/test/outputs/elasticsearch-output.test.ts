@@ -193,7 +193,7 @@ describe('elasticsearch output', () => {
     await new Promise((r) => probe.close(r));
     const logger = createLogger(
       loggingConfig({
-        outputs: [esOutput(`http://127.0.0.1:${port}`, { maxBufferedLines: 500, maxRetries: 100 })],
+        outputs: [esOutput(`http://127.0.0.1:${port}`, { maxBufferedLines: 500, maxRetries: 20 })],
       }),
       undefined,
       { ...noHooks, shutdownTimeoutMillis: 1000 },
@@ -243,6 +243,6 @@ describe('elasticsearch output', () => {
   it('rejects a bad node URL at creation', () => {
     expect(() =>
       createLogger(loggingConfig({ outputs: [esOutput('not a url')] }), undefined, noHooks),
-    ).toThrow(/logging\.outputs\[0\]\.node is not a URL/);
+    ).toThrow(/logging\.outputs\[0\]\.node: expected an http\(s\) URL .*got "not a url"/);
   });
 });

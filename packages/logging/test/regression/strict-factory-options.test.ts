@@ -7,7 +7,7 @@ describe('createLogger strict keys', () => {
 
   it('rejects an unknown key of the slice with a did-you-mean and the allowed keys', () => {
     expect(() => createLogger({ ...slice(), levle: 'debug' } as never)).toThrow(
-      'createLogger: logging config: unknown option "levle" (did you mean "level"?); allowed: enabled, level, format, correlation, outputs, redact',
+      'logging.levle: unknown key (did you mean "level"?); allowed: enabled, level, format, correlation, outputs, redact',
     );
   });
 

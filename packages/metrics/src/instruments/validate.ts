@@ -1,14 +1,13 @@
-/** OpenTelemetry instrument name syntax (API spec): a letter, then up to 254 of `A-Za-z0-9_.-/`. */
-const INSTRUMENT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
+import { INSTRUMENT_NAME_RULE, isInstrumentName } from '@otelkit/config';
+
 /** Attribute keys we accept at creation: map cleanly to Prometheus label names. */
 const ATTRIBUTE_KEY = /^[A-Za-z_][A-Za-z0-9_.]{0,254}$/;
 
 /** Throws a clear Error unless `name` is a valid OpenTelemetry instrument name. */
 export function validateInstrumentName(name: unknown, field = 'name'): asserts name is string {
-  if (typeof name !== 'string' || !INSTRUMENT_NAME.test(name)) {
+  if (!isInstrumentName(name)) {
     throw new Error(
-      `@otelkit/metrics: invalid instrument ${field} ${JSON.stringify(name)}: it must start with a letter ` +
-        'and contain only letters, digits and "_", ".", "-", "/" (at most 255 characters)',
+      `@otelkit/metrics: invalid instrument ${field} ${JSON.stringify(name)}: ${INSTRUMENT_NAME_RULE}`,
     );
   }
 }

@@ -6,10 +6,10 @@ describe('createMetrics strict keys', () => {
   it('rejects an unknown key of the slice with a did-you-mean and the allowed keys', async () => {
     const slice = loadConfig({ config: { metrics: { exporters: [] } }, env: {}, file: false }).metrics;
     expect(() => createMetrics({ ...slice, cardinalityLimt: 5 } as never)).toThrow(
-      'createMetrics: metrics config: unknown option "cardinalityLimt" (did you mean "cardinalityLimit"?); allowed: enabled, exportIntervalMillis,',
+      'metrics.cardinalityLimt: unknown key (did you mean "cardinalityLimit"?); allowed: enabled, collectors, exporters,',
     );
     expect(() => createMetrics({ ...slice, export_interval_millis: 5 } as never)).toThrow(
-      'option "export_interval_millis" is spelled "exportIntervalMillis" here',
+      'metrics.export_interval_millis: unknown key (did you mean "exportIntervalMillis"?)',
     );
     const handle = createMetrics(slice);
     await handle.shutdown();

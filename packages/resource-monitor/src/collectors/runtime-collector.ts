@@ -22,11 +22,13 @@ const GC_KINDS: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'increment
  * only between `start()` and `stop()`.
  *
  * The delay is the lateness of an unref'ed `resolution` ms timer, recorded into a histogram that
- * each sample reads and resets. Not `monitorEventLoopDelay`: its `reset()` also forgets the time
- * of its last tick, so the first late tick after each reset is dropped — and a stall that ends
- * when the sampler runs (the sampler's timer is late too, and resets first) was lost entirely:
- * a 500 ms busy loop often showed as 0 ms (Node 20/22). Not reproduced on Node 22.23 / 24.21
- * (test/library-comparison/runtime-collector.test.ts): kept as the monitor's in-process sampler.
+ * each sample reads and resets; `reset()` keeps when the next tick is due, so the tick after a
+ * stall records it whatever was reset in between. Not `monitorEventLoopDelay`: it records the time
+ * between two native ticks and its `reset()` zeroes the last tick's time (Node's
+ * `Histogram::Reset`, `prev_ = 0`; still so on Node 22.23 / 24.21), so a stall that ends where a
+ * sample runs, or starts before the first tick after one, is never recorded — deterministic cases
+ * in test/library-comparison/runtime-edges.test.ts, where instrumentation-runtime-node (which
+ * resets at every collection) loses them.
  */
 export class RuntimeCollector {
   gcCount = 0;
@@ -39,7 +41,8 @@ export class RuntimeCollector {
 
   /**
    * @param resolutionMillis the histogram's timer fires this often. It is the monitor's main
-   * cost when idle: measured idle on a busy 2-core machine: 10 ms ≈ 0.5 % of a core, 20 ms ≈ 0.3-0.5 %, 50 ms ≈ 0.13 %.
+   * cost when idle: 100 ms ≈ 0.2 % of a core, 10 ms ≈ 1.5 % (bench/compare/runtime-cost.bench.js,
+   * Node 24, 2 shared cores; an earlier measurement on a busier machine gave 10 ms ≈ 0.5 %, 50 ms ≈ 0.13 %).
    */
   constructor(readonly resolutionMillis = 100) {}
 

@@ -41,12 +41,16 @@ export class MonitorMetrics {
   /** What HostMetrics registered, so close() can take it back (HostMetrics has no stop()). */
   private readonly _hostCallbacks: HostCallback[] = [];
   private _closed = false;
+  /** Worst event-loop delay in the export window (see `noteSample`). */
+  private readonly _delayMax: WindowMax;
 
   constructor(
     provider: MeterProvider,
     hostMetricGroups: readonly string[] | false,
     private readonly _source: MetricsSource,
+    exportWindowMillis = 0,
   ) {
+    this._delayMax = new WindowMax(exportWindowMillis);
     this._meter = provider.getMeter(SCOPE);
     if (hostMetricGroups !== false && hostMetricGroups.length > 0) {
       try {
@@ -82,7 +86,7 @@ export class MonitorMetrics {
       ),
       delayMax: gauge(
         sc.METRIC_NODEJS_EVENTLOOP_DELAY_MAX,
-        'Event loop delay, maximum over the sampling interval.',
+        'Event loop delay, maximum over the samples of the export window.',
         's',
       ),
       elu: gauge(
@@ -91,7 +95,11 @@ export class MonitorMetrics {
         '1',
       ),
       heapUsed: gauge(sc.METRIC_V8JS_MEMORY_HEAP_USED, 'V8 heap memory used, per heap space.', 'By'),
-      heapLimit: gauge(sc.METRIC_V8JS_MEMORY_HEAP_LIMIT, 'V8 heap space size, per heap space.', 'By'),
+      heapSpaceSize: gauge(
+        sc.METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE,
+        'Total heap memory size pre-allocated for a heap space.',
+        'By',
+      ),
       threads: gauge(sc.METRIC_PROCESS_THREAD_COUNT, 'Threads of the process.', '{thread}'),
       fds: gauge(sc.METRIC_PROCESS_FD_COUNT, 'Open file descriptors of the process.', '{file_descriptor}'),
       diskIo: counter(sc.METRIC_PROCESS_DISK_IO, 'Bytes the process read from / wrote to storage.', 'By'),
@@ -101,8 +109,8 @@ export class MonitorMetrics {
         '{operation}',
       ),
       active: gauge(
-        sc.METRIC_OTELKIT_ACTIVE_RESOURCES,
-        'Active handles and requests keeping the event loop alive.',
+        sc.METRIC_V8JS_RESOURCE_ACTIVE,
+        'Active resources keeping the event loop alive, per type (process.getActiveResourcesInfo()).',
         '{resource}',
       ),
       load: gauge(sc.METRIC_OTELKIT_LOAD_AVERAGE, 'System load average.', '{thread}'),
@@ -173,18 +181,19 @@ export class MonitorMetrics {
       for (const space of v8.getHeapSpaceStatistics()) {
         const attrs = { [sc.ATTR_V8JS_HEAP_SPACE_NAME]: space.space_name };
         r.observe(o.heapUsed, space.space_used_size, attrs);
-        r.observe(o.heapLimit, space.space_size, attrs);
+        r.observe(o.heapSpaceSize, space.space_size, attrs);
       }
+      for (const [type, n] of countByType(process.getActiveResourcesInfo()))
+        r.observe(o.active, n, { [sc.ATTR_V8JS_RESOURCE_TYPE]: type });
       const s = this._source.latestStats();
       if (!s) return;
       const p = s.process;
       r.observe(o.delayP50, p.eventLoopDelay.p50 / 1000);
       r.observe(o.delayP99, p.eventLoopDelay.p99 / 1000);
-      r.observe(o.delayMax, p.eventLoopDelay.max / 1000);
+      r.observe(o.delayMax, Math.max(p.eventLoopDelay.max, this._delayMax.read()) / 1000);
       r.observe(o.elu, p.eventLoopUtilization);
       r.observe(o.threads, s.cpu.threadCount);
       r.observe(o.fds, p.openFds);
-      r.observe(o.active, p.activeHandles);
       r.observe(o.diskIo, s.io.readBytes, { [sc.ATTR_DISK_IO_DIRECTION]: 'read' });
       r.observe(o.diskIo, s.io.writeBytes, { [sc.ATTR_DISK_IO_DIRECTION]: 'write' });
       r.observe(o.diskOps, s.io.readCount, { [sc.ATTR_DISK_IO_DIRECTION]: 'read' });
@@ -204,6 +213,16 @@ export class MonitorMetrics {
       }
     };
     m.addBatchObservableCallback(this._callback, this._observables);
+  }
+
+  /**
+   * Notes a committed sample. The exported delay max is the worst of the samples noted in the
+   * window: read, never consumed, so every reader that collects at least once per window sees a
+   * stall (instrumentation-runtime-node resets at each collection, so a second reader loses it:
+   * test/library-comparison/runtime-edges.test.ts).
+   */
+  noteSample(stats: SystemStats): void {
+    this._delayMax.push(stats.process.eventLoopDelay.max);
   }
 
   /** Records one GC pause (wired to the runtime collector). */
@@ -301,6 +320,51 @@ function recordingProvider(provider: MeterProvider, into: HostCallback[]): Meter
       });
     },
   };
+}
+
+function countByType(types: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The maximum of the values pushed in the last `windowMillis` (monotonic clock): a monotonic deque,
+ * so push and read are amortised O(1) and it holds at most one entry per push in the window.
+ */
+class WindowMax {
+  private _times: number[] = [];
+  private _values: number[] = [];
+  private _head = 0;
+
+  constructor(private readonly _windowMillis: number) {}
+
+  push(value: number, now = performance.now()): void {
+    const values = this._values;
+    while (values.length > this._head && values[values.length - 1]! <= value) {
+      values.pop();
+      this._times.pop();
+    }
+    values.push(value);
+    this._times.push(now);
+    this._prune(now);
+  }
+
+  /** 0 when nothing was pushed in the window. */
+  read(now = performance.now()): number {
+    this._prune(now);
+    return this._values.length > this._head ? this._values[this._head]! : 0;
+  }
+
+  private _prune(now: number): void {
+    const from = now - this._windowMillis;
+    while (this._times.length > this._head && this._times[this._head]! < from) this._head++;
+    if (this._head > 64 && this._head * 2 > this._times.length) {
+      this._times = this._times.slice(this._head);
+      this._values = this._values.slice(this._head);
+      this._head = 0;
+    }
+  }
 }
 
 /** A MeterProvider that hands out one meter (so HostMetrics can use a bare Meter). */

@@ -6,12 +6,13 @@ export const METRIC_NODEJS_EVENTLOOP_DELAY_MAX = 'nodejs.eventloop.delay.max';
 export const METRIC_NODEJS_EVENTLOOP_UTILIZATION = 'nodejs.eventloop.utilization';
 export const METRIC_V8JS_GC_DURATION = 'v8js.gc.duration';
 export const METRIC_V8JS_MEMORY_HEAP_USED = 'v8js.memory.heap.used';
-export const METRIC_V8JS_MEMORY_HEAP_LIMIT = 'v8js.memory.heap.limit';
+// v8js.memory.heap.limit is deprecated (semconv 1.3x): replaced by v8js.memory.heap.space.size
+export const METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE = 'v8js.memory.heap.space.size';
 export const METRIC_PROCESS_THREAD_COUNT = 'process.thread.count';
 export const METRIC_PROCESS_FD_COUNT = 'process.unix.file_descriptor.count';
 export const METRIC_PROCESS_DISK_IO = 'process.disk.io';
 export const METRIC_PROCESS_DISK_OPERATIONS = 'process.disk.operations';
-export const METRIC_OTELKIT_ACTIVE_RESOURCES = 'otelkit.nodejs.active_resources';
+export const METRIC_V8JS_RESOURCE_ACTIVE = 'v8js.resource.active';
 export const METRIC_OTELKIT_LOAD_AVERAGE = 'otelkit.system.cpu.load_average';
 export const METRIC_OTELKIT_CPU_UTILIZATION = 'otelkit.cpu.utilization';
 export const METRIC_OTELKIT_CPU_LIMIT = 'otelkit.cpu.limit';
@@ -26,5 +27,6 @@ export const METRIC_OTELKIT_WEBHOOK_SENT = 'otelkit.alert.webhook.sent';
 
 export const ATTR_V8JS_GC_TYPE = 'v8js.gc.type';
 export const ATTR_V8JS_HEAP_SPACE_NAME = 'v8js.heap.space.name';
+export const ATTR_V8JS_RESOURCE_TYPE = 'v8js.resource.type';
 export const ATTR_DISK_IO_DIRECTION = 'disk.io.direction';
 export const ATTR_VIEW = 'otelkit.view';

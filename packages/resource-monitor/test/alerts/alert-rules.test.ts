@@ -251,7 +251,7 @@ describe('createResourceMonitor', () => {
       /^resources\.thresholds\.cpu_usage: .*critical \(50\) must be >= warning \(80\)/,
     );
     expect(() => createResourceMonitor({ resources: { ...resources, historySize: 0 } })).toThrow(
-      /options\.historySize must be an integer from 1/,
+      /resources\.historySize: expected a number > 0, got 0/,
     );
   });
 

@@ -2,13 +2,33 @@ import { DataPointType, MeterProvider, type MetricData, MetricReader } from '@op
 import {
   ATTR_CPU_LOGICAL_NUMBER,
   ATTR_CPU_MODE,
+  ATTR_DISK_IO_DIRECTION,
+  ATTR_V8JS_GC_TYPE,
+  ATTR_V8JS_HEAP_SPACE_NAME,
+  ATTR_V8JS_RESOURCE_TYPE,
+  METRIC_NODEJS_EVENTLOOP_DELAY_MAX,
+  METRIC_NODEJS_EVENTLOOP_DELAY_P50,
+  METRIC_NODEJS_EVENTLOOP_DELAY_P99,
+  METRIC_NODEJS_EVENTLOOP_UTILIZATION,
   METRIC_PROCESS_CPU_TIME,
   METRIC_PROCESS_CPU_UTILIZATION,
+  METRIC_PROCESS_DISK_IO,
+  METRIC_PROCESS_DISK_OPERATIONS,
   METRIC_PROCESS_MEMORY_USAGE,
+  METRIC_PROCESS_THREAD_COUNT,
+  METRIC_PROCESS_UNIX_FILE_DESCRIPTOR_COUNT,
   METRIC_SYSTEM_CPU_UTILIZATION,
   METRIC_SYSTEM_MEMORY_USAGE,
   METRIC_SYSTEM_MEMORY_UTILIZATION,
+  METRIC_V8JS_GC_DURATION,
+  METRIC_V8JS_MEMORY_HEAP_LIMIT,
+  METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE,
+  METRIC_V8JS_MEMORY_HEAP_USED,
+  METRIC_V8JS_RESOURCE_ACTIVE,
 } from '@opentelemetry/semantic-conventions/incubating';
+import { loadConfig } from '@otelkit/config';
+import { createResourceMonitor } from '../../src/create-resource-monitor';
+import * as local from '../../src/metrics/semconv';
 import { ResourceMonitor } from '../../src/resource-monitor';
 import { waitFor } from '../helpers';
 
@@ -227,5 +247,128 @@ describe('OpenTelemetry metrics', () => {
     const metrics = await collect(reader);
     expect(metrics.has('system.memory.usage')).toBe(true);
     expect(metrics.has('otelkit.alert.state')).toBe(true);
+  });
+
+  it('names and units of the runtime metrics are the semconv constants (none deprecated)', async () => {
+    expect({
+      p50: local.METRIC_NODEJS_EVENTLOOP_DELAY_P50,
+      p99: local.METRIC_NODEJS_EVENTLOOP_DELAY_P99,
+      max: local.METRIC_NODEJS_EVENTLOOP_DELAY_MAX,
+      elu: local.METRIC_NODEJS_EVENTLOOP_UTILIZATION,
+      gc: local.METRIC_V8JS_GC_DURATION,
+      used: local.METRIC_V8JS_MEMORY_HEAP_USED,
+      size: local.METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE,
+      active: local.METRIC_V8JS_RESOURCE_ACTIVE,
+      threads: local.METRIC_PROCESS_THREAD_COUNT,
+      fds: local.METRIC_PROCESS_FD_COUNT,
+      io: local.METRIC_PROCESS_DISK_IO,
+      ops: local.METRIC_PROCESS_DISK_OPERATIONS,
+      gcType: local.ATTR_V8JS_GC_TYPE,
+      space: local.ATTR_V8JS_HEAP_SPACE_NAME,
+      resourceType: local.ATTR_V8JS_RESOURCE_TYPE,
+      direction: local.ATTR_DISK_IO_DIRECTION,
+    }).toEqual({
+      p50: METRIC_NODEJS_EVENTLOOP_DELAY_P50,
+      p99: METRIC_NODEJS_EVENTLOOP_DELAY_P99,
+      max: METRIC_NODEJS_EVENTLOOP_DELAY_MAX,
+      elu: METRIC_NODEJS_EVENTLOOP_UTILIZATION,
+      gc: METRIC_V8JS_GC_DURATION,
+      used: METRIC_V8JS_MEMORY_HEAP_USED,
+      size: METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE,
+      active: METRIC_V8JS_RESOURCE_ACTIVE,
+      threads: METRIC_PROCESS_THREAD_COUNT,
+      fds: METRIC_PROCESS_UNIX_FILE_DESCRIPTOR_COUNT,
+      io: METRIC_PROCESS_DISK_IO,
+      ops: METRIC_PROCESS_DISK_OPERATIONS,
+      gcType: ATTR_V8JS_GC_TYPE,
+      space: ATTR_V8JS_HEAP_SPACE_NAME,
+      resourceType: ATTR_V8JS_RESOURCE_TYPE,
+      direction: ATTR_DISK_IO_DIRECTION,
+    });
+    monitor = new ResourceMonitor({ intervalMillis: 50, meterProvider: provider, hostMetricGroups: false });
+    await monitor.start();
+    await waitFor(() => monitor.getCounters().samples >= 1, 10_000);
+    const metrics = await collect(reader);
+    expect(metrics.has(METRIC_V8JS_MEMORY_HEAP_LIMIT)).toBe(false);
+    const units = Object.fromEntries(
+      [
+        METRIC_NODEJS_EVENTLOOP_DELAY_P50,
+        METRIC_NODEJS_EVENTLOOP_DELAY_P99,
+        METRIC_NODEJS_EVENTLOOP_DELAY_MAX,
+        METRIC_NODEJS_EVENTLOOP_UTILIZATION,
+        METRIC_V8JS_MEMORY_HEAP_USED,
+        METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE,
+        METRIC_V8JS_RESOURCE_ACTIVE,
+      ].map((n) => [n, metrics.get(n)?.descriptor.unit]),
+    );
+    expect(units).toEqual({
+      [METRIC_NODEJS_EVENTLOOP_DELAY_P50]: 's',
+      [METRIC_NODEJS_EVENTLOOP_DELAY_P99]: 's',
+      [METRIC_NODEJS_EVENTLOOP_DELAY_MAX]: 's',
+      [METRIC_NODEJS_EVENTLOOP_UTILIZATION]: '1',
+      [METRIC_V8JS_MEMORY_HEAP_USED]: 'By',
+      [METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE]: 'By',
+      [METRIC_V8JS_RESOURCE_ACTIVE]: '{resource}',
+    });
+    const spaces = points(metrics.get(METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE));
+    expect(spaces.map((p) => p.attributes[ATTR_V8JS_HEAP_SPACE_NAME])).toContain('new_space');
+    // The monitor's own timer is active while it runs: a Timeout is among the types.
+    const active = points(metrics.get(METRIC_V8JS_RESOURCE_ACTIVE));
+    expect(active.map((p) => p.attributes[ATTR_V8JS_RESOURCE_TYPE])).toContain('Timeout');
+    expect(active.every((p) => typeof p.value === 'number' && p.value >= 1)).toBe(true);
+  });
+
+  describe('nodejs.eventloop.delay.max over the export window', () => {
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const maxMillis = async () =>
+      ((points((await collect(reader)).get(METRIC_NODEJS_EVENTLOOP_DELAY_MAX))[0]?.value as number) ?? 0) *
+      1000;
+
+    it('is the worst sample of the window, and lets it go when it leaves the window', async () => {
+      monitor = new ResourceMonitor({
+        intervalMillis: 3_600_000,
+        eventLoopResolutionMillis: 10,
+        exportWindowMillis: 1500,
+        meterProvider: provider,
+        hostMetricGroups: false,
+      });
+      await monitor.start();
+      await sleep(100);
+      busy(400);
+      await sleep(100);
+      await monitor.sampleNow(); // the stall
+      await sleep(100);
+      await monitor.sampleNow(); // a quiet one
+      expect(monitor.getLatestStats()!.process.eventLoopDelay.max).toBeLessThan(200);
+      expect(await maxMillis()).toBeGreaterThan(300);
+      await sleep(1600);
+      await monitor.sampleNow();
+      expect(await maxMillis()).toBeLessThan(200);
+    });
+
+    it('createResourceMonitor sets the window to metrics.exportIntervalMillis (not the sampling interval)', async () => {
+      const config = loadConfig({ config: { resources: { interval: 3600 }, metrics: { interval: '1s' } } });
+      monitor = createResourceMonitor(config, {
+        meterProvider: provider,
+        monitor: { eventLoopResolutionMillis: 10, hostMetricGroups: false },
+      });
+      await monitor.start();
+      await sleep(100);
+      busy(400);
+      await sleep(100);
+      await monitor.sampleNow();
+      expect(await maxMillis()).toBeGreaterThan(300);
+      await sleep(1200); // out of the 1 s window (inside the 1 h sampling interval)
+      await monitor.sampleNow();
+      expect(await maxMillis()).toBeLessThan(200);
+    });
+
+    it('rejects a window that is not a positive integer of milliseconds', () => {
+      expect(() => new ResourceMonitor({ exportWindowMillis: 0 })).toThrow(/exportWindowMillis/);
+    });
   });
 });
