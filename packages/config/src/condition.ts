@@ -118,6 +118,7 @@ export function parseCondition(condition: string): ParsedCondition {
     throw new ConditionParseError(condition, pos, `expected a number after "${operator}", found ${found}`);
   }
   let value = Number(num[0]);
+  const valueAt = pos;
   pos += num[0].length;
   // `memory_usage_bytes > 1GB`: a byte size with its unit (KB/MB/GB decimal, KiB/MiB/GiB binary).
   const unit = BYTE_UNIT_AFTER_NUMBER.exec(rest());
@@ -127,6 +128,9 @@ export function parseCondition(condition: string): ParsedCondition {
     pos += unit[0].length;
     bytes = true;
   }
+  // `> 1e999` (or 400 digits) is Infinity: a threshold nothing ever crosses (found by the property test)
+  if (!Number.isFinite(value))
+    throw new ConditionParseError(condition, valueAt, `the value ${num[0]} is too large for a number`);
   skip();
   if (pos < condition.length) {
     throw new ConditionParseError(condition, pos, `unexpected ${JSON.stringify(rest())} after the value`);

@@ -91,13 +91,20 @@ const SIZE_FACTOR: Record<string, number> = {
  * (KB/MB/GB are decimal, KiB/MiB/GiB and k/m/g binary).
  */
 export function parseByteSize(input: unknown): number {
-  if (typeof input === 'number' && Number.isFinite(input) && input > 0) return Math.round(input);
+  // Rounded, the result must stay a positive safe integer: 0.4 became 0 bytes, and a 400-digit
+  // size (or Number.MAX_VALUE) became Infinity / an inexact number (found by the property test).
+  if (typeof input === 'number' && Number.isFinite(input) && input > 0) {
+    const bytes = Math.round(input);
+    if (bytes > 0 && Number.isSafeInteger(bytes)) return bytes;
+  }
   if (typeof input === 'string') {
     const m = SIZE.exec(input);
     if (m) {
       const bytes = Math.round(Number(m[1]) * SIZE_FACTOR[(m[2] ?? 'b').toLowerCase()]!);
-      if (bytes > 0) return bytes;
+      if (bytes > 0 && Number.isSafeInteger(bytes)) return bytes;
     }
   }
-  throw new ExpectedError(`expected a size such as '10MB', '512KiB' or a positive number of bytes`);
+  throw new ExpectedError(
+    `expected a size such as '10MB', '512KiB' or a positive number of bytes (at most ${Number.MAX_SAFE_INTEGER})`,
+  );
 }

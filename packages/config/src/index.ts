@@ -1,3 +1,5 @@
+export type { AbortableAgents } from './abort-exports';
+export { abortableAgents, abortExports, withAbort } from './abort-exports';
 export type { BoundedRequestOptions, BoundedResponse } from './bounded-request';
 export { boundedRequest, MIN_RETRY_AFTER_MILLIS, retryAfterMillis } from './bounded-request';
 export { BoundedRing } from './bounded-ring';

@@ -26,7 +26,16 @@ const HARDENED = Symbol.for('otelkit.otlp-retry-hardened');
  * and replaces two functions on that one object; when the shape is not found (another
  * OpenTelemetry version) nothing changes and it returns `false` — tests pin that it is found.
  */
-export function hardenOtlpRetries(exporter: unknown, minMillis = MIN_RETRY_AFTER_MILLIS): boolean {
+export function hardenOtlpRetries(
+  exporter: unknown,
+  minMillis = MIN_RETRY_AFTER_MILLIS,
+  /**
+   * Told each attempt's outcome (`success`, `retryable`, `failure`) before the upstream transport
+   * logs anything about it: the OTLP log output marks its pipe failing first, so that the
+   * transport's own "Export failed…" diagnostic is not sent through the pipe that failed.
+   */
+  onAttempt?: (status: string) => void,
+): boolean {
   const retrying = (exporter as { _delegate?: { _transport?: RetryingTransportShape } } | undefined)
     ?._delegate?._transport;
   if (!retrying || typeof retrying.retry !== 'function' || typeof retrying._transport?.send !== 'function')
@@ -36,7 +45,14 @@ export function hardenOtlpRetries(exporter: unknown, minMillis = MIN_RETRY_AFTER
   const inner = retrying._transport;
   const send = inner.send.bind(inner);
   inner.send = async (data, timeoutMillis) => {
-    const result = await send(data, timeoutMillis);
+    let result: ExportResponse;
+    try {
+      result = await send(data, timeoutMillis);
+    } catch (err) {
+      onAttempt?.('failure');
+      throw err;
+    }
+    onAttempt?.(result.status);
     if (
       result.status === 'retryable' &&
       result.retryInMillis !== undefined &&

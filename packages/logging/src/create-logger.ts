@@ -21,6 +21,7 @@ import { createFileOutput } from './outputs/file-output';
 import type { LineRing } from './outputs/line-ring';
 import type { LogOutput } from './outputs/log-output';
 import { createOtlpOutput } from './outputs/otlp-output';
+import { writingOwnDiagnostic } from './outputs/own-diagnostics';
 import { type HookedLogger, registerLogger, unregisterLogger } from './process-hooks';
 import { createDeepRedactor, type DeepRedactor, splitRedactPaths } from './redact/deep-redactor';
 import type { CreateLoggerOptions, LoggerStats, OtelkitLogger } from './types';
@@ -348,12 +349,24 @@ function fanOut(outputs: readonly LogOutput[], ring: LineRing | undefined): Dest
           },
         }
       : { write: (line: string) => only.write(line, 0) };
+    if (only.failing) {
+      const plain = dest.write;
+      dest.write = (line: string) => {
+        if (writingOwnDiagnostic() && only.failing?.()) only.withhold?.();
+        else plain(line);
+      };
+    }
   } else if (ring) {
     dest = {
       write(line: string): void {
         ring.push(line);
         const lvl = this.lastLevel ?? 30;
-        for (let i = 0; i < outputs.length; i++) (outputs[i] as LogOutput).write(line, lvl);
+        const own = writingOwnDiagnostic();
+        for (let i = 0; i < outputs.length; i++) {
+          const o = outputs[i] as LogOutput;
+          if (own && o.failing?.()) o.withhold?.();
+          else o.write(line, lvl);
+        }
       },
     } as DestinationStream & { lastLevel?: number };
     if (needsLevel) (dest as unknown as Record<symbol, boolean>)[pino.symbols.needsMetadataGsym] = true;
@@ -361,7 +374,12 @@ function fanOut(outputs: readonly LogOutput[], ring: LineRing | undefined): Dest
     dest = {
       write(line: string): void {
         const lvl = this.lastLevel ?? 30;
-        for (let i = 0; i < outputs.length; i++) (outputs[i] as LogOutput).write(line, lvl);
+        const own = writingOwnDiagnostic();
+        for (let i = 0; i < outputs.length; i++) {
+          const o = outputs[i] as LogOutput;
+          if (own && o.failing?.()) o.withhold?.();
+          else o.write(line, lvl);
+        }
       },
     } as DestinationStream & { lastLevel?: number };
     if (needsLevel) (dest as unknown as Record<symbol, boolean>)[pino.symbols.needsMetadataGsym] = true;
@@ -403,11 +421,16 @@ function withSurface(
   const surface = {
     flush,
     forceFlush: flush,
-    shutdown(): Promise<void> {
+    shutdown(options?: { readonly timeoutMillis?: number }): Promise<void> {
+      const t = options?.timeoutMillis;
+      const budget =
+        typeof t === 'number' && Number.isFinite(t) && t >= 0
+          ? Math.min(t, shutdownTimeoutMillis)
+          : shutdownTimeoutMillis;
       shutdownPromise ??= (async () => {
         if (hooked) unregisterLogger(hooked);
         flushSync();
-        const deadline = Date.now() + shutdownTimeoutMillis;
+        const deadline = Date.now() + budget;
         await Promise.all(outputs.map((o) => o.shutdown(deadline).catch(() => undefined)));
       })().catch((err) => diag.error('@otelkit/logging: shutdown failed', err));
       return shutdownPromise;

@@ -73,6 +73,12 @@ export interface LogOutputStats {
   readonly buffered?: number;
   /** elasticsearch: documents sent again after a 429/5xx/network error or a failed item. */
   readonly retried?: number;
+  /**
+   * elasticsearch/otlp: lines of otelkit's own diagnostics (`otel.diag`) not sent through this
+   * output because it was failing at the time (they still reach the other outputs). Not drops:
+   * never the application's lines.
+   */
+  readonly withheld?: number;
   /** file: rotations done by this process. */
   readonly rotations?: number;
 }
@@ -99,8 +105,13 @@ export type OtelkitLogger = Omit<Logger, 'flush'> & {
   flush(): Promise<void>;
   /** The handle shape every otelkit package has: the same as `flush()`. Never rejects. */
   forceFlush(): Promise<void>;
-  /** Flush, then close every output. Idempotent, never rejects, bounded by `shutdownTimeoutMillis`. */
-  shutdown(): Promise<void>;
+  /**
+   * Flush, then close every output. Idempotent, never rejects, bounded by `shutdownTimeoutMillis`;
+   * lines still buffered or in flight at the deadline are counted as dropped (`shutdown`).
+   * `timeoutMillis` shortens the budget (never lengthens it): `startMonitoring`'s ordered shutdown
+   * passes logging its share of `shutdown.timeout`.
+   */
+  shutdown(options?: { readonly timeoutMillis?: number }): Promise<void>;
   /** Change the level at run time; any case, `warning`/`critical` accepted. Throws on an unknown level. */
   setLevel(level: string): void;
   /** Lines written and dropped per output, shipping counters. */

@@ -22,7 +22,12 @@ import {
   type SettledWithin,
   settleWithin,
 } from '@otelkit/config';
-import { CountingExporter, type ExportCounters } from './exporters/counting-exporter';
+import {
+  abandonInFlight,
+  CountingExporter,
+  type ExportCounters,
+  newExportCounters,
+} from './exporters/counting-exporter';
 import { createPushExporter } from './exporters/create-push-exporter';
 import { OverflowTracker } from './exporters/overflow-tracker';
 import { PrometheusEndpoint, type ScrapeCounters } from './exporters/prometheus-endpoint';
@@ -95,7 +100,14 @@ export function createMetrics(slice: MetricsConfig | MetricsInput, resource?: Re
   const views = config.views.map((v) => toViewOptions(v, cardinalityLimit));
   const exporters: readonly MetricExporterConfig[] = enabled ? config.exporters : [];
 
-  const exportCounters: ExportCounters = { succeeded: 0, failed: 0, failedByReason: {} };
+  const exportCounters: ExportCounters = newExportCounters();
+  const pushExporters = {
+    all: [] as CountingExporter[],
+    add(e: CountingExporter): CountingExporter {
+      this.all.push(e);
+      return e;
+    },
+  };
   const scrapeCounters: ScrapeCounters = { served: 0, failed: 0, listenErrors: 0, collections: 0 };
   const guards = new SeriesGuards(cardinalityLimit, METER_NAME);
   const overflow = new OverflowTracker(cardinalityLimit, guards);
@@ -128,12 +140,8 @@ export function createMetrics(slice: MetricsConfig | MetricsInput, resource?: Re
           exporter.type === 'otlp' ? `OTLP (${exporter.protocol} ${exporter.endpoint})` : 'console';
         const delta = exporter.type === 'otlp' && exporter.temporality === 'delta';
         const reader = new PeriodicExportingMetricReader({
-          exporter: new CountingExporter(
-            createPushExporter(exporter),
-            label,
-            exportCounters,
-            overflow,
-            !delta,
+          exporter: pushExporters.add(
+            new CountingExporter(createPushExporter(exporter), label, exportCounters, overflow, !delta),
           ),
           exportIntervalMillis,
           exportTimeoutMillis: Math.min(exportTimeoutMillis, exportIntervalMillis),
@@ -210,6 +218,11 @@ export function createMetrics(slice: MetricsConfig | MetricsInput, resource?: Re
   }
 
   let shutdownPromise: Promise<void> | undefined;
+  let endShutdown: () => void = () => {};
+  const shutDown = {
+    promise: new Promise<void>((resolve) => (endShutdown = resolve)),
+    resolve: () => endShutdown(),
+  };
   // loadConfig derives the skip list (the Prometheus path included); the slice is used as is.
   const ignorePaths = [...config.http.ignorePaths];
   const prometheusPath = prometheus
@@ -254,19 +267,36 @@ export function createMetrics(slice: MetricsConfig | MetricsInput, resource?: Re
     async forceFlush() {
       if (shutdownPromise) return;
       // awaited on purpose: the process stays up for it (retry timers alone do not hold it)
-      const flushed = await keepAliveUntilSettled(settleWithin(provider.forceFlush(), exportTimeoutMillis));
+      // ... but not past the shutdown, which counts what is still unanswered and lets go of it
+      const flushed = await keepAliveUntilSettled(
+        settleWithin(Promise.race([provider.forceFlush(), shutDown.promise]), exportTimeoutMillis),
+      );
       warnUnlessFulfilled(flushed, exportTimeoutMillis, 'metrics forceFlush');
     },
-    shutdown() {
+    shutdown(options) {
+      const t = options?.timeoutMillis;
+      const budget =
+        typeof t === 'number' && Number.isFinite(t) && t >= 0
+          ? Math.min(t, shutdownTimeoutMillis)
+          : shutdownTimeoutMillis;
       shutdownPromise ??= keepAliveUntilSettled(
         (async () => {
           if (pullTimer) clearInterval(pullTimer);
           const closing = prometheus ? prometheus.close() : Promise.resolve();
           const closed = await settleWithin(
-            Promise.allSettled([provider.shutdown({ timeoutMillis: shutdownTimeoutMillis }), closing]),
-            shutdownTimeoutMillis,
+            Promise.allSettled([provider.shutdown({ timeoutMillis: budget }), closing]),
+            budget,
           );
-          warnUnlessFulfilled(closed, shutdownTimeoutMillis, 'metrics shutdown');
+          warnUnlessFulfilled(closed, budget, 'metrics shutdown');
+          // What a collector still holds unanswered is lost: counted, never waited for.
+          const abandoned = abandonInFlight(exportCounters);
+          shutDown.resolve();
+          // ... and the requests it never answered are cut (their sockets would hold the process)
+          if (abandoned > 0) for (const e of pushExporters.all) e.abort();
+          if (abandoned > 0)
+            diag.warn(
+              `@otelkit/metrics: ${abandoned} export(s) unanswered when the shutdown budget ran out; counted as failed (shutdown)`,
+            );
         })(),
       );
       return shutdownPromise;
@@ -278,6 +308,12 @@ export function createMetrics(slice: MetricsConfig | MetricsInput, resource?: Re
           succeeded: exportCounters.succeeded,
           failed: exportCounters.failed,
           failedByReason: { ...exportCounters.failedByReason },
+        },
+        points: {
+          exported: exportCounters.pointsExported,
+          failed: exportCounters.pointsFailed,
+          failedByReason: { ...exportCounters.pointsFailedByReason },
+          inFlight: [...exportCounters.inFlight.values()].reduce((n, p) => n + p, 0),
         },
         scrapes: {
           served: scrapeCounters.served,

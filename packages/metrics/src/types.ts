@@ -103,9 +103,16 @@ export interface ObservableGaugeHelper {
  * Why a push export failed, the `reason` attribute of `otelkit.metrics.exports{outcome="failure"}`:
  * `timeout` (no answer in time), `network` (refused, reset, name not found), `rejected` (a
  * non-retryable HTTP status), `unavailable` (429/502/503/504 until the retries ran out), `error`
- * (anything else, e.g. an exporter that threw).
+ * (anything else, e.g. an exporter that threw), `shutdown` (still waiting for the collector when
+ * the shutdown budget ran out).
  */
-export type MetricExportFailureReason = 'timeout' | 'network' | 'rejected' | 'unavailable' | 'error';
+export type MetricExportFailureReason =
+  | 'timeout'
+  | 'network'
+  | 'rejected'
+  | 'unavailable'
+  | 'error'
+  | 'shutdown';
 
 /** Counters of what the metrics pipeline did. Every drop is visible here. */
 export interface MetricsStats {
@@ -120,6 +127,18 @@ export interface MetricsStats {
    * caused: concurrent scrapes share one collection, a scrape within 250 ms of the last collection
    * reuses its exposition.
    */
+  /**
+   * Data points of the push exports: in exports that succeeded (`exported`), that failed
+   * (`failed`, by the export's reason; `shutdown` when the export was still waiting for its
+   * collector when the shutdown budget ran out), and in exports waiting for an answer now
+   * (`inFlight`). Once shut down: every point handed to an exporter is exported or failed.
+   */
+  readonly points: {
+    readonly exported: number;
+    readonly failed: number;
+    readonly failedByReason: Readonly<Partial<Record<MetricExportFailureReason, number>>>;
+    readonly inFlight: number;
+  };
   readonly scrapes: { readonly served: number; readonly failed: number; readonly collections: number };
   /**
    * Instruments whose attribute sets passed the cardinality limit: each has exactly one overflow
@@ -187,8 +206,15 @@ export interface MetricsHandle {
   register(): boolean;
   /** Exports what push exporters hold now. Bounded by `exportTimeoutMillis`; never rejects. */
   forceFlush(): Promise<void>;
-  /** Flushes and stops everything within `shutdownTimeoutMillis`. Idempotent; never rejects. */
-  shutdown(): Promise<void>;
+  /**
+   * Flushes and stops everything within `shutdownTimeoutMillis`. Idempotent; never rejects. An
+   * export still waiting for its collector at the deadline counts as failed with reason
+   * `shutdown` (`stats().exports` and `stats().points`).
+   *
+   * `timeoutMillis` shortens the budget (never lengthens it): `startMonitoring`'s ordered
+   * shutdown passes metrics its share of `shutdown.timeout`. Call it without arguments otherwise.
+   */
+  shutdown(options?: { readonly timeoutMillis?: number }): Promise<void>;
   stats(): MetricsStats;
   counter(name: string, options?: InstrumentOptions): CounterHelper;
   upDownCounter(name: string, options?: InstrumentOptions): UpDownCounterHelper;

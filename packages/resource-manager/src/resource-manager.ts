@@ -165,7 +165,9 @@ export class ResourceManager implements ResourceRegistry {
     this._shutdownTimeoutMillis = checkInteger(
       options.shutdownTimeoutMillis,
       `${PREFIX}: options.shutdownTimeoutMillis`,
-      { min: 1, max: 600_000, default: 5000 },
+      // the config's one shutdown budget may be anything a timer holds: '11m' passed loadConfig
+      // and then failed startMonitoring with a plain Error (issue 14 item 7)
+      { min: 1, max: 2 ** 31 - 1, default: 5000 },
     );
     this._maxResources = checkInteger(options.maxResources, `${PREFIX}: options.maxResources`, {
       min: 1,

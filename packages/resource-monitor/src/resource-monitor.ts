@@ -214,7 +214,9 @@ export class ResourceMonitor {
     this._shutdownTimeoutMillis = checkInteger(
       options.shutdownTimeoutMillis,
       `${PREFIX}: options.shutdownTimeoutMillis`,
-      { min: 1, max: 600_000, default: DEFAULT_SHUTDOWN.timeoutMillis },
+      // the config's one shutdown budget may be anything a timer holds: '11m' passed loadConfig
+      // and then failed startMonitoring with a plain Error (issue 14 item 7)
+      { min: 1, max: 2 ** 31 - 1, default: DEFAULT_SHUTDOWN.timeoutMillis },
     );
     if (
       options.hostMetricGroups !== undefined &&

@@ -20,7 +20,7 @@ export type { InstrumentHandle, InstrumentOptions } from './instrument';
 export { instrument, librariesLoaded } from './instrument';
 export { loggerFor } from './logger-for';
 export { getMonitoringRuntime, setMonitoringRuntime } from './runtime';
-export type { ShutdownReport, ShutdownStepResult } from './shutdown';
+export type { ShutdownReport, ShutdownStepResult, UndeliveredReport } from './shutdown';
 export type { Monitoring, RecentSignals, StartMonitoringOptions } from './start-monitoring';
 export { getMonitoring, MonitoringConflictError, startMonitoring } from './start-monitoring';
 export type {

@@ -35,10 +35,16 @@ export function installSignalHandlers(target: Shuttable): () => void {
       target
         .shutdown()
         .then((report) => {
+          const lost = report.undelivered;
+          // Every step done in time: each signal delivered what it held when it closed (what an
+          // app wrote after that is counted in stats(), and is no failure of the shutdown).
           if (!report.ok) {
-            // the logger may already be closed; stderr is the last resort for what was lost
+            // the logger is closed by now; stderr is the last resort for what was lost
             process.stderr.write(
-              `otelkit: shutdown after ${signal} incomplete: ${JSON.stringify(report.steps.filter((s) => !s.ok))}\n`,
+              `otelkit: shutdown after ${signal} incomplete: ${JSON.stringify({
+                steps: report.steps.filter((s) => !s.ok),
+                ...(lost !== undefined && lost.total > 0 ? { undelivered: lost } : {}),
+              })}\n`,
             );
           }
         })

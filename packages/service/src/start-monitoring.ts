@@ -6,8 +6,15 @@ import {
   loadConfig,
   type OtelkitConfig,
   type OtelkitConfigInput,
+  settleWithin,
 } from '@otelkit/config';
-import { createLogger, LineRing, type OtelkitLogger, publishLoggerStats } from '@otelkit/logging';
+import {
+  createLogger,
+  LineRing,
+  type OtelkitLogger,
+  publishLoggerStats,
+  writeOwnDiagnostic,
+} from '@otelkit/logging';
 import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/metrics';
 import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
@@ -16,7 +23,7 @@ import { type DashboardHandler, type DashboardOptions, loadDashboardFactory } fr
 import { type InstrumentHandle, instrument } from './instrument';
 import { buildResource } from './resource';
 import { setMonitoringRuntime } from './runtime';
-import { runShutdown, type ShutdownReport } from './shutdown';
+import { runShutdown, type ShutdownReport, type UndeliveredReport } from './shutdown';
 import { installSignalHandlers } from './signals';
 import { telemetryCheck } from './telemetry-check';
 
@@ -70,7 +77,12 @@ export interface Monitoring {
   forceFlush(): Promise<void>;
   /**
    * Ordered shutdown within `config.shutdown.timeoutMillis`: readiness off → resource monitor
-   * stopped → traces, metrics, logs flushed → providers shut down. Resolves with a report (what
+   * stopped → traces and metrics flushed → their providers shut down → logs flushed and closed.
+   * Each step gets a fair share of what is left of the budget (the logs two, for their flush and
+   * close), and time a step does not use passes on: a hanging collector costs its signal's share,
+   * never the others'. What a signal has not delivered at the end of its share is counted as
+   * dropped or failed with a reason, in its `stats()` and in the report's `undelivered`, so that
+   * produced = delivered + dropped + failed holds for every signal. Resolves with the report (what
    * could not be finished, and why), never rejects; later calls return the same report.
    */
   shutdown(): Promise<ShutdownReport>;
@@ -165,14 +177,13 @@ function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['l
   const write =
     (lvl: 'error' | 'warn' | 'info' | 'debug' | 'trace') =>
     (message: string, ...args: unknown[]) => {
-      try {
+      // Marked as ours: never sent through an output that is failing (it may be what failed).
+      writeOwnDiagnostic(() =>
         child[lvl](
           { args: args.length ? args.map((a) => (a instanceof Error ? a.message : a)) : undefined },
           message,
-        );
-      } catch {
-        // diagnostics must never break anything
-      }
+        ),
+      );
     };
   diag.setLogger(
     {
@@ -344,20 +355,53 @@ export function startMonitoring(
         ...(resources ? [{ name: 'resource manager', run: () => resources.shutdown() }] : []),
         { name: 'resource monitor', run: () => monitor.stop() },
         {
+          // Best effort within its share: what a slow (not dead) collector has not taken yet is
+          // still sent by the providers' step, so running out of time here is no failure.
           name: 'flush',
           parallel: [
-            { name: 'traces', run: () => tracing.forceFlush() },
-            { name: 'metrics', run: () => metrics.forceFlush() },
+            { name: 'traces', run: (timeoutMillis) => settleWithin(tracing.forceFlush(), timeoutMillis) },
+            { name: 'metrics', run: (timeoutMillis) => settleWithin(metrics.forceFlush(), timeoutMillis) },
           ],
         },
         {
+          // Each signal stops within its share and counts what it could not deliver by then; the
+          // step fails ('timed out') when it had to give up on something.
           name: 'providers',
           parallel: [
-            { name: 'tracer provider', run: () => tracing.shutdown() },
-            { name: 'meter provider', run: () => metrics.shutdown() },
+            {
+              name: 'tracer provider',
+              run: async (timeoutMillis) => {
+                const before = tracing.stats().failedByReason.shutdown;
+                await tracing.shutdown({ timeoutMillis });
+                if (tracing.stats().failedByReason.shutdown > before) throw new Error('timed out');
+              },
+            },
+            {
+              name: 'meter provider',
+              run: async (timeoutMillis) => {
+                const before = metrics.stats().exports.failedByReason.shutdown ?? 0;
+                await metrics.shutdown({ timeoutMillis });
+                if ((metrics.stats().exports.failedByReason.shutdown ?? 0) > before)
+                  throw new Error('timed out');
+              },
+            },
           ],
         },
-        { name: 'logs', run: () => logger.shutdown() },
+        {
+          name: 'logs',
+          // flush and close in one step: the same two phases the other signals had
+          weight: 2,
+          run: (timeoutMillis) => {
+            // The last line through the logger: what traces and metrics could not deliver.
+            const lost = undeliveredOf(tracing, metrics, undefined);
+            if (lost.total > 0)
+              logger.warn(
+                { undelivered: { traces: lost.traces, metrics: lost.metrics } },
+                'otelkit shutdown: telemetry not delivered',
+              );
+            return logger.shutdown({ timeoutMillis });
+          },
+        },
       ]).then((report) => {
         removeSignals?.();
         setMonitoringRuntime(undefined);
@@ -366,6 +410,7 @@ export function startMonitoring(
         report.metrics = metrics.stats();
         report.logging = logger.stats();
         if (resources) report.resources = resources.stats();
+        report.undelivered = undeliveredOf(tracing, metrics, logger);
         return report;
       });
       return shuttingDown;
@@ -386,6 +431,40 @@ export function startMonitoring(
   const showSummary = printSummary ?? config.diagnostics.printSummary;
   logger[showSummary ? 'info' : 'debug']({ summary: formatSummary(config) }, 'otelkit monitoring started');
   return monitoring;
+}
+
+function nonZero(counts: Readonly<Record<string, number | undefined>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(counts)) if (v) out[k] = v;
+  return out;
+}
+
+/** What each signal did not deliver, by reason, from its stats (logs only when given). */
+function undeliveredOf(
+  tracing: TracingHandle,
+  metrics: MetricsHandle,
+  logger: OtelkitLogger | undefined,
+): UndeliveredReport {
+  const t = tracing.stats();
+  const m = metrics.stats();
+  const outputs: Record<string, Record<string, number>> = {};
+  let lines = 0;
+  if (logger)
+    logger.stats().outputs.forEach((o, i) => {
+      outputs[`${i}:${o.type}`] = nonZero(o.droppedByReason);
+      lines += o.dropped;
+    });
+  const traces = t.dropped + t.failed;
+  return {
+    traces: { dropped: nonZero(t.droppedByReason), failed: nonZero(t.failedByReason), total: traces },
+    metrics: {
+      exports: nonZero(m.exports.failedByReason),
+      points: nonZero(m.points.failedByReason),
+      total: m.points.failed,
+    },
+    logs: { outputs, total: lines },
+    total: traces + m.points.failed + lines,
+  };
 }
 
 /** The running monitoring, if `startMonitoring` was called (and not shut down). */

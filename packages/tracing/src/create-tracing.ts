@@ -114,7 +114,7 @@ export function createTracing(
 interface HandleParts {
   enabled: boolean;
   provider: SdkTracerProvider;
-  processor: SpanProcessor & { stats(): TracingStats };
+  processor: SpanProcessor & { stats(): TracingStats; shutdown(timeoutMillis?: number): Promise<void> };
   propagator: TextMapPropagator;
   memory: MemorySpanExporter | undefined;
   budget: number;
@@ -139,14 +139,17 @@ function buildHandle(parts: HandleParts): TracingHandle {
         diag.error('@otelkit/tracing: forceFlush failed', err);
       }
     },
-    shutdown: () => {
+    shutdown: (options) => {
       if (shutdownPromise === undefined) {
+        const share = shareOf(options, budget);
         shutdownPromise = (async () => {
           try {
             parts.onShutdown?.();
-            // The processor bounds itself by the budget; the provider's own shutdown is raced
+            // The processor bounds itself by the budget (and counts what it could not deliver);
+            // the provider's own shutdown (which calls it again: the same promise) is raced
             // against the same budget as a second line of defence.
-            await settleWithin(provider.shutdown(), budget);
+            const processorDone = processor.shutdown(share);
+            await settleWithin(Promise.all([processorDone, provider.shutdown()]), share);
           } catch (err) {
             diag.error('@otelkit/tracing: shutdown failed', err);
           }
@@ -187,6 +190,12 @@ function buildHandle(parts: HandleParts): TracingHandle {
     },
   };
   return handle;
+}
+
+/** The budget of one shutdown: the config's, or a shorter `timeoutMillis` the caller passed. */
+function shareOf(options: { readonly timeoutMillis?: number } | undefined, budget: number): number {
+  const t = options?.timeoutMillis;
+  return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? Math.min(t, budget) : budget;
 }
 
 function createDisabledHandle(resource: Resource | undefined): TracingHandle {

@@ -45,6 +45,16 @@ export interface TracingStats {
   readonly droppedByReason: { readonly queue_full: number; readonly shutdown: number };
   /** Spans whose export failed (error, timeout, or budget exhausted while in flight). */
   readonly failed: number;
+  /**
+   * `failed` by reason: `export_error` (an exporter answered with an error), `timeout` (an
+   * exporter did not answer within `exportTimeoutMillis`), `shutdown` (in flight when the shutdown
+   * budget ran out).
+   */
+  readonly failedByReason: {
+    readonly export_error: number;
+    readonly timeout: number;
+    readonly shutdown: number;
+  };
   /** Spans waiting in the queue. */
   readonly queued: number;
   /** Spans in the batch being exported right now. */
@@ -68,9 +78,13 @@ export interface TracingHandle {
   forceFlush(): Promise<void>;
   /**
    * Flushes what is queued and shuts the exporters down; resolves within
-   * `shutdownTimeoutMillis` even with a hanging collector, never rejects, idempotent.
+   * `shutdownTimeoutMillis` even with a hanging collector, never rejects, idempotent. What is not
+   * delivered by then is counted (`droppedByReason.shutdown`, `failedByReason.shutdown`).
+   *
+   * `timeoutMillis` shortens the budget (never lengthens it): `startMonitoring`'s ordered
+   * shutdown passes tracing its share of `shutdown.timeout`. Call it without arguments otherwise.
    */
-  shutdown(): Promise<void>;
+  shutdown(options?: { readonly timeoutMillis?: number }): Promise<void>;
   /** Span accounting, see {@link TracingStats}. */
   stats(): TracingStats;
   /**

@@ -40,7 +40,8 @@ export function parseLevel(v: unknown): number {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string') {
     const n = sizeWithUnit(v);
-    if (n !== undefined) return n;
+    // a 400-digit size is Infinity: no threshold
+    if (n !== undefined && Number.isFinite(n)) return n;
   }
   throw new ExpectedError("expected a number or a byte size such as '1GB' or '512MiB'");
 }

@@ -124,6 +124,9 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
   let delivered = 0;
   let retried = 0;
   let warnedDrop = false;
+  /** The last _bulk failed or was refused; cleared by the next Elasticsearch answer that stores. */
+  let failing = false;
+  let withheld = 0;
   let kickScheduled = false;
   let idleWaiters: Array<() => void> = [];
 
@@ -206,6 +209,7 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
     for (const d of batch) body += `${actionPrefix}${d.id}"}}\n${d.doc}\n`;
     const fail = (why: string, err?: unknown, retryAfter?: number): BulkResult => {
       errors++;
+      failing = true;
       // the next try goes to the next node (a one-node cluster retries the same one)
       current = (current + 1) % urls.length;
       if (consecutiveFailures === 0)
@@ -214,6 +218,7 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
     };
     const refuse = (why: string): BulkResult => {
       errors++;
+      failing = true;
       diag.error(`@otelkit/logging: Elasticsearch _bulk refused (${why}); ${batch.length} line(s) dropped`);
       return { retry: [], delivered: 0, rejected: batch.length, backoff: true };
     };
@@ -253,6 +258,7 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
         } catch {
           return fail('unparseable response');
         }
+        failing = false;
         if (!parsed.errors) return { retry: [], delivered: batch.length, rejected: 0, backoff: false };
         const items = parsed.items ?? [];
         const retry: PendingDoc[] = [];
@@ -340,7 +346,12 @@ export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, 
         delivered,
         buffered: queue.length + inFlight,
         retried,
+        withheld,
       };
+    },
+    failing: () => failing,
+    withhold(): void {
+      withheld++;
     },
   };
 }

@@ -12,4 +12,11 @@ export interface LogOutput {
   /** Flush, then release every resource. Never rejects; gives up at `deadline` (epoch ms). */
   shutdown(deadline: number): Promise<void>;
   stats(): LogOutputStats;
+  /**
+   * Network outputs: true while the pipe is failing (the last request or export failed). Our own
+   * diagnostics are then withheld from it ({@link LogOutput.withhold}), never sent through it.
+   */
+  failing?(): boolean;
+  /** Counts one own diagnostic withheld from this failing output (`stats().withheld`). */
+  withhold?(): void;
 }

@@ -1,5 +1,4 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import { type AnyValue, context, diag, type Logger as OtelLogger } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
@@ -10,6 +9,7 @@ import {
   type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
 import {
+  abortableAgents,
   hardenOtlpRetries,
   type OtlpLogOutputConfig,
   type SettledWithin,
@@ -57,7 +57,14 @@ export function createOtlpOutput(
   resource: Resource | undefined,
   scopeName: string,
 ): LogOutput {
-  const exporter = new CountingExporter(createExporter(config, field));
+  const agents = abortableAgents();
+  // `failing` is set from the transport's outcome, before the exporter logs the failure
+  let counting: CountingExporter | undefined;
+  const onAttempt = (status: string): void => {
+    if (counting !== undefined && status !== 'success') counting.failing = true;
+  };
+  const exporter = new CountingExporter(createExporter(config, field, agents.factory, onAttempt));
+  counting = exporter;
   const processor = new BatchLogRecordProcessor({
     exporter,
     maxQueueSize: MAX_QUEUE,
@@ -70,6 +77,7 @@ export function createOtlpOutput(
   let lines = 0;
   const dropped = new DropCounts();
   let closed = false;
+  let withheld = 0;
   // pino's pid / hostname belong to the resource (process.pid, host.name): left out of the
   // record's attributes when the resource carries them.
   const raw = new Map(resource?.getRawAttributes() ?? []);
@@ -130,8 +138,15 @@ export function createOtlpOutput(
       if (closed) return;
       closed = true;
       warnIfRejected(await settleWithin(provider.shutdown(), deadline - Date.now()));
+      // From here the counts are final: an export answered later is ignored (its records are
+      // counted as dropped below), so delivered + dropped never exceeds the lines taken.
+      exporter.freeze();
       const left = lines - exporter.delivered - exporter.failed;
-      if (left > 0) dropped.add('shutdown', left);
+      if (left > 0) {
+        dropped.add('shutdown', left);
+        // a collector that never answered: cut its requests (their sockets would hold the process)
+        agents.abort();
+      }
     },
     stats(): LogOutputStats {
       return {
@@ -146,7 +161,12 @@ export function createOtlpOutput(
         errors: exporter.errors,
         delivered: exporter.delivered,
         buffered: closed ? 0 : Math.max(0, lines - exporter.delivered - exporter.failed),
+        withheld,
       };
+    },
+    failing: () => exporter.failing,
+    withhold(): void {
+      withheld++;
     },
   };
 }
@@ -183,12 +203,17 @@ function warnIfRejected(r: SettledWithin<unknown>): void {
 }
 
 /** Retry-After 0/-1/garbage clamped to ≥ 1 s with jitter, retry timers unref'd (hardenOtlpRetries). */
-function hardened<T extends LogRecordExporter>(exporter: T): T {
-  hardenOtlpRetries(exporter);
+function hardened<T extends LogRecordExporter>(exporter: T, onAttempt: (status: string) => void): T {
+  hardenOtlpRetries(exporter, undefined, onAttempt);
   return exporter;
 }
 
-function createExporter(config: OtlpLogOutputConfig, field: string): LogRecordExporter {
+function createExporter(
+  config: OtlpLogOutputConfig,
+  field: string,
+  agentFactory: (protocol: string) => http.Agent,
+  onAttempt: (status: string) => void,
+): LogRecordExporter {
   const options = {
     url: config.endpoint,
     headers: { ...config.headers },
@@ -196,19 +221,24 @@ function createExporter(config: OtlpLogOutputConfig, field: string): LogRecordEx
     compression: config.compression,
     // A factory instead of agent options: the exporter's default factory loads node:http with a
     // dynamic import(), which fails under module loaders without ESM support (jest, some bundlers).
-    httpAgentOptions: (protocol: string) =>
-      protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true }),
+    httpAgentOptions: agentFactory,
   };
   switch (config.protocol) {
     case 'http/protobuf': {
       const { OTLPLogExporter } =
         require('@opentelemetry/exporter-logs-otlp-proto') as typeof import('@opentelemetry/exporter-logs-otlp-proto');
-      return hardened(new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]));
+      return hardened(
+        new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]),
+        onAttempt,
+      );
     }
     case 'http/json': {
       const { OTLPLogExporter } =
         require('@opentelemetry/exporter-logs-otlp-http') as typeof import('@opentelemetry/exporter-logs-otlp-http');
-      return hardened(new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]));
+      return hardened(
+        new OTLPLogExporter(options as ConstructorParameters<typeof OTLPLogExporter>[0]),
+        onAttempt,
+      );
     }
     case 'grpc': {
       const { OTLPLogExporter } =
@@ -231,15 +261,29 @@ class CountingExporter implements LogRecordExporter {
   delivered = 0;
   failed = 0;
   errors = 0;
+  /** The last export failed (cleared by the next one that succeeds). */
+  failing = false;
   constructor(private readonly _inner: LogRecordExporter) {}
   pending(emitted: number): number {
     return emitted - this.delivered - this.failed;
   }
+  private _frozen = false;
+  freeze(): void {
+    this._frozen = true;
+  }
   export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
     try {
       this._inner.export(records, (result) => {
-        if (result.code === ExportResultCode.SUCCESS) this.delivered += records.length;
-        else {
+        if (this._frozen) {
+          done(result);
+          return;
+        }
+        if (result.code === ExportResultCode.SUCCESS) {
+          this.delivered += records.length;
+          this.failing = false;
+        } else {
+          // before the warning below: it is our own diagnostic, and must not go out this way
+          this.failing = true;
           this.failed += records.length;
           this.errors++;
           diag.warn(`@otelkit/logging: OTLP export of ${records.length} log record(s) failed`, result.error);
@@ -247,6 +291,7 @@ class CountingExporter implements LogRecordExporter {
         done(result);
       });
     } catch (err) {
+      this.failing = true;
       this.failed += records.length;
       this.errors++;
       done({ code: ExportResultCode.FAILED, error: err as Error });

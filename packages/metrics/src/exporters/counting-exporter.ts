@@ -8,7 +8,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { createRateLimitedLog } from '@otelkit/config';
+import { abortExports, createRateLimitedLog } from '@otelkit/config';
 import type { MetricExportFailureReason } from '../types';
 import { exportFailureReason } from './export-failure-reason';
 import type { OverflowTracker } from './overflow-tracker';
@@ -19,6 +19,47 @@ export interface ExportCounters {
   failed: number;
   /** `failed` by reason. */
   failedByReason: Partial<Record<MetricExportFailureReason, number>>;
+  /** Data points in exports that succeeded / failed (by reason). */
+  pointsExported: number;
+  pointsFailed: number;
+  pointsFailedByReason: Partial<Record<MetricExportFailureReason, number>>;
+  /** Exports handed to an exporter that has not answered yet: each one's finish, and its points. */
+  readonly inFlight: Map<(result: ExportResult, reason?: MetricExportFailureReason) => void, number>;
+  /** Set when the shutdown budget ran out: a later export (the SDK's last flush) fails at once. */
+  closed: boolean;
+}
+
+/** Fresh counters. */
+export function newExportCounters(): ExportCounters {
+  return {
+    succeeded: 0,
+    failed: 0,
+    failedByReason: {},
+    pointsExported: 0,
+    pointsFailed: 0,
+    pointsFailedByReason: {},
+    inFlight: new Map(),
+    closed: false,
+  };
+}
+
+/**
+ * The shutdown budget ran out: every export still waiting for its exporter counts as failed with
+ * reason `shutdown` (its points too); the exporter's late answer, if any, is ignored. Returns the
+ * number of exports abandoned.
+ */
+export function abandonInFlight(counters: ExportCounters): number {
+  counters.closed = true;
+  const pending = [...counters.inFlight.keys()];
+  for (const finish of pending)
+    finish({ code: ExportResultCode.FAILED, error: new Error('shutdown budget ran out') }, 'shutdown');
+  return pending.length;
+}
+
+function countPoints(metrics: ResourceMetrics): number {
+  let n = 0;
+  for (const scope of metrics.scopeMetrics) for (const m of scope.metrics) n += m.dataPoints.length;
+  return n;
 }
 
 /**
@@ -43,23 +84,40 @@ export class CountingExporter implements PushMetricExporter {
       diag.debug('@otelkit/metrics: overflow scan failed', err);
     }
     let done = false;
-    const finish = (result: ExportResult) => {
+    let points = 0;
+    try {
+      points = countPoints(metrics);
+    } catch {
+      // a malformed batch: counted as an export without points
+    }
+    const counters = this._counters;
+    const finish = (result: ExportResult, forced?: MetricExportFailureReason) => {
       if (done) return;
       done = true;
+      counters.inFlight.delete(finish);
       if (result.code === ExportResultCode.SUCCESS) {
-        this._counters.succeeded++;
+        counters.succeeded++;
+        counters.pointsExported += points;
       } else {
-        this._counters.failed++;
-        const reason = exportFailureReason(result.error);
-        this._counters.failedByReason[reason] = (this._counters.failedByReason[reason] ?? 0) + 1;
+        counters.failed++;
+        const reason = forced ?? exportFailureReason(result.error);
+        counters.failedByReason[reason] = (counters.failedByReason[reason] ?? 0) + 1;
+        counters.pointsFailed += points;
+        counters.pointsFailedByReason[reason] = (counters.pointsFailedByReason[reason] ?? 0) + points;
         // a dead collector fails every export (every few seconds): first, then a count per 30 s
         this._warn(
           'export',
           `@otelkit/metrics: ${this._label} export failed: ${result.error?.message ?? 'unknown error'}`,
         );
       }
+      // also when abandoned at shutdown: the reader's export-timeout timer (ref'ed) ends with it
       resultCallback(result);
     };
+    counters.inFlight.set(finish, points);
+    if (counters.closed) {
+      finish({ code: ExportResultCode.FAILED, error: new Error('shut down') }, 'shutdown');
+      return;
+    }
     try {
       this._inner.export(metrics, finish);
     } catch (err) {
@@ -69,6 +127,11 @@ export class CountingExporter implements PushMetricExporter {
 
   forceFlush(): Promise<void> {
     return this._inner.forceFlush();
+  }
+
+  /** Cuts the requests of the inner exporter still in flight (see `abortExports`). */
+  abort(): void {
+    abortExports(this._inner);
   }
 
   shutdown(): Promise<void> {

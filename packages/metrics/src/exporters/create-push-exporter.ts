@@ -6,9 +6,11 @@ import {
 import { OTLPMetricExporter as HttpProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { ConsoleMetricExporter, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import {
+  abortableAgents,
   type ConsoleExporterConfig,
   hardenOtlpRetries,
   type OtlpMetricExporterConfig,
+  withAbort,
 } from '@otelkit/config';
 
 const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
@@ -54,10 +56,21 @@ export function createPushExporter(
       );
     }
     // Retry-After 0/-1/garbage clamped to ≥ 1 s with jitter, retry timers unref'd (hardenOtlpRetries).
-    case 'http/json':
-      return hardened(new HttpJsonExporter(common));
-    default:
-      return hardened(new HttpProtoExporter(common));
+    // The agents are ours, so that a shutdown that gave up on a request can cut it (abortExports).
+    case 'http/json': {
+      const agents = abortableAgents();
+      return withAbort(
+        hardened(new HttpJsonExporter({ ...common, httpAgentOptions: agents.factory as never })),
+        agents.abort,
+      );
+    }
+    default: {
+      const agents = abortableAgents();
+      return withAbort(
+        hardened(new HttpProtoExporter({ ...common, httpAgentOptions: agents.factory as never })),
+        agents.abort,
+      );
+    }
   }
 }
 

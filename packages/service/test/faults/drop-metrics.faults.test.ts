@@ -75,6 +75,10 @@ describe('drops as metrics, degraded exporters on /health', () => {
           interval: 60,
         },
         resources: { enabled: false },
+        // every probe runs the checks: the second test must not read the first one's cached answer
+        // (it came within the default 1 s cache once our own diagnostics stopped feeding the
+        // failing pipes, which had made each flush slow)
+        health: { cacheMillis: 0 },
         shutdown: { timeout: '3s', handleSignals: false },
       },
       { env: {}, file: false },
@@ -111,6 +115,8 @@ describe('drops as metrics, degraded exporters on /health', () => {
     // the Elasticsearch shipper sends on its own interval
     for (let t = 0; t < 100 && (m.logger.stats().outputs[1]?.dropped ?? 0) < 30; t++)
       await new Promise((r) => setTimeout(r, 50));
+    // past the scrape cache (a scrape within 250 ms of the last collection reuses its exposition)
+    await new Promise((r) => setTimeout(r, 300));
 
     const text = (await get(metricsUrl)).body;
     const tracing = m.tracing.stats();

@@ -1,5 +1,11 @@
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { hardenOtlpRetries, type OtlpEndpointConfig, type TraceExporterConfig } from '@otelkit/config';
+import {
+  abortableAgents,
+  hardenOtlpRetries,
+  type OtlpEndpointConfig,
+  type TraceExporterConfig,
+  withAbort,
+} from '@otelkit/config';
 import { MemorySpanExporter } from './memory-span-exporter';
 import { createZipkinSend } from './zipkin-send';
 
@@ -51,12 +57,32 @@ function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExpo
     case 'http/protobuf': {
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-      return hardened(new OTLPTraceExporter({ ...base, headers: { ...config.headers } }));
+      const agents = abortableAgents();
+      return withAbort(
+        hardened(
+          new OTLPTraceExporter({
+            ...base,
+            headers: { ...config.headers },
+            httpAgentOptions: agents.factory as never,
+          }),
+        ),
+        agents.abort,
+      );
     }
     case 'http/json': {
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-      return hardened(new OTLPTraceExporter({ ...base, headers: { ...config.headers } }));
+      const agents = abortableAgents();
+      return withAbort(
+        hardened(
+          new OTLPTraceExporter({
+            ...base,
+            headers: { ...config.headers },
+            httpAgentOptions: agents.factory as never,
+          }),
+        ),
+        agents.abort,
+      );
     }
     case 'grpc': {
       const { OTLPTraceExporter } =

@@ -1,7 +1,13 @@
 import { type Context, context, diag, TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { DEFAULT_BATCH, DEFAULT_SHUTDOWN, keepAliveUntilSettled, settleWithin } from '@otelkit/config';
+import {
+  abortExports,
+  DEFAULT_BATCH,
+  DEFAULT_SHUTDOWN,
+  keepAliveUntilSettled,
+  settleWithin,
+} from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
 import type { ExporterStats, TracingStats } from '../types';
 import { sanitizeSpan } from './sanitize-attributes';
@@ -46,6 +52,8 @@ interface Batch {
   /** Indexes of exporters that have not answered yet. */
   readonly pending: Set<number>;
   anyFailed: boolean;
+  /** An exporter did not answer within `exportTimeoutMillis`. */
+  timedOut: boolean;
   settled: boolean;
 }
 
@@ -95,6 +103,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private _droppedQueueFull = 0;
   private _droppedShutdown = 0;
   private _failed = 0;
+  /** Ends the exporter waits still open (at shutdown: nothing is waited for after the deadline). */
+  private readonly _waits = new Set<() => void>();
+  /** `_failed` by reason: the exporter answered with an error / did not answer in time / the shutdown budget ran out. */
+  private _failedByReason = { export_error: 0, timeout: 0, shutdown: 0 };
 
   constructor(options: BoundedBatchSpanProcessorOptions) {
     this._exporters = options.exporters.map((e) => ({
@@ -186,9 +198,18 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     if (this._batchDone !== undefined) await this._batchDone;
   }
 
-  /** Flushes, then shuts the exporters down, all within `shutdownTimeoutMillis`. Idempotent, never rejects. */
-  shutdown(): Promise<void> {
-    if (this._shutdown === undefined) this._shutdown = keepAliveUntilSettled(this._doShutdown());
+  /**
+   * Flushes, then shuts the exporters down, all within `shutdownTimeoutMillis` (or `timeoutMillis`
+   * when given: the ordered shutdown of `@otelkit/service` passes each signal its share of one
+   * budget). At the deadline the batch in flight counts as failed and the queue as dropped, both
+   * with reason `shutdown`. Idempotent, never rejects.
+   */
+  shutdown(timeoutMillis?: number): Promise<void> {
+    const budget =
+      typeof timeoutMillis === 'number' && Number.isFinite(timeoutMillis) && timeoutMillis >= 0
+        ? Math.min(timeoutMillis, this._shutdownTimeout)
+        : this._shutdownTimeout;
+    if (this._shutdown === undefined) this._shutdown = keepAliveUntilSettled(this._doShutdown(budget));
     return this._shutdown;
   }
 
@@ -206,6 +227,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       dropped: this._dropped,
       droppedByReason: { queue_full: this._droppedQueueFull, shutdown: this._droppedShutdown },
       failed: this._failed,
+      failedByReason: { ...this._failedByReason },
       queued: this._queue.length,
       inFlight: this._inFlight !== undefined && !this._inFlight.settled ? this._inFlight.spans.length : 0,
       memoryEvicted: this._memory?.evicted ?? 0,
@@ -213,24 +235,25 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     };
   }
 
-  private async _doShutdown(): Promise<void> {
-    const deadline = Date.now() + this._shutdownTimeout;
+  private async _doShutdown(budget: number): Promise<void> {
+    // Monotonic: a stepped wall clock must not stretch or cut the budget.
+    const deadline = performance.now() + budget;
     // Keep a slice of the budget for the exporters' own shutdown (closing sockets, gRPC channels).
-    const reserve = Math.min(500, Math.floor(this._shutdownTimeout / 5));
+    const reserve = Math.min(500, Math.floor(budget / 5));
     try {
       this._closed = true;
       if (this._timer !== undefined) {
         clearTimeout(this._timer);
         this._timer = undefined;
       }
-      const flushed = await settleWithin(this.forceFlush(), deadline - reserve - Date.now());
+      const flushed = await settleWithin(this.forceFlush(), deadline - reserve - performance.now());
       if (flushed.status === 'timedOut') {
         diag.warn('@otelkit/tracing: shutdown budget exhausted before all spans were exported');
         this._abandon();
       }
       await settleWithin(
         Promise.all(this._exporters.map((e) => Promise.resolve().then(() => e.exporter.shutdown()))),
-        deadline - Date.now(),
+        deadline - performance.now(),
       );
       if (this._memory !== undefined) await this._memory.shutdown();
     } catch (err) {
@@ -246,9 +269,16 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       batch.pending.clear();
       batch.settled = true;
       this._failed += batch.spans.length;
+      this._failedByReason.shutdown += batch.spans.length;
     }
     this._dropShutdown(this._queue.length);
     this._queue.length = 0;
+    // Stop waiting for the collector: the flushes (and the keep-alive they hold) end now, and
+    // the requests it never answered are cut (their sockets would hold the process for the
+    // exporter's own timeout).
+    const waiting = this._waits.size > 0;
+    for (const end of [...this._waits]) end();
+    if (waiting) for (const e of this._exporters) abortExports(e.exporter);
   }
 
   private _dropShutdown(n: number): void {
@@ -293,6 +323,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       spans,
       pending: new Set(this._exporters.map((_, i) => i)),
       anyFailed: false,
+      timedOut: false,
       settled: false,
     };
     this._inFlight = batch;
@@ -303,7 +334,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     }
     await Promise.all(
       this._exporters.map((e, i) =>
-        this._exportTo(e.exporter, spans).then((ok) => {
+        this._exportTo(e.exporter, spans, batch).then((ok) => {
           if (batch.settled || !batch.pending.delete(i)) return;
           if (ok) e.exported += spans.length;
           else {
@@ -315,11 +346,13 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     );
     if (batch.settled) return;
     batch.settled = true;
-    if (batch.anyFailed) this._failed += spans.length;
-    else this._exported += spans.length;
+    if (batch.anyFailed) {
+      this._failed += spans.length;
+      this._failedByReason[batch.timedOut ? 'timeout' : 'export_error'] += spans.length;
+    } else this._exported += spans.length;
   }
 
-  private _exportTo(exporter: SpanExporter, spans: ReadableSpan[]): Promise<boolean> {
+  private _exportTo(exporter: SpanExporter, spans: ReadableSpan[], batch?: Batch): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       let done = false;
       const timer = setTimeout(() => {
@@ -328,10 +361,20 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
         diag.warn(
           `@otelkit/tracing: export of ${spans.length} spans timed out after ${this._exportTimeout} ms`,
         );
+        if (batch !== undefined) batch.timedOut = true;
+        this._waits.delete(abandon);
         resolve(false);
       }, this._exportTimeout);
       timer.unref();
+      const abandon = (): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(false);
+      };
+      this._waits.add(abandon);
       const callback = (result: ExportResult): void => {
+        this._waits.delete(abandon);
         if (done) return;
         done = true;
         clearTimeout(timer);
