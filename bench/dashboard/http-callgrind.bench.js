@@ -13,10 +13,10 @@
  *   node bench/dashboard/http-callgrind.bench.js      (env: N1, N2, REPEATS, CONNECTIONS, PARALLEL, NODE)
  *   VARIANTS=monitoring,dashboard,dashboard-nobuffer  adds the handler without rings (buffer: false)
  */
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { haveValgrind, startUnderCallgrind, perUnit, pool } = require('../lib/callgrind');
+const { haveValgrind, perUnit, pool } = require('../lib/callgrind');
+const { serverInstructions, getJson } = require('../lib/http-load');
 
 const N1 = Number(process.env.N1 || 2000);
 const N2 = Number(process.env.N2 || 6000);
@@ -31,57 +31,13 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** `n` GET /users/42 over `CONNECTIONS` keep-alive connections, each one request at a time. */
-async function drive(port, n) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  let left = n;
-  let failed = 0;
-  const one = () =>
-    new Promise((resolve) => {
-      http
-        .get({ host: '127.0.0.1', port, path: '/users/42', agent }, (res) => {
-          if (res.statusCode !== 200) failed++;
-          res.resume();
-          res.on('end', resolve);
-        })
-        .on('error', () => {
-          failed++;
-          resolve();
-        });
-    });
-  const loop = async () => {
-    while (left > 0) {
-      left--;
-      await one();
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, loop));
-  agent.destroy();
-  return failed;
-}
-
-const getJson = (port, p) =>
-  new Promise((resolve, reject) =>
-    http
-      .get({ host: '127.0.0.1', port, path: p, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => resolve(JSON.parse(body)));
-      })
-      .on('error', reject),
-  );
-
 async function instructions(variant, n) {
-  const run = startUnderCallgrind([path.join(__dirname, 'server.js'), variant], { node: NODE });
-  const port = await new Promise((resolve, reject) => {
-    run.child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
-    run.exited.then(() => reject(new Error(`${variant} exited before listening`)), reject);
+  const { total, failed, extra } = await serverInstructions([path.join(__dirname, 'server.js'), variant], n, {
+    node: NODE,
+    connections: CONNECTIONS,
+    ...(variant !== 'monitoring' ? { after: (port) => getJson(port, '/__dashboard-stats') } : {}),
   });
-  const failed = await drive(port, n);
-  const stats = variant !== 'monitoring' ? await getJson(port, '/__dashboard-stats') : undefined;
-  run.child.kill('SIGTERM');
-  const total = await run.exited;
-  return { total, failed, stats };
+  return { total, failed, stats: extra };
 }
 
 async function main() {

@@ -10,11 +10,11 @@
  *   node bench/metrics/http-callgrind.bench.js        (N1, N2, CONNECTIONS, VARIANTS, PARALLEL env)
  *   NODE=/path/to/node ...                             the servers on another Node (default: this one)
  */
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { haveValgrind, startUnderCallgrind, perUnit, pool } = require('../lib/callgrind');
+const { haveValgrind, perUnit, pool } = require('../lib/callgrind');
+const { serverInstructions } = require('../lib/http-load');
 
 const VARIANTS = (
   process.env.VARIANTS || 'bare,context-floor,metrics,metrics-tracing,instrumentation-http'
@@ -35,44 +35,12 @@ function startSink() {
   });
 }
 
-/** `n` GET /users/42 over `CONNECTIONS` keep-alive connections, each one request at a time. */
-async function drive(port, n) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  let left = n;
-  let failed = 0;
-  const one = () =>
-    new Promise((resolve) => {
-      http
-        .get({ host: '127.0.0.1', port, path: '/users/42', agent }, (res) => {
-          if (res.statusCode !== 200) failed++;
-          res.resume();
-          res.on('end', resolve);
-        })
-        .on('error', () => {
-          failed++;
-          resolve();
-        });
-    });
-  const loop = async () => {
-    while (left > 0) {
-      left--;
-      await one();
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, loop));
-  agent.destroy();
-  return failed;
-}
-
 async function instructions(variant, n, env) {
-  const run = startUnderCallgrind([path.join(__dirname, 'server.js'), variant], { env, node: NODE });
-  const port = await new Promise((resolve, reject) => {
-    run.child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
-    run.exited.then(() => reject(new Error(`${variant} exited before listening`)), reject);
+  const { total, failed } = await serverInstructions([path.join(__dirname, 'server.js'), variant], n, {
+    env,
+    node: NODE,
+    connections: CONNECTIONS,
   });
-  const failed = await drive(port, n);
-  run.child.kill('SIGTERM');
-  const total = await run.exited;
   return { total, failed };
 }
 

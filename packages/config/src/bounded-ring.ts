@@ -1,8 +1,9 @@
 /**
  * A fixed-size ring of the most recent items: storing is one array write (the item itself is
  * kept, nothing is copied), the oldest is dropped when full, and readers ask for what came after
- * the `total` they last saw. The one implementation behind the tracing package's `SpanRing` and
- * the logging package's `LineRing` (what the live dashboard reads).
+ * the `total` they last saw. Behind the logging package's `LineRing` (what the live dashboard
+ * reads); the tracing package's `SpanRing` copies spans into slots of its own instead, since a
+ * kept span object keeps its whole graph alive.
  *
  * @example
  * const ring = new BoundedRing<string>(3, 'LineRing');

@@ -11,7 +11,14 @@ export type {
   NamedExporter,
 } from './processors/bounded-batch-span-processor';
 export { BoundedBatchSpanProcessor } from './processors/bounded-batch-span-processor';
-export { SpanRing } from './processors/span-ring';
+export type { RecentSpan } from './processors/span-ring';
+export {
+  SPAN_RING_MAX_ATTRIBUTES,
+  SPAN_RING_MAX_EVENTS,
+  SPAN_RING_MAX_SPAN_CHARS,
+  SPAN_RING_MAX_VALUE_CHARS,
+  SpanRing,
+} from './processors/span-ring';
 export { toChromeTrace } from './profiler/chrome-trace';
 export { Profiler } from './profiler/profiler';
 export type {

@@ -1,10 +1,11 @@
 /**
  * Recent traces from the tracer's ring of ended spans: a list of traces (root, duration, span
  * count, error) and one trace as a waterfall (offsets, depth, the critical path) with its log
- * lines. Spans are read as the SDK's read-only span objects, through the few fields used here.
+ * lines. Spans are read through the few fields used here: the `RecentSpan` copies the tracer's
+ * `SpanRing` builds when it is read (an SDK `ReadableSpan` has the same fields).
  */
 
-/** The fields of an ended span the dashboard reads (sdk-trace `ReadableSpan`). */
+/** The fields of an ended span the dashboard reads (`RecentSpan` of `@otelkit/tracing`). */
 export interface SpanLike {
   readonly name: string;
   readonly kind: number;
