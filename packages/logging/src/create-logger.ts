@@ -230,7 +230,7 @@ function createOutput(
         bufferBytes,
       });
     case 'elasticsearch':
-      return createElasticsearchOutput(out, field);
+      return createElasticsearchOutput(out);
     case 'otlp':
       return createOtlpOutput(out, field, resource, name ?? '@otelkit/logging');
   }

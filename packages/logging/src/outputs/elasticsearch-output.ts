@@ -5,7 +5,6 @@ import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import {
   boundedRequest,
-  checkInteger,
   type ElasticsearchLogOutputConfig,
   retryAfterMillis,
   settleWithin,
@@ -60,35 +59,12 @@ const BASE_BACKOFF_MILLIS = 100;
  * - Lines without `@timestamp` (pino JSON format) get one from pino's `time`, so they are valid
  *   data stream documents.
  */
-export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig, field: string): LogOutput {
+export function createElasticsearchOutput(config: ElasticsearchLogOutputConfig): LogOutput {
   // Every node of the cluster, `node` first; a failed _bulk moves on to the next (failover).
   const nodeList = config.nodes !== undefined && config.nodes.length > 0 ? config.nodes : [config.node];
-  const urls = nodeList.map((node, i) => {
-    const where =
-      config.nodes !== undefined && config.nodes.length > 0 ? `${field}.nodes[${i}]` : `${field}.node`;
-    let u: URL;
-    try {
-      u = new URL('_bulk', node.endsWith('/') ? node : `${node}/`);
-    } catch {
-      throw new Error(`@otelkit/logging: ${where} is not a URL: ${JSON.stringify(node)}`);
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      throw new Error(`@otelkit/logging: ${where} must be http: or https:, got ${u.protocol}`);
-    }
-    return u;
-  });
+  // The slice is normalised (`normalizeLogging` checked every node URL and the index).
+  const urls = nodeList.map((node) => new URL('_bulk', node.endsWith('/') ? node : `${node}/`));
   let current = 0;
-  if (!config.index)
-    throw new Error(`@otelkit/logging: ${field}.index must be a non-empty index or data stream name`);
-  for (const [key, value] of [
-    ['maxBatchSize', config.maxBatchSize],
-    ['maxBufferedLines', config.maxBufferedLines],
-    ['flushIntervalMillis', config.flushIntervalMillis],
-    ['timeoutMillis', config.timeoutMillis],
-  ] as const) {
-    checkInteger(value, `@otelkit/logging: ${field}.${key}`, { min: 1 });
-  }
-  checkInteger(config.maxRetries, `@otelkit/logging: ${field}.maxRetries`, { min: 0 });
 
   const agents = urls.map((u) =>
     u.protocol === 'https:'

@@ -13,7 +13,6 @@ import {
   withAbort,
 } from '@otelkit/config';
 
-const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 const TEMPORALITY: Record<OtlpMetricExporterConfig['temporality'], AggregationTemporalityPreference> = {
   cumulative: AggregationTemporalityPreference.CUMULATIVE,
   delta: AggregationTemporalityPreference.DELTA,
@@ -23,22 +22,13 @@ const TEMPORALITY: Record<OtlpMetricExporterConfig['temporality'], AggregationTe
 /**
  * Builds the OpenTelemetry push exporter for one OTLP or console exporter config. Every option is
  * passed explicitly; the OTLP exporters only fall back to `OTEL_EXPORTER_OTLP_*` for options we do
- * not set (none that the config carries).
+ * not set (none that the config carries). The config is one exporter of a normalised slice
+ * (`normalizeMetrics` checked protocol and temporality).
  */
 export function createPushExporter(
   config: OtlpMetricExporterConfig | ConsoleExporterConfig,
 ): PushMetricExporter {
   if (config.type === 'console') return new ConsoleMetricExporter();
-  if (!PROTOCOLS.includes(config.protocol)) {
-    throw new Error(
-      `@otelkit/metrics: metrics.exporters[otlp].protocol must be one of ${PROTOCOLS.join(', ')} (got ${JSON.stringify(config.protocol)})`,
-    );
-  }
-  if (!Object.hasOwn(TEMPORALITY, config.temporality)) {
-    throw new Error(
-      `@otelkit/metrics: metrics.exporters[otlp].temporality must be "cumulative", "delta" or "lowmemory" (got ${JSON.stringify(config.temporality)})`,
-    );
-  }
   const common = {
     url: config.endpoint,
     headers: { ...config.headers },
