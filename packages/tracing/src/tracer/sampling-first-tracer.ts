@@ -93,6 +93,11 @@ export class SamplingFirstTracer implements Tracer {
     private readonly _handoff: SamplingHandoff,
   ) {}
 
+  /** The configured sampler, where the SDK's Tracer keeps it (diagnostics and tests read it). */
+  get _sampler(): Sampler {
+    return this._handoff.sampler;
+  }
+
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = context.active()): Span {
     if (options.root) ctx = trace.deleteSpan(ctx);
     // The SDK's own answer for a suppressed context (an invalid non-recording span).
