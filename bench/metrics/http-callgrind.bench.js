@@ -7,6 +7,13 @@
  * timer is pushed out (BENCH_BATCH_DELAY_MS) so batches fill to 512 spans as at full speed.
  * Ratios are bare / variant (1.000 = as cheap as bare `node:http`), like the throughput ratios.
  *
+ * The tracing cost decomposes by differencing variants (VARIANTS=…, see server.js): tracing-stub-tracer
+ * (otelkit's HTTP code around a span, no SDK), tracing-unsampled (every request dropped),
+ * tracing-sampled-noexport (every request a full SDK span, not exported), tracing-sampled (and
+ * exported), tracing-noexport (10 %, not exported). A major GC landing in one window and not the other
+ * moves a variant by tens of thousands of instructions per request: compare variants of one run,
+ * and repeat before trusting a difference under ~20k.
+ *
  *   node bench/metrics/http-callgrind.bench.js        (N1, N2, CONNECTIONS, VARIANTS, PARALLEL env)
  *   NODE=/path/to/node ...                             the servers on another Node (default: this one)
  */

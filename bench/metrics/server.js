@@ -32,10 +32,10 @@ function metricsHandle() {
 let flushBeforeExit = async () => {};
 
 /** otelkit tracing exporting to the sink process started by http.bench.js (OTLP_SINK_PORT). */
-function tracing() {
+function tracing(options) {
   const port = process.env.OTLP_SINK_PORT;
   if (!port) throw new Error('OTLP_SINK_PORT is not set (http.bench.js starts the sink)');
-  const handle = require('./otelkit-tracing').otelkitTracing(port);
+  const handle = require('./otelkit-tracing').otelkitTracing(port, options);
   flushBeforeExit = () => handle.forceFlush();
   return handle;
 }
@@ -63,6 +63,32 @@ switch (variant) {
   case 'metrics-tracing': {
     const { withHttpMetrics } = require(path.join(PKG, 'dist'));
     const { tracer } = tracing();
+    listener = withHttpMetrics(metricsHandle(), (_req, res) => res.end(BODY), { route, tracer });
+    break;
+  }
+  // The decomposition of metrics-tracing (http-callgrind.bench.js): every request unsampled; every
+  // request sampled, with and without the OTLP export; 10 % sampled without export; and the tracing
+  // globals registered (context manager, propagators) with a tracer that returns one non-recording
+  // span without running the SDK: what otelkit's HTTP code costs around a span.
+  case 'tracing-unsampled':
+  case 'tracing-sampled':
+  case 'tracing-sampled-noexport':
+  case 'tracing-noexport':
+  case 'tracing-stub-tracer': {
+    const { withHttpMetrics } = require(path.join(PKG, 'dist'));
+    const ratio =
+      { 'tracing-unsampled': 0, 'tracing-sampled': 1, 'tracing-sampled-noexport': 1 }[variant] ?? 0.1;
+    const exporter = variant.endsWith('noexport') ? 'none' : 'otlp';
+    let { tracer } = tracing({ ratio, exporter });
+    if (variant === 'tracing-stub-tracer') {
+      const api = req('@opentelemetry/api');
+      const span = api.trace.wrapSpanContext({
+        traceId: '1'.repeat(32),
+        spanId: '2'.repeat(16),
+        traceFlags: 0,
+      });
+      tracer = { startSpan: () => span, startActiveSpan: () => undefined };
+    }
     listener = withHttpMetrics(metricsHandle(), (_req, res) => res.end(BODY), { route, tracer });
     break;
   }

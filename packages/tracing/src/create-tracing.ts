@@ -20,6 +20,7 @@ import { publishStats } from './internal/publish-stats';
 import { BoundedBatchSpanProcessor, type NamedExporter } from './processors/bounded-batch-span-processor';
 import { createPropagator } from './propagators/create-propagator';
 import { createSampler } from './samplers/create-sampler';
+import { SamplingFirstTracerProvider } from './tracer/sampling-first-tracer';
 import type { CreateTracingOptions, TracingHandle, TracingStats } from './types';
 import { TRACER_NAME, VERSION } from './version';
 
@@ -89,7 +90,8 @@ export function createTracing(
     shutdownTimeoutMillis: config.shutdownTimeoutMillis,
   });
   const attributeValueLengthLimit = config.attributeValueLengthLimit;
-  const provider = new SdkTracerProvider({
+  // Sampling first: a dropped span never enters the SDK (see SamplingFirstTracer).
+  const provider = new SamplingFirstTracerProvider({
     sampler,
     // a 10 MB attribute and a 5 MB exception message were exported whole (one 20 MB request)
     spanLimits: { attributeValueLengthLimit },

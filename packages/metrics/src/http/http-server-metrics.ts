@@ -453,16 +453,19 @@ export class HttpServerMetrics {
       }
       const span = state.span;
       if (span) {
-        if (statusSent) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-        if (route) {
-          span.setAttribute(ATTR_HTTP_ROUTE, route);
-          span.updateName(`${state.method} ${route}`);
+        // A non-recording span (most, at low sampling) ignores all of it: skip building the name.
+        if (span.isRecording()) {
+          if (statusSent) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+          if (route) {
+            span.setAttribute(ATTR_HTTP_ROUTE, route);
+            span.updateName(`${state.method} ${route}`);
+          }
+          if (errorType) {
+            span.setAttribute(ATTR_ERROR_TYPE, errorType);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+          }
+          if (state.error instanceof Error) span.recordException(state.error);
         }
-        if (errorType) {
-          span.setAttribute(ATTR_ERROR_TYPE, errorType);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-        }
-        if (state.error instanceof Error) span.recordException(state.error);
         span.end();
       }
     } catch {

@@ -1,6 +1,6 @@
 import { createServer, type RequestListener, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 import { createMetrics } from '../../src/create-metrics';
 import { setRequestRoute } from '../../src/http/http-server-metrics';
@@ -298,6 +298,63 @@ describe('withHttpMetrics (node:http)', () => {
         'error.type': '502',
       });
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    });
+
+    it('an unsampled request gets a non-recording span: context propagates, no span attribute work, metrics unchanged', async () => {
+      const calls: string[] = [];
+      const spied: Tracer = {
+        startSpan: (name, options, ctx) => {
+          const span = tracing.tracer.startSpan(name, options, ctx);
+          for (const method of ['setAttribute', 'setAttributes', 'updateName', 'setStatus'] as const) {
+            const original = span[method].bind(span) as (...a: unknown[]) => Span;
+            (span as unknown as Record<string, unknown>)[method] = (...a: unknown[]) => {
+              calls.push(method);
+              return original(...a);
+            };
+          }
+          return span;
+        },
+        startActiveSpan: tracing.tracer.startActiveSpan.bind(tracing.tracer) as Tracer['startActiveSpan'],
+      };
+      let inHandler: { traceId?: string; recording?: boolean } = {};
+      const s = await serve(
+        withHttpMetrics(
+          metrics,
+          (_req, res) => {
+            const active = trace.getActiveSpan();
+            inHandler = { traceId: active?.spanContext().traceId, recording: active?.isRecording() };
+            res.statusCode = 503;
+            res.end();
+          },
+          { tracer: spied, route: userRoute },
+        ),
+      );
+      server = s.server;
+      const traceId = '0af7651916cd43dd8448eb211c80319c';
+      await httpRequest(s.port, '/users/7', {
+        headers: { traceparent: `00-${traceId}-b7ad6b7169203331-00` },
+      });
+      const points = await eventually(async () => {
+        const p = await durationPoints(metrics);
+        expect(p).toHaveLength(1);
+        return p;
+      });
+      expect(inHandler).toEqual({ traceId, recording: false });
+      expect(calls).toEqual([]);
+      expect(tracing.exporter.getFinishedSpans()).toHaveLength(0);
+      expect(points[0]!.attributes).toEqual({
+        'http.request.method': 'GET',
+        'url.scheme': 'http',
+        'http.response.status_code': 503,
+        'http.route': '/users/:id',
+        'error.type': '503',
+      });
+      // the same request sampled: every attribute call is made on the recording span
+      await httpRequest(s.port, '/users/8', {
+        headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+      });
+      await eventually(() => expect(tracing.exporter.getFinishedSpans()).toHaveLength(1));
+      expect(calls).toEqual(expect.arrayContaining(['setAttribute', 'updateName', 'setStatus']));
     });
 
     it('uses the global tracer by default once a provider is registered, and none before', async () => {
