@@ -1,18 +1,12 @@
 import * as path from 'node:path';
-import { ConfigError, loadConfig, normalizeLogging } from '@otelkit/config';
+import { loadConfig, normalizeLogging } from '@otelkit/config';
+import { configErrorOf } from '../config-error-of';
 
 const load = (logging: Record<string, unknown>, rest: Record<string, unknown> = {}) =>
   loadConfig({ config: { logging, ...rest } as never, env: {}, file: false });
 
-function messagesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const messagesOf = (fn: () => unknown): string[] =>
+  configErrorOf(fn).issues.map((i) => `${i.path}: ${i.message}`);
 
 describe('the logging slice: one normaliser for loadConfig and createLogger', () => {
   it('returns a slice loadConfig made as it is', () => {

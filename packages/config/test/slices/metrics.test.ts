@@ -1,17 +1,11 @@
-import { ConfigError, loadConfig, normalizeMetrics } from '@otelkit/config';
+import { loadConfig, normalizeMetrics } from '@otelkit/config';
+import { configErrorOf } from '../config-error-of';
 
 const load = (metrics: Record<string, unknown>, rest: Record<string, unknown> = {}) =>
   loadConfig({ config: { metrics, ...rest } as never, env: {}, file: false });
 
-function messagesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const messagesOf = (fn: () => unknown): string[] =>
+  configErrorOf(fn).issues.map((i) => `${i.path}: ${i.message}`);
 
 describe('the metrics slice: one normaliser for loadConfig and createMetrics', () => {
   it('returns a slice loadConfig made as it is', () => {

@@ -1,17 +1,11 @@
-import { ConfigError, loadConfig, normalizeTracing } from '@otelkit/config';
+import { loadConfig, normalizeTracing } from '@otelkit/config';
+import { configErrorOf } from '../config-error-of';
 
 const load = (tracing: Record<string, unknown>) =>
   loadConfig({ config: { tracing } as never, env: {}, file: false });
 
-function messagesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const messagesOf = (fn: () => unknown): string[] =>
+  configErrorOf(fn).issues.map((i) => `${i.path}: ${i.message}`);
 
 describe('the tracing slice: one normaliser for loadConfig and createTracing', () => {
   it('returns a slice loadConfig made as it is (no second parse, same object)', () => {
