@@ -335,9 +335,21 @@ function ecsPinoOptions(resource: Resource | undefined): Required<
   return opts as never;
 }
 
+/**
+ * Our own diagnostics never reach a network output (Elasticsearch, OTLP) that is failing — it may
+ * be what failed — nor, below `info`, a network output at all: debug diagnostics describe the
+ * exports themselves ("items to be sent"), so shipping them made every export carry the last one
+ * (a debug + OTLP log file grew 52 KB → 1.86 MB in 30 s, accelerating). Withheld lines are counted.
+ */
+function withholdsOwn(o: LogOutput, level: number): boolean {
+  if (o.failing === undefined) return false;
+  return level < 30 || o.failing();
+}
+
 /** The pino destination: every line to every output (pino hands us the level when an output needs it). */
 function fanOut(outputs: readonly LogOutput[], ring: LineRing | undefined): DestinationStream {
-  const needsLevel = outputs.some((o) => o.type === 'otlp');
+  // network outputs need the level too: they withhold our own lines below info
+  const needsLevel = outputs.some((o) => o.type === 'otlp' || o.failing !== undefined);
   let dest: DestinationStream & { lastLevel?: number };
   if (outputs.length === 1 && !needsLevel) {
     const only = outputs[0] as LogOutput;
@@ -349,35 +361,15 @@ function fanOut(outputs: readonly LogOutput[], ring: LineRing | undefined): Dest
           },
         }
       : { write: (line: string) => only.write(line, 0) };
-    if (only.failing) {
-      const plain = dest.write;
-      dest.write = (line: string) => {
-        if (writingOwnDiagnostic() && only.failing?.()) only.withhold?.();
-        else plain(line);
-      };
-    }
-  } else if (ring) {
-    dest = {
-      write(line: string): void {
-        ring.push(line);
-        const lvl = this.lastLevel ?? 30;
-        const own = writingOwnDiagnostic();
-        for (let i = 0; i < outputs.length; i++) {
-          const o = outputs[i] as LogOutput;
-          if (own && o.failing?.()) o.withhold?.();
-          else o.write(line, lvl);
-        }
-      },
-    } as DestinationStream & { lastLevel?: number };
-    if (needsLevel) (dest as unknown as Record<symbol, boolean>)[pino.symbols.needsMetadataGsym] = true;
   } else {
     dest = {
       write(line: string): void {
+        ring?.push(line);
         const lvl = this.lastLevel ?? 30;
         const own = writingOwnDiagnostic();
         for (let i = 0; i < outputs.length; i++) {
           const o = outputs[i] as LogOutput;
-          if (own && o.failing?.()) o.withhold?.();
+          if (own && withholdsOwn(o, lvl)) o.withhold?.();
           else o.write(line, lvl);
         }
       },

@@ -75,7 +75,8 @@ export interface LogOutputStats {
   readonly retried?: number;
   /**
    * elasticsearch/otlp: lines of otelkit's own diagnostics (`otel.diag`) not sent through this
-   * output because it was failing at the time (they still reach the other outputs). Not drops:
+   * output because it was failing at the time, or because they were below `info` (debug
+   * diagnostics describe the exports themselves); they still reach the local outputs. Not drops:
    * never the application's lines.
    */
   readonly withheld?: number;

@@ -1,4 +1,4 @@
-import { DiagLogLevel, diag, type Meter, type Tracer } from '@opentelemetry/api';
+import { diag, type Meter, type Tracer } from '@opentelemetry/api';
 import {
   checkOptionKeys,
   formatSummary,
@@ -8,18 +8,13 @@ import {
   type OtelkitConfigInput,
   settleWithin,
 } from '@otelkit/config';
-import {
-  createLogger,
-  LineRing,
-  type OtelkitLogger,
-  publishLoggerStats,
-  writeOwnDiagnostic,
-} from '@otelkit/logging';
+import { createLogger, LineRing, type OtelkitLogger, publishLoggerStats } from '@otelkit/logging';
 import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/metrics';
 import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
 import { createTracing, SpanRing, type TracingHandle } from '@otelkit/tracing';
 import { type DashboardHandler, type DashboardOptions, loadDashboardFactory } from './dashboard';
+import { routeDiag } from './diag-bridge';
 import { type InstrumentHandle, instrument } from './instrument';
 import { buildResource } from './resource';
 import { setMonitoringRuntime } from './runtime';
@@ -159,42 +154,6 @@ function differences(a: unknown, b: unknown, path = ''): string[] {
     );
   }
   return [path || '(root)'];
-}
-
-const DIAG_LEVELS: Record<OtelkitConfig['diagnostics']['logLevel'], DiagLogLevel> = {
-  none: DiagLogLevel.NONE,
-  error: DiagLogLevel.ERROR,
-  warn: DiagLogLevel.WARN,
-  info: DiagLogLevel.INFO,
-  debug: DiagLogLevel.DEBUG,
-  verbose: DiagLogLevel.VERBOSE,
-  all: DiagLogLevel.ALL,
-};
-
-/** OpenTelemetry's own diagnostics go to our logger, under `otel.diag`. */
-function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['logLevel']): void {
-  const child = logger.child({ component: 'otel.diag' });
-  const write =
-    (lvl: 'error' | 'warn' | 'info' | 'debug' | 'trace') =>
-    (message: string, ...args: unknown[]) => {
-      // Marked as ours: never sent through an output that is failing (it may be what failed).
-      writeOwnDiagnostic(() =>
-        child[lvl](
-          { args: args.length ? args.map((a) => (a instanceof Error ? a.message : a)) : undefined },
-          message,
-        ),
-      );
-    };
-  diag.setLogger(
-    {
-      error: write('error'),
-      warn: write('warn'),
-      info: write('info'),
-      debug: write('debug'),
-      verbose: write('trace'),
-    },
-    { logLevel: DIAG_LEVELS[level], suppressOverrideMessage: true },
-  );
 }
 
 /**
