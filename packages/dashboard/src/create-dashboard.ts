@@ -272,6 +272,7 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
     clients: hub.clients,
     ticking: hub.ticking,
     frames: hub.frames,
+    slowClientsClosed: hub.slowClientsClosed,
     collections: hub.collections,
     refused,
     lastFrameBytes: hub.lastFrameBytes,

@@ -65,6 +65,11 @@ export interface DashboardStats {
   readonly ticking: boolean;
   /** Frames written to streams since creation. */
   readonly frames: number;
+  /**
+   * Stream clients closed because they stopped reading: more than 256 KiB (four maximal frames)
+   * written and not taken. Their EventSource reconnects and gets a fresh snapshot.
+   */
+  readonly slowClientsClosed: number;
   /** Metric collections made (one per tick, plus one per REST read). */
   readonly collections: number;
   /** Requests refused: wrong Host, wrong or missing credentials, cross-origin actions. */

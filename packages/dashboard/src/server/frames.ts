@@ -33,6 +33,13 @@ import type { DashboardSource } from '../types';
 /** Frames larger than this lose their log lines, then their traces. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /**
+ * A stream client that has left this much of what we wrote unread is not reading (a stalled tab,
+ * a proxy that buffers, a script that connected and stopped): it is closed instead of buffered
+ * for, which would grow by up to a frame a second for as long as it stays connected. Its
+ * EventSource reconnects (`retry: 2000`) and starts again from a fresh snapshot.
+ */
+export const MAX_CLIENT_BACKLOG_BYTES = 4 * MAX_FRAME_BYTES;
+/**
  * The tick period: 1 s. Mutable for tests only (the client-heap test streams 600 frames in about
  * a minute); not part of the package's exports or config.
  */
@@ -74,6 +81,8 @@ export class FrameHub {
   private _spanCursor = -1;
   private _closed = false;
   frames = 0;
+  /** Stream clients closed because they stopped reading ({@link MAX_CLIENT_BACKLOG_BYTES}). */
+  slowClientsClosed = 0;
   collections = 0;
   lastFrameBytes = 0;
 
@@ -228,6 +237,11 @@ export class FrameHub {
         byWindow.set(c.window, text);
       }
       if (!c.res.writableEnded && !c.res.destroyed) {
+        if (c.res.writableLength > MAX_CLIENT_BACKLOG_BYTES) {
+          this.slowClientsClosed++;
+          c.res.destroy();
+          continue;
+        }
         c.res.write(text);
         this.frames++;
       }
