@@ -23,6 +23,7 @@ import { GENERATE_TARGETS, type GenerateTarget, generateFiles } from './generato
 import { prometheusFlags } from './generators/prometheus-config';
 import { GenerateError } from './generators/prometheus-rules';
 import { fetchReport, ReportError, writeReport } from './report';
+import { writeFileNoFollow } from './safe-write';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -304,15 +305,34 @@ function generate(p: Parsed, io: CliIo, cwd: string): number {
     io.stdout(`${col.green('✓')} ${Object.keys(files).length} generated files are current\n`);
     return 0;
   }
+  // A symlink planted at a destination is refused, never written through (it could point anywhere).
+  const refuse = (dest: string, err: unknown): number => {
+    const code = (err as NodeJS.ErrnoException).code;
+    io.stderr(
+      `${col.red('✗')} ${path.relative(cwd, dest)}: ${code === 'ELOOP' ? 'is a symlink; refused (remove it, or choose another --out)' : `cannot write: ${code ?? (err as Error).message}`}\n`,
+    );
+    return 1;
+  };
   for (const [f, content] of Object.entries(files)) {
     const dest = path.join(out, f);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
-    const same = fs.existsSync(dest) && fs.readFileSync(dest, 'utf8') === content;
-    if (!same) fs.writeFileSync(dest, content);
+    const link = fs.lstatSync(dest, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+    const same = !link && fs.existsSync(dest) && fs.readFileSync(dest, 'utf8') === content;
+    if (!same) {
+      try {
+        writeFileNoFollow(dest, content, 0o644);
+      } catch (err) {
+        return refuse(dest, err);
+      }
+    }
     io.stdout(`${same ? col.dim('unchanged') : col.green('wrote    ')} ${rel(f)}\n`);
   }
   if (compose && compose.current !== compose.next) {
-    fs.writeFileSync(compose.file, compose.next);
+    try {
+      writeFileNoFollow(compose.file, compose.next, 0o644);
+    } catch (err) {
+      return refuse(compose.file, err);
+    }
     io.stdout(
       `${col.green('updated  ')} ${path.relative(cwd, compose.file)} (--storage.tsdb.retention.time)\n`,
     );

@@ -7,7 +7,6 @@
  * credentials from the URL or `OTELKIT_DASHBOARD_USERNAME` / `OTELKIT_DASHBOARD_PASSWORD` (never
  * from an argument, which `ps` shows), and never printed.
  */
-import * as fs from 'node:fs';
 import {
   boundedRequest,
   DEFAULT_DASHBOARD,
@@ -15,6 +14,7 @@ import {
   parseDuration,
   unsafeEndpointProblem,
 } from '@otelkit/config';
+import { writeFileNoFollow } from './safe-write';
 
 /** The largest report read (a report of every series of a day at 1 s is far smaller). */
 export const MAX_REPORT_BYTES = 32 * 1024 * 1024;
@@ -138,13 +138,8 @@ export async function fetchReport(args: ReportArgs): Promise<string> {
 
 /** Writes `text` to `file` without following a symlink planted there (0640 when created). */
 export function writeReport(file: string, text: string): void {
-  let fd: number;
   try {
-    fd = fs.openSync(
-      file,
-      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW,
-      0o640,
-    );
+    writeFileNoFollow(file, text, 0o640);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ReportError(
@@ -152,10 +147,5 @@ export function writeReport(file: string, text: string): void {
         ? `--out: ${file} is a symlink; refused`
         : `--out: cannot write ${file}: ${code ?? (err as Error).message}`,
     );
-  }
-  try {
-    fs.writeFileSync(fd, text);
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -182,6 +182,19 @@ describe('otelkit generate', () => {
     expect((await otelkit(['generate', 'all', '--check'], dir)).code).toBe(0);
   });
 
+  it('refuses to write through a symlink planted in the output directory, and leaves its target alone', async () => {
+    const dir = path.join(tmp, 'symlinked');
+    fs.mkdirSync(path.join(dir, 'deploy', 'prometheus', 'rules'), { recursive: true });
+    fs.copyFileSync(path.join(SEED, 'alert-configuration.yaml'), path.join(dir, 'otelkit.yaml'));
+    const victim = path.join(tmp, 'victim.txt');
+    fs.writeFileSync(victim, 'keep me\n');
+    fs.symlinkSync(victim, path.join(dir, 'deploy', 'prometheus', 'rules', 'config-alerts.rules.yml'));
+    const r = await otelkit(['generate', 'all', '--out', 'deploy'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/deploy\/prometheus\/rules\/config-alerts\.rules\.yml: is a symlink; refused/);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('keep me\n');
+  });
+
   it('keeps the Prometheus retention flag of the compose file next to --out in step with storage.retention', async () => {
     const dir = path.join(tmp, 'compose');
     fs.mkdirSync(dir);
