@@ -16,20 +16,46 @@ export interface AbortableAgents {
   abort(): void;
 }
 
+/**
+ * Gives every request through `agent` a total deadline: the OpenTelemetry transport's timeout is
+ * an idle one (`req.setTimeout`), so an answer that trickles a byte now and then never times out
+ * and keeps its socket — one more for every export — for as long as the server keeps trickling.
+ * The timer is unref'd and cleared when the request closes.
+ */
+function withRequestDeadline(agent: http.Agent, millis: number): void {
+  const inner = agent as unknown as { addRequest(req: http.ClientRequest, options: unknown): void };
+  const add = inner.addRequest.bind(agent);
+  inner.addRequest = (req, options) => {
+    const timer = setTimeout(
+      () => req.destroy(new Error(`otelkit: no complete answer within ${millis} ms`)),
+      millis,
+    );
+    timer.unref();
+    req.once('close', () => clearTimeout(timer));
+    add(req, options);
+  };
+}
+
 function refuseNewRequests(agent: http.Agent): void {
   (agent as unknown as { addRequest(req: http.ClientRequest): void }).addRequest = (req) => {
     req.destroy(new Error('otelkit: exporter shut down'));
   };
 }
 
-/** See {@link AbortableAgents}. */
-export function abortableAgents(): AbortableAgents {
+/**
+ * See {@link AbortableAgents}. With `requestDeadlineMillis` (the exporter's timeout), each request
+ * is also cut once that long has passed since it was handed to the agent, answered or not.
+ */
+export function abortableAgents(requestDeadlineMillis?: number): AbortableAgents {
   const agents: http.Agent[] = [];
   let aborted = false;
   return {
     factory(protocol) {
       const agent =
         protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+      if (requestDeadlineMillis !== undefined && requestDeadlineMillis > 0) {
+        withRequestDeadline(agent, requestDeadlineMillis);
+      }
       if (aborted) refuseNewRequests(agent);
       agents.push(agent);
       return agent;

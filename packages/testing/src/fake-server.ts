@@ -70,6 +70,8 @@ export interface FakeServer {
   readonly bytesSent: number;
   /** Replace the script; request indexes restart at 0. */
   setBehaviour(script: FakeScript): void;
+  /** Connections open now (a client that cut its request closes its connection). */
+  openConnections(): number;
   /** Stop listening and cut every connection: later connections are refused. */
   refuse(): Promise<void>;
   /** Listen again on the same port after {@link FakeServer.refuse}. */
@@ -270,6 +272,7 @@ export async function createFakeServer(options: FakeServerOptions = {}): Promise
     },
     requests,
     documents,
+    openConnections: () => sockets.size,
     get bytesSent() {
       return bytesSent;
     },

@@ -57,7 +57,7 @@ export function createOtlpOutput(
   resource: Resource | undefined,
   scopeName: string,
 ): LogOutput {
-  const agents = abortableAgents();
+  const agents = abortableAgents(config.timeoutMillis);
   // `failing` is set from the transport's outcome, before the exporter logs the failure
   let counting: CountingExporter | undefined;
   const onAttempt = (status: string): void => {

@@ -48,14 +48,14 @@ export function createPushExporter(
     // Retry-After 0/-1/garbage clamped to ≥ 1 s with jitter, retry timers unref'd (hardenOtlpRetries).
     // The agents are ours, so that a shutdown that gave up on a request can cut it (abortExports).
     case 'http/json': {
-      const agents = abortableAgents();
+      const agents = abortableAgents(config.timeoutMillis);
       return withAbort(
         hardened(new HttpJsonExporter({ ...common, httpAgentOptions: agents.factory as never })),
         agents.abort,
       );
     }
     default: {
-      const agents = abortableAgents();
+      const agents = abortableAgents(config.timeoutMillis);
       return withAbort(
         hardened(new HttpProtoExporter({ ...common, httpAgentOptions: agents.factory as never })),
         agents.abort,

@@ -57,7 +57,7 @@ function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExpo
     case 'http/protobuf': {
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-      const agents = abortableAgents();
+      const agents = abortableAgents(config.timeoutMillis);
       return withAbort(
         hardened(
           new OTLPTraceExporter({
@@ -72,7 +72,7 @@ function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExpo
     case 'http/json': {
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
-      const agents = abortableAgents();
+      const agents = abortableAgents(config.timeoutMillis);
       return withAbort(
         hardened(
           new OTLPTraceExporter({

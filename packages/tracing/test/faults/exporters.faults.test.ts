@@ -57,6 +57,65 @@ describe('trace exporters under faults', () => {
     expectAccount(tracing, 3);
   }, 30_000);
 
+  it.each(['http/protobuf', 'http/json'] as const)(
+    'otlp %s: a 200 with an endless body fails at the response cap, not never',
+    async (protocol) => {
+      const server = await createFakeServer({ behaviour: { kind: 'endless' } });
+      const tracing = createTracing(
+        tracingConfig({
+          exporters: [otlpExporter(`${server.url}/v1/traces`, protocol, { timeoutMillis: 20_000 })],
+        }),
+        testResource(),
+      );
+      try {
+        endSpans(tracing, 3);
+        const started = performance.now();
+        await tracing.forceFlush();
+        expect(performance.now() - started).toBeLessThan(15_000);
+        expect(tracing.stats()).toMatchObject({ exported: 0, failed: 3 });
+        // read up to the transport's 4 MiB cap, plus what socket buffers held when it cut
+        expect(server.bytesSent).toBeLessThan(64 * 1024 * 1024);
+      } finally {
+        await tracing.shutdown();
+        await server.close();
+      }
+      expectAccount(tracing, 3);
+    },
+    30_000,
+  );
+
+  it('otlp: answers that trickle fail at the export deadline and leave no connection behind', async () => {
+    const server = await createFakeServer({ behaviour: { kind: 'trickle', everyMillis: 20 } });
+    const tracing = createTracing(
+      tracingConfig({
+        exporters: [otlpExporter(`${server.url}/v1/traces`, 'http/protobuf', { timeoutMillis: 300 })],
+        batch: {
+          maxQueueSize: 2048,
+          maxExportBatchSize: 512,
+          scheduledDelayMillis: 50,
+          exportTimeoutMillis: 500,
+        },
+      }),
+      testResource(),
+    );
+    try {
+      for (let round = 0; round < 5; round++) {
+        endSpans(tracing, 2);
+        const started = performance.now();
+        await tracing.forceFlush();
+        expect(performance.now() - started).toBeLessThan(10_000);
+      }
+      expect(tracing.stats()).toMatchObject({ exported: 0, failed: 10 });
+      // every trickling answer was cut: the server has no open connection left
+      await new Promise((r) => setTimeout(r, 300));
+      expect(server.openConnections()).toBe(0);
+    } finally {
+      await tracing.shutdown();
+      await server.close();
+    }
+    expectAccount(tracing, 10);
+  }, 60_000);
+
   it.each(['0', '-1', 'abc'])(
     'otlp: a 429 with Retry-After %s is retried after at least a second',
     async (retryAfter) => {
