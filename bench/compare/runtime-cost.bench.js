@@ -121,7 +121,7 @@ async function main() {
     ),
   );
   instrumentation.disable();
-  await monitor.shutdown(1000);
+  await monitor.shutdown();
 }
 
 main().catch((err) => {

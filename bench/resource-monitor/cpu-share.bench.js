@@ -47,7 +47,7 @@ async function main() {
   clearInterval(keepAlive);
   if (scrape) clearInterval(scrape);
   const samples = monitor ? monitor.getCounters().samples - s0 : 0;
-  if (monitor) await monitor.shutdown(1000);
+  if (monitor) await monitor.shutdown();
   process.stdout.write(JSON.stringify({ cpu: c.user + c.system, wall, samples }));
 }
 main();

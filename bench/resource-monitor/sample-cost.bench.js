@@ -44,7 +44,7 @@ async function main() {
     b.push(baseline(N));
     s.push(await subject(monitor, N));
   }
-  await monitor.shutdown(1000);
+  await monitor.shutdown();
 
   // One p95 rule over a 1-minute window at interval 1 s = 60 points.
   const rules = new ResourceMonitor({ interval: 3600, historySize: 3600 });
@@ -55,7 +55,7 @@ async function main() {
   const r0 = cpuMicros();
   for (let i = 0; i < N; i++) rules.evaluateRules(now);
   const ruleCpu = (cpuMicros() - r0) / N;
-  await rules.shutdown(100);
+  await rules.shutdown();
 
   const med = (xs, k) => xs.map((x) => x[k]).sort((a, c) => a - c)[Math.floor(xs.length / 2)];
   const bc = med(b, 'cpu');

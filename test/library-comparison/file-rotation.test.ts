@@ -23,6 +23,7 @@ function ourConfig(file: string): LoggingConfig {
     format: 'json',
     correlation: false,
     redact: { enabled: false, paths: [], censor: '[REDACTED]' },
+    shutdownTimeoutMillis: 5000,
     outputs: [{ type: 'file', path: file, mkdir: true, rotation: { maxSizeBytes: LIMIT, maxFiles: 10_000 } }],
   } as LoggingConfig;
 }

@@ -102,7 +102,7 @@ function monitor(readers = 1, exportWindowMillis?: number) {
     readers: list,
     monitor: m,
     async close() {
-      await m.shutdown(1000);
+      await m.shutdown();
       await provider.shutdown();
     },
   };

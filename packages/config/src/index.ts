@@ -94,6 +94,7 @@ export {
   DEFAULT_HEALTH,
   DEFAULT_RESOURCES,
   MIN_SAMPLE_INTERVAL_MILLIS,
+  normalizeHealth,
   normalizeResources,
 } from './slices/resources';
 export { DEFAULT_SERVICE } from './slices/service';

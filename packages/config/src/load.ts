@@ -30,6 +30,7 @@ import {
   DEFAULT_ALERTS,
   DEFAULT_HEALTH,
   DEFAULT_RESOURCES,
+  markHealthNormalised,
   markResourcesNormalised,
 } from './slices/resources';
 import { DEFAULT_SERVICE } from './slices/service';
@@ -186,7 +187,12 @@ function finalize(d: Draft, cwd: string, issues: ConfigIssue[]): OtelkitConfig {
   return {
     enabled: on,
     service: { ...d.service, attributes: { ...d.service.attributes } },
-    logging: finalizeLogging(d.logging, issues, { enabled: on, serviceName: d.service.name, cwd }),
+    logging: finalizeLogging(d.logging, issues, {
+      enabled: on,
+      shutdownTimeoutMillis: d.shutdown.timeoutMillis,
+      serviceName: d.service.name,
+      cwd,
+    }),
     metrics,
     tracing: finalizeTracing(d.tracing, issues, {
       enabled: on,
@@ -281,6 +287,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OtelkitConfig {
   markMetricsNormalised(frozen.metrics);
   markLoggingNormalised(frozen.logging);
   markResourcesNormalised(frozen.resources);
+  markHealthNormalised(frozen.health);
   markMonitoringNormalised(frozen.monitoring);
   markDashboardNormalised(frozen.dashboard);
   LOADED.add(frozen);

@@ -11,6 +11,7 @@ import {
   normalizeLogging,
   redactText,
 } from '@otelkit/config';
+import { defineShutdownShare } from '@otelkit/config/internal';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { correlatedTimestamp } from './correlation';
 import { withErrorCode, withPlainHttpAsEcs } from './ecs/plain-http';
@@ -25,8 +26,6 @@ import { writingOwnDiagnostic } from './outputs/own-diagnostics';
 import { type HookedLogger, registerLogger, unregisterLogger } from './process-hooks';
 import { createDeepRedactor, type DeepRedactor, splitRedactPaths } from './redact/deep-redactor';
 import type { CreateLoggerOptions, LoggerStats, OtelkitLogger } from './types';
-
-const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
 
 type LogFormatter = (obj: Record<string, unknown>) => Record<string, unknown>;
 
@@ -53,7 +52,6 @@ type LogFormatter = (obj: Record<string, unknown>) => Record<string, unknown>;
 const LOGGER_OPTION_KEYS = [
   'handleSignals',
   'logUncaught',
-  'shutdownTimeoutMillis',
   'fileBufferBytes',
   'name',
   'recentLines',
@@ -76,13 +74,12 @@ export function createLogger(
   const config = normalizeLogging(slice);
   if (options === null || typeof options !== 'object')
     throw new Error('createLogger: options must be an object');
-  checkOptionKeys(options, LOGGER_OPTION_KEYS, 'createLogger: options');
-  const shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS;
-  if (!(Number.isFinite(shutdownTimeoutMillis) && shutdownTimeoutMillis > 0)) {
+  if (Object.hasOwn(options, 'shutdownTimeoutMillis'))
     throw new Error(
-      `@otelkit/logging: options.shutdownTimeoutMillis must be a positive number, got ${shutdownTimeoutMillis}`,
+      'createLogger: options.shutdownTimeoutMillis is a field of the logging slice now (logging.shutdownTimeout / shutdownTimeoutMillis; default shutdown.timeout)',
     );
-  }
+  checkOptionKeys(options, LOGGER_OPTION_KEYS, 'createLogger: options');
+  const shutdownTimeoutMillis = config.shutdownTimeoutMillis;
   const level = config.level;
   const fileBufferBytes = checkInteger(
     options.fileBufferBytes ?? 4096,
@@ -410,23 +407,22 @@ function withSurface(
     const deadline = Date.now() + shutdownTimeoutMillis;
     return Promise.all(outputs.map((o) => o.flush(deadline).catch(() => undefined))).then(() => undefined);
   };
+  // One memoised shutdown: `shutdown()` runs it with the slice's budget; `startMonitoring` runs it
+  // with its share of `shutdown.timeout` (through `shutdownWithin`, on no public type). Whichever
+  // comes first decides; a later call returns the same promise.
+  const shutdownWithin = (budget: number): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      if (hooked) unregisterLogger(hooked);
+      flushSync();
+      const deadline = Date.now() + budget;
+      await Promise.all(outputs.map((o) => o.shutdown(deadline).catch(() => undefined)));
+    })().catch((err) => diag.error('@otelkit/logging: shutdown failed', err));
+    return shutdownPromise;
+  };
   const surface = {
     flush,
     forceFlush: flush,
-    shutdown(options?: { readonly timeoutMillis?: number }): Promise<void> {
-      const t = options?.timeoutMillis;
-      const budget =
-        typeof t === 'number' && Number.isFinite(t) && t >= 0
-          ? Math.min(t, shutdownTimeoutMillis)
-          : shutdownTimeoutMillis;
-      shutdownPromise ??= (async () => {
-        if (hooked) unregisterLogger(hooked);
-        flushSync();
-        const deadline = Date.now() + budget;
-        await Promise.all(outputs.map((o) => o.shutdown(deadline).catch(() => undefined)));
-      })().catch((err) => diag.error('@otelkit/logging: shutdown failed', err));
-      return shutdownPromise;
-    },
+    shutdown: (): Promise<void> => shutdownWithin(shutdownTimeoutMillis),
     setLevel(lvl: string): void {
       const normalised = normaliseLevel(lvl, 'setLevel(level)');
       logger.level = normalised;
@@ -474,5 +470,9 @@ function withSurface(
   };
   if (hooked) registerLogger(hooked);
 
-  return Object.assign(logger, surface) as unknown as OtelkitLogger;
+  return defineShutdownShare(
+    Object.assign(logger, surface) as unknown as OtelkitLogger,
+    shutdownTimeoutMillis,
+    shutdownWithin,
+  );
 }

@@ -17,8 +17,6 @@ export interface CreateLoggerOptions {
    * @default true
    */
   logUncaught?: boolean;
-  /** Budget of `shutdown()` (and of the flush done on a signal). @default 5000 */
-  shutdownTimeoutMillis?: number;
   /**
    * File outputs collect lines up to about this many bytes and write them with one system call
    * (when full, every second, and synchronously on flush, exit, crash and SIGTERM/SIGINT).
@@ -107,12 +105,12 @@ export type OtelkitLogger = Omit<Logger, 'flush'> & {
   /** The handle shape every otelkit package has: the same as `flush()`. Never rejects. */
   forceFlush(): Promise<void>;
   /**
-   * Flush, then close every output. Idempotent, never rejects, bounded by `shutdownTimeoutMillis`;
-   * lines still buffered or in flight at the deadline are counted as dropped (`shutdown`).
-   * `timeoutMillis` shortens the budget (never lengthens it): `startMonitoring`'s ordered shutdown
-   * passes logging its share of `shutdown.timeout`.
+   * Flush, then close every output. Idempotent (a second call returns the same promise), never
+   * rejects, bounded by the slice's `shutdownTimeoutMillis`; lines still buffered or in flight at
+   * the deadline are counted as dropped (`shutdown`). No arguments: `startMonitoring` gives
+   * logging its share of `shutdown.timeout` through an internal path.
    */
-  shutdown(options?: { readonly timeoutMillis?: number }): Promise<void>;
+  shutdown(): Promise<void>;
   /** Change the level at run time; any case, `warning`/`critical` accepted. Throws on an unknown level. */
   setLevel(level: string): void;
   /** Lines written and dropped per output, shipping counters. */

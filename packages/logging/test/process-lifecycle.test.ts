@@ -40,8 +40,9 @@ describe('nothing lost when the process stops (child processes)', () => {
                 timeoutMillis: 10_000,
               },
             ],
+            shutdownTimeoutMillis: 20_000,
           }),
-          options: { shutdownTimeoutMillis: 20_000 },
+          options: {},
         },
         (msg, child) => {
           if (msg.logged) child.kill('SIGTERM');

@@ -22,6 +22,7 @@ import {
   type SettledWithin,
   settleWithin,
 } from '@otelkit/config';
+import { defineShutdownShare } from '@otelkit/config/internal';
 import {
   abandonInFlight,
   CountingExporter,
@@ -234,6 +235,37 @@ export function createMetrics(slice: MetricsConfig | MetricsInput, resource?: Re
     res.end(enabled ? '# no Prometheus exporter is configured\n' : '# metrics are disabled\n');
   };
 
+  // One memoised shutdown: `shutdown()` runs it with the slice's budget; `startMonitoring` runs it
+  // with its share of `shutdown.timeout` (through `shutdownWithin`, on no public type). Whichever
+  // comes first decides; a later call returns the same promise.
+  const shutdownWithin = (budget: number): Promise<void> => {
+    shutdownPromise ??= keepAliveUntilSettled(
+      (async () => {
+        if (pullTimer) clearInterval(pullTimer);
+        const closing = prometheus ? prometheus.close() : Promise.resolve();
+        const closed = await settleWithin(
+          Promise.allSettled([provider.shutdown({ timeoutMillis: budget }), closing]),
+          budget,
+        );
+        warnUnlessFulfilled(closed, budget, 'metrics shutdown');
+        // What a collector still holds unanswered is lost: counted, never waited for.
+        const abandoned = abandonInFlight(exportCounters);
+        shutDown.resolve();
+        // ... and the requests it never answered are cut (their sockets would hold the process)
+        if (abandoned > 0) for (const e of pushExporters.all) e.abort();
+        if (abandoned > 0)
+          diag.warn(
+            `@otelkit/metrics: ${abandoned} export(s) unanswered when the shutdown budget ran out; counted as failed (shutdown)`,
+          );
+      })().catch((err: unknown) => {
+        // never rejects: a provider or listener that throws is reported, not passed on
+        shutDown.resolve();
+        diag.error('@otelkit/metrics: shutdown failed', err);
+      }),
+    );
+    return shutdownPromise;
+  };
+
   const handle: MetricsHandle = {
     enabled,
     provider,
@@ -273,34 +305,7 @@ export function createMetrics(slice: MetricsConfig | MetricsInput, resource?: Re
       );
       warnUnlessFulfilled(flushed, exportTimeoutMillis, 'metrics forceFlush');
     },
-    shutdown(options) {
-      const t = options?.timeoutMillis;
-      const budget =
-        typeof t === 'number' && Number.isFinite(t) && t >= 0
-          ? Math.min(t, shutdownTimeoutMillis)
-          : shutdownTimeoutMillis;
-      shutdownPromise ??= keepAliveUntilSettled(
-        (async () => {
-          if (pullTimer) clearInterval(pullTimer);
-          const closing = prometheus ? prometheus.close() : Promise.resolve();
-          const closed = await settleWithin(
-            Promise.allSettled([provider.shutdown({ timeoutMillis: budget }), closing]),
-            budget,
-          );
-          warnUnlessFulfilled(closed, budget, 'metrics shutdown');
-          // What a collector still holds unanswered is lost: counted, never waited for.
-          const abandoned = abandonInFlight(exportCounters);
-          shutDown.resolve();
-          // ... and the requests it never answered are cut (their sockets would hold the process)
-          if (abandoned > 0) for (const e of pushExporters.all) e.abort();
-          if (abandoned > 0)
-            diag.warn(
-              `@otelkit/metrics: ${abandoned} export(s) unanswered when the shutdown budget ran out; counted as failed (shutdown)`,
-            );
-        })(),
-      );
-      return shutdownPromise;
-    },
+    shutdown: () => shutdownWithin(shutdownTimeoutMillis),
     stats(): MetricsStats {
       const instruments = overflow.instruments;
       return {
@@ -335,5 +340,5 @@ export function createMetrics(slice: MetricsConfig | MetricsInput, resource?: Re
     observableGauge: helpers.observableGauge,
   };
   registerLocalHistograms(handle, local);
-  return handle;
+  return defineShutdownShare(handle, shutdownTimeoutMillis, shutdownWithin);
 }

@@ -209,12 +209,11 @@ export interface MetricsHandle {
   /**
    * Flushes and stops everything within `shutdownTimeoutMillis`. Idempotent; never rejects. An
    * export still waiting for its collector at the deadline counts as failed with reason
-   * `shutdown` (`stats().exports` and `stats().points`).
-   *
-   * `timeoutMillis` shortens the budget (never lengthens it): `startMonitoring`'s ordered
-   * shutdown passes metrics its share of `shutdown.timeout`. Call it without arguments otherwise.
+   * `shutdown` (`stats().exports` and `stats().points`). No arguments: the budget is the slice's
+   * (`startMonitoring` gives metrics its share of `shutdown.timeout` through an internal path); a
+   * second call returns the same promise.
    */
-  shutdown(options?: { readonly timeoutMillis?: number }): Promise<void>;
+  shutdown(): Promise<void>;
   stats(): MetricsStats;
   counter(name: string, options?: InstrumentOptions): CounterHelper;
   upDownCounter(name: string, options?: InstrumentOptions): UpDownCounterHelper;

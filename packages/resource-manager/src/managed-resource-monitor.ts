@@ -1,4 +1,5 @@
 import { checkOptionKeys } from '@otelkit/config';
+import { shutdownWithin } from '@otelkit/config/internal';
 import {
   RESOURCE_MONITOR_OPTION_KEYS,
   ResourceMonitor,
@@ -112,9 +113,10 @@ export class ManagedResourceMonitor extends ResourceMonitor {
     await super.stop();
   }
 
-  override async shutdown(timeoutMillis = this._shutdownTimeoutMillis): Promise<void> {
+  /** `shutdown()`'s work: the manager first (within the budget), then the monitor with what is left. */
+  protected override async _runShutdown(timeoutMillis: number): Promise<void> {
     const deadline = Date.now() + timeoutMillis;
-    await this.resources.shutdown(timeoutMillis);
-    await super.shutdown(Math.max(0, deadline - Date.now()));
+    await shutdownWithin(this.resources, timeoutMillis);
+    await super._runShutdown(Math.max(0, deadline - Date.now()));
   }
 }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { diag, type Meter, metrics } from '@opentelemetry/api';
 import { checkInteger, checkOptionKeys, DEFAULT_POOLS, settleWithin } from '@otelkit/config';
+import { defineShutdownShare, shutdownWithin } from '@otelkit/config/internal';
 import { type KeyedThresholdSpec, ResourceMonitor } from '@otelkit/resource-monitor';
 import type { AnomalyDetectionOptions, AnomalyDetector } from './anomaly/anomaly-detector';
 import {
@@ -135,6 +136,7 @@ export class ResourceManager implements ResourceRegistry {
   private _timer: NodeJS.Timeout | undefined;
   private _running = false;
   private _shutdown = false;
+  private _shutdownPromise: Promise<void> | undefined;
   private _tick: Promise<void> | undefined;
 
   constructor(options: ResourceManagerOptions = {}) {
@@ -198,6 +200,7 @@ export class ResourceManager implements ResourceRegistry {
         this._counters.seriesDropped++;
       },
     });
+    defineShutdownShare(this, this._shutdownTimeoutMillis, (ms) => this._shutdownWithin(ms));
   }
 
   /** `true` between `start()` and `stop()`. */
@@ -341,11 +344,21 @@ export class ResourceManager implements ResourceRegistry {
   }
 
   /**
-   * Stops, unhooks every resource and stops publishing. Idempotent, never rejects, bounded by
-   * `timeoutMillis` (default: the `shutdownTimeoutMillis` option).
+   * Stops, unhooks every resource and stops publishing. Idempotent (a second call returns the same
+   * promise), never rejects, bounded by the `shutdownTimeoutMillis` option (`startMonitoring`: config
+   * `shutdown.timeout`, of which it gives the manager its share through an internal path).
    */
-  async shutdown(timeoutMillis = this._shutdownTimeoutMillis): Promise<void> {
-    if (this._shutdown) return;
+  shutdown(): Promise<void> {
+    return this._shutdownWithin(this._shutdownTimeoutMillis);
+  }
+
+  /** The one memoised shutdown, bounded by `timeoutMillis` (whichever call comes first decides). */
+  private _shutdownWithin(timeoutMillis: number): Promise<void> {
+    this._shutdownPromise ??= this._runShutdown(timeoutMillis);
+    return this._shutdownPromise;
+  }
+
+  private async _runShutdown(timeoutMillis: number): Promise<void> {
     this._shutdown = true;
     const deadline = Date.now() + timeoutMillis;
     try {
@@ -363,7 +376,7 @@ export class ResourceManager implements ResourceRegistry {
       for (const id of [...this._resources.keys()]) this.unregister(id);
       this._store.close();
       // A monitor we created is ours to close (alert handlers still queued get the rest of the budget).
-      if (this._ownsMonitor) await this.monitor.shutdown(Math.max(0, deadline - Date.now()));
+      if (this._ownsMonitor) await shutdownWithin(this.monitor, Math.max(0, deadline - Date.now()));
     } catch (err) {
       diag.warn(`@otelkit/resource-manager: shutdown: ${(err as Error).message}`);
     }

@@ -94,7 +94,7 @@ describe('ResourceManager and ResourceTypeMonitor', () => {
       monitor.getHistory({ metric: 'connection_pool_usage', resourceId: 'main-db' }).map((p) => p.value),
     ).toEqual([0.12, 0.2]);
     await manager.shutdown();
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
     await provider.shutdown();
   });
 
@@ -120,7 +120,7 @@ describe('ResourceManager and ResourceTypeMonitor', () => {
       expect(Object.keys(p.attributes).sort()).toEqual(['resource.id', 'resource.type', 'route']);
     expect(manager.getCounters().seriesDropped).toBe(7);
     await manager.shutdown();
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
     await provider.shutdown();
   });
 
@@ -152,7 +152,7 @@ describe('ResourceManager and ResourceTypeMonitor', () => {
     expect(manager.getCounters()).toMatchObject({ collectTimeouts: 1, collectErrors: 2, collections: 2 });
     await manager.shutdown();
     await manager.shutdown();
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
     await provider.shutdown();
   });
 
@@ -181,7 +181,7 @@ describe('ResourceManager and ResourceTypeMonitor', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(n).toBe(stopped);
     await manager.shutdown();
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
     await provider.shutdown();
   });
 
@@ -270,8 +270,8 @@ describe('ManagedResourceMonitor', () => {
     expect(pointOf(metrics, 'otelkit.resource.query_count', { 'resource.id': 'main-db' })?.value).toBe(60);
     await resourceMonitor.stop();
     expect(manager.isRunning).toBe(false);
-    await resourceMonitor.shutdown(2000);
-    await resourceMonitor.shutdown(2000);
+    await resourceMonitor.shutdown();
+    await resourceMonitor.shutdown();
     await provider.shutdown();
   });
 });

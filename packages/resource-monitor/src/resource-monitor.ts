@@ -5,12 +5,14 @@ import {
   checkOptionKeys,
   DEFAULT_SHUTDOWN,
   isStandardDecoratorContext,
+  normalizeHealth,
   normalizeResources,
   parseDuration,
   type ResourcesInput,
   settleWithin,
   type ThresholdConfig,
 } from '@otelkit/config';
+import { defineShutdownShare } from '@otelkit/config/internal';
 import { AlertDispatcher } from './alerts/alert-dispatcher';
 import {
   type ActiveAlert,
@@ -170,6 +172,7 @@ export class ResourceMonitor {
   private _health: HealthRegistry | undefined;
   private _running = false;
   private _shutdown = false;
+  private _shutdownPromise: Promise<void> | undefined;
   private _timer: NodeJS.Timeout | undefined;
   private _tickPromise: Promise<void> | undefined;
   private _collecting = false;
@@ -296,6 +299,7 @@ export class ResourceMonitor {
       this._collector.runtime.onGc = (entry) => this._metrics?.recordGc(entry);
     }
     if (options.health) this._createHealth();
+    defineShutdownShare(this, this._shutdownTimeoutMillis, (ms) => this._shutdownWithin(ms));
   }
 
   /** `true` between `start()` and `stop()`. */
@@ -335,11 +339,26 @@ export class ResourceMonitor {
 
   /**
    * Stops sampling, waits (within the budget) for alert handlers and webhook deliveries, and stops
-   * publishing metrics. Idempotent; never rejects. Bounded by `timeoutMillis` (default: the
-   * `shutdownTimeoutMillis` option).
+   * publishing metrics. Idempotent (a second call returns the same promise); never rejects.
+   * Bounded by the `shutdownTimeoutMillis` option (`createResourceMonitor`: config `shutdown.timeout`);
+   * `startMonitoring` gives the monitor its share of that budget through an internal path.
    */
-  async shutdown(timeoutMillis = this._shutdownTimeoutMillis): Promise<void> {
-    if (this._shutdown) return;
+  shutdown(): Promise<void> {
+    return this._shutdownWithin(this._shutdownTimeoutMillis);
+  }
+
+  /** The one memoised shutdown, bounded by `timeoutMillis` (whichever call comes first decides). */
+  private _shutdownWithin(timeoutMillis: number): Promise<void> {
+    this._shutdownPromise ??= this._runShutdown(timeoutMillis);
+    return this._shutdownPromise;
+  }
+
+  /**
+   * The shutdown's work within `timeoutMillis`; runs once. Subclasses that own more (the
+   * `ManagedResourceMonitor`'s manager) override it and call `super._runShutdown` with what is left.
+   * Must never reject.
+   */
+  protected async _runShutdown(timeoutMillis: number): Promise<void> {
     this._shutdown = true;
     try {
       const deadline = Date.now() + timeoutMillis;
@@ -780,15 +799,15 @@ export class ResourceMonitor {
   }
 
   private _createHealth(): HealthRegistry {
-    const h = this._options.health ?? {};
-    // the built-in checks' options are theirs, the rest the registry's
-    const {
-      maxEventLoopDelayMillis: _delay,
-      maxMemoryPercent: _memory,
-      hostAlertsAffectReadiness: _hostAlerts,
-      ...registryOptions
-    } = h;
-    const registry = new HealthRegistry(registryOptions);
+    // One normaliser for every field (the config's `health` slice): its defaults and ConfigError text.
+    const h = normalizeHealth(this._options.health ?? {});
+    const registry = new HealthRegistry({
+      checkTimeoutMillis: h.checkTimeoutMillis,
+      cacheMillis: h.cacheMillis,
+      path: h.path,
+      livenessPath: h.livenessPath,
+      readinessPath: h.readinessPath,
+    });
     registerMonitorChecks(registry, this, h);
     this._health = registry;
     return registry;

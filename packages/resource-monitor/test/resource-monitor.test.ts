@@ -59,8 +59,8 @@ describe('ResourceMonitor', () => {
     expect(monitor.getCounters().samples).toBe(after);
     await monitor.start();
     expect(monitor.isRunning).toBe(true);
-    await monitor.shutdown(1000);
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
+    await monitor.shutdown();
     expect(monitor.isRunning).toBe(false);
   });
 
@@ -122,7 +122,7 @@ describe('ResourceMonitor', () => {
     await waitFor(() => monitor.getHistory({ metric: 'queue_depth' }).length >= 2, 10_000);
     monitor.queue.push(1, 2, 3, 4, 5);
     await waitFor(() => events.length === 1, 10_000);
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
     expect(events[0]).toMatchObject({ alert: 'queue_depth', state: 'firing', value: 5 });
     expect(monitor.stats('task_memory').last).toBe(42);
     expect(monitor.metricNames()).toEqual(
@@ -153,7 +153,7 @@ describe('ResourceMonitor', () => {
     await monitor.start();
     await waitFor(() => (seen.get('cpu_usage') ?? 0) >= 2 && (seen.get('error_rate') ?? 0) >= 5, 10_000);
     unsubscribe();
-    await monitor.shutdown(500);
+    await monitor.shutdown();
     expect(seen.get('response_time')).toBe(seen.get('error_rate'));
     expect([...seen.keys()]).toEqual(
       expect.arrayContaining(['cpu_usage', 'open_fds', 'gc_count', 'error_rate']),
@@ -182,7 +182,7 @@ describe('ResourceMonitor', () => {
     const before = monitor.getCounters().samples;
     await waitFor(() => monitor.getCounters().samples >= before + 5, 10_000);
     await waitFor(() => monitor.getCounters().handlerTimeouts > 0, 10_000);
-    await monitor.shutdown(200);
+    await monitor.shutdown();
     const c = monitor.getCounters();
     expect(calls).toBeGreaterThan(0);
     expect(c.handlerErrors).toBe(calls);
@@ -200,7 +200,7 @@ describe('ResourceMonitor', () => {
     for (let i = 0; i < 10; i++) monitor.alert(`a${i}`);
     // 1 running + 3 queued; 6 dropped
     expect(monitor.getCounters().handlerCallsDropped).toBe(6);
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
   });
 
   it('a throwing or hanging collect() is counted and sampling continues', async () => {
@@ -216,7 +216,7 @@ describe('ResourceMonitor', () => {
     const monitor = new Flaky({ intervalMillis: 20, collectTimeoutMillis: 50 });
     await monitor.start();
     await waitFor(() => monitor.getCounters().samples >= 8, 10_000);
-    await monitor.shutdown(500);
+    await monitor.shutdown();
     const c = monitor.getCounters();
     // 1 rejection + 1 timeout (+ skipped ticks while the hung collect() is still outstanding)
     expect(c.collectErrors).toBeGreaterThanOrEqual(2);

@@ -21,7 +21,7 @@ export { instrument, librariesLoaded } from './instrument';
 export { loggerFor } from './logger-for';
 export { getMonitoringRuntime, setMonitoringRuntime } from './runtime';
 export type { ShutdownReport, ShutdownStepResult, UndeliveredReport } from './shutdown';
-export type { Monitoring, RecentSignals, StartMonitoringOptions } from './start-monitoring';
+export type { Monitoring, MonitoringStats, RecentSignals, StartMonitoringOptions } from './start-monitoring';
 export { getMonitoring, MonitoringConflictError, startMonitoring } from './start-monitoring';
 export type {
   MethodMonitoringOptions,

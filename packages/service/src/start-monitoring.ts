@@ -8,11 +8,27 @@ import {
   type OtelkitConfigInput,
   settleWithin,
 } from '@otelkit/config';
-import { createLogger, LineRing, type OtelkitLogger, publishLoggerStats } from '@otelkit/logging';
-import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/metrics';
-import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
-import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
-import { createTracing, SpanRing, type TracingHandle } from '@otelkit/tracing';
+import { shutdownWithin } from '@otelkit/config/internal';
+import {
+  createLogger,
+  LineRing,
+  type LoggerStats,
+  type OtelkitLogger,
+  publishLoggerStats,
+} from '@otelkit/logging';
+import { createMetrics, HttpServerMetrics, type MetricsHandle, type MetricsStats } from '@otelkit/metrics';
+import {
+  createResourceManager,
+  type ResourceManager,
+  type ResourceManagerCounters,
+} from '@otelkit/resource-manager';
+import {
+  createResourceMonitor,
+  type HealthRegistry,
+  type MonitorCounters,
+  type ResourceMonitor,
+} from '@otelkit/resource-monitor';
+import { createTracing, SpanRing, type TracingHandle, type TracingStats } from '@otelkit/tracing';
 import { type DashboardHandler, type DashboardOptions, loadDashboardFactory } from './dashboard';
 import { routeDiag } from './diag-bridge';
 import { type InstrumentHandle, instrument } from './instrument';
@@ -81,6 +97,18 @@ export interface Monitoring {
    * could not be finished, and why), never rejects; later calls return the same report.
    */
   shutdown(): Promise<ShutdownReport>;
+  /** The counters of every package handle now (each handle's own `stats()`). */
+  stats(): MonitoringStats;
+}
+
+/** What {@link Monitoring.stats} returns: each package handle's `stats()`. */
+export interface MonitoringStats {
+  readonly tracing: TracingStats;
+  readonly metrics: MetricsStats;
+  readonly logging: LoggerStats;
+  readonly monitor: MonitorCounters;
+  /** `undefined` when the config's `pools` section is off. */
+  readonly resources: ResourceManagerCounters | undefined;
 }
 
 /** The bounded rings of recent signals (see {@link Monitoring.recent}). */
@@ -203,7 +231,6 @@ export function startMonitoring(
   // OTEL_SDK_DISABLED / root `enabled: false` is already resolved into every slice by loadConfig.
   const logger = createLogger(config.logging, resource, {
     handleSignals: false,
-    shutdownTimeoutMillis: config.shutdown.timeoutMillis,
     ...(recent ? { recentLines: recent.logs } : {}),
   });
   routeDiag(logger, config.diagnostics.logLevel);
@@ -292,6 +319,13 @@ export function startMonitoring(
       return handler;
     },
     summary: () => formatSummary(config),
+    stats: () => ({
+      tracing: tracing.stats(),
+      metrics: metrics.stats(),
+      logging: logger.stats(),
+      monitor: monitor.stats(),
+      resources: resources?.stats(),
+    }),
     async forceFlush() {
       // Pool values first, so the metrics flush exports current ones.
       await resources?.forceFlush();
@@ -311,7 +345,14 @@ export function startMonitoring(
           },
         },
         // The manager first: it records into the monitor, and unhooks the app's pools.
-        ...(resources ? [{ name: 'resource manager', run: () => resources.shutdown() }] : []),
+        ...(resources
+          ? [
+              {
+                name: 'resource manager',
+                run: (timeoutMillis: number) => shutdownWithin(resources, timeoutMillis),
+              },
+            ]
+          : []),
         { name: 'resource monitor', run: () => monitor.stop() },
         {
           // Best effort within its share: what a slow (not dead) collector has not taken yet is
@@ -331,7 +372,7 @@ export function startMonitoring(
               name: 'tracer provider',
               run: async (timeoutMillis) => {
                 const before = tracing.stats().failedByReason.shutdown;
-                await tracing.shutdown({ timeoutMillis });
+                await shutdownWithin(tracing, timeoutMillis);
                 if (tracing.stats().failedByReason.shutdown > before) throw new Error('timed out');
               },
             },
@@ -339,7 +380,7 @@ export function startMonitoring(
               name: 'meter provider',
               run: async (timeoutMillis) => {
                 const before = metrics.stats().exports.failedByReason.shutdown ?? 0;
-                await metrics.shutdown({ timeoutMillis });
+                await shutdownWithin(metrics, timeoutMillis);
                 if ((metrics.stats().exports.failedByReason.shutdown ?? 0) > before)
                   throw new Error('timed out');
               },
@@ -358,7 +399,7 @@ export function startMonitoring(
                 { undelivered: { traces: lost.traces, metrics: lost.metrics } },
                 'otelkit shutdown: telemetry not delivered',
               );
-            return logger.shutdown({ timeoutMillis });
+            return shutdownWithin(logger, timeoutMillis);
           },
         },
       ]).then((report) => {

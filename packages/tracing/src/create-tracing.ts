@@ -13,6 +13,7 @@ import {
   type TracingConfig,
   type TracingInput,
 } from '@otelkit/config';
+import { defineShutdownShare } from '@otelkit/config/internal';
 import { createExporter } from './exporters/create-exporter';
 import { MemorySpanExporter } from './exporters/memory-span-exporter';
 import { PooledIdGenerator } from './ids/pooled-id-generator';
@@ -129,6 +130,31 @@ function buildHandle(parts: HandleParts): TracingHandle {
   let shutdownPromise: Promise<void> | undefined;
   let registered = false;
 
+  // One memoised shutdown: `shutdown()` runs it with the slice's budget; `startMonitoring` runs it
+  // with its share of `shutdown.timeout` (through `shutdownWithin`, on no public type). Whichever
+  // comes first decides; a later call returns the same promise.
+  const shutdownWithin = (share: number): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      try {
+        parts.onShutdown?.();
+        // The processor bounds itself by the budget (and counts what it could not deliver);
+        // the provider's own shutdown (which calls it again: the same promise) is raced
+        // against the same budget as a second line of defence.
+        const processorDone = processor.shutdown(share);
+        await settleWithin(Promise.all([processorDone, provider.shutdown()]), share);
+      } catch (err) {
+        diag.error('@otelkit/tracing: shutdown failed', err);
+      }
+      if (registered && registeredBy === handle) {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+        registeredBy = undefined;
+      }
+    })();
+    return shutdownPromise;
+  };
+
   const handle: TracingHandle = {
     provider,
     tracer,
@@ -141,30 +167,7 @@ function buildHandle(parts: HandleParts): TracingHandle {
         diag.error('@otelkit/tracing: forceFlush failed', err);
       }
     },
-    shutdown: (options) => {
-      if (shutdownPromise === undefined) {
-        const share = shareOf(options, budget);
-        shutdownPromise = (async () => {
-          try {
-            parts.onShutdown?.();
-            // The processor bounds itself by the budget (and counts what it could not deliver);
-            // the provider's own shutdown (which calls it again: the same promise) is raced
-            // against the same budget as a second line of defence.
-            const processorDone = processor.shutdown(share);
-            await settleWithin(Promise.all([processorDone, provider.shutdown()]), share);
-          } catch (err) {
-            diag.error('@otelkit/tracing: shutdown failed', err);
-          }
-          if (registered && registeredBy === handle) {
-            trace.disable();
-            propagation.disable();
-            context.disable();
-            registeredBy = undefined;
-          }
-        })();
-      }
-      return shutdownPromise;
-    },
+    shutdown: () => shutdownWithin(budget),
     stats: () => processor.stats(),
     register: () => {
       if (shutdownPromise !== undefined) {
@@ -191,13 +194,7 @@ function buildHandle(parts: HandleParts): TracingHandle {
       return true;
     },
   };
-  return handle;
-}
-
-/** The budget of one shutdown: the config's, or a shorter `timeoutMillis` the caller passed. */
-function shareOf(options: { readonly timeoutMillis?: number } | undefined, budget: number): number {
-  const t = options?.timeoutMillis;
-  return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? Math.min(t, budget) : budget;
+  return defineShutdownShare(handle, budget, shutdownWithin);
 }
 
 function createDisabledHandle(resource: Resource | undefined): TracingHandle {

@@ -79,12 +79,11 @@ export interface TracingHandle {
   /**
    * Flushes what is queued and shuts the exporters down; resolves within
    * `shutdownTimeoutMillis` even with a hanging collector, never rejects, idempotent. What is not
-   * delivered by then is counted (`droppedByReason.shutdown`, `failedByReason.shutdown`).
-   *
-   * `timeoutMillis` shortens the budget (never lengthens it): `startMonitoring`'s ordered
-   * shutdown passes tracing its share of `shutdown.timeout`. Call it without arguments otherwise.
+   * delivered by then is counted (`droppedByReason.shutdown`, `failedByReason.shutdown`). No
+   * arguments: the budget is the slice's (`startMonitoring` gives tracing its share of
+   * `shutdown.timeout` through an internal path); a second call returns the same promise.
    */
-  shutdown(options?: { readonly timeoutMillis?: number }): Promise<void>;
+  shutdown(): Promise<void>;
   /** Span accounting, see {@link TracingStats}. */
   stats(): TracingStats;
   /**

@@ -39,6 +39,7 @@ import {
 } from '../fields/zod-fields';
 import { DEFAULT_REDACT_PATHS } from '../secret-keys';
 import { type SliceContext, sliceNormalizer } from './normalize';
+import { DEFAULT_SHUTDOWN } from './process';
 
 export type { LogLevel } from '../fields/log-level';
 
@@ -134,6 +135,11 @@ export interface LoggingConfig {
   /** @default [{ type: 'console', stream: 'stdout' }] */
   readonly outputs: readonly LogOutputConfig[];
   readonly redact: RedactConfig;
+  /**
+   * Budget of `shutdown()` (flush and close of every output, and the flush done on a signal).
+   * @default `shutdown.timeoutMillis` (5000)
+   */
+  readonly shutdownTimeoutMillis: number;
 }
 
 export type LogOutputInput =
@@ -185,6 +191,9 @@ export interface LoggingInput {
     | boolean
     | string[]
     | { enabled?: boolean; paths?: string[]; censor?: string; replaceDefaults?: boolean };
+  /** Budget of `shutdown()`; unset: the one budget, `shutdown.timeout`. */
+  shutdownTimeout?: DurationInput;
+  shutdownTimeoutMillis?: number;
 }
 
 /** A log output as parsed; file path and index may still be unset. */
@@ -345,9 +354,17 @@ export const loggingSchema = objT(
     correlation: bool.optional(),
     outputs: z.array(req(logOutputSchema)).optional(),
     redact,
+    shutdownTimeout: durationSeconds,
+    shutdownTimeoutMillis: durationMillis,
   }),
-  (o) => {
+  (o, ctx) => {
     const l = o!;
+    const shutdownTimeoutMillis = pair(ctx, l, 'shutdownTimeout');
+    if (shutdownTimeoutMillis === 0) {
+      issue(ctx, 'the shutdown budget must be more than 0', 0, [
+        l.shutdownTimeoutMillis !== undefined ? 'shutdownTimeoutMillis' : 'shutdownTimeout',
+      ]);
+    }
     return defined({
       enabled: l.enabled,
       level: l.level,
@@ -355,14 +372,17 @@ export const loggingSchema = objT(
       correlation: l.correlation,
       outputs: l.outputs as PartialLogOutput[] | undefined,
       redact: l.redact,
+      shutdownTimeoutMillis,
     });
   },
 );
 
 /** The logging slice while layers are merged: file paths and index names may be unset. */
-export type LoggingDraft = Mutable<Omit<LoggingConfig, 'outputs' | 'redact'>> & {
+export type LoggingDraft = Mutable<Omit<LoggingConfig, 'outputs' | 'redact' | 'shutdownTimeoutMillis'>> & {
   outputs: PartialLogOutput[];
   redact: Mutable<RedactConfig>;
+  /** Unset unless a layer gives it: then the one budget, `shutdown.timeoutMillis`. */
+  shutdownTimeoutMillis?: number;
 };
 
 /** The slice's defaults, as a fresh draft. */
@@ -465,6 +485,8 @@ export function finalizeLogging(
     ...l,
     outputs: (context.enabled ?? true) ? outputs : outputs.filter((o) => o.type !== 'otlp'),
     redact: { ...l.redact, paths: [...l.redact.paths] },
+    shutdownTimeoutMillis:
+      l.shutdownTimeoutMillis ?? context.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN.timeoutMillis,
   };
 }
 

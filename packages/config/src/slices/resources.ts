@@ -426,12 +426,18 @@ export const healthSchema = objT(
   }),
   (o, ctx) => {
     const h = o!;
+    const checkTimeoutMillis = pair(ctx, h, 'checkTimeout');
+    // a check with no time to answer always fails: every probe would answer 503
+    if (checkTimeoutMillis === 0)
+      issue(ctx, 'expected more than 0', 0, [
+        h.checkTimeoutMillis !== undefined ? 'checkTimeoutMillis' : 'checkTimeout',
+      ]);
     return defined({
       enabled: h.enabled,
       path: h.path,
       livenessPath: h.livenessPath,
       readinessPath: h.readinessPath,
-      checkTimeoutMillis: pair(ctx, h, 'checkTimeout'),
+      checkTimeoutMillis,
       cacheMillis: pair(ctx, h, 'cache'),
       maxEventLoopDelayMillis: pair(ctx, h, 'maxEventLoopDelay'),
       maxMemoryPercent: h.maxMemoryPercent,
@@ -462,4 +468,28 @@ export const markResourcesNormalised = resourcesNormalizer.mark;
  */
 export function normalizeResources(input?: ResourcesInput | ResourcesConfig): ResourcesConfig {
   return resourcesNormalizer.normalize(input);
+}
+
+const healthNormalizer = sliceNormalizer<HealthInput, Mutable<HealthConfig>, HealthConfig>({
+  name: 'health',
+  schema: healthSchema,
+  defaults: () => ({ ...DEFAULT_HEALTH }),
+  finalize: (draft) => ({ ...draft }),
+});
+
+/** Marks a slice `loadConfig` made (already checked), so `normalizeHealth` returns it as is. */
+export const markHealthNormalised = healthNormalizer.mark;
+
+/**
+ * The `health` slice from what a caller wrote (the input form — `checkTimeout: 2` is seconds,
+ * `'500ms'` carries its unit — or a normalised slice, returned as it is when `loadConfig` made it):
+ * the same checks and error text as `loadConfig`; deep-frozen. `new HealthRegistry(options)` and
+ * the resource monitor's `options.health` go through it, so neither holds defaults or checks of
+ * its own for these fields.
+ *
+ * @example
+ * normalizeHealth({ checkTimeout: '500ms' }).checkTimeoutMillis; // 500
+ */
+export function normalizeHealth(input?: HealthInput | HealthConfig): HealthConfig {
+  return healthNormalizer.normalize(input);
 }

@@ -101,9 +101,9 @@ describe('elasticsearch output', () => {
       };
     });
     const logger = createLogger(
-      loggingConfig({ outputs: [esOutput(es.url, { maxRetries: 4 })] }),
+      loggingConfig({ outputs: [esOutput(es.url, { maxRetries: 4 })], shutdownTimeoutMillis: 30_000 }),
       undefined,
-      { ...noHooks, shutdownTimeoutMillis: 30_000 },
+      noHooks,
     );
     for (let i = 0; i < 300; i++) logger.info({ i }, `line ${i}`);
     await logger.shutdown();
@@ -132,9 +132,9 @@ describe('elasticsearch output', () => {
   it('gives up after maxRetries and counts the drops', async () => {
     const es = await startBulkServer(() => ({ kind: 'status', status: 503 }));
     const logger = createLogger(
-      loggingConfig({ outputs: [esOutput(es.url, { maxRetries: 2 })] }),
+      loggingConfig({ outputs: [esOutput(es.url, { maxRetries: 2 })], shutdownTimeoutMillis: 15_000 }),
       undefined,
-      { ...noHooks, shutdownTimeoutMillis: 15_000 },
+      noHooks,
     );
     for (let i = 0; i < 20; i++) logger.info(`line ${i}`);
     await logger.flush();
@@ -194,9 +194,10 @@ describe('elasticsearch output', () => {
     const logger = createLogger(
       loggingConfig({
         outputs: [esOutput(`http://127.0.0.1:${port}`, { maxBufferedLines: 500, maxRetries: 20 })],
+        shutdownTimeoutMillis: 1000,
       }),
       undefined,
-      { ...noHooks, shutdownTimeoutMillis: 1000 },
+      noHooks,
     );
     for (let i = 0; i < 20_000; i++) logger.info({ i }, 'while es is down');
     const during = esStats(logger);
@@ -221,9 +222,10 @@ describe('elasticsearch output', () => {
         outputs: [
           esOutput(deadUrl, { nodes: [deadUrl, busy.url, healthy.url], maxRetries: 4, timeoutMillis: 2000 }),
         ],
+        shutdownTimeoutMillis: 30_000,
       }),
       undefined,
-      { ...noHooks, shutdownTimeoutMillis: 30_000 },
+      noHooks,
     );
     for (let i = 0; i < 200; i++) logger.info({ i }, `line ${i}`);
     await logger.shutdown();

@@ -138,8 +138,9 @@ describe('otlp output', () => {
       scenario: 'run-and-shutdown',
       config: loggingConfig({
         outputs: [otlpOutput(`${await closedPort()}/v1/logs`, { timeoutMillis: 500 })],
+        shutdownTimeoutMillis: 2000,
       }),
-      options: { handleSignals: false, shutdownTimeoutMillis: 2000 },
+      options: { handleSignals: false },
       lines: 10,
     });
     const done = result.ctrl.find((c) => c.stats) as {

@@ -14,6 +14,7 @@ export function loggingConfig(over: Partial<LoggingConfig> & { outputs: LogOutpu
     format: 'json',
     correlation: true,
     redact: { enabled: true, paths: DEFAULT_REDACT_PATHS, censor: '[REDACTED]' },
+    shutdownTimeoutMillis: 5000,
     ...over,
   };
 }

@@ -165,6 +165,6 @@ describe('anomaly alerts through the manager', () => {
     expect(events.filter((e) => e.source === 'anomaly' && e.state === 'resolved')).toHaveLength(1);
     expect(manager.getCounters().anomalies).toBe(1);
     await manager.shutdown();
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
   });
 });

@@ -69,9 +69,9 @@ describe('RabbitMQ queue through amqplib against the local RabbitMQ', () => {
       expect(await manager.checkResource('orders')).toMatchObject({ healthy: true });
     } finally {
       await channel.deleteQueue(queue).catch(() => undefined);
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await connection.close();
-      await monitor.shutdown(2000);
+      await monitor.shutdown();
       await provider.shutdown();
     }
   });
@@ -103,8 +103,8 @@ describe('RabbitMQ queue through amqplib against the local RabbitMQ', () => {
       healthy: false,
       message: 'connection closed',
     });
-    await manager.shutdown(2000);
-    await monitor.shutdown(2000);
+    await manager.shutdown();
+    await monitor.shutdown();
   });
 });
 
@@ -200,9 +200,9 @@ describe('RabbitMQ message counts on the app channels (amqplib, local RabbitMQ)'
       expect(manager.getValue('jobs', 'publish_rate')).toBe(0);
     } finally {
       await channel.deleteQueue(queue).catch(() => undefined);
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await connection.close();
-      await monitor.shutdown(2000);
+      await monitor.shutdown();
     }
   });
 
@@ -274,9 +274,9 @@ describe('RabbitMQ message counts on the app channels (amqplib, local RabbitMQ)'
       await channel.waitForConfirms();
     } finally {
       await channel.deleteQueue(queue).catch(() => undefined);
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await connection.close();
-      await monitor.shutdown(2000);
+      await monitor.shutdown();
     }
   });
 
@@ -339,9 +339,9 @@ describe('RabbitMQ message counts on the app channels (amqplib, local RabbitMQ)'
       expect(ours.sort()).toEqual(routed.sort());
     } finally {
       await channel.deleteQueue(queue).catch(() => undefined);
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await connection.close();
-      await monitor.shutdown(2000);
+      await monitor.shutdown();
     }
   });
 
@@ -388,10 +388,10 @@ describe('RabbitMQ message counts on the app channels (amqplib, local RabbitMQ)'
       expect(manager.getValue('cb', 'messages_acked')).toBe(3);
     } finally {
       await new Promise((r) => channel.deleteQueue(queue, {}, r));
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await new Promise((r) => cbConnection.close(r));
       await connection.close();
-      await monitor.shutdown(2000);
+      await monitor.shutdown();
     }
   });
 
@@ -443,9 +443,9 @@ describe('RabbitMQ message counts on the app channels (amqplib, local RabbitMQ)'
     } finally {
       await channel.deleteQueue(q1).catch(() => undefined);
       await channel.deleteQueue(q2).catch(() => undefined);
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await connection.close();
-      await monitor.shutdown(2000);
+      await monitor.shutdown();
     }
   });
 });

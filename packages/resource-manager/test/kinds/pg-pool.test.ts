@@ -41,8 +41,8 @@ describe('pg.Pool against the local PostgreSQL', () => {
 
   afterEach(async () => {
     for (const c of held.splice(0)) c.release();
-    await manager.shutdown(2000);
-    await monitor.shutdown(2000);
+    await manager.shutdown();
+    await monitor.shutdown();
     await pool.end();
     await closeServer(server);
     server = undefined;

@@ -30,8 +30,8 @@ function setup() {
     monitor,
     manager,
     async close() {
-      await manager.shutdown(2000);
-      await monitor.shutdown(2000);
+      await manager.shutdown();
+      await monitor.shutdown();
       await provider.shutdown();
     },
   };

@@ -19,8 +19,8 @@ describe('Redis clients against the local Redis', () => {
   });
 
   afterEach(async () => {
-    await manager.shutdown(2000);
-    await monitor.shutdown(2000);
+    await manager.shutdown();
+    await monitor.shutdown();
     await provider.shutdown();
   });
 

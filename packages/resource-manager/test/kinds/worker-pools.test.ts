@@ -19,8 +19,8 @@ function setup() {
     reader,
     manager,
     async close() {
-      await manager.shutdown(2000);
-      await monitor.shutdown(2000);
+      await manager.shutdown();
+      await monitor.shutdown();
       await provider.shutdown();
     },
   };

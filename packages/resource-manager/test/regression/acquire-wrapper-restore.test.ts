@@ -47,7 +47,7 @@ describe('regression: acquire timing is an instance patch that unregister fully 
       expect(lateCalls).toBe(2);
     } finally {
       Pool.prototype.connect = protoConnect;
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await pool.end();
       await provider.shutdown();
     }
@@ -75,7 +75,7 @@ describe('regression: acquire timing is an instance patch that unregister fully 
       // The SDK histogram is cumulative: the first acquisition plus this one, counted once (not 3).
       expect(await acquisitions()).toBe(2);
     } finally {
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await pool.end();
       await provider.shutdown();
     }

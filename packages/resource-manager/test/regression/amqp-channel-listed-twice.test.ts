@@ -40,7 +40,7 @@ describe('regression: amqplib channel listed twice', () => {
       expect(Object.hasOwn(channel, 'ack')).toBe(false);
     } finally {
       await channel.deleteQueue(queue).catch(() => undefined);
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await connection.close();
     }
   });

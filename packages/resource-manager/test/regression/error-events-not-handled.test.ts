@@ -36,7 +36,7 @@ describe('regression: counting error events leaves them unhandled', () => {
       expect(pool.listenerCount('error')).toBe(1);
       expect(pool.listeners(Symbol.for('nodejs.events.errorMonitor'))).toEqual([]);
     } finally {
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await pool.end();
       await admin.end();
     }
@@ -61,7 +61,7 @@ describe('regression: counting error events leaves them unhandled', () => {
       expect(manager.getValue('q', 'errors')).toBe(1);
       expect(manager.getValue('cache', 'errors')).toBe(1);
     } finally {
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await connection.close();
       await client.close();
     }

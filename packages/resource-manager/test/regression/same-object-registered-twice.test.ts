@@ -44,7 +44,7 @@ describe('regression: one object under two registrations', () => {
       expect(manager.getValues()).toEqual([]);
     } finally {
       diag.disable();
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await pool.end();
     }
   });
@@ -65,7 +65,7 @@ describe('regression: one object under two registrations', () => {
       expect(Object.hasOwn(pool, 'close')).toBe(false);
       expect(Object.hasOwn(pool, 'destroy')).toBe(false);
     } finally {
-      await manager.shutdown(2000);
+      await manager.shutdown();
       await pool.destroy();
     }
   });

@@ -54,7 +54,7 @@ describe('generateReport', () => {
   afterEach(async () => {
     spy.mockRestore();
     await manager.shutdown();
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
   });
 
   it('summarises each series: min/avg/max/p95/last, time past warning and critical, alerts raised', () => {

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
-import { checkOptionKeys, createRateLimitedLog, redactText } from '@otelkit/config';
+import {
+  checkOptionKeys,
+  createRateLimitedLog,
+  type HealthInput,
+  normalizeHealth,
+  redactText,
+} from '@otelkit/config';
 
 export type HealthKind = 'liveness' | 'readiness';
 
@@ -83,18 +89,16 @@ const HEALTH_CHECK_OPTION_KEYS = [
   'cacheMillis',
 ] as const satisfies readonly (keyof HealthCheckOptions)[];
 
-export interface HealthRegistryOptions {
-  /** A check that has not answered by then counts as failed. @default 2000 */
-  readonly checkTimeoutMillis?: number;
-  /** A result is reused this long. @default 1000 */
-  readonly cacheMillis?: number;
-  /** @default '/health' */
-  readonly path?: string;
-  /** @default '/health/live' */
-  readonly livenessPath?: string;
-  /** @default '/health/ready' */
-  readonly readinessPath?: string;
-}
+/**
+ * The registry's part of the config's `health` slice (`checkTimeoutMillis`, `cacheMillis`, `path`,
+ * `livenessPath`, `readinessPath`), checked and defaulted by
+ * `normalizeHealth` of `@otelkit/config`: a check that has not answered within `checkTimeoutMillis`
+ * (default 2000) counts as failed, a result is reused for `cacheMillis` (default 1000), and the
+ * paths default to `/health`, `/health/live`, `/health/ready`.
+ */
+export type HealthRegistryOptions = Readonly<
+  Pick<HealthInput, 'checkTimeoutMillis' | 'cacheMillis' | 'path' | 'livenessPath' | 'readinessPath'>
+>;
 
 interface Entry {
   readonly name: string;
@@ -163,19 +167,12 @@ export class HealthRegistry {
     if (options === null || typeof options !== 'object')
       throw new Error('HealthRegistry options must be an object');
     checkOptionKeys(options, HEALTH_REGISTRY_OPTION_KEYS, 'HealthRegistry');
-    this.checkTimeoutMillis = atLeast(options.checkTimeoutMillis, 'health.checkTimeoutMillis', 2000, 1);
-    this.cacheMillis = atLeast(options.cacheMillis, 'health.cacheMillis', 1000, 0);
-    const path = (v: string | undefined, name: string, def: string) => {
-      if (v === undefined) return def;
-      if (typeof v !== 'string' || !v.startsWith('/'))
-        throw new Error(`health.${name} must be a path starting with "/", got ${JSON.stringify(v)}`);
-      return v;
-    };
-    this.paths = {
-      all: path(options.path, 'path', '/health'),
-      liveness: path(options.livenessPath, 'livenessPath', '/health/live'),
-      readiness: path(options.readinessPath, 'readinessPath', '/health/ready'),
-    };
+    // The config's `health` slice normaliser: the same defaults, checks and ConfigError text as
+    // loadConfig (`health.checkTimeoutMillis: expected more than 0, got 0`).
+    const health = normalizeHealth(options);
+    this.checkTimeoutMillis = health.checkTimeoutMillis;
+    this.cacheMillis = health.cacheMillis;
+    this.paths = { all: health.path, liveness: health.livenessPath, readiness: health.readinessPath };
   }
 
   /** Adds a check; returns a function that removes it. Throws when the name is taken. */

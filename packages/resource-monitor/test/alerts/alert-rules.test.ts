@@ -57,7 +57,7 @@ describe('alert rules', () => {
   beforeEach(() => {
     monitor = new ResourceMonitor({ interval: 60 });
   });
-  afterEach(() => monitor.shutdown(1000));
+  afterEach(() => monitor.shutdown());
 
   function series(metric: string, values: number[], end: number, stepMillis = 1000) {
     values.forEach((v, i) => {
@@ -177,7 +177,7 @@ describe('alert rules', () => {
     m.addAlertRule({ name: 'fds', condition: 'max(open_fds) > 0', severity: 'warning' });
     await m.start();
     await waitFor(() => events.length > 0, 10_000);
-    await m.shutdown(1000);
+    await m.shutdown();
     expect(events.map((e) => e.alert)).toEqual(['fds']);
   });
 });
@@ -237,7 +237,7 @@ describe('createResourceMonitor', () => {
     expect(events[0]).toMatchObject({ alert: 'HighErrorRate', level: 'critical', labels: { team: 'api' } });
     // a critical alert makes readiness fail through the built-in check
     expect((await monitor.health.check('readiness')).status).toBe('fail');
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
   });
 
   it('names the offending config path', () => {
@@ -302,6 +302,6 @@ describe('createResourceMonitor with loadConfig()', () => {
       parsed: { aggregation: 'p95', metric: 'response_time' },
     });
     expect(monitor.health.checkTimeoutMillis).toBe(500);
-    await monitor.shutdown(500);
+    await monitor.shutdown();
   });
 });

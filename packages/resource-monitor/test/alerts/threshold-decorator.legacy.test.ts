@@ -23,7 +23,7 @@ describe('@monitor.onThresholdExceeded (experimentalDecorators)', () => {
   });
   afterEach(async () => {
     diag.disable();
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
   });
 
   it('leaves the descriptor untouched (the method stays the method)', () => {
@@ -210,6 +210,6 @@ describe('@monitor.onThresholdExceeded (experimentalDecorators)', () => {
       notify(): void {}
     }
     expect(() => other.bindThresholdHandlers(new Notifier())).toThrow(/Notifier has no method decorated/);
-    return other.shutdown(100);
+    return other.shutdown();
   });
 });

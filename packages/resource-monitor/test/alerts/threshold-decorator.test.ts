@@ -14,7 +14,7 @@ describe('@monitor.onThresholdExceeded (TC39 standard decorators)', () => {
     monitor = new ResourceMonitor({ interval: 60 });
     monitor.setThreshold('error_rate', 0.05);
   });
-  afterEach(() => monitor.shutdown(1000));
+  afterEach(() => monitor.shutdown());
 
   it('leaves the method as it was and calls it on every constructed instance', async () => {
     const calls: Call[] = [];
@@ -273,7 +273,7 @@ describe('lifetime of decorated instances', () => {
     expect(collectedCalls).toBe(0);
     expect(liveCalls).toEqual(['error_rate']);
     expect(kept.live).toBe(true);
-    await monitor.shutdown(500);
+    await monitor.shutdown();
   });
 
   it(`subscribes at most MAX_THRESHOLD_BINDINGS (${MAX_THRESHOLD_BINDINGS}) live instances, counts the rest, and frees slots of collected ones`, async () => {
@@ -344,7 +344,7 @@ describe('lifetime of decorated instances', () => {
       expect(calls).toBe(1 + more.length);
     } finally {
       diag.disable();
-      await monitor.shutdown(1000);
+      await monitor.shutdown();
     }
   });
 });

@@ -18,7 +18,7 @@ describe('thresholds', () => {
   beforeEach(() => {
     monitor = new ResourceMonitor({ interval: 60 });
   });
-  afterEach(() => monitor.shutdown(1000));
+  afterEach(() => monitor.shutdown());
 
   it('fires once when the simple threshold is crossed and resolves once when the value comes back', async () => {
     const calls: Array<[string, number, number, string]> = [];
@@ -174,7 +174,7 @@ describe('thresholds', () => {
     m.recordMetrics({ t: 3 });
     m.recordMetrics({ t: 0 });
     expect(lines.map((l) => l[0])).toEqual(['warn', 'error', 'info']);
-    await m.shutdown(500);
+    await m.shutdown();
   });
 });
 
@@ -203,6 +203,6 @@ describe('alert history and external producers', () => {
     expect(events[0]).toMatchObject({ source: 'anomaly', details: { score: 4.2 } });
     expect(monitor.getAlertHistory().map((e) => e.message)).toEqual(['m2', 'm3', 'm4']);
     expect(monitor.getAlertHistory({ since: Date.now() + 1000 })).toEqual([]);
-    await monitor.shutdown(500);
+    await monitor.shutdown();
   });
 });

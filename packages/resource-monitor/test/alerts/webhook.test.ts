@@ -56,7 +56,7 @@ describe('webhook routing', () => {
       interval: 60,
       webhooks: [{ url: r.url, headers: { authorization: 'Bearer t' } }],
     });
-    cleanup.push(() => monitor.shutdown(1000));
+    cleanup.push(() => monitor.shutdown());
     monitor.setThreshold('error_rate', { critical: 0.1, labels: { service: 'api' } });
     monitor.recordMetric('error_rate', 0.5);
     await monitor.forceFlush();
@@ -82,7 +82,7 @@ describe('webhook routing', () => {
       intervalMillis: 20,
       webhooks: [{ url, maxRetries: 2, backoffMillis: 20 }],
     });
-    cleanup.push(() => monitor.shutdown(1000));
+    cleanup.push(() => monitor.shutdown());
     await monitor.start();
     monitor.alert('first');
     await waitFor(() => monitor.getCounters().webhookFailed === 1, 10_000);
@@ -102,7 +102,7 @@ describe('webhook routing', () => {
       intervalMillis: 25,
       webhooks: [{ url: r.url, timeoutMillis: 150, maxRetries: 1, backoffMillis: 10 }],
     });
-    cleanup.push(() => monitor.shutdown(500));
+    cleanup.push(() => monitor.shutdown());
     await monitor.start();
     await sleep(100);
     const before = monitor.getCounters().samples;
@@ -126,7 +126,7 @@ describe('webhook routing', () => {
       interval: 60,
       webhooks: [{ url: r.url, maxRetries: 3, backoffMillis: 10 }],
     });
-    cleanup.push(() => monitor.shutdown(1000));
+    cleanup.push(() => monitor.shutdown());
     monitor.alert('x');
     await monitor.flushAlerts();
     expect(r.requests).toHaveLength(3);
@@ -146,7 +146,7 @@ describe('webhook routing', () => {
       interval: 60,
       webhooks: [{ url: redirecting.url, maxRetries: 3, backoffMillis: 10 }],
     });
-    cleanup.push(() => monitor.shutdown(1000));
+    cleanup.push(() => monitor.shutdown());
     monitor.alert('redirect me');
     monitor.alert('bad request');
     await monitor.flushAlerts();
@@ -163,12 +163,13 @@ describe('webhook routing', () => {
     const monitor = new ResourceMonitor({
       interval: 60,
       webhooks: [{ url: r.url, timeoutMillis: 60_000, maxQueueSize: 2, maxRetries: 0 }],
+      shutdownTimeoutMillis: 300,
     });
     for (let i = 0; i < 10; i++) monitor.alert(`a${i}`);
     // one in flight, two queued, seven dropped
     expect(monitor.getCounters().webhookDropped).toBe(7);
     const t0 = Date.now();
-    await monitor.shutdown(300);
+    await monitor.shutdown();
     expect(Date.now() - t0).toBeLessThan(5000); // bounded by the budget despite the hanging receiver
     // the two still queued at shutdown are dropped and counted too
     expect(monitor.getCounters().webhookDropped).toBe(9);

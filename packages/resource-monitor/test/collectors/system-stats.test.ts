@@ -26,7 +26,7 @@ describe('SystemStats agree with independent readings', () => {
     monitor = new ResourceMonitor({ intervalMillis: 60_000 });
     await monitor.start();
   });
-  afterAll(() => monitor.shutdown(1000));
+  afterAll(() => monitor.shutdown());
 
   it('memory matches /proc/meminfo (host view, no cgroup limit on this machine)', async () => {
     const s = await monitor.getCurrentStats();

@@ -16,7 +16,7 @@ describe('alert webhooks under faults', () => {
       interval: 60,
       webhooks: [{ url: `${server.url}/alerts`, ...webhook }],
     });
-    cleanup.push(() => monitor.shutdown(1000));
+    cleanup.push(() => monitor.shutdown());
     monitor.setThreshold('error_rate', { critical: 0.1 });
     monitor.recordMetric('error_rate', 0.5);
     return monitor;

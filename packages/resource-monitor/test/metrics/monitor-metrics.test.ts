@@ -61,7 +61,7 @@ describe('OpenTelemetry metrics', () => {
     provider = new MeterProvider({ readers: [reader] });
   });
   afterEach(async () => {
-    await monitor?.shutdown(1000);
+    await monitor?.shutdown();
     await provider.shutdown();
   });
 
@@ -131,7 +131,7 @@ describe('OpenTelemetry metrics', () => {
     await burn();
     expect(await cpuTime()).not.toBe(first);
     // ...and no longer after shutdown: the SDK keeps the last cumulative points, unchanged.
-    await monitor.shutdown(1000);
+    await monitor.shutdown();
     const frozen = await cpuTime();
     await burn();
     expect(await cpuTime()).toBe(frozen);

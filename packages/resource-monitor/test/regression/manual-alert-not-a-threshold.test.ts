@@ -40,7 +40,7 @@ describe('a manual alert is not a threshold crossing', () => {
       'High error rate detected',
       'deploy done',
     ]);
-    await monitor.shutdown(500);
+    await monitor.shutdown();
   });
 
   it('still gives threshold handlers the real threshold crossings, with their values', async () => {
@@ -54,7 +54,7 @@ describe('a manual alert is not a threshold crossing', () => {
     monitor.recordMetric('error_count', 101);
     await monitor.flushAlerts();
     expect(calls).toEqual([['error_count', 101, 100]]);
-    await monitor.shutdown(500);
+    await monitor.shutdown();
   });
 
   it('is still delivered to webhooks', async () => {
@@ -80,7 +80,7 @@ describe('a manual alert is not a threshold crossing', () => {
       await waitFor(() => bodies.length === 1, 5000);
       expect(bodies[0]).toContain('High error rate detected');
     } finally {
-      await monitor.shutdown(1000);
+      await monitor.shutdown();
       await new Promise<void>((r) => server.close(() => r()));
     }
   });
@@ -94,6 +94,6 @@ describe('a manual alert is not a threshold crossing', () => {
     monitor.onThresholdExceeded(() => new Promise<void>(() => {}));
     for (let i = 0; i < 5; i++) monitor.alert(`a${i}`);
     expect(monitor.getCounters().handlerCallsDropped).toBe(0);
-    await monitor.shutdown(200);
+    await monitor.shutdown();
   });
 });

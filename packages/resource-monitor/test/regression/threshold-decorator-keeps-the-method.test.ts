@@ -26,6 +26,6 @@ describe('@monitor.onThresholdExceeded on a method (TC39 standard decorators)', 
     await monitor.flushAlerts();
     expect(lines).toEqual(['app: cpu_usage_app exceeded threshold (95 > 80)']);
     expect(monitor.getCounters().handlerErrors).toBe(0);
-    await monitor.shutdown(500);
+    await monitor.shutdown();
   });
 });
