@@ -239,6 +239,7 @@ export class FrameHub {
       if (!c.res.writableEnded && !c.res.destroyed) {
         if (c.res.writableLength > MAX_CLIENT_BACKLOG_BYTES) {
           this.slowClientsClosed++;
+          this._clients.delete(c); // at once: its 'close' (which also leaves) comes a turn later
           c.res.destroy();
           continue;
         }
