@@ -755,10 +755,13 @@ export class ResourceMonitor {
     await Promise.all(this._webhooks.map((w) => w.flush(Math.max(0, deadline - Date.now()))));
   }
 
-  /** The toolkit-wide handle method: same as {@link flushAlerts}; never rejects. */
-  async forceFlush(timeoutMillis = this._shutdownTimeoutMillis): Promise<void> {
+  /**
+   * The toolkit-wide handle method, without arguments like every handle's: {@link flushAlerts}
+   * within the monitor's `shutdownTimeoutMillis`; never rejects.
+   */
+  async forceFlush(): Promise<void> {
     try {
-      await this.flushAlerts(timeoutMillis);
+      await this.flushAlerts(this._shutdownTimeoutMillis);
     } catch (err) {
       diag.warn(`@otelkit/resource-monitor: forceFlush: ${(err as Error).message}`);
     }

@@ -49,6 +49,11 @@ describe('one handle shape', () => {
           expect([name, method, typeof handle[method]]).toEqual([name, method, 'function']);
         // no arguments: the budget comes from config
         expect([name, (handle.shutdown as () => unknown).length]).toEqual([name, 0]);
+        expect([name, 'forceFlush', (handle.forceFlush as () => unknown).length]).toEqual([
+          name,
+          'forceFlush',
+          0,
+        ]);
         // the share path is on no public type, and not an own enumerable key either
         expect(Object.keys(handle).filter((k) => /within|share/i.test(k))).toEqual([]);
         await expect((handle.forceFlush as () => Promise<void>)()).resolves.toBeUndefined();
@@ -155,15 +160,18 @@ describe('one handle shape', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('TypeScript rejects an argument to every handle shutdown() (test/fixtures/handle-shape.types.ts)', () => {
+  it('TypeScript rejects an argument to every handle shutdown() and forceFlush() (test/fixtures/handle-shape.types.ts)', () => {
     const fixture = join(__dirname, 'fixtures', 'handle-shape.types.ts');
     const source = readFileSync(fixture, 'utf8');
     const marked = source
       .split('\n')
-      .filter((l) => l.trim() === '// @ts-expect-error shutdown() takes no arguments');
-    expect(marked.length).toBe(7);
+      .filter((l) => /^\/\/ @ts-expect-error (shutdown|forceFlush)\(\) takes no arguments/.test(l.trim()));
+    expect(marked.length).toBe(8);
     // Without the directives, each marked call is exactly one "Expected 0 arguments" error.
-    const stripped = source.replaceAll('// @ts-expect-error shutdown() takes no arguments', '//');
+    const stripped = source.replace(
+      /\/\/ @ts-expect-error (shutdown|forceFlush)\(\) takes no arguments/g,
+      '//',
+    );
     const repo = resolve(__dirname, '..', '..', '..');
     const options: ts.CompilerOptions = {
       target: ts.ScriptTarget.ES2022,
@@ -186,7 +194,7 @@ describe('one handle shape', () => {
       .getPreEmitDiagnostics(program)
       .filter((d) => d.file && resolve(d.file.fileName) === fixture)
       .map((d) => `${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-    expect(diagnostics).toEqual(Array(7).fill('2554: Expected 0 arguments, but got 1.'));
+    expect(diagnostics).toEqual(Array(8).fill('2554: Expected 0 arguments, but got 1.'));
   }, 120_000);
 
   it('the shutdown budget is set once: tracing and metrics take shutdown.timeout unless given their own', () => {
