@@ -19,6 +19,7 @@ import { createMetrics, HttpServerMetrics, type MetricsHandle } from '@otelkit/m
 import { createResourceManager, type ResourceManager } from '@otelkit/resource-manager';
 import { createResourceMonitor, type HealthRegistry, type ResourceMonitor } from '@otelkit/resource-monitor';
 import { createTracing, SpanRing, type TracingHandle } from '@otelkit/tracing';
+import { isAbsentCloudAttributeWarning } from './cloud-detectors';
 import { type DashboardHandler, type DashboardOptions, loadDashboardFactory } from './dashboard';
 import { type InstrumentHandle, instrument } from './instrument';
 import { buildResource } from './resource';
@@ -188,7 +189,11 @@ function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnostics']['l
   diag.setLogger(
     {
       error: write('error'),
-      warn: write('warn'),
+      warn: (message: string, ...args: unknown[]) =>
+        // a cloud detector's unfilled keys: already one warning per detector (cloud-detectors.ts)
+        isAbsentCloudAttributeWarning(message)
+          ? write('debug')(message, ...args)
+          : write('warn')(message, ...args),
       info: write('info'),
       debug: write('debug'),
       verbose: write('trace'),
@@ -234,7 +239,7 @@ export function startMonitoring(
     throw new MonitoringConflictError(differences(slot.current.monitoring.config, config));
   }
 
-  const resource = buildResource(config.service);
+  const resource = buildResource(config.service, { cloud: config.enabled });
   // The dashboard's rings exist only when it is on: OpenTelemetry JS 2.x providers take their
   // processors at construction, so they are given to the signal packages now, not later.
   const buffer = config.dashboard.enabled ? config.dashboard.buffer : false;
