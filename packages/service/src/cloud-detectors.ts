@@ -162,6 +162,9 @@ export function cloudResourceDetector(
           eval: true,
           workerData: { port: port2, signal, detectors: resolved },
           transferList: [port2],
+          // Not the app's --require / --import (loaders, APM agents, our register entry): only the
+          // detector packages run here. (NODE_OPTIONS preloads still do; register skips workers.)
+          execArgv: [],
           stdout: true,
           stderr: true,
         });
