@@ -216,9 +216,13 @@ export function cloudResourceDetector(
         timer.unref();
         port1.on('message', (m: { name: string } & Result) => {
           results.set(m.name, m);
-          if (m.failed !== undefined) warnOnce(m.name, `failed (${m.failed})`);
-          else if (Object.keys(m.attributes ?? {}).length === 0)
-            warnOnce(m.name, 'found nothing (not on that cloud?)');
+          const found = Object.keys(m.attributes ?? {}).length > 0;
+          // One of a cloud's detectors failing where another found the platform (EC2's request
+          // on ECS) is normal: a debug line then, a warning only when the name found nothing.
+          if (found && m.failed !== undefined)
+            diag.debug(`otelkit: service.detectors '${m.name}': ${m.failed}`);
+          else if (m.failed !== undefined) warnOnce(m.name, `failed (${m.failed})`);
+          else if (!found) warnOnce(m.name, 'found nothing (not on that cloud?)');
           if (results.size === names.length) {
             clearTimeout(timer);
             resolve();

@@ -8,8 +8,15 @@ import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { detectResources } from '@opentelemetry/resources';
 import { ConfigError } from '@otelkit/config';
-import { CLOUD_DETECTOR_PACKAGES, resolveCloudDetectors } from '../src/cloud-detectors';
+import {
+  CLOUD_DETECTOR_PACKAGES,
+  cloudResourceDetector,
+  isAbsentCloudAttributeWarning,
+  resolveCloudDetectors,
+} from '../src/cloud-detectors';
 
 const METADATA: Record<string, string> = {
   instance: '{}',
@@ -202,4 +209,66 @@ describe('cloud detector packages', () => {
     expect(issues[0]!.message).toMatch(/"aws" needs @opentelemetry\/resource-detector-aws.*npm install/);
     expect(issues[1]!.message).toMatch(/"gcp" needs @opentelemetry\/resource-detector-gcp/);
   });
+});
+
+describe('the detection worker (fake detectors shaped like the contrib ones)', () => {
+  const fixture = join(__dirname, 'fixtures', 'fake-cloud-detectors.js');
+  const warnings: string[] = [];
+  beforeAll(() => {
+    diag.setLogger(
+      {
+        error: () => {},
+        warn: (m: string) => warnings.push(m),
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      DiagLogLevel.WARN,
+    );
+  });
+  afterAll(() => diag.disable());
+
+  it('never throws: a detector that throws and one that finds nothing are one warning each; the rest is kept (a rejected value left out), a later detector winning a shared key', async () => {
+    const detector = cloudResourceDetector(
+      [
+        { name: 'alibaba', path: fixture, detectors: ['throws'] },
+        { name: 'aws', path: fixture, detectors: ['answers', 'answersToo'] },
+        { name: 'azure', path: fixture, detectors: ['nothing'] },
+      ],
+      5000,
+    );
+    const started = performance.now();
+    const resource = detectResources({ detectors: [detector] });
+    await resource.waitForAsyncAttributes?.();
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(resource.attributes).toEqual({ 'cloud.provider': 'fake', 'cloud.region': 'r2', 'host.id': 'h-1' });
+    expect(warnings.filter((w) => w.includes("'alibaba'"))).toEqual([
+      expect.stringMatching(/'alibaba': failed to load \(boom\); left out/),
+    ]);
+    // aws found something: its rejected value is only a debug line
+    expect(warnings.filter((w) => w.includes("'aws'"))).toEqual([]);
+    expect(warnings.filter((w) => w.includes("'azure'"))).toEqual([
+      expect.stringMatching(/'azure': found nothing/),
+    ]);
+  }, 20_000);
+
+  it('a detector that never settles is cut off at the bound, with one warning', async () => {
+    const detector = cloudResourceDetector([{ name: 'gcp', path: fixture, detectors: ['never'] }], 300);
+    const started = performance.now();
+    const resource = detectResources({ detectors: [detector] });
+    await resource.waitForAsyncAttributes?.();
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(250);
+    expect(waited).toBeLessThan(3000);
+    expect(resource.attributes).toEqual({});
+    expect(
+      isAbsentCloudAttributeWarning('dropping invalid resource attribute value for key "cloud.platform"'),
+    ).toBe(true);
+    expect(isAbsentCloudAttributeWarning('dropping invalid resource attribute value for key "other"')).toBe(
+      false,
+    );
+    expect(warnings.filter((w) => w.includes("'gcp'"))).toEqual([
+      expect.stringMatching(/'gcp': no answer within 300 ms; left out/),
+    ]);
+  }, 20_000);
 });
