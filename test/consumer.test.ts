@@ -153,6 +153,53 @@ describe('packed tarballs installed with npm into an app outside the monorepo', 
     90_000,
   );
 
+  it('the cloud resource detectors are optional peers: not installed, and naming one is a ConfigError naming the package', () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(app, 'node_modules', '@otelkit', 'service', 'package.json'), 'utf8'),
+    ) as {
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional: boolean }>;
+    };
+    expect(manifest.peerDependencies['@opentelemetry/resource-detector-aws']).toBe('^3.0.0');
+    expect(manifest.peerDependenciesMeta['@opentelemetry/resource-detector-aws']).toEqual({ optional: true });
+    expect(fs.existsSync(path.join(app, 'node_modules', '@opentelemetry', 'resource-detector-aws'))).toBe(
+      false,
+    );
+    const file = path.join(app, 'cloud.cjs');
+    fs.writeFileSync(
+      file,
+      [
+        "const { startMonitoring } = require('@otelkit/service');",
+        'try {',
+        "  startMonitoring({ service: { detectors: ['all', 'aws'] }, logging: { outputs: [] }, tracing: { exporter: 'none' }, metrics: { exporters: [] }, resources: { enabled: false }, shutdown: { handleSignals: false } }, { env: {}, file: false });",
+        "  let where; try { where = require.resolve('@opentelemetry/resource-detector-aws', { paths: [require.resolve('@otelkit/service')] }); } catch (e) { where = e.code; }",
+        '  console.log(JSON.stringify({ threw: false, where }));',
+        '} catch (err) {',
+        '  console.log(JSON.stringify({ threw: err.name, issues: err.issues }));',
+        '}',
+      ].join('\n'),
+    );
+    // Not through the workspace's NODE_PATH (pnpm's `node` shim points it at the store, where the
+    // detectors are installed as devDependencies): an app outside the monorepo has none.
+    const { NODE_PATH: _, ...env } = process.env;
+    const out = JSON.parse(
+      execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8', timeout: 60_000, env })
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as {
+      threw: string;
+      issues: { path: string; message: string }[];
+    };
+    expect(out).toMatchObject({ threw: 'ConfigError' });
+    expect(out.issues).toEqual([
+      expect.objectContaining({
+        path: 'service.detectors',
+        message: expect.stringMatching(/"aws" needs @opentelemetry\/resource-detector-aws.*npm install/),
+      }),
+    ]);
+  }, 90_000);
+
   it('type-checks a TypeScript ES module against the shipped .d.ts (nodenext, skipLibCheck: false)', () => {
     fs.writeFileSync(
       path.join(app, 'main.mts'),

@@ -17,7 +17,11 @@ interface Dep {
 interface Lock {
   importers: Record<
     string,
-    { dependencies?: Record<string, Dep>; optionalDependencies?: Record<string, Dep> }
+    {
+      dependencies?: Record<string, Dep>;
+      optionalDependencies?: Record<string, Dep>;
+      devDependencies?: Record<string, Dep>;
+    }
   >;
   snapshots: Record<
     string,
@@ -29,17 +33,32 @@ const lock = parse(fs.readFileSync(path.join(REPO, 'pnpm-lock.yaml'), 'utf8'), {
   maxAliasCount: -1,
 }) as Lock;
 
-/** name → versions reachable from `importer`'s production dependencies. */
-function closure(importer: string): Map<string, Set<string>> {
+/**
+ * name → versions reachable from `importer`'s production dependencies (and `peers`: optional peers
+ * an app may add, at the version the workspace tests them with, its devDependency).
+ */
+function closure(importer: string, peers: readonly string[] = []): Map<string, Set<string>> {
   const found = new Map<string, Set<string>>();
   const seen = new Set<string>();
   const queue: Array<[string, string]> = [];
-  const { dependencies = {}, optionalDependencies = {} } = lock.importers[importer] ?? {};
+  const {
+    dependencies = {},
+    optionalDependencies = {},
+    devDependencies = {},
+  } = lock.importers[importer] ?? {};
   for (const [name, dep] of Object.entries({ ...dependencies, ...optionalDependencies })) {
     queue.push([name, dep.version]);
   }
+  for (const name of peers) {
+    const dep = devDependencies[name];
+    if (dep === undefined) throw new Error(`${importer} has no devDependency ${name}`);
+    queue.push([name, dep.version]);
+  }
   while (queue.length > 0) {
-    const [name, version] = queue.pop()!;
+    const [alias, spec] = queue.pop()!;
+    // an npm alias (`wrap-ansi-cjs: wrap-ansi@7.0.0`, under gaxios' rimraf) names the real package
+    const aliased = /^(@?[^@(]+)@(\d.*)$/.exec(spec);
+    const [name, version] = aliased ? [aliased[1]!, aliased[2]!] : [alias, spec];
     if (version.startsWith('link:')) {
       // a workspace package: follow its own production dependencies
       const target = path.posix.normalize(path.posix.join(importer, version.slice('link:'.length)));
@@ -125,5 +144,17 @@ describe('one copy of each OpenTelemetry package per install', () => {
     expect([...(all.get('@opentelemetry/instrumentation') ?? [])].sort()).toEqual(
       KNOWN['@opentelemetry/instrumentation'],
     );
+  });
+
+  it('@otelkit/service with every opt-in cloud resource detector installed (its optional peers) still has one copy', () => {
+    const clouds = ['aws', 'gcp', 'azure', 'alibaba-cloud'].map(
+      (c) => `@opentelemetry/resource-detector-${c}`,
+    );
+    const found = closure('packages/service', clouds);
+    for (const c of clouds) expect([c, found.has(c)]).toEqual([c, true]);
+    expect(duplicates(found)).toEqual([]);
+    for (const name of SDK.slice(1)) {
+      if (found.has(name)) expect([name, [...found.get(name)!]]).toEqual([name, ['3.1.1']]);
+    }
   });
 });

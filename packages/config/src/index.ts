@@ -84,7 +84,13 @@ export {
 } from './slices/pools';
 export { DEFAULT_DIAGNOSTICS, DEFAULT_SHUTDOWN, INSTRUMENTATION_NAMES } from './slices/process';
 export {
+  CLOUD_RESOURCE_DETECTOR_NAMES,
+  type CloudResourceDetectorName,
+  DEFAULT_DETECTION_TIMEOUT_MILLIS,
   DEFAULT_RESOURCE_DETECTORS,
+  isCloudResourceDetector,
+  LOCAL_RESOURCE_DETECTOR_NAMES,
+  type LocalResourceDetectorName,
   parseResourceDetectors,
   RESOURCE_DETECTOR_NAMES,
   type ResourceDetectorName,

@@ -47,6 +47,7 @@ describe('OpenTelemetry environment variables', () => {
       instanceId: 'i-1',
       attributes: { 'cloud.region': 'eu,west', owner: 'me', team: 'a b' },
       detectors: ['host', 'os', 'process', 'serviceinstance', 'container'],
+      detectionTimeoutMillis: 2000,
     });
     expect(envIssues({ OTEL_RESOURCE_ATTRIBUTES: 'novalue' })[0]!.path).toBe('OTEL_RESOURCE_ATTRIBUTES');
     expect(envIssues({ OTEL_RESOURCE_ATTRIBUTES: '__proto__=x' })[0]!.message).toContain('not allowed');

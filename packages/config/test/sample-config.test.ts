@@ -76,6 +76,7 @@ describe('the sample MONITORING_CONFIG', () => {
       name: 'unknown_service:node',
       attributes: {},
       detectors: ['host', 'os', 'process', 'serviceinstance', 'container'],
+      detectionTimeoutMillis: 2000,
     });
     expect(config.resources).toEqual({
       enabled: true,

@@ -14,6 +14,7 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { createRateLimitedLog, type OtelkitConfig } from '@otelkit/config';
 import { type OtelkitLogger, writeOwnDiagnostic } from '@otelkit/logging';
+import { isAbsentCloudAttributeWarning } from './cloud-detectors';
 
 export const MAX_ARG_CHARS = 512;
 export const MAX_ARGS = 4;
@@ -115,12 +116,16 @@ export function routeDiag(logger: OtelkitLogger, level: OtelkitConfig['diagnosti
       limited(text.slice(0, 120), text.length > 4_096 ? `${text.slice(0, 4_096)}…` : text, ...args);
     };
   };
+  const warn = write('warn');
+  const debug = write('debug');
   diag.setLogger(
     {
       error: write('error'),
-      warn: write('warn'),
+      warn: (message: string, ...args: unknown[]) =>
+        // a cloud detector's unfilled keys: already one warning per detector (cloud-detectors.ts)
+        isAbsentCloudAttributeWarning(message) ? debug(message, ...args) : warn(message, ...args),
       info: write('info'),
-      debug: write('debug'),
+      debug,
       verbose: write('trace'),
     },
     { logLevel: DIAG_LEVELS[level], suppressOverrideMessage: true },

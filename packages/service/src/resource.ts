@@ -10,7 +10,13 @@ import {
   resourceFromAttributes,
   serviceInstanceIdDetector,
 } from '@opentelemetry/resources';
-import { type ResourceDetectorName, type ServiceConfig, toResourceAttributes } from '@otelkit/config';
+import {
+  isCloudResourceDetector,
+  type LocalResourceDetectorName,
+  type ServiceConfig,
+  toResourceAttributes,
+} from '@otelkit/config';
+import { cloudResourceDetector, resolveCloudDetectors } from './cloud-detectors';
 
 /** Instrumentation-distribution attributes (semconv `telemetry.distro.*`). */
 const DISTRO = { 'telemetry.distro.name': 'otelkit', 'telemetry.distro.version': '0.1.0' } as const;
@@ -32,7 +38,7 @@ const processWithoutArgs: ResourceDetector = {
   },
 };
 
-const DETECTORS: Record<ResourceDetectorName, ResourceDetector> = {
+const DETECTORS: Record<LocalResourceDetectorName, ResourceDetector> = {
   host: hostDetector,
   os: osDetector,
   process: processWithoutArgs,
@@ -44,14 +50,25 @@ const DETECTORS: Record<ResourceDetectorName, ResourceDetector> = {
  * The resource of every signal, as NodeSDK builds it: the SDK's default resource
  * (`telemetry.sdk.*`), then what the configured detectors find (`service.detectors`,
  * `OTEL_NODE_RESOURCE_DETECTORS`), then the `service` section — which wins over anything detected.
- * Detected values that need I/O (host.id, container.id) settle asynchronously; the exporters wait
- * for them.
+ * Detected values that need I/O (host.id, container.id, everything a cloud detector finds) settle
+ * asynchronously; the exporters wait for them. The cloud detectors (only when named) come after the
+ * local ones, so what the metadata service says wins (`host.id`), and are bounded by
+ * `service.detectionTimeoutMillis` (`cloud-detectors.ts`).
  *
+ * @throws ConfigError naming `service.detectors` and the package when a named cloud detector's
+ * package is not installed.
  * @example
  * const resource = buildResource(config.service);
  */
-export function buildResource(service: ServiceConfig): Resource {
-  const detected = detectResources({ detectors: service.detectors.map((name) => DETECTORS[name]) });
+export function buildResource(service: ServiceConfig, options: { cloud?: boolean } = {}): Resource {
+  // Disabled (OTEL_SDK_DISABLED): nothing is exported, so no request to a metadata service either.
+  const clouds = options.cloud === false ? [] : service.detectors.filter(isCloudResourceDetector);
+  const detectors: ResourceDetector[] = [];
+  for (const name of service.detectors) if (!isCloudResourceDetector(name)) detectors.push(DETECTORS[name]);
+  if (clouds.length > 0) {
+    detectors.push(cloudResourceDetector(resolveCloudDetectors(clouds), service.detectionTimeoutMillis));
+  }
+  const detected = detectResources({ detectors });
   return defaultResource()
     .merge(resourceFromAttributes(DISTRO))
     .merge(detected)

@@ -221,7 +221,7 @@ export function startMonitoring(
     throw new MonitoringConflictError(differences(slot.current.monitoring.config, config));
   }
 
-  const resource = buildResource(config.service);
+  const resource = buildResource(config.service, { cloud: config.enabled });
   // The dashboard's rings exist only when it is on: OpenTelemetry JS 2.x providers take their
   // processors at construction, so they are given to the signal packages now, not later.
   const buffer = config.dashboard.enabled ? config.dashboard.buffer : false;

@@ -77,7 +77,7 @@ describe('the resource of every signal', () => {
     expect(hostOnly['os.type']).toBeUndefined();
   });
 
-  it('an invalid name in OTEL_NODE_RESOURCE_DETECTORS is a warning and ignored, the valid ones kept (as NodeSDK); a cloud detector in code is a ConfigError', () => {
+  it('an invalid name in OTEL_NODE_RESOURCE_DETECTORS is a warning and ignored, the valid ones kept (as NodeSDK); in code a ConfigError', () => {
     const warnings: string[] = [];
     const c = loadConfig({
       config: base as never,
@@ -87,21 +87,31 @@ describe('the resource of every signal', () => {
     });
     expect(warnings).toEqual([expect.stringMatching(/^OTEL_NODE_RESOURCE_DETECTORS: .*"bogus" is not one/)]);
     expect(c.service.detectors).toEqual(['host']);
-    const cloud = loadConfig({
+    expect(() =>
+      loadConfig({ config: { service: { detectors: ['host', 'bogus'] } } as never, env: {}, file: false }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({ config: { service: { detectors: ['host', 'bogus'] } } as never, env: {}, file: false }),
+    ).toThrow(/service\.detectors: expected .*"bogus" is not one/);
+  });
+
+  it("a cloud detector is opt-in: accepted when named (code or OTEL_NODE_RESOURCE_DETECTORS), never part of 'all'", () => {
+    const warnings: string[] = [];
+    const fromEnv = loadConfig({
       config: base as never,
       env: { OTEL_NODE_RESOURCE_DETECTORS: 'aws,process' },
       file: false,
       onWarning: (w) => warnings.push(`${w.path}: ${w.message}`),
     });
-    expect(cloud.service.detectors).toEqual(['process']);
-    expect(warnings[1]).toMatch(
-      /^OTEL_NODE_RESOURCE_DETECTORS: "aws": cloud resource detectors are not built in.*got "aws"$/,
-    );
-    expect(() =>
-      loadConfig({ config: { service: { detectors: ['host', 'aws'] } } as never, env: {}, file: false }),
-    ).toThrow(ConfigError);
-    expect(() =>
-      loadConfig({ config: { service: { detectors: ['host', 'aws'] } } as never, env: {}, file: false }),
-    ).toThrow(/service\.detectors: "aws": cloud resource detectors are not built in/);
+    expect(warnings).toEqual([]);
+    expect(fromEnv.service.detectors).toEqual(['aws', 'process']);
+    const inCode = loadConfig({
+      config: { service: { detectors: ['host', 'gcp'] } } as never,
+      env: {},
+      file: false,
+    });
+    expect(inCode.service.detectors).toEqual(['host', 'gcp']);
+    const all = loadConfig({ config: { service: { detectors: 'all' } } as never, env: {}, file: false });
+    expect(all.service.detectors).toEqual(['host', 'os', 'process', 'serviceinstance', 'container']);
   });
 });

@@ -3,8 +3,10 @@
  * types and defaults live here, once.
  */
 import { z } from 'zod';
-import { custom, obj, shapeOf, text } from '../fields/zod-fields';
+import type { DurationInput } from '../fields/input-types';
+import { custom, durationMillis, obj, shapeOf, text } from '../fields/zod-fields';
 import {
+  DEFAULT_DETECTION_TIMEOUT_MILLIS,
   DEFAULT_RESOURCE_DETECTORS,
   parseResourceDetectors,
   type ResourceDetectorName,
@@ -29,9 +31,17 @@ export interface ServiceConfig {
   readonly attributes: Readonly<Record<string, AttributeScalar>>;
   /**
    * Resource detectors run next to these fields (`OTEL_NODE_RESOURCE_DETECTORS`); the service
-   * fields win over what they detect. @default all: host, os, process, serviceinstance, container
+   * fields win over what they detect. A cloud detector (`alibaba`, `aws`, `azure`, `gcp`) runs only
+   * when named here, and needs its `@opentelemetry/resource-detector-*` package installed.
+   * @default all: host, os, process, serviceinstance, container (no cloud detector)
    */
   readonly detectors: readonly ResourceDetectorName[];
+  /**
+   * How long the cloud detectors may take: what they have not found by then is left out (one
+   * warning), and exports never wait longer for the resource. Startup never waits for it.
+   * @default 2000
+   */
+  readonly detectionTimeoutMillis: number;
 }
 
 export interface ServiceInput {
@@ -41,14 +51,20 @@ export interface ServiceInput {
   namespace?: string;
   instanceId?: string;
   attributes?: Record<string, AttributeScalar>;
-  /** `true`/`'all'`, `false`/`'none'`, or a list of detector names. */
-  detectors?: boolean | 'all' | 'none' | ResourceDetectorName[];
+  /**
+   * `true`/`'all'` (the local detectors), `false`/`'none'`, or a list of detector names; a cloud
+   * detector only when named: `['all', 'aws']`.
+   */
+  detectors?: boolean | 'all' | 'none' | Array<ResourceDetectorName | 'all' | 'env'>;
+  /** How long the cloud detectors may take (`'2s'`, or milliseconds). @default 2000 */
+  detectionTimeoutMillis?: DurationInput;
 }
 
 export const DEFAULT_SERVICE: ServiceConfig = {
   name: 'unknown_service:node',
   attributes: {},
   detectors: DEFAULT_RESOURCE_DETECTORS,
+  detectionTimeoutMillis: DEFAULT_DETECTION_TIMEOUT_MILLIS,
 };
 
 export const serviceSchema = obj(
@@ -60,5 +76,6 @@ export const serviceSchema = obj(
     instanceId: text.optional(),
     attributes: z.record(text, z.union([z.string(), z.number(), z.boolean()])).optional(),
     detectors: custom(parseResourceDetectors),
+    detectionTimeoutMillis: durationMillis,
   }),
 );
