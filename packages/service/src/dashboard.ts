@@ -66,8 +66,8 @@ export interface DashboardStats {
   /** Frames written to streams since creation. */
   readonly frames: number;
   /**
-   * Stream clients closed because they stopped reading: more than 256 KiB (four maximal frames)
-   * written and not taken. Their EventSource reconnects and gets a fresh snapshot.
+   * Stream clients closed because they stopped reading: more than 256 KiB (four maximal frames),
+   * written and not taken, five ticks in a row. Their EventSource reconnects with a fresh snapshot.
    */
   readonly slowClientsClosed: number;
   /** Metric collections made (one per tick, plus one per REST read). */

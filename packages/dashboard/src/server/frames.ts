@@ -40,6 +40,12 @@ export const MAX_FRAME_BYTES = 64 * 1024;
  */
 export const MAX_CLIENT_BACKLOG_BYTES = 4 * MAX_FRAME_BYTES;
 /**
+ * Ticks in a row a client must stay past {@link MAX_CLIENT_BACKLOG_BYTES} before it is closed: a
+ * large snapshot on connect, or a browser busy for a moment, is not a client that stopped reading.
+ * What it can hold meanwhile is bounded too: at most this many frames more.
+ */
+export const SLOW_CLIENT_TICKS = 5;
+/**
  * The tick period: 1 s. Mutable for tests only (the client-heap test streams 600 frames in about
  * a minute); not part of the package's exports or config.
  */
@@ -60,6 +66,8 @@ export function compact(_key: string, v: unknown): unknown {
 interface Client {
   readonly res: ServerResponse;
   readonly window: WindowName;
+  /** Consecutive ticks that found more than MAX_CLIENT_BACKLOG_BYTES unread. */
+  behind: number;
 }
 
 export function windowOf(v: string | null | undefined): WindowName {
@@ -156,7 +164,7 @@ export class FrameHub {
     });
     res.flushHeaders();
     req.socket.setNoDelay(true);
-    const client: Client = { res, window };
+    const client: Client = { res, window, behind: 0 };
     this._clients.add(client);
     const leave = () => {
       this._clients.delete(client);
@@ -237,7 +245,8 @@ export class FrameHub {
         byWindow.set(c.window, text);
       }
       if (!c.res.writableEnded && !c.res.destroyed) {
-        if (c.res.writableLength > MAX_CLIENT_BACKLOG_BYTES) {
+        c.behind = c.res.writableLength > MAX_CLIENT_BACKLOG_BYTES ? c.behind + 1 : 0;
+        if (c.behind >= SLOW_CLIENT_TICKS) {
           this.slowClientsClosed++;
           this._clients.delete(c); // at once: its 'close' (which also leaves) comes a turn later
           c.res.destroy();
