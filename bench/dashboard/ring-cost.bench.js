@@ -9,6 +9,7 @@
  * ("ring push alone") leaves out what keeping an entry costs the garbage collector; this does not.
  *
  *   node bench/dashboard/ring-cost.bench.js   (env: N1, N2, ROUNDS, N, PARTS=callgrind,wall, WHAT=span,line, PARALLEL, NODE,
+ *                                              SPAN_RINGS=ring,ring-all,ring-young (the span ring's selection variants),
  *                                              WARMUP and FILLER passed to ring-work.js)
  */
 const os = require('node:os');
@@ -25,10 +26,17 @@ const PARALLEL = Number(process.env.PARALLEL || Math.max(1, Math.min(2, os.cpus(
 const NODE = process.env.NODE || process.execPath;
 const WORK = path.join(__dirname, 'ring-work.js');
 const WHAT = (process.env.WHAT || 'span,line').split(',');
-const VARIANTS = WHAT.flatMap((what) => [
-  [what, 'plain'],
-  [what, 'ring'],
-]);
+// SPAN_RINGS: the span ring's selection variants besides `ring` (the defaults): `ring-all` copies
+// every trace (low traffic), `ring-young` none of the ordinary ones (the high-rate limit).
+const SPAN_RINGS = (process.env.SPAN_RINGS || 'ring,ring-all,ring-young').split(',');
+const VARIANTS = WHAT.flatMap((what) =>
+  what === 'span'
+    ? [[what, 'plain'], ...SPAN_RINGS.map((r) => [what, r])]
+    : [
+        [what, 'plain'],
+        [what, 'ring'],
+      ],
+);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -61,11 +69,12 @@ async function callgrind() {
   console.log(
     `instructions per iteration under callgrind (I(${N2}) − I(${N1})) / ${N2 - N1}, ${((Date.now() - started) / 1000).toFixed(0)} s:`,
   );
-  for (const what of WHAT) {
+  for (const [what, variant] of VARIANTS) {
+    if (variant === 'plain') continue;
     const plain = per[`${what}-plain`];
-    const ring = per[`${what}-ring`];
+    const ring = per[`${what}-${variant}`];
     console.log(
-      `  ${what}: ${fmt(plain)} without a ring, ${fmt(ring)} with → ring adds ${fmt(ring - plain)} instructions (ratio ${(plain / ring).toFixed(3)})`,
+      `  ${what} ${variant}: ${fmt(plain)} without a ring, ${fmt(ring)} with → ring adds ${fmt(ring - plain)} instructions (ratio ${(plain / ring).toFixed(3)})`,
     );
   }
 }
@@ -80,12 +89,13 @@ function wall() {
     }
   }
   console.log(`wall clock, ns per iteration, median of ${ROUNDS} alternating rounds of ${N}:`);
-  for (const what of WHAT) {
+  for (const [what, variant] of VARIANTS) {
+    if (variant === 'plain') continue;
     const plain = median(times[`${what}-plain`]);
-    const ring = median(times[`${what}-ring`]);
-    const diffs = times[`${what}-ring`].map((x, i) => x - times[`${what}-plain`][i]);
+    const ring = median(times[`${what}-${variant}`]);
+    const diffs = times[`${what}-${variant}`].map((x, i) => x - times[`${what}-plain`][i]);
     console.log(
-      `  ${what}: ${plain.toFixed(0)} ns without a ring, ${ring.toFixed(0)} ns with → ring adds ${median(diffs).toFixed(0)} ns (median of per-round differences ${diffs.map((d) => d.toFixed(0)).join(' ')})`,
+      `  ${what} ${variant}: ${plain.toFixed(0)} ns without a ring, ${ring.toFixed(0)} ns with → ring adds ${median(diffs).toFixed(0)} ns (median of per-round differences ${diffs.map((d) => d.toFixed(0)).join(' ')})`,
     );
   }
 }
