@@ -45,35 +45,39 @@ export interface SpanRingStats {
   /** Ordinary traces over the rate: left in the young tier, to die there (not a loss: they were exported). */
   readonly tracesSkipped: number;
   /**
-   * Spans the dashboard lost, by reason. `evicted_before_selection`: pushed out of the young tier
-   * before their local root ended (a trace longer than the young tier at the current span rate,
-   * a root that never ended here, or a span ending after its root).
+   * Spans of chosen traces the dashboard lost, by reason. `evicted_before_selection`: pushed out of
+   * the young tier before their local root ended and chose the trace (a trace with more spans than
+   * the young tier holds at the current span rate); counted when the root is chosen, against the
+   * trace ids of the last `youngSpans` evictions, so at least that many were lost.
    */
   readonly dropped: { readonly evicted_before_selection: number };
 }
 
 const UNDECIDED = 0;
-const SKIPPED = 1;
-const COPIED = 2;
+const COPIED = 1;
 const STATUS_ERROR = 2;
+/** Trace ids of failed spans remembered until their root ends (more: the oldest is forgotten). */
+const MAX_FAILED_TRACES = 256;
 
 /**
  * The dashboard's recent spans, in two tiers, so that nearly every span dies young:
  *
  * - the **young** tier keeps the last `youngSpans` ended spans by reference (one array store per
  *   span; what it holds is small enough to die in V8's young generation instead of being promoted);
- * - when a trace's **local root** ends (no parent, or a remote one), the trace is selected or not:
+ * - when a trace's **local root** ends (no parent, or a remote one), the trace is chosen or not:
  *   always when a span of it failed (status ERROR) or the root lasted `slowMillis` or more,
- *   otherwise while a token bucket of `tracesPerSecond` (size `traceBurst`) allows. A selected
- *   trace — the root and its spans still in the young tier, found by a backward scan that stops
- *   at the first span that ended before the root started — is copied into the **retained** tier
- *   (a ring of `capacity` copies, see `RetainedSpans`), which keeps no object of the SDK's span.
+ *   otherwise while a token bucket of `tracesPerSecond` (size `traceBurst`) allows. Only a chosen
+ *   trace costs more than the store: its root and its spans still in the young tier — found by a
+ *   scan back to the first span that ended before the root started — are copied into the
+ *   **retained** tier (a ring of `capacity` copies, see `RetainedSpans`), which keeps no object of
+ *   the SDK's span. A trace that is not chosen is not looked at again; its spans die young.
  *
- * At low traffic everything is selected (the bucket does not run dry); at high rates the copied
+ * At low traffic everything is chosen (the bucket does not run dry); at high rates the copied
  * fraction falls to the rate, and the cost per span approaches the one store. Readers
  * (`toArray()`) get both tiers merged in end order, each span once. Memory bound: `youngSpans`
  * SDK spans (each bounded by the tracer's span limits) plus `capacity` copies (each at most
- * 32 attributes and 4 096 attribute characters, 32 event names, a 256-character name).
+ * 32 attributes and 4 096 attribute characters, 32 event names, a 256-character name), plus the
+ * trace ids of at most 256 failed spans and of the last `youngSpans` evicted ones.
  *
  * @example
  * const spans = new SpanRing(2000, { tracesPerSecond: 10, slowMillis: 500 });
@@ -85,10 +89,15 @@ export class SpanRing {
   readonly capacity: number;
   private readonly _retained: RetainedSpans;
   private readonly _young: Array<ReadableSpan | undefined>;
-  /** Per young entry: UNDECIDED, SKIPPED (its trace was not chosen) or COPIED. */
+  /** Per young entry: COPIED once its trace was copied (a read skips it there), else UNDECIDED. */
   private readonly _state: Uint8Array;
-  /** Young entries of the trace being decided (newest first). */
+  /** Young entries of the trace being copied (newest first). */
   private readonly _scratch: Int32Array;
+  /** Trace ids of the last non-root spans pushed out of the young tier (to count a chosen trace's losses). */
+  private readonly _evictedIds: string[];
+  private _evictedAt = 0;
+  /** Trace ids with a failed span whose local root has not ended yet. */
+  private readonly _failed = new Set<string>();
   private _next = 0;
   private _total = 0;
   private readonly _rate: number;
@@ -123,6 +132,7 @@ export class SpanRing {
     this._young = new Array(size).fill(undefined);
     this._state = new Uint8Array(size);
     this._scratch = new Int32Array(size);
+    this._evictedIds = new Array(size).fill('');
     this._rate = rate;
     this._burst = burst;
     this._tokens = burst;
@@ -131,58 +141,88 @@ export class SpanRing {
 
   /** Takes `span` into the young tier; when it is a local root, decides its trace. Never throws. */
   push(span: ReadableSpan): void {
-    const at = this._next;
-    const young = this._young;
-    if (this._state[at] === UNDECIDED && young[at] !== undefined) this._evicted++;
-    young[at] = span;
-    this._state[at] = UNDECIDED;
-    this._next = at + 1 === young.length ? 0 : at + 1;
-    this._total++;
-    const parent = span.parentSpanContext;
-    if (parent === undefined || parent.isRemote === true) {
-      try {
-        this._decide(at, span);
-      } catch {
-        // A span whose getters throw is not chosen (it stays in the young tier).
-        this._state[at] = SKIPPED;
+    try {
+      const at = this._next;
+      const young = this._young;
+      const old = young[at];
+      if (old !== undefined && this._state[at] === UNDECIDED) {
+        const p = old.parentSpanContext;
+        if (p !== undefined && p.isRemote !== true) {
+          // A span of a trace not decided yet, or of one that was not chosen: counted only if chosen later.
+          this._evictedIds[this._evictedAt] = old.spanContext().traceId;
+          this._evictedAt = this._evictedAt + 1 === young.length ? 0 : this._evictedAt + 1;
+        }
       }
+      young[at] = span;
+      this._state[at] = UNDECIDED;
+      this._next = at + 1 === young.length ? 0 : at + 1;
+      this._total++;
+      const parent = span.parentSpanContext;
+      if (parent === undefined || parent.isRemote === true) this._decide(at, span);
+      else if (span.status.code === STATUS_ERROR) this._fail(span.spanContext().traceId);
+    } catch {
+      // A span whose getters throw is not chosen (it stays in the young tier until pushed out).
     }
   }
 
+  private _fail(traceId: string): void {
+    const failed = this._failed;
+    if (failed.size >= MAX_FAILED_TRACES) failed.delete(failed.values().next().value as string);
+    failed.add(traceId);
+  }
+
   private _decide(at: number, root: ReadableSpan): void {
+    const start = root.startTime;
+    const end = root.endTime;
+    let error = root.status.code === STATUS_ERROR;
+    let traceId: string | undefined;
+    if (this._failed.size > 0) {
+      traceId = root.spanContext().traceId;
+      if (this._failed.delete(traceId)) error = true;
+    }
+    if (error) this._keptError++;
+    else if ((end[0] - start[0]) * 1e3 + (end[1] - start[1]) / 1e6 >= this._slowMillis) this._keptSlow++;
+    else if (this._take(end[0] + end[1] / 1e9)) this._keptRate++;
+    else {
+      this._skipped++;
+      return;
+    }
+    this._copy(at, root, traceId ?? root.spanContext().traceId);
+  }
+
+  /** Copies the chosen trace: its spans still in the young tier (they ended after the root started), then the root. */
+  private _copy(at: number, root: ReadableSpan, traceId: string): void {
     const young = this._young;
     const state = this._state;
     const scratch = this._scratch;
     const size = young.length;
-    const traceId = root.spanContext().traceId;
-    const start = root.startTime;
-    const end = root.endTime;
-    const s0 = start[0];
-    const s1 = start[1];
-    let error = root.status.code === STATUS_ERROR;
-    // Its spans ended after the root started: scan back until a span that ended before that.
+    const s0 = root.startTime[0];
+    const s1 = root.startTime[1];
     let n = 0;
     let i = at;
+    let reachedStart = false;
     for (let k = 1; k < size; k++) {
       i = i === 0 ? size - 1 : i - 1;
       const s = young[i];
-      if (s === undefined) break;
+      if (s === undefined) {
+        reachedStart = true;
+        break;
+      }
       const e = s.endTime;
-      if (e[0] < s0 || (e[0] === s0 && e[1] < s1)) break;
-      if (state[i] !== UNDECIDED || s.spanContext().traceId !== traceId) continue;
-      scratch[n++] = i;
-      if (s.status.code === STATUS_ERROR) error = true;
+      if (e[0] < s0 || (e[0] === s0 && e[1] < s1)) {
+        reachedStart = true;
+        break;
+      }
+      if (state[i] === UNDECIDED && s.spanContext().traceId === traceId) scratch[n++] = i;
     }
-    let keep = true;
-    if (error) this._keptError++;
-    else if ((end[0] - s0) * 1e3 + (end[1] - s1) / 1e6 >= this._slowMillis) this._keptSlow++;
-    else if (this._take(end[0] + end[1] / 1e9)) this._keptRate++;
-    else keep = false;
-    if (!keep) {
-      this._skipped++;
-      state[at] = SKIPPED;
-      for (let j = 0; j < n; j++) state[scratch[j] as number] = SKIPPED;
-      return;
+    if (!reachedStart) {
+      // The young tier does not reach back to the root's start: spans of it may have been pushed out.
+      const ids = this._evictedIds;
+      for (let j = 0; j < ids.length; j++)
+        if (ids[j] === traceId) {
+          this._evicted++;
+          ids[j] = '';
+        }
     }
     const retained = this._retained;
     const total = this._total;
@@ -261,6 +301,8 @@ export class SpanRing {
     this._retained.clear();
     this._young.fill(undefined);
     this._state.fill(UNDECIDED);
+    this._evictedIds.fill('');
+    this._failed.clear();
     this._next = 0;
     this._total = 0;
     this._tokens = this._burst;
