@@ -10,6 +10,7 @@
  *
  *   node bench/dashboard/ring-cost.bench.js   (env: N1, N2, ROUNDS, N, PARTS=callgrind,wall, WHAT=span,line, PARALLEL, NODE,
  *                                              SPAN_RINGS=ring,ring-all,ring-young (the span ring's selection variants),
+ *                                              NODE_FLAGS (default --single-threaded, for the callgrind runs),
  *                                              WARMUP and FILLER passed to ring-work.js)
  */
 const os = require('node:os');
@@ -26,6 +27,10 @@ const PARALLEL = Number(process.env.PARALLEL || Math.max(1, Math.min(2, os.cpus(
 const NODE = process.env.NODE || process.execPath;
 const WORK = path.join(__dirname, 'ring-work.js');
 const WHAT = (process.env.WHAT || 'span,line').split(',');
+// Node/V8 flags for the callgrind runs. `--single-threaded`: no background compiler or GC threads,
+// whose work callgrind counts too, in amounts that vary from run to run (without it, two runs of
+// the same variant differed by thousands of instructions per iteration).
+const NODE_FLAGS = (process.env.NODE_FLAGS ?? '--single-threaded').split(' ').filter(Boolean);
 // SPAN_RINGS: the span ring's selection variants besides `ring` (the defaults): `ring-all` copies
 // every trace (low traffic), `ring-young` none of the ordinary ones (the high-rate limit).
 const SPAN_RINGS = (process.env.SPAN_RINGS || 'ring,ring-all,ring-young').split(',');
@@ -53,7 +58,7 @@ async function callgrind() {
   for (const [what, ring] of VARIANTS)
     for (const n of [N1, N2])
       jobs.push(() =>
-        runUnderCallgrind([WORK, what, ring, String(n)], { node: NODE }).then((total) => ({
+        runUnderCallgrind([...NODE_FLAGS, WORK, what, ring, String(n)], { node: NODE }).then((total) => ({
           what,
           ring,
           n,
@@ -103,7 +108,7 @@ function wall() {
 async function main() {
   const version = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
   console.log(
-    `dashboard ring cost per span / per log line, node ${version}, warm-up ${process.env.WARMUP || 5000}, filler ${process.env.FILLER || 4096} B per iteration`,
+    `dashboard ring cost per span / per log line, node ${version} ${NODE_FLAGS.join(' ')}, warm-up ${process.env.WARMUP || 5000}, filler ${process.env.FILLER || 4096} B per iteration`,
   );
   if (PARTS.includes('callgrind')) await callgrind();
   if (PARTS.includes('wall')) wall();
