@@ -151,8 +151,13 @@ function ringCosts() {
   // The ring alone: what its push adds to the processor's onEnd / the destination's write.
   const spanRingAlone = new SpanRing(2000);
   const lineRingAlone = new LineRing(2000);
-  const span = plain.startSpan('x');
-  span.end();
+  // Distinct ended spans, pushed round robin (one object pushed again and again would be a trace
+  // whose spans all end inside its root, which no real stream is).
+  const pool = Array.from({ length: 4096 }, () => {
+    const s = plain.startSpan('x');
+    s.end();
+    return s;
+  });
   const line = '{"level":30,"time":1,"msg":"order placed"}\n';
   let sink = 0;
   const [loop, pushSpan] = alternate(
@@ -162,7 +167,7 @@ function ringCosts() {
     (n) => {
       for (let i = 0; i < n; i++) {
         sink += i & 1;
-        spanRingAlone.push(span);
+        spanRingAlone.push(pool[i & 4095]);
       }
     },
     1_000_000,

@@ -9,6 +9,8 @@
  * ("ring push alone") leaves out what keeping an entry costs the garbage collector; this does not.
  *
  *   node bench/dashboard/ring-cost.bench.js   (env: N1, N2, ROUNDS, N, PARTS=callgrind,wall, WHAT=span,line, PARALLEL, NODE,
+ *                                              SPAN_RINGS=ring,ring-all,ring-young (the span ring's selection variants),
+ *                                              NODE_FLAGS (default --single-threaded, for the callgrind runs),
  *                                              WARMUP and FILLER passed to ring-work.js)
  */
 const os = require('node:os');
@@ -25,10 +27,21 @@ const PARALLEL = Number(process.env.PARALLEL || Math.max(1, Math.min(2, os.cpus(
 const NODE = process.env.NODE || process.execPath;
 const WORK = path.join(__dirname, 'ring-work.js');
 const WHAT = (process.env.WHAT || 'span,line').split(',');
-const VARIANTS = WHAT.flatMap((what) => [
-  [what, 'plain'],
-  [what, 'ring'],
-]);
+// Node/V8 flags for the callgrind runs. `--single-threaded`: no background compiler or GC threads,
+// whose work callgrind counts too, in amounts that vary from run to run (without it, two runs of
+// the same variant differed by thousands of instructions per iteration).
+const NODE_FLAGS = (process.env.NODE_FLAGS ?? '--single-threaded').split(' ').filter(Boolean);
+// SPAN_RINGS: the span ring's selection variants besides `ring` (the defaults): `ring-all` copies
+// every trace (low traffic), `ring-young` none of the ordinary ones (the high-rate limit).
+const SPAN_RINGS = (process.env.SPAN_RINGS || 'ring,ring-all,ring-young').split(',');
+const VARIANTS = WHAT.flatMap((what) =>
+  what === 'span'
+    ? [[what, 'plain'], ...SPAN_RINGS.map((r) => [what, r])]
+    : [
+        [what, 'plain'],
+        [what, 'ring'],
+      ],
+);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -45,7 +58,7 @@ async function callgrind() {
   for (const [what, ring] of VARIANTS)
     for (const n of [N1, N2])
       jobs.push(() =>
-        runUnderCallgrind([WORK, what, ring, String(n)], { node: NODE }).then((total) => ({
+        runUnderCallgrind([...NODE_FLAGS, WORK, what, ring, String(n)], { node: NODE }).then((total) => ({
           what,
           ring,
           n,
@@ -61,11 +74,12 @@ async function callgrind() {
   console.log(
     `instructions per iteration under callgrind (I(${N2}) − I(${N1})) / ${N2 - N1}, ${((Date.now() - started) / 1000).toFixed(0)} s:`,
   );
-  for (const what of WHAT) {
+  for (const [what, variant] of VARIANTS) {
+    if (variant === 'plain') continue;
     const plain = per[`${what}-plain`];
-    const ring = per[`${what}-ring`];
+    const ring = per[`${what}-${variant}`];
     console.log(
-      `  ${what}: ${fmt(plain)} without a ring, ${fmt(ring)} with → ring adds ${fmt(ring - plain)} instructions (ratio ${(plain / ring).toFixed(3)})`,
+      `  ${what} ${variant}: ${fmt(plain)} without a ring, ${fmt(ring)} with → ring adds ${fmt(ring - plain)} instructions (ratio ${(plain / ring).toFixed(3)})`,
     );
   }
 }
@@ -80,12 +94,13 @@ function wall() {
     }
   }
   console.log(`wall clock, ns per iteration, median of ${ROUNDS} alternating rounds of ${N}:`);
-  for (const what of WHAT) {
+  for (const [what, variant] of VARIANTS) {
+    if (variant === 'plain') continue;
     const plain = median(times[`${what}-plain`]);
-    const ring = median(times[`${what}-ring`]);
-    const diffs = times[`${what}-ring`].map((x, i) => x - times[`${what}-plain`][i]);
+    const ring = median(times[`${what}-${variant}`]);
+    const diffs = times[`${what}-${variant}`].map((x, i) => x - times[`${what}-plain`][i]);
     console.log(
-      `  ${what}: ${plain.toFixed(0)} ns without a ring, ${ring.toFixed(0)} ns with → ring adds ${median(diffs).toFixed(0)} ns (median of per-round differences ${diffs.map((d) => d.toFixed(0)).join(' ')})`,
+      `  ${what} ${variant}: ${plain.toFixed(0)} ns without a ring, ${ring.toFixed(0)} ns with → ring adds ${median(diffs).toFixed(0)} ns (median of per-round differences ${diffs.map((d) => d.toFixed(0)).join(' ')})`,
     );
   }
 }
@@ -93,7 +108,7 @@ function wall() {
 async function main() {
   const version = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
   console.log(
-    `dashboard ring cost per span / per log line, node ${version}, warm-up ${process.env.WARMUP || 5000}, filler ${process.env.FILLER || 4096} B per iteration`,
+    `dashboard ring cost per span / per log line, node ${version} ${NODE_FLAGS.join(' ')}, warm-up ${process.env.WARMUP || 5000}, filler ${process.env.FILLER || 4096} B per iteration`,
   );
   if (PARTS.includes('callgrind')) await callgrind();
   if (PARTS.includes('wall')) wall();

@@ -2,7 +2,7 @@
  * One measured process for ring-cost.bench.js: `node ring-work.js <span|line> <ring|plain> <n>`.
  * Builds a tracer (exporter none, as on a dashboard-only service) or a logger (one file output
  * under the OS temp dir), with the dashboard's ring (`SpanRing` / `LineRing`, default sizes
- * 2000 / 1000) or without, runs WARMUP iterations (the ring goes round more than once), then `n`:
+ * 2000 / 1000; for spans also `ring-all` / `ring-young`, see SELECTION) or without, runs WARMUP iterations (the ring goes round more than once), then `n`:
  * a SERVER span with the attributes of an HTTP request span, or an `info` line with one field.
  * Every iteration also allocates FILLER short-lived bytes (default ~4 KB, the same with and
  * without the ring), so scavenges come about as often per span as in a small HTTP request;
@@ -22,8 +22,21 @@ const [what, ring, nArg] = process.argv.slice(2);
 const n = Number(nArg);
 const WARMUP = Number(process.env.WARMUP || 5000);
 const FILLER = Number(process.env.FILLER || 4096);
-if (!['span', 'line'].includes(what) || !['ring', 'plain'].includes(ring) || !(n > 0))
-  throw new Error('usage: node ring-work.js <span|line> <ring|plain> <n>');
+if (
+  !['span', 'line'].includes(what) ||
+  !['ring', 'ring-all', 'ring-young', 'plain'].includes(ring) ||
+  !(n > 0)
+)
+  throw new Error('usage: node ring-work.js <span|line> <ring|ring-all|ring-young|plain> <n>');
+// The span ring's trace selection: `ring` as configured by default (10 ordinary traces a second,
+// bursts of 100, failed and slow ones always); `ring-all` copies every trace (what low traffic
+// gets, and what the ring did before the young tier); `ring-young` copies no ordinary trace (the
+// limit the default approaches as the span rate grows).
+const SELECTION = {
+  ring: {},
+  'ring-all': { tracesPerSecond: 1_000_000, traceBurst: 1_000_000 },
+  'ring-young': { tracesPerSecond: 0 },
+};
 const file = path.join(tmpdir(), `otelkit-ring-work-${process.pid}.log`);
 const config = loadConfig({
   config: {
@@ -43,12 +56,10 @@ function filler() {
 }
 
 let step;
+let spanRing;
 if (what === 'span') {
-  const tracer = createTracing(
-    config.tracing,
-    undefined,
-    ring === 'ring' ? { recentSpans: new SpanRing(2000) } : {},
-  ).tracer;
+  spanRing = ring !== 'plain' ? new SpanRing(2000, SELECTION[ring]) : undefined;
+  const tracer = createTracing(config.tracing, undefined, spanRing ? { recentSpans: spanRing } : {}).tracer;
   step = (i) => {
     const span = tracer.startSpan('GET /users/:id', {
       kind: 1,
@@ -69,7 +80,7 @@ if (what === 'span') {
   const logger = createLogger(config.logging, undefined, {
     handleSignals: false,
     logUncaught: false,
-    ...(ring === 'ring' ? { recentLines: new LineRing(1000) } : {}),
+    ...(ring !== 'plain' ? { recentLines: new LineRing(1000) } : {}),
   });
   step = (i) => logger.info({ url: `/users/${i}` }, 'request');
 }
@@ -86,4 +97,6 @@ for (let i = 0; i < n; i++) {
 const ns = Number(process.hrtime.bigint() - t0) / n;
 rmSync(file, { force: true });
 process.stdout.write(`${ns}\n`);
+if (process.env.RING_STATS && ring !== 'plain' && what === 'span')
+  process.stderr.write(`${JSON.stringify(spanRing.stats())}\n`);
 if (sink < 0) process.stdout.write('');

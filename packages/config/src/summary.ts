@@ -169,7 +169,9 @@ export function formatSummary(config: OtelkitConfig): string {
     const auth =
       db.auth === null ? 'no auth (loopback only)' : db.auth.type === 'basic' ? 'basic auth' : 'custom auth';
     const buffer =
-      db.buffer === false ? 'no span/log rings' : `rings ${db.buffer.spans} spans / ${db.buffer.logs} lines`;
+      db.buffer === false
+        ? 'no span/log rings'
+        : `rings ${db.buffer.spans} spans (${db.buffer.youngSpans} young, ${db.buffer.tracesPerSecond} traces/s + failed and slow ≥ ${db.buffer.slowMillis} ms) / ${db.buffer.logs} lines`;
     lines.push(`  dashboard  on  ${where}, ${auth}, ${buffer}`);
   }
   const a = config.alerts;

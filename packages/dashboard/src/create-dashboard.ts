@@ -151,6 +151,7 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       case '/api/traces':
         return json(res, {
           buffer: config.buffer !== false && source.recent !== undefined,
+          ...(source.recent ? { selection: source.recent.spans.stats() } : {}),
           traces: listTraces(spans(), {
             errors: q.get('errors') === '1',
             ...(q.get('minMs') ? { minMillis: intParam(q.get('minMs'), 0, 0, 86_400_000) } : {}),
@@ -276,6 +277,7 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
     collections: hub.collections,
     refused,
     lastFrameBytes: hub.lastFrameBytes,
+    ...(source.recent ? { recentSpans: source.recent.spans.stats() } : {}),
   });
   return handler;
 }

@@ -196,7 +196,15 @@ describe('dashboard without watchers', () => {
 
   it('keeps rings of recent spans and log lines, read on demand', async () => {
     await drive(app.origin, '/work', 2, 1);
-    const traces = JSON.parse((await get(`${app.page}api/traces`)).body).traces;
+    const body = JSON.parse((await get(`${app.page}api/traces`)).body);
+    const traces = body.traces;
+    // a trace with a failed span is always chosen; what the ring did is in the handler's stats
+    expect(body.selection.tracesKept.error).toBeGreaterThanOrEqual(1);
+    expect(app.dashboard.stats().recentSpans).toMatchObject({
+      youngCapacity: 256,
+      retainedCapacity: 2000,
+      dropped: { evicted_before_selection: 0 },
+    });
     const work = traces.find((t: { name: string }) => t.name === 'GET /work');
     expect(work).toMatchObject({ spans: 3, errors: 1 });
     const detail = JSON.parse((await get(`${app.page}api/traces/${work.traceId}`)).body);

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import type { DashboardConfig, DashboardInput } from '@otelkit/config';
-import type { Profiler } from '@otelkit/tracing';
+import type { Profiler, SpanRingStats } from '@otelkit/tracing';
 
 /**
  * Decides whether a request may see the dashboard (every path: page, assets, API, stream).
@@ -76,6 +76,11 @@ export interface DashboardStats {
   readonly refused: number;
   /** Bytes of the last frame. */
   readonly lastFrameBytes: number;
+  /**
+   * The recent-spans ring: traces kept (by reason) and skipped, and the spans lost before their
+   * trace was chosen (`dropped.evicted_before_selection`); absent with `dashboard.buffer: false`.
+   */
+  readonly recentSpans?: SpanRingStats;
 }
 
 /** What `@otelkit/dashboard` puts in the slot: its `createDashboard`. */

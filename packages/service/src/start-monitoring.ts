@@ -226,7 +226,15 @@ export function startMonitoring(
   // processors at construction, so they are given to the signal packages now, not later.
   const buffer = config.dashboard.enabled ? config.dashboard.buffer : false;
   const recent: RecentSignals | undefined = buffer
-    ? { spans: new SpanRing(buffer.spans), logs: new LineRing(buffer.logs) }
+    ? {
+        spans: new SpanRing(buffer.spans, {
+          youngSpans: buffer.youngSpans,
+          tracesPerSecond: buffer.tracesPerSecond,
+          traceBurst: buffer.traceBurst,
+          slowMillis: buffer.slowMillis,
+        }),
+        logs: new LineRing(buffer.logs),
+      }
     : undefined;
   // OTEL_SDK_DISABLED / root `enabled: false` is already resolved into every slice by loadConfig.
   const logger = createLogger(config.logging, resource, {

@@ -11,8 +11,9 @@ export type {
   NamedExporter,
 } from './processors/bounded-batch-span-processor';
 export { BoundedBatchSpanProcessor } from './processors/bounded-batch-span-processor';
-export type { RecentSpan } from './processors/span-ring';
+export type { RecentSpan, SpanRingOptions, SpanRingStats } from './processors/span-ring';
 export {
+  SPAN_RING_DEFAULTS,
   SPAN_RING_MAX_ATTRIBUTES,
   SPAN_RING_MAX_EVENTS,
   SPAN_RING_MAX_SPAN_CHARS,

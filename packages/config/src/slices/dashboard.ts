@@ -28,12 +28,25 @@ export interface DashboardCustomAuth {
 
 export type DashboardAuthConfig = DashboardBasicAuth | DashboardCustomAuth;
 
-/** Capacity of the rings of recent spans and log lines, filled as they end / are written. */
+/**
+ * The rings of recent spans and log lines, filled as they end / are written. Spans go to a young
+ * tier of `youngSpans` references first; a trace is copied into the `spans` copies kept when its
+ * local root ends and it is chosen: always when a span of it failed or the root took
+ * `slowMillis` or more, otherwise at most `tracesPerSecond` (bursts of `traceBurst`).
+ */
 export interface DashboardBufferConfig {
-  /** Ended spans kept (oldest dropped first). @default 2000 */
+  /** Span copies kept of the chosen traces (oldest dropped first). @default 2000 */
   readonly spans: number;
   /** Log lines kept (oldest dropped first). @default 2000 */
   readonly logs: number;
+  /** The most recent ended spans held by reference, whatever their trace (at most `spans`). @default 256 */
+  readonly youngSpans: number;
+  /** Ordinary traces (no error, not slow) copied per second at most; 0: only failed and slow ones. @default 10 */
+  readonly tracesPerSecond: number;
+  /** Ordinary traces copied at once before the rate applies (at low traffic every trace is kept). @default 100 */
+  readonly traceBurst: number;
+  /** A trace whose local root took at least this long is always kept. @default 500 */
+  readonly slowMillis: number;
 }
 
 export interface DashboardConfig {
@@ -72,7 +85,16 @@ export interface DashboardInput {
   auth?: { type?: 'basic'; username: string; password: string } | 'custom' | { type: 'custom' } | null;
   allowedHosts?: string[];
   /** `false` turns the rings off; `true` keeps the default sizes. */
-  buffer?: boolean | { spans?: number; logs?: number };
+  buffer?:
+    | boolean
+    | {
+        spans?: number;
+        logs?: number;
+        youngSpans?: number;
+        tracesPerSecond?: number;
+        traceBurst?: number;
+        slowMillis?: number;
+      };
   topN?: number;
   maxClients?: number;
   actions?: boolean;
@@ -86,7 +108,14 @@ export const DEFAULT_DASHBOARD: DashboardConfig = Object.freeze({
   port: null,
   auth: null,
   allowedHosts: Object.freeze([] as string[]),
-  buffer: Object.freeze({ spans: 2000, logs: 2000 }),
+  buffer: Object.freeze({
+    spans: 2000,
+    logs: 2000,
+    youngSpans: 256,
+    tracesPerSecond: 10,
+    traceBurst: 100,
+    slowMillis: 500,
+  }),
   topN: 20,
   maxClients: 20,
   actions: true,
@@ -145,8 +174,23 @@ const auth = z.any().transform((v, ctx): DashboardAuthConfig | null | undefined 
 });
 
 const bufferObject = objT(
-  { spans: count(1_000_000).optional(), logs: count(1_000_000).optional() },
-  (o): Partial<DashboardBufferConfig> => defined({ spans: o!.spans, logs: o!.logs }),
+  {
+    spans: count(1_000_000).optional(),
+    logs: count(1_000_000).optional(),
+    youngSpans: count(1_000_000).optional(),
+    tracesPerSecond: z.number().min(0).max(1_000_000).optional(),
+    traceBurst: count(1_000_000).optional(),
+    slowMillis: z.number().min(0).max(86_400_000).optional(),
+  },
+  (o): Partial<DashboardBufferConfig> =>
+    defined({
+      spans: o!.spans,
+      logs: o!.logs,
+      youngSpans: o!.youngSpans,
+      tracesPerSecond: o!.tracesPerSecond,
+      traceBurst: o!.traceBurst,
+      slowMillis: o!.slowMillis,
+    }),
 );
 const buffer = z.any().transform((v, ctx): Partial<DashboardBufferConfig> | false | undefined => {
   if (v === undefined) return undefined;
@@ -315,13 +359,7 @@ export function finalizeDashboard(
     enabled,
     auth: d.auth === null ? null : d.auth.type === 'custom' ? { type: 'custom' } : { ...d.auth },
     allowedHosts: [...hosts],
-    buffer:
-      d.buffer === false
-        ? false
-        : {
-            spans: d.buffer.spans ?? DEFAULT_DASHBOARD_BUFFER.spans,
-            logs: d.buffer.logs ?? DEFAULT_DASHBOARD_BUFFER.logs,
-          },
+    buffer: d.buffer === false ? false : { ...DEFAULT_DASHBOARD_BUFFER, ...d.buffer },
   };
 }
 

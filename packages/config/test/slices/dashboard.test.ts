@@ -49,12 +49,48 @@ describe('the dashboard slice', () => {
   it('reads auth as credentials or custom, buffer as false / true / sizes', () => {
     const c = load({ dashboard: { auth: { username: 'ops', password: 'pw' }, buffer: { spans: 10 } } });
     expect(c.dashboard.auth).toEqual({ type: 'basic', username: 'ops', password: 'pw' });
-    expect(c.dashboard.buffer).toEqual({ spans: 10, logs: 2000 });
+    const defaults = { youngSpans: 256, tracesPerSecond: 10, traceBurst: 100, slowMillis: 500 };
+    expect(c.dashboard.buffer).toEqual({ spans: 10, logs: 2000, ...defaults });
     expect(load({ dashboard: { auth: 'custom', buffer: false } }).dashboard).toMatchObject({
       auth: { type: 'custom' },
       buffer: false,
     });
-    expect(load({ dashboard: { buffer: true } }).dashboard.buffer).toEqual({ spans: 2000, logs: 2000 });
+    expect(load({ dashboard: { buffer: true } }).dashboard.buffer).toEqual({
+      spans: 2000,
+      logs: 2000,
+      ...defaults,
+    });
+    expect(
+      load({ dashboard: { buffer: { youngSpans: 128, tracesPerSecond: 0.5, traceBurst: 5, slowMillis: 0 } } })
+        .dashboard.buffer,
+    ).toEqual({
+      spans: 2000,
+      logs: 2000,
+      youngSpans: 128,
+      tracesPerSecond: 0.5,
+      traceBurst: 5,
+      slowMillis: 0,
+    });
+  });
+
+  it('checks the trace selection fields of buffer, each problem naming its field', () => {
+    expect(
+      issuesOf(() =>
+        load({
+          dashboard: {
+            buffer: { youngSpans: 0, tracesPerSecond: -1, traceBurst: 1.5, slowMillis: 'slow' },
+          },
+        }),
+      ).map((i) => i.path),
+    ).toEqual([
+      'dashboard.buffer.youngSpans',
+      'dashboard.buffer.tracesPerSecond',
+      'dashboard.buffer.traceBurst',
+      'dashboard.buffer.slowMillis',
+    ]);
+    expect(() => normalizeDashboard({ buffer: { tracesPerSecond: 2_000_000 } })).toThrow(
+      /dashboard\.buffer\.tracesPerSecond/,
+    );
   });
 
   it('refuses an address other than loopback without auth, and adds that host to the allow-list', () => {
@@ -149,7 +185,7 @@ describe('the dashboard slice', () => {
         enabled: true,
         port: 9466,
         topN: 5,
-        buffer: { spans: 2000, logs: 50 },
+        buffer: { spans: 2000, logs: 50, youngSpans: 256 },
       });
       fs.writeFileSync(file, 'dashboard:\n  hots: 0.0.0.0\n');
       expect(issuesOf(() => loadConfig({ file, env: {} }))[0]).toMatchObject({
