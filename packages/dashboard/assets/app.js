@@ -879,6 +879,7 @@
     const body = await r.json();
     state.traces = body.traces;
     state.bufferOn = body.buffer;
+    state.traceSelection = body.selection;
     traceListLoaded = true;
     if (state.tab === 'traces') renderTraces();
   }
@@ -894,6 +895,13 @@
 
   function filtersActive() {
     return state.traceQuery.errors || state.traceQuery.minMs || state.traceQuery.route;
+  }
+
+  /** Which traces the span ring keeps (dashboard.buffer), in the card's subtitle. */
+  function traceRule() {
+    const b = state.snap?.buffer;
+    if (!b || typeof b.tracesPerSecond !== 'number') return 'from the span ring; newest first';
+    return `kept: every error and slow (≥ ${b.slowMillis} ms) trace, others up to ${b.tracesPerSecond}/s; newest first`;
   }
 
   function renderTraces() {
@@ -966,12 +974,18 @@
       );
       set(
         el,
-        card('Recent traces', 'from the span ring; newest first', toolbar, h('div', { class: 'trace-list' })),
+        card('Recent traces', traceRule(), toolbar, h('div', { class: 'trace-list' })),
         h('div', { class: 'trace-detail' }),
       );
     }
+    // the rule comes with the snapshot, which may arrive after the panel was first drawn
+    const note = el.querySelector('.card .note');
+    if (note) note.textContent = traceRule();
     const list = state.traces;
-    toolbar.querySelector('.count').textContent = `${list.length} trace${list.length === 1 ? '' : 's'}`;
+    const skipped = state.traceSelection ? state.traceSelection.tracesSkipped : 0;
+    toolbar.querySelector('.count').textContent =
+      `${list.length} trace${list.length === 1 ? '' : 's'}` +
+      (skipped > 0 ? ` · ${skipped} ordinary not kept` : '');
     const rows = list.map((t) =>
       h(
         'tr',
