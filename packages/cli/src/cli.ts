@@ -313,11 +313,18 @@ function generate(p: Parsed, io: CliIo, cwd: string): number {
     );
     return 1;
   };
+  // Checked before anything is written, so a refusal leaves the output as it was; the
+  // O_NOFOLLOW open below still refuses a symlink planted in between.
+  const isLink = (p: string) => fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+  const linked = [
+    ...Object.keys(files).map((f) => path.join(out, f)),
+    ...(compose && compose.current !== compose.next ? [compose.file] : []),
+  ].find(isLink);
+  if (linked !== undefined) return refuse(linked, Object.assign(new Error('symlink'), { code: 'ELOOP' }));
   for (const [f, content] of Object.entries(files)) {
     const dest = path.join(out, f);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
-    const link = fs.lstatSync(dest, { throwIfNoEntry: false })?.isSymbolicLink() === true;
-    const same = !link && fs.existsSync(dest) && fs.readFileSync(dest, 'utf8') === content;
+    const same = fs.existsSync(dest) && fs.readFileSync(dest, 'utf8') === content;
     if (!same) {
       try {
         writeFileNoFollow(dest, content, 0o644);

@@ -193,6 +193,8 @@ describe('otelkit generate', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/deploy\/prometheus\/rules\/config-alerts\.rules\.yml: is a symlink; refused/);
     expect(fs.readFileSync(victim, 'utf8')).toBe('keep me\n');
+    // checked before anything is written: the output is left as it was
+    expect(fs.existsSync(path.join(dir, 'deploy', 'prometheus', 'prometheus.yml'))).toBe(false);
   });
 
   it('keeps the Prometheus retention flag of the compose file next to --out in step with storage.retention', async () => {
