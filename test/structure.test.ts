@@ -370,3 +370,94 @@ describe.each(packages)('packages/$name', ({ dir }) => {
     expect(exportedNames(parse(types), true).filter((n) => !index.has(n))).toEqual([]);
   });
 });
+
+// The config's input types are derived from its schema (packages/config/src/slices/*.ts, fields/):
+// `export type TracingInput = InputOf<typeof tracingSchema>`. A hand-written `interface XInput` or
+// object type beside the schema is how the two drifted before (a key parsed and not typed, a type
+// the parser refused), so every exported `…Input` there must be a reference to InputOf / ObjInput
+// (or a re-export). fields/input-types.ts holds the scalar input types the schema nodes declare.
+describe('config input types', () => {
+  const configSrc = path.join(PACKAGES_DIR, 'config', 'src');
+  const files = [
+    ...sourceFiles(path.join(configSrc, 'slices')),
+    ...sourceFiles(path.join(configSrc, 'fields')).filter((f) => !f.endsWith('input-types.ts')),
+    path.join(configSrc, 'types.ts'),
+  ];
+
+  /** `Name: what it is` for every exported `…Input` declaration that is not derived from a schema. */
+  function handWrittenInputs(sf: ts.SourceFile): string[] {
+    const out: string[] = [];
+    const exported = (n: ts.Node) =>
+      ts.canHaveModifiers(n) &&
+      (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    for (const st of sf.statements) {
+      if (ts.isInterfaceDeclaration(st) && /Input$/.test(st.name.text) && exported(st))
+        out.push(`${st.name.text}: an interface`);
+      // generic aliases (ObjInput<S>, TaggedInput<V>) are the derivation itself
+      if (
+        ts.isTypeAliasDeclaration(st) &&
+        /Input$/.test(st.name.text) &&
+        exported(st) &&
+        !st.typeParameters
+      ) {
+        // a reference to InputOf / ObjInput, or a union / intersection of such references
+        const isDerived = (t: ts.TypeNode): boolean =>
+          ts.isUnionTypeNode(t) || ts.isIntersectionTypeNode(t)
+            ? t.types.every(isDerived)
+            : ts.isTypeReferenceNode(t) &&
+              ts.isIdentifier(t.typeName) &&
+              ['InputOf', 'ObjInput'].includes(t.typeName.text);
+        const t = st.type;
+        const derived = isDerived(t);
+        if (!derived) out.push(`${st.name.text}: ${t.getText(sf).slice(0, 60)}`);
+      }
+    }
+    return out;
+  }
+
+  it('finds a hand-written input type (the check can fail)', () => {
+    const sf = ts.createSourceFile(
+      'x.ts',
+      'export interface AInput { a?: string }\nexport type BInput = { b?: number };\nexport type CInput = InputOf<typeof cSchema>;\ntype DInput = { d: 1 };\nexport type EInput<S> = { [K in keyof S]?: S[K] };\nexport type FInput = InputOf<typeof f> & InputOf<typeof g>;\nexport type GInput = InputOf<typeof g> | { g: 1 };',
+      ts.ScriptTarget.Latest,
+      true,
+    );
+    expect(handWrittenInputs(sf)).toEqual([
+      'AInput: an interface',
+      'BInput: { b?: number }',
+      'GInput: InputOf<typeof g> | { g: 1 }',
+    ]);
+  });
+
+  it('derives every exported …Input of the config from the schema', () => {
+    const problems = files.flatMap((f) =>
+      handWrittenInputs(parse(f)).map((p) => `${path.relative(configSrc, f)}: ${p}`),
+    );
+    expect(problems).toEqual([]);
+    // and the slices do export them (the check is not vacuous)
+    const derived = files.flatMap((f) =>
+      parse(f)
+        .statements.filter(ts.isTypeAliasDeclaration)
+        .map((s) => s.name.text)
+        .filter((n) => /Input$/.test(n)),
+    );
+    expect(derived).toEqual(
+      expect.arrayContaining([
+        'ServiceInput',
+        'TracingInput',
+        'MetricsInput',
+        'LoggingInput',
+        'ResourcesInput',
+        'AlertsInput',
+        'HealthInput',
+        'ShutdownInput',
+        'InstrumentationsInput',
+        'DiagnosticsInput',
+        'PoolsInput',
+        'MonitoringInput',
+        'DashboardInput',
+        'OtelkitConfigInput',
+      ]),
+    );
+  });
+});

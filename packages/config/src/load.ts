@@ -3,6 +3,7 @@ import { findCatalogEntry } from './catalog';
 import { applyEnv } from './env';
 import { ConfigError, type ConfigIssue, type ConfigSource } from './errors';
 import { checkEndpoints, type Destination } from './fields/endpoint-safety';
+import type { NoExtraKeys } from './fields/input-types';
 import { toIssue } from './fields/issues';
 import { checkOptionKeys } from './fields/option-keys';
 import { readConfigFile } from './file';
@@ -37,7 +38,7 @@ import { DEFAULT_SERVICE } from './slices/service';
 import { finalizeTracing, markTracingNormalised, tracingDefaults } from './slices/tracing';
 import type { LoadConfigOptions, OtelkitConfig, OtelkitConfigInput } from './types';
 
-function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): PartialConfig | undefined {
+function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): Layer | undefined {
   if (raw === undefined || raw === null) return undefined;
   const unsafe = findUnsafeKeys(raw, source);
   if (unsafe.length > 0) {
@@ -54,6 +55,8 @@ function parseLayer(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): 
 }
 
 type LayerWithMonitoring = PartialConfig & { monitoring?: MonitoringParsed };
+/** One layer once the seed's collectors are folded into the slices they edit. */
+type Layer = Omit<PartialConfig, 'monitoring'> & { monitoring?: MonitoringParsed['slice'] };
 
 /**
  * The seed's `monitoring.metrics.collectors` edit the `metrics` and `resources` slices of the same
@@ -64,8 +67,8 @@ function foldMonitoring(
   layer: LayerWithMonitoring | undefined,
   source: ConfigSource,
   issues: ConfigIssue[],
-): PartialConfig | undefined {
-  if (!layer?.monitoring) return layer;
+): Layer | undefined {
+  if (!layer?.monitoring) return layer as Omit<LayerWithMonitoring, 'monitoring'> | undefined;
   const { monitoring, ...rest } = layer;
   const f = monitoring.forward;
   const out = { ...rest } as Record<string, unknown> & PartialConfig;
@@ -119,8 +122,7 @@ function foldMonitoring(
     resources.enabled ??= true;
     out.resources = resources as PartialConfig['resources'];
   }
-  (out as { monitoring?: unknown }).monitoring = monitoring.slice;
-  return out;
+  return { ...out, monitoring: monitoring.slice };
 }
 
 interface PartialMetricExporterLike {
@@ -324,6 +326,8 @@ export function isLoadedConfig(value: unknown): value is OtelkitConfig {
  * @example
  * export default defineConfig({ service: { name: 'orders' }, tracing: { sampler: 0.1, exporter: 'jaeger' } });
  */
-export function defineConfig<const T extends OtelkitConfigInput>(input: T): T {
+export function defineConfig<const T extends OtelkitConfigInput>(
+  input: T & NoExtraKeys<T, OtelkitConfigInput>,
+): T {
   return input;
 }

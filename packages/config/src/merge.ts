@@ -1,4 +1,5 @@
 import type { ConfigIssue, ConfigSource } from './errors';
+import type { DeepPartial } from './fields/input-types';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -66,16 +67,24 @@ export function findUnsafeKeys(value: unknown, source: ConfigSource): ConfigIssu
 /**
  * Merges `over` onto `base`: plain objects key by key, everything else (arrays included)
  * replaced; `undefined` never overwrites. Builds new objects, never mutates its inputs.
+ *
+ * `over` is typed as a deep partial of `base`: what a schema parses a layer into must fit the
+ * draft it is merged into, field by field — so a field the schema gives another type than the
+ * config declares is a compile error, not a slice of the wrong shape at run time.
  */
-export function deepMerge<T>(base: T, over: unknown): T {
+export function deepMerge<T>(base: T, over: DeepPartial<T> | undefined): T {
+  return mergeAny(base, over) as T;
+}
+
+function mergeAny(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(over)) return over as T;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const out: Record<string, unknown> = { ...base };
   for (const key of Object.keys(over)) {
     if (FORBIDDEN_KEYS.has(key)) continue;
-    out[key] = deepMerge(out[key], over[key]);
+    out[key] = mergeAny(out[key], over[key]);
   }
-  return out as T;
+  return out;
 }
 
 /** Freezes an object graph in place and returns it. */

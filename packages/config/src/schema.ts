@@ -19,8 +19,42 @@ import { alertsSchema, healthSchema, resourcesSchema } from './slices/resources'
 import { serviceSchema } from './slices/service';
 import { traceExporterSchema, tracingSchema } from './slices/tracing';
 
-/** The whole input → partial canonical form. */
-export const configInputSchema = obj({
+/**
+ * The sections of the config, each its slice's schema. Named (not inferred) so the declaration
+ * files refer to each slice's own schema, where its fields' documentation is, instead of copying it.
+ */
+export type ConfigShape = {
+  /** `false` (or `OTEL_SDK_DISABLED=true`): every signal off, the handles still work. @default true */
+  enabled: z.ZodOptional<z.ZodBoolean>;
+  /** Who the telemetry is about: becomes the OpenTelemetry resource. */
+  service: typeof serviceSchema;
+  /** pino: level, format (json, ecs, pretty), outputs (console, file, Elasticsearch, OTLP), redaction. */
+  logging: typeof loggingSchema;
+  /** Exporters (Prometheus, OTLP), interval, cardinality, buckets, views, the HTTP middleware. */
+  metrics: typeof metricsSchema;
+  /** Sampler, exporters (OTLP, Jaeger, Zipkin), propagators, batch, limits. */
+  tracing: typeof tracingSchema;
+  /** What the resource monitor samples (CPU, memory, I/O, event loop), how often, and its thresholds. */
+  resources: typeof resourcesSchema;
+  /** Alert rules on the monitor's metrics, with webhooks. */
+  alerts: typeof alertsSchema;
+  /** The health endpoints (`/health`, `/health/live`, `/health/ready`). */
+  health: typeof healthSchema;
+  /** The one shutdown budget, and signal handling. */
+  shutdown: typeof shutdownSchema;
+  /** A list of libraries to instrument, `false` for none, or `{ pg: false, ... }` to turn some off. */
+  instrumentations: typeof instrumentationsSchema;
+  /** OpenTelemetry's own log level, the startup summary. */
+  diagnostics: typeof diagnosticsSchema;
+  /** The resource manager: `true`, or its options (writing the section turns it on). */
+  pools: typeof poolsSchema;
+  /** The Monitoring Setup Guide's document: collectors, storage, visualization, alertmanager. */
+  monitoring: typeof monitoringSchema;
+  /** The live monitoring page: `true`, or its options (writing the section turns it on). */
+  dashboard: typeof dashboardSchema;
+};
+
+const configShape: ConfigShape = {
   enabled: bool.optional(),
   service: serviceSchema,
   logging: loggingSchema,
@@ -35,7 +69,10 @@ export const configInputSchema = obj({
   pools: poolsSchema,
   monitoring: monitoringSchema,
   dashboard: dashboardSchema,
-});
+};
+
+/** The whole input → partial canonical form. */
+export const configInputSchema = obj(configShape);
 
 export type PartialConfig = NonNullable<z.output<typeof configInputSchema>>;
 

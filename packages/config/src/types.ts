@@ -7,29 +7,17 @@
  */
 
 import type { ConfigIssue } from './errors';
-import type { DashboardConfig, DashboardInput } from './slices/dashboard';
-import type { LoggingConfig, LoggingInput } from './slices/logging';
-import type { MetricsConfig, MetricsInput } from './slices/metrics';
-import type { MonitoringConfig, MonitoringInput } from './slices/monitoring';
-import type { PoolsConfig, PoolsInput } from './slices/pools';
-import type {
-  DiagnosticsConfig,
-  DiagnosticsInput,
-  InstrumentationsConfig,
-  InstrumentationsInput,
-  ShutdownConfig,
-  ShutdownInput,
-} from './slices/process';
-import type {
-  AlertsConfig,
-  AlertsInput,
-  HealthConfig,
-  HealthInput,
-  ResourcesConfig,
-  ResourcesInput,
-} from './slices/resources';
-import type { ServiceConfig, ServiceInput } from './slices/service';
-import type { TracingConfig, TracingInput } from './slices/tracing';
+import type { InputOf } from './fields/zod-fields';
+import type { configInputSchema } from './schema';
+import type { DashboardConfig } from './slices/dashboard';
+import type { LoggingConfig } from './slices/logging';
+import type { MetricsConfig } from './slices/metrics';
+import type { MonitoringConfig } from './slices/monitoring';
+import type { PoolsConfig } from './slices/pools';
+import type { DiagnosticsConfig, InstrumentationsConfig, ShutdownConfig } from './slices/process';
+import type { AlertsConfig, HealthConfig, ResourcesConfig } from './slices/resources';
+import type { ServiceConfig } from './slices/service';
+import type { TracingConfig } from './slices/tracing';
 
 export type { ByteSizeInput, DurationInput, Named } from './fields/input-types';
 export type { Compression, OtlpEndpointConfig, OtlpEndpointInput, OtlpProtocol } from './fields/otlp';
@@ -43,6 +31,8 @@ export type {
 } from './slices/dashboard';
 export type {
   ConsoleLogOutputConfig,
+  ElasticsearchApiKeyCredentials,
+  ElasticsearchBasicCredentials,
   ElasticsearchLogOutputConfig,
   FileLogOutputConfig,
   FileRotationConfig,
@@ -73,6 +63,7 @@ export type {
   PoolsConfig,
   PoolsInput,
   PoolThresholdConfig,
+  PoolThresholdInput,
   ResourceKindName,
 } from './slices/pools';
 export type {
@@ -80,6 +71,7 @@ export type {
   DiagnosticsConfig,
   DiagnosticsInput,
   InstrumentationName,
+  InstrumentationSwitches,
   InstrumentationsConfig,
   InstrumentationsInput,
   ShutdownConfig,
@@ -142,27 +134,11 @@ export interface OtelkitConfig {
   readonly dashboard: DashboardConfig;
 }
 
-/** What you write: every field optional, shorthand welcome. See the package README. */
-export interface OtelkitConfigInput {
-  enabled?: boolean;
-  service?: ServiceInput;
-  logging?: LoggingInput;
-  metrics?: MetricsInput;
-  tracing?: TracingInput;
-  resources?: ResourcesInput;
-  alerts?: AlertsInput;
-  health?: HealthInput;
-  shutdown?: ShutdownInput;
-  /** A list of libraries to instrument, `false` for none, or `{ pg: false, ... }` to turn some off. */
-  instrumentations?: InstrumentationsInput;
-  diagnostics?: DiagnosticsInput;
-  /** The resource manager: `true`, or its options (writing the section turns it on). */
-  pools?: PoolsInput | boolean;
-  /** The Monitoring Setup Guide's document: collectors, storage, visualization, alertmanager. */
-  monitoring?: MonitoringInput;
-  /** The live monitoring page: `true`, or its options (writing the section turns it on). */
-  dashboard?: DashboardInput | boolean;
-}
+/**
+ * What you write: every field optional, shorthand welcome. See the package README. Derived from
+ * the schema (`schema.ts` composing each slice's schema), so the type and the parser are one.
+ */
+export type OtelkitConfigInput = InputOf<typeof configInputSchema>;
 
 /** Options of {@link loadConfig}. Precedence, lowest first: defaults < file < `config` < env < `overrides`. */
 export interface LoadConfigOptions {

@@ -3,7 +3,6 @@
  * canonical form, the defaults, and `finishOtlp`, which fills the endpoint once the protocol is known.
  */
 import { z } from 'zod';
-import type { DurationInput } from './input-types';
 import {
   bool,
   type Ctx,
@@ -12,6 +11,8 @@ import {
   durationSeconds,
   headers,
   httpUrl,
+  type Node,
+  type ObjInput,
   type obj,
   objT,
   pair,
@@ -45,18 +46,6 @@ export interface OtlpEndpointConfig {
   readonly timeoutMillis: number;
 }
 
-export type OtlpEndpointInput = {
-  /** A base URL (`http://collector:4318`, the signal path is appended) or a full one. */
-  endpoint?: string;
-  /** Allow a link-local / cloud metadata / unspecified address as the endpoint (refused otherwise). */
-  allowLinkLocal?: boolean;
-  protocol?: OtlpProtocol;
-  headers?: Record<string, string>;
-  compression?: Compression;
-  timeout?: DurationInput;
-  timeoutMillis?: number;
-};
-
 export const DEFAULT_OTLP = {
   protocol: 'http/protobuf',
   headers: {},
@@ -69,7 +58,29 @@ export const DEFAULT_OTLP_HTTP_BASE = 'http://localhost:4318';
 export const DEFAULT_OTLP_GRPC_BASE = 'http://localhost:4317';
 
 export const protocol = z.enum(['http/protobuf', 'http/json', 'grpc']);
-export const otlpShape = {
+/**
+ * The OTLP wire options' schema nodes. Named, with the docs on it, so every exporter kind built on
+ * it (tracing, metrics, logs) refers to it in the declaration files instead of a copy without docs.
+ */
+export type OtlpShape = {
+  /** A base URL (`http://collector:4318`, the signal path is appended) or a full one. */
+  endpoint: typeof httpUrl;
+  /** Allow a link-local / cloud metadata / unspecified address as the endpoint (refused otherwise). */
+  allowLinkLocal: z.ZodOptional<typeof bool>;
+  /** @default 'http/protobuf' */
+  protocol: z.ZodOptional<typeof protocol>;
+  /** Extra request headers (e.g. an API key). Masked in the startup summary. */
+  headers: z.ZodOptional<typeof headers>;
+  /** @default 'none' */
+  compression: z.ZodOptional<z.ZodEnum<{ none: 'none'; gzip: 'gzip' }>>;
+  /** Per-export request timeout (`'10s'`, or seconds). */
+  timeout: typeof durationSeconds;
+  /** Per-export request timeout in milliseconds (or `'10s'`). @default 10000 */
+  timeoutMillis: typeof durationMillis;
+};
+
+/** The OTLP wire options as written; {@link OtlpEndpointInput} is derived from it. */
+export const otlpShape: OtlpShape = {
   endpoint: httpUrl,
   allowLinkLocal: bool.optional(),
   protocol: protocol.optional(),
@@ -78,6 +89,9 @@ export const otlpShape = {
   timeout: durationSeconds,
   timeoutMillis: durationMillis,
 };
+
+/** An OTLP exporter's wire options as written (code, file, overrides). */
+export type OtlpEndpointInput = ObjInput<OtlpShape>;
 
 export interface OtlpPartial {
   endpoint?: string;
@@ -102,11 +116,19 @@ export function otlpFields(
   });
 }
 
-export function otlpVariant<T extends string>(type: T) {
-  return objT({ type: z.literal(type), ...otlpShape }, (o, ctx) => ({
+/** An OTLP exporter kind (`{ type, ...otlpShape }`); typed by name so declaration files keep the fields' docs. */
+export function otlpVariant<T extends string>(
+  type: T,
+): Node<
+  ({ type: T } & OtlpPartial) | undefined,
+  ObjInput<{ type: z.ZodLiteral<T> } & OtlpShape> | undefined
+> {
+  const node = objT({ type: z.literal(type), ...otlpShape }, (o, ctx) => ({
     type,
     ...otlpFields(o!, ctx),
   }));
+  // T is generic here: the checker cannot match the spread shape's input to the named one.
+  return node as never;
 }
 
 /** An OTLP signal's URL path: `/v1/traces`, `/v1/metrics`, `/v1/logs`. */

@@ -4,7 +4,20 @@
  */
 import { z } from 'zod';
 import { parseLevel } from './byte-size';
-import { custom, defined, durationMillis, durationSeconds, issue, obj, pair, reemit } from './zod-fields';
+import {
+  accepts,
+  custom,
+  defined,
+  durationMillis,
+  durationSeconds,
+  type InputOf,
+  issue,
+  type Node,
+  obj,
+  pair,
+  reemit,
+  withInput,
+} from './zod-fields';
 
 export type ThresholdDirection = 'above' | 'below';
 
@@ -21,18 +34,37 @@ export interface ThresholdConfig {
   readonly message?: string;
 }
 
-export const thresholdObject = obj({
-  // a number, or a byte size with its unit ('512MiB')
-  warning: custom(parseLevel),
-  critical: custom(parseLevel),
+/** The threshold object's schema nodes, named with their docs (see `OtlpShape` for why). */
+export type ThresholdShape = {
+  /** Level entered first: a number, or a byte size with its unit (`'512MiB'`). */
+  warning: Node<number | undefined, number | string | undefined>;
+  /** A number, or a byte size with its unit (`'1GiB'`). */
+  critical: Node<number | undefined, number | string | undefined>;
+  /** @default 'above' */
+  direction: z.ZodOptional<z.ZodEnum<{ above: 'above'; below: 'below' }>>;
+  /** The value must stay past the level this long before the alert fires (`'30s'`, or seconds). */
+  for: typeof durationSeconds;
+  /** The same in milliseconds (or `'30s'`). @default 0 */
+  forMillis: typeof durationMillis;
+  /** Resolve only once the value is back past the level by this much. @default 0 */
+  hysteresis: z.ZodOptional<z.ZodNumber>;
+  /** Shown with the alert. */
+  message: z.ZodOptional<z.ZodString>;
+};
+
+const thresholdShape: ThresholdShape = {
+  warning: custom(parseLevel, accepts<number | string>()),
+  critical: custom(parseLevel, accepts<number | string>()),
   direction: z.enum(['above', 'below']).optional(),
   for: durationSeconds,
   forMillis: durationMillis,
   hysteresis: z.number().min(0).optional(),
   message: z.string().optional(),
-});
+};
 
-export const threshold = z.any().transform((v, ctx): ThresholdConfig => {
+export const thresholdObject = obj(thresholdShape);
+
+const thresholdAny = z.any().transform((v, ctx): ThresholdConfig => {
   if (typeof v === 'number' && Number.isFinite(v)) {
     return { warning: v, direction: 'above', forMillis: 0, hysteresis: 0 };
   }
@@ -67,3 +99,9 @@ export const threshold = z.any().transform((v, ctx): ThresholdConfig => {
     message: t.message,
   });
 });
+
+/** A threshold: a bare number is the warning level; or `{ warning, critical, direction, for, hysteresis, message }`. */
+export const threshold = withInput<number | InputOf<typeof thresholdObject>>()(thresholdAny);
+
+/** A threshold as written. */
+export type ThresholdInput = InputOf<typeof threshold>;

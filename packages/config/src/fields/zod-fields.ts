@@ -6,8 +6,69 @@
 import { z } from 'zod';
 import { ExpectedError, parseDuration } from '../duration';
 import { didYouMean } from '../suggest';
+import type { DurationInput, Named } from './input-types';
 
 export type Ctx = z.core.$RefinementCtx<unknown>;
+
+/**
+ * A schema node typed by what it gives (`O`, after parsing) and what it accepts (`I`, what people
+ * write). The slices' input types are `InputOf<typeof xSchema>`: one source, the schema. Nodes
+ * built from `z.any().transform` (every field with its own grammar) declare their input with
+ * {@link accepts}; plain zod nodes infer it.
+ */
+export type Node<O, I> = z.ZodType<O, I>;
+
+/** What a schema accepts, without the `undefined` of "not given". */
+export type InputOf<S extends z.ZodType> = Exclude<z.input<S>, undefined>;
+
+/** A phantom naming a node's input type: `custom(parseSampler, accepts<SamplerInput>())`. */
+export interface Accepts<I> {
+  readonly __accepts?: (i: I) => I;
+}
+export function accepts<I>(): Accepts<I> {
+  return {};
+}
+
+/** Gives an existing node the input type people write (e.g. a name list that also takes any string). */
+export function withInput<I>() {
+  return <S extends z.ZodType>(schema: S): Node<z.output<S>, I | UndefinedOf<z.input<S>>> =>
+    schema as unknown as Node<z.output<S>, I | UndefinedOf<z.input<S>>>;
+}
+
+/** `undefined` when a node takes it (an optional field, or a `z.any()` transform), else nothing. */
+type UndefinedOf<T> = undefined extends T ? undefined : never;
+/**
+ * Types a node as required in its object's input (`url` of a webhook) without changing what it
+ * does at run time: the object's own step reports a missing value, with its own message.
+ */
+export function required<S extends z.ZodType>(
+  schema: S,
+): Node<z.output<S>, Exclude<z.input<S>, undefined | null>> {
+  return schema as unknown as Node<z.output<S>, Exclude<z.input<S>, undefined | null>>;
+}
+
+type OptionalKeys<S> = { [K in keyof S]: undefined extends z.input<S[K]> ? K : never }[keyof S];
+/**
+ * The input of `obj(shape)`: a key whose node takes `undefined` may be left out; the others are
+ * required (a tagged variant's `type`). The JSDoc written on the shape's keys is what editors show.
+ */
+export type ObjInput<S> = [Exclude<keyof S, OptionalKeys<S>>] extends [never]
+  ? OptionalInput<S>
+  : OptionalInput<S> & RequiredInput<S>;
+/**
+ * The optional keys of a shape's input. When a shape has no required key this is the whole input,
+ * one all-optional object type, so TypeScript's weak-type check applies: a misspelt key alone, a
+ * number or a list where the object goes, are errors even in a generic call such as `defineConfig`.
+ */
+export type OptionalInput<S> = {
+  [K in keyof S as K extends OptionalKeys<S> ? K : never]?: ReadonlyOk<Exclude<z.input<S[K]>, undefined>>;
+};
+/** The required keys of a shape's input (a tagged kind's `type`, an alert rule's `name`). */
+export type RequiredInput<S> = {
+  [K in keyof S as K extends OptionalKeys<S> ? never : K]: ReadonlyOk<z.input<S[K]>>;
+};
+/** A list field also takes a readonly array (`as const` lists, frozen arrays): parsing copies it. */
+type ReadonlyOk<T> = T extends readonly (infer E)[] ? readonly E[] : T;
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -24,7 +85,10 @@ export function issue(ctx: Ctx, message: string, input: unknown, path: PropertyK
 }
 
 /** A field parsed by a function that throws ExpectedError with what is allowed. */
-export function custom<T>(parse: (v: unknown) => T) {
+export function custom<T, I = never>(
+  parse: (v: unknown) => T,
+  _input?: Accepts<I>,
+): Node<T | undefined, I | undefined> {
   return z.any().transform((v, ctx): T | undefined => {
     if (v === undefined) return undefined;
     try {
@@ -43,15 +107,18 @@ export function custom<T>(parse: (v: unknown) => T) {
  * A strict object: unknown keys are reported (with a "did you mean"), *and* the known keys are
  * still validated, so one pass finds every problem.
  */
-export function obj<S extends z.ZodRawShape>(shape: S) {
+export function obj<S extends z.ZodRawShape>(
+  shape: S,
+): Node<z.output<z.ZodObject<S>> | undefined, ObjInput<S> | undefined> {
   const known = Object.keys(shape);
   // Fields parsed by a transform (custom, nested obj, tagged) are optional: zod 4 would
   // otherwise require the key, since a transform's output is not known to allow undefined.
+  // A `req()` field stays required: its type says so, and a missing one is reported.
   const optionalShape = Object.fromEntries(
-    Object.entries(shape).map(([k, s]) => [k, s instanceof z.ZodPipe ? s.optional() : s]),
+    Object.entries(shape).map(([k, s]) => [k, s instanceof z.ZodPipe && !REQUIRED.has(s) ? s.optional() : s]),
   ) as S;
   const inner = z.object(optionalShape);
-  return z.any().transform((v, ctx): z.output<typeof inner> | undefined => {
+  return z.any().transform((v, ctx): z.output<z.ZodObject<S>> | undefined => {
     if (v === undefined) return undefined;
     if (!isPlainObject(v)) {
       issue(ctx, 'expected an object', v);
@@ -79,15 +146,18 @@ export function obj<S extends z.ZodRawShape>(shape: S) {
       reemit(ctx, r.error.issues);
       return z.NEVER;
     }
-    return failed ? z.NEVER : r.data;
+    return failed ? z.NEVER : (r.data as z.output<z.ZodObject<S>>);
   });
 }
 
 /** A list element or required field: `undefined` is an error, not "not given". */
-export function req<I, O>(schema: z.ZodType<O, I>) {
-  return z.any().transform((v, ctx): NonNullable<O> => {
+export function req<O, I>(
+  schema: z.ZodType<O, I>,
+  missing = 'expected a value',
+): Node<NonNullable<O>, Exclude<I, undefined | null>> {
+  const node = z.any().transform((v, ctx): NonNullable<O> => {
     if (v === undefined || v === null) {
-      issue(ctx, 'expected a value', v);
+      issue(ctx, missing, v);
       return z.NEVER;
     }
     const r = schema.safeParse(v, { reportInput: true });
@@ -97,13 +167,17 @@ export function req<I, O>(schema: z.ZodType<O, I>) {
     }
     return r.data as NonNullable<O>;
   });
+  REQUIRED.add(node);
+  return node;
 }
+/** The `req()` nodes: `obj()` keeps them required. */
+const REQUIRED = new WeakSet<z.ZodType>();
 
 /** `obj()` then a transform that only runs when the object was given. */
 export function objT<S extends z.ZodRawShape, R>(
   shape: S,
   then: (o: z.output<z.ZodObject<S>>, ctx: Ctx) => R,
-) {
+): Node<R | undefined, ObjInput<S> | undefined> {
   return obj(shape).transform((o, ctx): R | undefined => (o === undefined ? undefined : then(o, ctx)));
 }
 
@@ -115,7 +189,7 @@ export function objT<S extends z.ZodRawShape, R>(
 export function tagged<V extends Record<string, z.ZodType>>(
   variants: V,
   removed: Readonly<Record<string, string>> = {},
-) {
+): Node<z.output<V[keyof V]> | undefined, TaggedInput<V> | undefined> {
   const types = Object.keys(variants);
   return z.any().transform((v, ctx): z.output<V[keyof V]> | undefined => {
     if (v === undefined) return undefined;
@@ -144,6 +218,11 @@ export function tagged<V extends Record<string, z.ZodType>>(
     return r.data as z.output<V[keyof V]>;
   });
 }
+
+/** A tagged value as written: a kind's name alone, or one of the kinds' objects. */
+export type TaggedInput<V extends Record<string, z.ZodType>> =
+  | Named<keyof V & string>
+  | { [K in keyof V]: Exclude<z.input<V[K]>, undefined> }[keyof V];
 
 /** `interval` (seconds or '10s') and `intervalMillis` (ms): one at most. */
 export function pair(
@@ -180,9 +259,11 @@ export function parseHttpUrl(v: unknown): string {
   throw new ExpectedError('expected an http(s) URL such as "http://localhost:4318"');
 }
 
-export const durationSeconds = custom((v) => parseDuration(v, 's'));
-export const durationMillis = custom((v) => parseDuration(v, 'ms'));
-export const httpUrl = custom(parseHttpUrl);
+/** A duration in seconds: `'10s'`, `'500ms'`, or a number of seconds. */
+export const durationSeconds = custom((v) => parseDuration(v, 's'), accepts<DurationInput>());
+/** A duration in milliseconds: `'10s'`, `'500ms'`, or a number of milliseconds. */
+export const durationMillis = custom((v) => parseDuration(v, 'ms'), accepts<DurationInput>());
+export const httpUrl = custom(parseHttpUrl, accepts<string>());
 export const bool = z.boolean();
 export const text = z.string().min(1);
 export const posInt = z.number().int().positive();
@@ -212,19 +293,8 @@ export function defined<T extends object>(o: T): T {
   return o;
 }
 
-/**
- * A schema shape whose keys are exactly the keys of the hand-written input type people write
- * (the slice's `XInput`): `obj(shapeOf<TracingInput>()({ … }))`. A key added to the type and not
- * to the schema, or the other way round, fails the build — the type and the parser cannot drift.
- */
-export function shapeOf<Input>() {
-  return <S extends { [K in keyof Required<Input>]: z.ZodType }>(
-    shape: S & Record<Exclude<keyof S, keyof Input>, never>,
-  ): S => shape;
-}
-
 /** `null` (the canonical "none", e.g. `rotation: null`) or a value of `schema`. */
-export function orNull<I, O>(schema: z.ZodType<O, I>) {
+export function orNull<O, I>(schema: z.ZodType<O, I>): Node<O | null, I | null> {
   return z.any().transform((v, ctx): O | null => {
     if (v === null) return null;
     const r = schema.safeParse(v, { reportInput: true });

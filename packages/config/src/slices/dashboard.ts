@@ -8,7 +8,18 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { toIssue } from '../fields/issues';
-import { bool, type Ctx, defined, issue, obj, objT, req, text } from '../fields/zod-fields';
+import {
+  bool,
+  type Ctx,
+  defined,
+  type InputOf,
+  issue,
+  obj,
+  objT,
+  req,
+  text,
+  withInput,
+} from '../fields/zod-fields';
 import { deepFreeze } from '../merge';
 
 /** Basic credentials for the page, the API and the stream. */
@@ -75,31 +86,6 @@ export interface DashboardConfig {
   readonly actions: boolean;
 }
 
-/** What may be written in the `dashboard` section (code, file, overrides). */
-export interface DashboardInput {
-  enabled?: boolean;
-  path?: string;
-  host?: string;
-  port?: number | null;
-  /** `{ username, password }` (Basic), or `'custom'` with an `authorize(req)` given to `createDashboard`. */
-  auth?: { type?: 'basic'; username: string; password: string } | 'custom' | { type: 'custom' } | null;
-  allowedHosts?: string[];
-  /** `false` turns the rings off; `true` keeps the default sizes. */
-  buffer?:
-    | boolean
-    | {
-        spans?: number;
-        logs?: number;
-        youngSpans?: number;
-        tracesPerSecond?: number;
-        traceBurst?: number;
-        slowMillis?: number;
-      };
-  topN?: number;
-  maxClients?: number;
-  actions?: boolean;
-}
-
 /** The defaults of the slice: the one home of the dashboard's defaults. */
 export const DEFAULT_DASHBOARD: DashboardConfig = Object.freeze({
   enabled: false,
@@ -140,11 +126,18 @@ const hostName = z.string().regex(/^(?:[A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+\]?)$/, {
 const port = z.number().int().min(0).max(65535);
 const count = (max: number) => z.number().int().positive().max(max);
 
+const MISSING_CREDENTIAL = "expected a value (auth is { username, password } or 'custom')";
 const basic = objT(
-  { type: z.literal('basic').optional(), username: req(text), password: req(text) },
+  {
+    type: z.literal('basic').optional(),
+    /** Basic auth user of the page, its API and its stream. */
+    username: req(text, MISSING_CREDENTIAL),
+    /** Basic auth password. */
+    password: req(text, MISSING_CREDENTIAL),
+  },
   (o): DashboardBasicAuth => ({ type: 'basic', username: o!.username, password: o!.password }),
 );
-const auth = z.any().transform((v, ctx): DashboardAuthConfig | null | undefined => {
+const authAny = z.any().transform((v, ctx): DashboardAuthConfig | null | undefined => {
   if (v === undefined || v === null) return v;
   if (v === 'custom') return { type: 'custom' };
   if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'custom') {
@@ -160,26 +153,30 @@ const auth = z.any().transform((v, ctx): DashboardAuthConfig | null | undefined 
     return z.NEVER;
   }
   const r = basic.safeParse(v, { reportInput: true });
-  // Absent keys are "not given" to obj(): a credential left out is reported here.
-  const missing = (['username', 'password'] as const).filter(
-    (k) => (v as Record<string, unknown>)[k] === undefined,
-  );
-  for (const k of missing)
-    issue(ctx, "expected a value (auth is { username, password } or 'custom')", undefined, [k]);
-  if (!r.success || missing.length > 0) {
-    if (!r.success) for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
+  if (!r.success) {
+    for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
     return z.NEVER;
   }
   return r.data;
 });
+/** `{ username, password }` (Basic), or `'custom'` with an `authorize(req)` given to `createDashboard`. */
+const auth = withInput<
+  (Omit<InputOf<typeof basic>, 'type'> & { type?: 'basic' }) | 'custom' | { type: 'custom' } | null
+>()(authAny);
 
 const bufferObject = objT(
   {
+    /** Span copies kept of the chosen traces (oldest dropped first). @default 2000 */
     spans: count(1_000_000).optional(),
+    /** Log lines kept (oldest dropped first). @default 2000 */
     logs: count(1_000_000).optional(),
+    /** The most recent ended spans held by reference, whatever their trace (at most `spans`). @default 256 */
     youngSpans: count(1_000_000).optional(),
+    /** Ordinary traces (no error, not slow) copied per second at most; 0: only failed and slow ones. @default 10 */
     tracesPerSecond: z.number().min(0).max(1_000_000).optional(),
+    /** Ordinary traces copied at once before the rate applies (at low traffic every trace is kept). @default 100 */
     traceBurst: count(1_000_000).optional(),
+    /** A trace whose local root took at least this long is always kept. @default 500 */
     slowMillis: z.number().min(0).max(86_400_000).optional(),
   },
   (o): Partial<DashboardBufferConfig> =>
@@ -192,7 +189,7 @@ const bufferObject = objT(
       slowMillis: o!.slowMillis,
     }),
 );
-const buffer = z.any().transform((v, ctx): Partial<DashboardBufferConfig> | false | undefined => {
+const bufferAny = z.any().transform((v, ctx): Partial<DashboardBufferConfig> | false | undefined => {
   if (v === undefined) return undefined;
   if (v === false) return false;
   if (v === true) return {};
@@ -204,20 +201,36 @@ const buffer = z.any().transform((v, ctx): Partial<DashboardBufferConfig> | fals
   return r.data;
 });
 
+/** `false` turns the rings off; `true` keeps the default sizes. */
+const buffer = withInput<boolean | InputOf<typeof bufferObject>>()(bufferAny);
+
 const dashboardObject = objT(
   {
+    /** Writing the section turns the dashboard on, unless this says otherwise. */
     enabled: bool.optional(),
+    /** Where the page is mounted; every asset, API and the stream are below it. @default '/monitoring/dashboard' */
     path: mountPath.optional(),
+    /** The dashboard's own listener address. @default '127.0.0.1' */
     host: hostName.optional(),
+    /** Port of the dashboard's own listener (`startDashboard`); `null`: no listener, mount the handler. @default null */
     port: port.nullable().optional(),
+    /** Who may see it. `null`: nobody is asked — allowed only on a loopback `host`. @default null */
     auth,
+    /** Host header values accepted (DNS rebinding guard), port ignored; `localhost`, `127.0.0.1`, `[::1]` and `host` always are. */
     allowedHosts: z.array(hostName).optional(),
+    /** The rings of recent spans and log lines: `false` turns them off; `true` keeps the default sizes. */
     buffer,
+    /** Rows of the routes and methods tables before the overflow row. @default 20 */
     topN: count(1000).optional(),
+    /** Stream clients served at once; more get 503. @default 20 */
     maxClients: count(10_000).optional(),
+    /** POST actions (an on-demand CPU profile). @default true */
     actions: bool.optional(),
   },
-  (o, _ctx: Ctx) => {
+  (
+    o,
+    _ctx: Ctx,
+  ): Partial<Omit<DashboardConfig, 'buffer'>> & { buffer?: Partial<DashboardBufferConfig> | false } => {
     const d = o!;
     return defined({
       // Writing the section turns the dashboard on, unless it says otherwise.
@@ -232,12 +245,14 @@ const dashboardObject = objT(
       topN: d.topN,
       maxClients: d.maxClients,
       actions: d.actions,
-    }) as Partial<Omit<DashboardConfig, 'buffer'>> & { buffer?: Partial<DashboardBufferConfig> | false };
+    });
   },
 );
 
-/** The `dashboard` section as one layer writes it (`true`/`false` or the object) → a partial slice. */
-export const dashboardSchema = z
+/** What may be written in the `dashboard` section (code, file, overrides), besides `true`/`false`. */
+export type DashboardInput = InputOf<typeof dashboardObject>;
+
+const dashboardAny = z
   .any()
   .transform(
     (
@@ -256,6 +271,9 @@ export const dashboardSchema = z
       return r.data;
     },
   );
+
+/** The `dashboard` section as one layer writes it (`true`/`false` or the object) → a partial slice. */
+export const dashboardSchema = withInput<boolean | DashboardInput>()(dashboardAny);
 
 /** Whether `host` only ever accepts connections from this machine. */
 export function isLoopbackHost(host: string): boolean {

@@ -8,16 +8,11 @@ import { z } from 'zod';
 import { parseByteSize } from '../duration';
 import type { ConfigIssue } from '../errors';
 import { checkEndpoints, type Destination } from '../fields/endpoint-safety';
-import type { ByteSizeInput, DurationInput, Mutable, Named } from '../fields/input-types';
+import type { ByteSizeInput, Mutable, Named } from '../fields/input-types';
 import { type LogLevel, parseLogLevel } from '../fields/log-level';
+import { finishOtlp, type OtlpEndpointConfig, type OtlpPartial, otlpVariant } from '../fields/otlp';
 import {
-  finishOtlp,
-  type OtlpEndpointConfig,
-  type OtlpEndpointInput,
-  type OtlpPartial,
-  otlpVariant,
-} from '../fields/otlp';
-import {
+  accepts,
   bool,
   custom,
   defined,
@@ -25,6 +20,7 @@ import {
   durationSeconds,
   headers,
   httpUrl,
+  type InputOf,
   issue,
   obj,
   objT,
@@ -33,9 +29,9 @@ import {
   posInt,
   reemit,
   req,
-  shapeOf,
   tagged,
   text,
+  withInput,
 } from '../fields/zod-fields';
 import { DEFAULT_REDACT_PATHS } from '../secret-keys';
 import { type SliceContext, sliceNormalizer } from './normalize';
@@ -142,60 +138,6 @@ export interface LoggingConfig {
   readonly shutdownTimeoutMillis: number;
 }
 
-export type LogOutputInput =
-  | Named<'console' | 'stdout' | 'stderr' | 'file' | 'elasticsearch' | 'otlp'>
-  | { type: 'console'; stream?: 'stdout' | 'stderr' }
-  | {
-      type: 'file';
-      path?: string;
-      mkdir?: boolean;
-      /** `null` (or absent): no rotation. */
-      rotation?: {
-        maxSize?: ByteSizeInput;
-        maxSizeBytes?: number;
-        interval?: DurationInput;
-        intervalMillis?: number;
-        maxFiles?: number;
-      } | null;
-    }
-  | {
-      type: 'elasticsearch';
-      node?: string;
-      /** Several nodes of one cluster (instead of `node`): failover on a failed `_bulk`. */
-      nodes?: string[];
-      /** Allow a link-local / cloud metadata / unspecified address as a node (refused otherwise). */
-      allowLinkLocal?: boolean;
-      index?: string;
-      dataStream?: boolean;
-      headers?: Record<string, string>;
-      auth?: { username: string; password: string } | { apiKey: string } | null;
-      flushInterval?: DurationInput;
-      flushIntervalMillis?: number;
-      maxBatchSize?: number;
-      maxBufferedLines?: number;
-      maxRetries?: number;
-      timeout?: DurationInput;
-      timeoutMillis?: number;
-    }
-  | ({ type: 'otlp' } & OtlpEndpointInput);
-
-export interface LoggingInput {
-  enabled?: boolean;
-  /** Any case: `'INFO'`, `'info'`; `'warning'` and `'critical'` are accepted too. */
-  level?: string;
-  format?: Named<'json' | 'structured' | 'ecs' | 'pretty'>;
-  correlation?: boolean;
-  outputs?: LogOutputInput[];
-  /** `false` turns redaction off; a list adds paths to the defaults. */
-  redact?:
-    | boolean
-    | string[]
-    | { enabled?: boolean; paths?: string[]; censor?: string; replaceDefaults?: boolean };
-  /** Budget of `shutdown()`; unset: the one budget, `shutdown.timeout`. */
-  shutdownTimeout?: DurationInput;
-  shutdownTimeoutMillis?: number;
-}
-
 /** A log output as parsed; file path and index may still be unset. */
 export type PartialLogOutput =
   | Exclude<LogOutputConfig, { type: 'file' | 'elasticsearch' | 'otlp' }>
@@ -203,119 +145,180 @@ export type PartialLogOutput =
   | (Omit<Extract<LogOutputConfig, { type: 'elasticsearch' }>, 'index'> & { index?: string })
   | ({ type: 'otlp' } & OtlpPartial);
 
-export const logOutputSchema = z
-  .any()
-  .transform((v) => (v === 'stdout' || v === 'stderr' ? { type: 'console', stream: v } : v))
-  .pipe(
-    tagged({
-      console: objT(
-        shapeOf<Extract<LogOutputInput, { type: 'console' }>>()({
-          type: z.literal('console'),
-          stream: z.enum(['stdout', 'stderr']).optional(),
-        }),
-        (o) => ({
-          type: 'console' as const,
-          stream: o!.stream ?? 'stdout',
-        }),
-      ),
-      file: objT(
-        shapeOf<Extract<LogOutputInput, { type: 'file' }>>()({
-          type: z.literal('file'),
-          path: text.optional(),
-          mkdir: bool.optional(),
-          rotation: orNull(
-            obj(
-              shapeOf<NonNullable<Extract<LogOutputInput, { type: 'file' }>['rotation']>>()({
-                maxSize: custom(parseByteSize),
-                maxSizeBytes: custom(parseByteSize),
-                interval: durationSeconds,
-                intervalMillis: durationMillis,
-                maxFiles: posInt.optional(),
-              }),
-            ),
-          ),
-        }),
-        (o, ctx) => {
-          const f = o!;
-          let rotation: { maxSizeBytes?: number; intervalMillis?: number; maxFiles: number } | null = null;
-          if (f.rotation) {
-            rotation = defined({
-              maxSizeBytes: pair(ctx, f.rotation, 'maxSize', 'maxSizeBytes'),
-              intervalMillis: pair(ctx, f.rotation, 'interval'),
-              maxFiles: f.rotation.maxFiles ?? 5,
-            });
-            if (rotation.maxSizeBytes === undefined && rotation.intervalMillis === undefined) {
-              issue(ctx, 'expected maxSize and/or interval to rotate on', f.rotation, ['rotation']);
-            }
-            if (rotation.intervalMillis !== undefined && rotation.intervalMillis < 1000) {
-              const k = f.rotation.intervalMillis !== undefined ? 'intervalMillis' : 'interval';
-              issue(ctx, 'expected at least 1s', rotation.intervalMillis, ['rotation', k]);
-            }
-          }
-          return defined({ type: 'file' as const, path: f.path, mkdir: f.mkdir ?? true, rotation });
-        },
-      ),
-      elasticsearch: objT(
-        shapeOf<Extract<LogOutputInput, { type: 'elasticsearch' }>>()({
-          type: z.literal('elasticsearch'),
-          node: httpUrl,
-          nodes: z.array(httpUrl).min(1, { error: 'expected at least one node URL' }).optional(),
-          allowLinkLocal: bool.optional(),
-          index: text.optional(),
-          dataStream: bool.optional(),
-          headers: headers.optional(),
-          auth: z
-            .union(
-              [z.strictObject({ username: text, password: z.string() }), z.strictObject({ apiKey: text })],
-              {
-                error: 'expected { username, password } or { apiKey }',
-              },
-            )
-            .nullable()
-            .optional(),
-          flushInterval: durationSeconds,
-          flushIntervalMillis: durationMillis,
-          maxBatchSize: posInt.optional(),
-          maxBufferedLines: posInt.optional(),
-          maxRetries: z.number().int().min(0).max(20).optional(),
-          timeout: durationSeconds,
-          timeoutMillis: durationMillis,
-        }),
-        (o, ctx) => {
-          const e = o!;
-          // The normalised form carries both, `node` being `nodes[0]` (where shipping starts).
-          if (e.node !== undefined && e.nodes !== undefined && e.node !== e.nodes[0]) {
-            ctx.addIssue({
-              code: 'custom',
-              message: 'give either node or nodes, not both (or node as the first of nodes)',
-              input: e.nodes,
-              path: ['nodes'],
-              params: { noGot: true },
-            });
-          }
-          const nodes = (e.nodes ?? []).filter((n): n is string => typeof n === 'string');
-          return defined({
-            type: 'elasticsearch' as const,
-            node: nodes[0] ?? e.node ?? 'http://localhost:9200',
-            ...(nodes.length > 1 ? { nodes } : {}),
-            allowLinkLocal: e.allowLinkLocal === true ? true : undefined,
-            index: e.index,
-            dataStream: e.dataStream ?? true,
-            headers: { ...(e.headers ?? {}) },
-            auth: e.auth ?? null,
-            flushIntervalMillis: pair(ctx, e, 'flushInterval') ?? 1000,
-            maxBatchSize: e.maxBatchSize ?? 500,
-            maxBufferedLines: e.maxBufferedLines ?? 10_000,
-            maxRetries: e.maxRetries ?? 3,
-            timeoutMillis: pair(ctx, e, 'timeout') ?? 10_000,
-          });
-        },
-      ),
-      otlp: otlpVariant('otlp'),
-    }),
-  );
+/** Elasticsearch Basic credentials (the `auth` of an elasticsearch output). */
+export interface ElasticsearchBasicCredentials {
+  /** Basic auth user. */
+  username: string;
+  /** Basic auth password. */
+  password: string;
+}
+/** An Elasticsearch API key (the `auth` of an elasticsearch output). */
+export interface ElasticsearchApiKeyCredentials {
+  /** Sent as `Authorization: ApiKey …`. */
+  apiKey: string;
+}
 
-const redact = z.any().transform((v, ctx) => {
+const logOutputKinds = tagged({
+  console: objT(
+    {
+      type: z.literal('console'),
+      /** @default 'stdout' */
+      stream: z.enum(['stdout', 'stderr']).optional(),
+    },
+    (o) => ({
+      type: 'console' as const,
+      stream: o!.stream ?? 'stdout',
+    }),
+  ),
+  file: objT(
+    {
+      type: z.literal('file'),
+      /** Relative to the working directory. @default `./logs/<service.name>.log` */
+      path: text.optional(),
+      /** Create the file's folder when missing. @default true */
+      mkdir: bool.optional(),
+      /** `null` (or absent): no rotation. */
+      rotation: orNull(
+        obj({
+          /** Rotate when the file reaches this size (`'10MB'`, `'512KiB'`, or bytes). */
+          maxSize: custom(parseByteSize, accepts<ByteSizeInput>()),
+          /** The same in bytes (or a size such as `'10MB'`). */
+          maxSizeBytes: custom(parseByteSize, accepts<ByteSizeInput>()),
+          /** Rotate this often (`'1d'`, or seconds; at least 1 s). */
+          interval: durationSeconds,
+          /** The same in milliseconds (or `'1d'`). */
+          intervalMillis: durationMillis,
+          /** Rotated files kept. @default 5 */
+          maxFiles: posInt.optional(),
+        }),
+      ),
+    },
+    (o, ctx) => {
+      const f = o!;
+      let rotation: { maxSizeBytes?: number; intervalMillis?: number; maxFiles: number } | null = null;
+      if (f.rotation) {
+        rotation = defined({
+          maxSizeBytes: pair(ctx, f.rotation, 'maxSize', 'maxSizeBytes'),
+          intervalMillis: pair(ctx, f.rotation, 'interval'),
+          maxFiles: f.rotation.maxFiles ?? 5,
+        });
+        if (rotation.maxSizeBytes === undefined && rotation.intervalMillis === undefined) {
+          issue(ctx, 'expected maxSize and/or interval to rotate on', f.rotation, ['rotation']);
+        }
+        if (rotation.intervalMillis !== undefined && rotation.intervalMillis < 1000) {
+          const k = f.rotation.intervalMillis !== undefined ? 'intervalMillis' : 'interval';
+          issue(ctx, 'expected at least 1s', rotation.intervalMillis, ['rotation', k]);
+        }
+      }
+      return defined({ type: 'file' as const, path: f.path, mkdir: f.mkdir ?? true, rotation });
+    },
+  ),
+  elasticsearch: objT(
+    {
+      type: z.literal('elasticsearch'),
+      /** @default 'http://localhost:9200' */
+      node: httpUrl,
+      /** Several nodes of one cluster (instead of `node`): failover on a failed `_bulk`. */
+      nodes: withInput<string[]>()(
+        z.array(httpUrl).min(1, { error: 'expected at least one node URL' }).optional(),
+      ),
+      /** Allow a link-local / cloud metadata / unspecified address as a node (refused otherwise). */
+      allowLinkLocal: bool.optional(),
+      /** @default `logs-<service>-default` (a data stream), or `<service>-logs` without `dataStream` */
+      index: text.optional(),
+      /** @default true */
+      dataStream: bool.optional(),
+      /** Extra request headers. Masked in the startup summary. */
+      headers: headers.optional(),
+      /** `{ username, password }` (Basic) or `{ apiKey }`; `null`: none. Masked in the startup summary. */
+      auth: withInput<ElasticsearchBasicCredentials | ElasticsearchApiKeyCredentials | null>()(
+        z
+          .union(
+            [
+              z.strictObject({
+                username: text,
+                password: z.string(),
+              }),
+              z.strictObject({ apiKey: text }),
+            ],
+            {
+              error: 'expected { username, password } or { apiKey }',
+            },
+          )
+          .nullable()
+          .optional(),
+      ),
+      /** How often a batch is sent (`'1s'`, or seconds). */
+      flushInterval: durationSeconds,
+      /** @default 1000 */
+      flushIntervalMillis: durationMillis,
+      /** @default 500 */
+      maxBatchSize: posInt.optional(),
+      /** Lines waiting beyond this are dropped and counted. @default 10000 */
+      maxBufferedLines: posInt.optional(),
+      /** 0..20. @default 3 */
+      maxRetries: z.number().int().min(0).max(20).optional(),
+      /** Per-request timeout (`'10s'`, or seconds). */
+      timeout: durationSeconds,
+      /** @default 10000 */
+      timeoutMillis: durationMillis,
+    },
+    (o, ctx) => {
+      const e = o!;
+      // The normalised form carries both, `node` being `nodes[0]` (where shipping starts).
+      if (e.node !== undefined && e.nodes !== undefined && e.node !== e.nodes[0]) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'give either node or nodes, not both (or node as the first of nodes)',
+          input: e.nodes,
+          path: ['nodes'],
+          params: { noGot: true },
+        });
+      }
+      const nodes = (e.nodes ?? []).filter((n): n is string => typeof n === 'string');
+      return defined({
+        type: 'elasticsearch' as const,
+        node: nodes[0] ?? e.node ?? 'http://localhost:9200',
+        ...(nodes.length > 1 ? { nodes } : {}),
+        allowLinkLocal: e.allowLinkLocal === true ? (true as const) : undefined,
+        index: e.index,
+        dataStream: e.dataStream ?? true,
+        headers: { ...(e.headers ?? {}) },
+        auth: e.auth ?? null,
+        flushIntervalMillis: pair(ctx, e, 'flushInterval') ?? 1000,
+        maxBatchSize: e.maxBatchSize ?? 500,
+        maxBufferedLines: e.maxBufferedLines ?? 10_000,
+        maxRetries: e.maxRetries ?? 3,
+        timeoutMillis: pair(ctx, e, 'timeout') ?? 10_000,
+      });
+    },
+  ),
+  otlp: otlpVariant('otlp'),
+});
+
+/** One log output: `'console' | 'stdout' | 'stderr' | 'file' | 'elasticsearch' | 'otlp'`, or `{ type, ... }`. */
+export const logOutputSchema = withInput<InputOf<typeof logOutputKinds> | 'stdout' | 'stderr'>()(
+  z
+    .any()
+    .transform((v) => (v === 'stdout' || v === 'stderr' ? { type: 'console', stream: v } : v))
+    .pipe(logOutputKinds),
+);
+
+/** One log output as written. */
+export type LogOutputInput = InputOf<typeof logOutputSchema>;
+
+const redactObject = obj({
+  /** @default true */
+  enabled: bool.optional(),
+  /** pino redact paths, added to the defaults (unless `replaceDefaults`). */
+  paths: z.array(text).optional(),
+  /** @default '[REDACTED]' */
+  censor: z.string().optional(),
+  /** `true`: `paths` replace the default secret keys instead of adding to them. */
+  replaceDefaults: bool.optional(),
+});
+
+const redactAny = z.any().transform((v, ctx) => {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return { enabled: v };
   if (Array.isArray(v)) {
@@ -325,14 +328,7 @@ const redact = z.any().transform((v, ctx) => {
     issue(ctx, 'expected a list of non-empty pino redact paths', v);
     return z.NEVER;
   }
-  const r = obj(
-    shapeOf<Extract<NonNullable<LoggingInput['redact']>, { censor?: string }>>()({
-      enabled: bool.optional(),
-      paths: z.array(text).optional(),
-      censor: z.string().optional(),
-      replaceDefaults: bool.optional(),
-    }),
-  ).safeParse(v, { reportInput: true });
+  const r = redactObject.safeParse(v, { reportInput: true });
   if (!r.success) {
     reemit(ctx, r.error.issues);
     return z.NEVER;
@@ -345,18 +341,29 @@ const redact = z.any().transform((v, ctx) => {
     : undefined;
   return defined({ enabled: o.enabled, paths, censor: o.censor });
 });
+const redact = withInput<boolean | string[] | InputOf<typeof redactObject>>()(redactAny);
 
 export const loggingSchema = objT(
-  shapeOf<LoggingInput>()({
+  {
+    /** `false`: a silent logger. @default true */
     enabled: bool.optional(),
-    level: custom(parseLogLevel),
-    format: z.enum(['json', 'structured', 'ecs', 'pretty']).optional(),
+    /** Any case: `'INFO'`, `'info'`; `'warning'` and `'critical'` are accepted too. @default 'info' */
+    level: custom(parseLogLevel, accepts<string>()),
+    /** `'structured'` is `'json'`. @default 'json' */
+    format: withInput<Named<'json' | 'structured' | 'ecs' | 'pretty'>>()(
+      z.enum(['json', 'structured', 'ecs', 'pretty']).optional(),
+    ),
+    /** `trace_id` / `span_id` on every line inside a span. @default true */
     correlation: bool.optional(),
+    /** @default ['console'] */
     outputs: z.array(req(logOutputSchema)).optional(),
+    /** `false` turns redaction off; a list adds paths to the defaults. */
     redact,
+    /** Budget of `shutdown()` (`'5s'`, or seconds); unset: the one budget, `shutdown.timeout`. */
     shutdownTimeout: durationSeconds,
+    /** The same in milliseconds (or `'5s'`). */
     shutdownTimeoutMillis: durationMillis,
-  }),
+  },
   (o, ctx) => {
     const l = o!;
     const shutdownTimeoutMillis = pair(ctx, l, 'shutdownTimeout');
@@ -370,12 +377,15 @@ export const loggingSchema = objT(
       level: l.level,
       format: l.format === 'structured' ? ('json' as const) : l.format,
       correlation: l.correlation,
-      outputs: l.outputs as PartialLogOutput[] | undefined,
+      outputs: l.outputs,
       redact: l.redact,
       shutdownTimeoutMillis,
     });
   },
 );
+
+/** What may be written in the `logging` section (code, file, overrides). */
+export type LoggingInput = InputOf<typeof loggingSchema>;
 
 /** The logging slice while layers are merged: file paths and index names may be unset. */
 export type LoggingDraft = Mutable<Omit<LoggingConfig, 'outputs' | 'redact' | 'shutdownTimeoutMillis'>> & {

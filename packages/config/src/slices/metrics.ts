@@ -6,16 +6,16 @@
 import { z } from 'zod';
 import type { ConfigIssue } from '../errors';
 import { checkEndpoints } from '../fields/endpoint-safety';
-import type { DurationInput, Mutable, Named } from '../fields/input-types';
+import type { Mutable, Named } from '../fields/input-types';
 import { INSTRUMENT_NAME_RULE, isInstrumentName } from '../fields/instrument-name';
 import {
   DEFAULT_OTLP,
   type DraftOtlp,
   finishOtlp,
   type OtlpEndpointConfig,
-  type OtlpEndpointInput,
   type OtlpPartial,
   type OtlpProtocol,
+  type OtlpShape,
   otlpFields,
   otlpShape,
 } from '../fields/otlp';
@@ -24,6 +24,7 @@ import {
   defined,
   durationMillis,
   durationSeconds,
+  type InputOf,
   isPlainObject,
   issue,
   obj,
@@ -32,9 +33,9 @@ import {
   posInt,
   reemit,
   req,
-  shapeOf,
   tagged,
   text,
+  withInput,
 } from '../fields/zod-fields';
 import { didYouMean } from '../suggest';
 import { type SliceContext, sliceNormalizer } from './normalize';
@@ -140,44 +141,6 @@ export interface MetricsConfig {
   readonly shutdownTimeoutMillis: number;
 }
 
-export type MetricExporterInput =
-  /** Backends, or transports (these need `collectors`: `http` = Prometheus' own listener / OTLP over http/protobuf). */
-  | Named<
-      'prometheus' | 'otlp' | 'console' | 'none' | 'http' | 'handler' | 'grpc' | 'http/json' | 'http/protobuf'
-    >
-  | {
-      type: 'prometheus';
-      mode?: 'server' | 'handler';
-      host?: string;
-      port?: number;
-      path?: string;
-      /** More paths the own listener serves the same exposition at (the seed's custom collector path). */
-      extraPaths?: string[];
-      /** `{ username, password }` (Basic) or `{ type: 'bearer', token }`: scrapes without them get 401. */
-      auth?: { type?: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
-    }
-  | ({ type: 'otlp'; temporality?: MetricTemporality } & OtlpEndpointInput)
-  | { type: 'console' };
-
-export interface MetricsInput {
-  enabled?: boolean;
-  /** Backends: `['prometheus']`, `['otlp']`, … (paired with transports in `exporters`). */
-  collectors?: Array<Named<'prometheus' | 'otlp' | 'console'>>;
-  exporters?: MetricExporterInput[];
-  /** Export / collection interval; a bare number is seconds. */
-  interval?: DurationInput;
-  exportIntervalMillis?: number;
-  exportTimeout?: DurationInput;
-  exportTimeoutMillis?: number;
-  cardinalityLimit?: number;
-  durationBuckets?: number[];
-  views?: MetricViewConfig[];
-  /** `serverSpans`: leave it unset (decided from `instrumentations`), or `false` to never start one. */
-  http?: { ignorePaths?: string[]; serverSpans?: boolean };
-  shutdownTimeout?: DurationInput;
-  shutdownTimeoutMillis?: number;
-}
-
 /**
  * Bucket boundaries in seconds for duration histograms (OpenTelemetry HTTP semconv advice): the
  * default of `metrics.durationBuckets`, and what `@otelkit/metrics` uses when a slice leaves it empty.
@@ -203,37 +166,62 @@ export const DEFAULT_METRICS = Object.freeze({
 });
 
 /** Who may scrape: `{ username, password }` (Basic) or `{ type: 'bearer', token }`. */
-const prometheusAuth = z
-  .any()
-  .transform((v) => (isPlainObject(v) && v.type === undefined ? { ...v, type: 'basic' } : v))
-  .pipe(
-    tagged({
-      basic: objT(
-        { type: z.literal('basic'), username: req(text), password: req(text) },
-        (o, ctx): PrometheusAuthConfig => {
-          for (const k of ['username', 'password'] as const)
-            if (o![k] === undefined) issue(ctx, 'expected a non-empty string', undefined, [k]);
-          return { type: 'basic', username: o!.username, password: o!.password };
-        },
-      ),
-      bearer: objT({ type: z.literal('bearer'), token: req(text) }, (o, ctx): PrometheusAuthConfig => {
-        if (o!.token === undefined) issue(ctx, 'expected a non-empty string', undefined, ['token']);
-        return { type: 'bearer', token: o!.token };
-      }),
-    }),
-  );
+const credential = req(text, 'expected a non-empty string');
+const basicAuth = objT(
+  {
+    type: z.literal('basic'),
+    /** Basic auth user a scrape must send. */
+    username: credential,
+    /** Basic auth password a scrape must send. */
+    password: credential,
+  },
+  (o): PrometheusAuthConfig => ({ type: 'basic', username: o!.username, password: o!.password }),
+);
+const bearerAuth = objT(
+  {
+    type: z.literal('bearer'),
+    /** The bearer token a scrape must send (`Authorization: Bearer …`). */
+    token: credential,
+  },
+  (o): PrometheusAuthConfig => ({ type: 'bearer', token: o!.token }),
+);
+const prometheusAuth = withInput<
+  (Omit<InputOf<typeof basicAuth>, 'type'> & { type?: 'basic' }) | InputOf<typeof bearerAuth>
+>()(
+  z
+    .any()
+    .transform((v) => (isPlainObject(v) && v.type === undefined ? { ...v, type: 'basic' } : v))
+    .pipe(tagged({ basic: basicAuth, bearer: bearerAuth })),
+);
+
+/** The OTLP metrics exporter's nodes: its temporality and the shared OTLP wire options (named, for their docs). */
+const otlpMetricShape: {
+  type: z.ZodLiteral<'otlp'>;
+  /** `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`. @default 'cumulative' */
+  temporality: z.ZodOptional<z.ZodEnum<{ cumulative: 'cumulative'; delta: 'delta'; lowmemory: 'lowmemory' }>>;
+} & OtlpShape = {
+  type: z.literal('otlp'),
+  temporality: z.enum(['cumulative', 'delta', 'lowmemory']).optional(),
+  ...otlpShape,
+};
 
 export const metricExporterSchema = tagged({
   prometheus: objT(
-    shapeOf<Extract<MetricExporterInput, { type: 'prometheus' }>>()({
+    {
       type: z.literal('prometheus'),
+      /** `'server'`: its own listener; `'handler'`: mounted on the app's server. @default 'server' */
       mode: z.enum(['server', 'handler']).optional(),
+      /** @default '127.0.0.1' */
       host: text.optional(),
+      /** @default 9464 */
       port: z.number().int().min(0).max(65535).optional(),
+      /** @default '/metrics' */
       path: z.string().startsWith('/').optional(),
+      /** More paths the own listener serves the same exposition at (the seed's custom collector path). */
       extraPaths: z.array(z.string().startsWith('/')).optional(),
-      auth: prometheusAuth.optional(),
-    }),
+      /** `{ username, password }` (Basic) or `{ type: 'bearer', token }`: scrapes without them get 401. */
+      auth: prometheusAuth,
+    },
     (o) => ({
       type: 'prometheus' as const,
       mode: o!.mode ?? DEFAULT_PROMETHEUS.mode,
@@ -244,18 +232,11 @@ export const metricExporterSchema = tagged({
       ...(o!.auth ? { auth: o!.auth } : {}),
     }),
   ),
-  otlp: objT(
-    shapeOf<Extract<MetricExporterInput, { type: 'otlp' }>>()({
-      type: z.literal('otlp'),
-      temporality: z.enum(['cumulative', 'delta', 'lowmemory']).optional(),
-      ...otlpShape,
-    }),
-    (o, ctx) => ({
-      type: 'otlp' as const,
-      temporality: o!.temporality ?? 'cumulative',
-      ...otlpFields(o!, ctx),
-    }),
-  ),
+  otlp: objT(otlpMetricShape, (o, ctx) => ({
+    type: 'otlp' as const,
+    temporality: o!.temporality ?? 'cumulative',
+    ...otlpFields(o!, ctx),
+  })),
   console: objT({ type: z.literal('console') }, () => ({ type: 'console' as const })),
   none: objT({ type: z.literal('none') }, () => ({ type: 'none' as const })),
 });
@@ -269,7 +250,7 @@ export type PartialMetricExporter =
   | Exclude<MetricExporterConfig, { type: 'otlp' }>
   | ({ type: 'otlp'; temporality: MetricTemporality } & OtlpPartial);
 
-const metricExporterEntry = z.any().transform((v, ctx) => {
+const metricExporterEntryAny = z.any().transform((v, ctx) => {
   if (typeof v === 'string' && (METRIC_TRANSPORTS as readonly string[]).includes(v)) {
     return { transport: v as MetricTransport };
   }
@@ -290,16 +271,33 @@ const metricExporterEntry = z.any().transform((v, ctx) => {
   }
   return { exporter: r.data! };
 });
+/** A backend (`'prometheus'`, `{ type: 'otlp', ... }`), or a transport paired with `collectors`. */
+const metricExporterEntry = withInput<Named<MetricTransport> | InputOf<typeof metricExporterSchema>>()(
+  metricExporterEntryAny,
+);
+
+/**
+ * One metrics exporter as written: a backend (`'prometheus' | 'otlp' | 'console' | 'none'`, or
+ * `{ type, ... }`), or a transport (`'http' | 'handler' | 'grpc' | 'http/json' | 'http/protobuf'`)
+ * paired with `collectors`.
+ */
+export type MetricExporterInput = InputOf<typeof metricExporterEntry>;
 
 const view = objT(
-  shapeOf<MetricViewConfig>()({
+  {
+    /** Instrument name; `*` wildcards allowed. */
     instrument: text,
+    /** A new name for the stream (not with a wildcard). */
     name: text.optional(),
+    /** A new description for the stream. */
     description: z.string().optional(),
+    /** Explicit histogram bucket boundaries, ascending. */
     buckets: z.array(z.number()).min(1).optional(),
+    /** Attribute keys to keep (all others dropped). */
     attributes: z.array(text).optional(),
+    /** Drop the instrument entirely. */
     drop: bool.optional(),
-  }),
+  },
   (v, ctx) => {
     const b = v!.buckets;
     if (b?.some((x, i) => i > 0 && x <= b[i - 1]!))
@@ -318,26 +316,41 @@ const view = objT(
 );
 
 export const metricsSchema = objT(
-  shapeOf<MetricsInput>()({
+  {
+    /** @default true */
     enabled: bool.optional(),
-    collectors: z.array(z.enum(['prometheus', 'otlp', 'console'])).optional(),
-    exporters: z.array(req(metricExporterEntry)).optional(),
-    interval: durationSeconds,
-    exportIntervalMillis: durationMillis,
-    exportTimeout: durationSeconds,
-    exportTimeoutMillis: durationMillis,
-    cardinalityLimit: posInt.optional(),
-    durationBuckets: z.array(z.number().positive()).min(1).optional(),
-    views: z.array(req(view)).optional(),
-    http: obj(
-      shapeOf<NonNullable<MetricsInput['http']>>()({
-        ignorePaths: z.array(z.string().startsWith('/')).optional(),
-        serverSpans: bool.optional(),
-      }),
+    /** Backends: `['prometheus']`, `['otlp']`, … (paired with transports in `exporters`). */
+    collectors: withInput<Named<'prometheus' | 'otlp' | 'console'>[]>()(
+      z.array(z.enum(['prometheus', 'otlp', 'console'])).optional(),
     ),
+    /** Backends, or transports paired with `collectors`. @default ['prometheus'] (127.0.0.1:9464) */
+    exporters: z.array(req(metricExporterEntry)).optional(),
+    /** Export / collection interval; a bare number is seconds. */
+    interval: durationSeconds,
+    /** The same in milliseconds (or `'60s'`). @default 60000 */
+    exportIntervalMillis: durationMillis,
+    /** Per-export timeout (`'30s'`, or seconds). */
+    exportTimeout: durationSeconds,
+    /** The same in milliseconds (or `'30s'`). @default 30000 */
+    exportTimeoutMillis: durationMillis,
+    /** Series per instrument; more are folded into one overflow series and counted. @default 2000 */
+    cardinalityLimit: posInt.optional(),
+    /** Duration histogram buckets in seconds. @default the OpenTelemetry HTTP semconv advice */
+    durationBuckets: z.array(z.number().positive()).min(1).optional(),
+    /** Rename, re-bucket, filter attributes of or drop instruments: `{ instrument, name?, buckets?, attributes?, drop? }`. */
+    views: z.array(req(view)).optional(),
+    /** `serverSpans`: leave it unset (decided from `instrumentations`), or `false` to never start one. */
+    http: obj({
+      /** Requests to these paths are not measured (the health and dashboard paths are added). */
+      ignorePaths: z.array(z.string().startsWith('/')).optional(),
+      /** Whether the HTTP middleware starts a SERVER span (unset: only when http is not auto-instrumented). */
+      serverSpans: bool.optional(),
+    }),
+    /** Budget of `shutdown()` (`'5s'`, or seconds). */
     shutdownTimeout: durationSeconds,
+    /** The same in milliseconds (or `'5s'`). @default shutdown.timeoutMillis */
     shutdownTimeoutMillis: durationMillis,
-  }),
+  },
   (o, ctx) => {
     const m = o!;
     let exporters: PartialMetricExporter[] | undefined;
@@ -418,7 +431,7 @@ export const metricsSchema = objT(
       exporters,
       cardinalityLimit: m.cardinalityLimit,
       durationBuckets: m.durationBuckets,
-      views: m.views as z.output<typeof view>[] | undefined,
+      views: m.views,
       http: m.http
         ? defined({ ignorePaths: m.http.ignorePaths, serverSpans: m.http.serverSpans })
         : undefined,
@@ -426,6 +439,9 @@ export const metricsSchema = objT(
     });
   },
 );
+
+/** What may be written in the `metrics` section (code, file, overrides). */
+export type MetricsInput = InputOf<typeof metricsSchema>;
 
 /** The metrics slice while layers are merged: OTLP endpoints, the skip list and the budget may be unset. */
 export type MetricsDraft = Mutable<Omit<MetricsConfig, 'exporters' | 'http' | 'shutdownTimeoutMillis'>> & {

@@ -11,19 +11,24 @@ import { z } from 'zod';
 import { catalogEntryForTitle, findCatalogEntry, METRIC_CATALOG, type MetricCatalogEntry } from '../catalog';
 import { ExpectedError, parseDuration } from '../duration';
 import { ConfigError, type ConfigIssue } from '../errors';
+import type { DurationInput } from '../fields/input-types';
 import { toIssue } from '../fields/issues';
 import {
+  accepts,
   bool,
   type Ctx,
   custom,
   defined,
   httpUrl,
+  type InputOf,
   isPlainObject,
   issue,
   obj,
   objT,
   req,
+  required,
   text,
+  withInput,
 } from '../fields/zod-fields';
 import { deepFreeze } from '../merge';
 import { didYouMean } from '../suggest';
@@ -85,45 +90,6 @@ export interface MonitoringConfig {
   };
   /** What each field of the seed's `monitoring:` document became (printed by the summary). */
   readonly translated: readonly string[];
-}
-
-/** What may be written in the `monitoring` section (the seed's shape; snake or camel case). */
-export interface MonitoringInput {
-  metrics?: {
-    enabled?: boolean;
-    collectors?: Array<{ type: 'request' | 'system' | 'custom'; path?: string; interval?: number | string }>;
-  };
-  storage?: {
-    type?: 'prometheus';
-    retention?: number | string;
-    scrape_interval?: number | string;
-    scrapeInterval?: number | string;
-    evaluation_interval?: number | string;
-    evaluationInterval?: number | string;
-    target?: string;
-  };
-  visualization?: {
-    type?: 'grafana';
-    dashboards?: Array<{
-      name: string;
-      uid?: string;
-      panels?: Array<{ title: string; type?: string; metric?: string }>;
-    }>;
-  };
-  alertmanager?: {
-    receivers?: Array<{
-      name: string;
-      severity?: 'critical' | 'warning' | Array<'critical' | 'warning'>;
-      url: string;
-      sendResolved?: boolean;
-      send_resolved?: boolean;
-    }>;
-    groupBy?: string[];
-    groupWait?: number | string;
-    groupInterval?: number | string;
-    repeatInterval?: number | string;
-    group_by?: string[];
-  };
 }
 
 function panel(title: string, type: PanelType, metric: string | null): PanelConfig {
@@ -207,14 +173,38 @@ function only<T extends string>(value: T, message: string) {
 }
 
 const seconds = (v: unknown) => parseDuration(v, 's');
-const dur = custom(seconds);
+const dur = custom(seconds, accepts<DurationInput>());
 /** A Prometheus retention is a flag for Prometheus, not a timer of ours: days and weeks are fine. */
-const retentionDur = custom((v: unknown) => parseDuration(v, 's', undefined, true));
+const retentionDur = custom((v: unknown) => parseDuration(v, 's', undefined, true), accepts<DurationInput>());
 const path = z.string().startsWith('/', { error: 'expected a path starting with "/"' });
 
 const COLLECTOR_TYPES = ['request', 'system', 'custom'] as const;
 
-const collector = z.any().transform((v, ctx) => {
+/** What each kind of the seed's collectors takes. */
+const COLLECTOR_SHAPES = {
+  /** HTTP RED metrics; `path` is where Prometheus scrapes them. */
+  request: obj({
+    type: z.literal('request'),
+    /** Becomes the Prometheus endpoint's path (`prometheus.path`). */
+    path: path.optional(),
+    /** Becomes `metrics.exportIntervalMillis` (push exporters; Prometheus scrapes on `storage.scrape_interval`). */
+    interval: dur,
+  }),
+  /** Host and runtime metrics. */
+  system: obj({
+    type: z.literal('system'),
+    /** How often the resource monitor samples (`'5s'`, or seconds): becomes `resources.intervalMillis`. */
+    interval: dur,
+  }),
+  /** The app's own metrics, exposed at `path` too. */
+  custom: obj({
+    type: z.literal('custom'),
+    /** The same exposition is also served at this path. */
+    path: path.optional(),
+  }),
+};
+
+const collectorAny = z.any().transform((v, ctx) => {
   if (
     !isPlainObject(v) ||
     typeof v.type !== 'string' ||
@@ -230,22 +220,25 @@ const collector = z.any().transform((v, ctx) => {
     );
     return z.NEVER;
   }
-  const shape: z.ZodRawShape =
-    v.type === 'system'
-      ? { type: z.literal('system'), interval: dur }
-      : v.type === 'request'
-        ? { type: z.literal('request'), path: path.optional(), interval: dur }
-        : { type: z.literal('custom'), path: path.optional() };
-  const r = obj(shape).safeParse(v, { reportInput: true });
+  const r = COLLECTOR_SHAPES[v.type as (typeof COLLECTOR_TYPES)[number]].safeParse(v, { reportInput: true });
   if (!r.success) {
     for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
     return z.NEVER;
   }
   return r.data as { type: 'request' | 'system' | 'custom'; path?: string; interval?: number };
 });
+/** `{ type: 'request' | 'system' | 'custom', path?, interval? }` */
+const collector =
+  withInput<
+    {
+      [K in keyof typeof COLLECTOR_SHAPES]: InputOf<(typeof COLLECTOR_SHAPES)[K]>;
+    }[keyof typeof COLLECTOR_SHAPES]
+  >()(collectorAny);
 
 const metricsSection = obj({
+  /** The seed's `metrics.enabled`: becomes `metrics.enabled`. */
   enabled: bool.optional(),
+  /** The seed's collectors: `request` (HTTP RED metrics), `system` (host, runtime), `custom`. */
   collectors: z.array(req(collector)).optional(),
 });
 
@@ -256,12 +249,19 @@ const storage = objT(
         'prometheus',
         'only prometheus is supported as storage (for long-term storage, add remote_write to the generated prometheus.yml)',
       ),
+      accepts<'prometheus'>(),
     ),
+    /** Prometheus' `--storage.tsdb.retention.time` (`'15d'`, or seconds). */
     retention: retentionDur,
+    /** How often Prometheus scrapes the service (`'15s'`, or seconds). */
     scrape_interval: dur,
+    /** The same, camel case. */
     scrapeInterval: dur,
+    /** How often rules are evaluated. @default the scrape interval */
     evaluation_interval: dur,
+    /** The same, camel case. */
     evaluationInterval: dur,
+    /** The scrape target, `host:port`. @default the metrics exporter's listener */
     target: z
       .string()
       .regex(/^[A-Za-z0-9_.-]+:\d{1,5}$/, { error: 'expected host:port' })
@@ -330,9 +330,24 @@ function resolvePanelMetric(
   return e;
 }
 
-const panelInput = obj({ title: text, type: text.optional(), metric: text.optional() });
+const panelInput = obj({
+  /** Also picks the metric when `metric` is not given (`'Request Latency'`). */
+  title: text,
+  /** `timeseries | gauge | stat | table | heatmap | logs` (or `graph`). @default 'timeseries' */
+  type: text.optional(),
+  /** A metric of the catalog. */
+  metric: text.optional(),
+});
+const dashboardInput = obj({
+  /** The dashboard's title in Grafana. */
+  name: text,
+  /** @default `otelkit-<name>` */
+  uid: text.optional(),
+  /** `{ title, type?, metric? }` each; the metric is found from the title when not given. */
+  panels: withInput<InputOf<typeof panelInput>[]>()(z.array(z.any()).optional()),
+});
 
-const dashboards = z.any().transform((v, ctx): GrafanaDashboardConfig[] => {
+const dashboardsAny = z.any().transform((v, ctx): GrafanaDashboardConfig[] => {
   if (!Array.isArray(v)) {
     issue(ctx, 'expected a list of { name, panels }', v);
     return z.NEVER;
@@ -340,9 +355,7 @@ const dashboards = z.any().transform((v, ctx): GrafanaDashboardConfig[] => {
   const out: GrafanaDashboardConfig[] = [];
   const uids = new Set<string>();
   v.forEach((d, i) => {
-    const r = obj({ name: text, uid: text.optional(), panels: z.array(z.any()).optional() }).safeParse(d, {
-      reportInput: true,
-    });
+    const r = dashboardInput.safeParse(d, { reportInput: true });
     if (!r.success || !r.data) {
       for (const x of r.success ? [] : r.error.issues)
         ctx.addIssue({ ...(x as z.core.$ZodRawIssue), path: [i, ...x.path] });
@@ -391,10 +404,16 @@ const dashboards = z.any().transform((v, ctx): GrafanaDashboardConfig[] => {
   });
   return out;
 });
+/** The Grafana dashboards to generate: `{ name, uid?, panels: [{ title, type?, metric? }] }`. */
+const dashboards = withInput<InputOf<typeof dashboardInput>[]>()(dashboardsAny);
 
 const visualization = objT(
   {
-    type: custom(only('grafana', 'only grafana is supported (the generator writes Grafana dashboards)')),
+    type: custom(
+      only('grafana', 'only grafana is supported (the generator writes Grafana dashboards)'),
+      accepts<'grafana'>(),
+    ),
+    /** `{ name, uid?, panels }` each. @default the seed's Performance and Resources dashboards */
     dashboards: dashboards,
   },
   (v) => defined({ type: 'grafana' as const, dashboards: v.dashboards }),
@@ -404,10 +423,15 @@ const SEVERITIES = ['critical', 'warning'] as const;
 
 const receiver = objT(
   {
+    /** Letters, digits, `_` and `-`. */
     name: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected letters, digits, _ and -' }),
+    /** The alerts it receives. @default 'critical' */
     severity: z.union([z.enum(SEVERITIES), z.array(z.enum(SEVERITIES)).min(1)]).optional(),
-    url: httpUrl,
+    /** The webhook Alertmanager posts to. */
+    url: required(httpUrl),
+    /** @default true */
     sendResolved: bool.optional(),
+    /** The same, snake case. */
     send_resolved: bool.optional(),
   },
   (r, ctx): ReceiverConfig => {
@@ -425,14 +449,23 @@ const receiver = objT(
 
 const alertmanager = objT(
   {
+    /** Webhook receivers: `{ name, url, severity?, sendResolved? }` each. */
     receivers: z.array(req(receiver)).optional(),
+    /** Labels alerts are grouped by. @default ['alertname', 'job'] */
     groupBy: z.array(text).optional(),
+    /** The same, snake case. */
     group_by: z.array(text).optional(),
+    /** How long Alertmanager waits to group a new alert (`'30s'`, or seconds). */
     groupWait: dur,
+    /** The same, snake case. */
     group_wait: dur,
+    /** How long before a changed group is sent again (`'5m'`, or seconds). */
     groupInterval: dur,
+    /** The same, snake case. */
     group_interval: dur,
+    /** How long before a firing group is repeated (`'4h'`, or seconds). */
     repeatInterval: dur,
+    /** The same, snake case. */
     repeat_interval: dur,
   },
   (a, ctx) => {
@@ -472,6 +505,17 @@ const MOVED: Readonly<Record<string, string>> = {
   tracing: 'write tracing at the top level of the file',
 };
 
+const monitoringShape = obj({
+  /** The seed's metrics section (enabled, collectors). */
+  metrics: metricsSection,
+  /** The Prometheus that stores the metrics (the generated prometheus.yml). */
+  storage,
+  /** The Grafana dashboards to generate. */
+  visualization,
+  /** Receivers and grouping of the generated alertmanager.yml. */
+  alertmanager,
+});
+
 const monitoringObject = z.any().transform((v, ctx): MonitoringParsed | undefined => {
   if (v === undefined) return undefined;
   if (!isPlainObject(v)) {
@@ -486,9 +530,7 @@ const monitoringObject = z.any().transform((v, ctx): MonitoringParsed | undefine
       ctx.addIssue({ code: 'custom', path: [k], input: val, message: `not part of monitoring: ${MOVED[k]}` });
     } else rest[k] = val;
   }
-  const r = obj({ metrics: metricsSection, storage, visualization, alertmanager }).safeParse(rest, {
-    reportInput: true,
-  });
+  const r = monitoringShape.safeParse(rest, { reportInput: true });
   if (!r.success) {
     for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);
     return z.NEVER;
@@ -576,7 +618,10 @@ function fmt(ms: number): string {
 }
 
 /** The `monitoring` section as one layer writes it → the slice's partial and what it asks of other slices. */
-export const monitoringSchema = monitoringObject;
+export const monitoringSchema = withInput<InputOf<typeof monitoringShape>>()(monitoringObject);
+
+/** What may be written in the `monitoring` section (the seed's shape; snake or camel case). */
+export type MonitoringInput = InputOf<typeof monitoringSchema>;
 
 /** The merged partial over the defaults. */
 export function finalizeMonitoring(

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, type ConfigSource } from '../errors';
+import type { DeepPartial } from '../fields/input-types';
 import { toIssue } from '../fields/issues';
 import { deepFreeze, deepMerge, findUnsafeKeys } from '../merge';
 
@@ -31,7 +32,8 @@ export interface SliceNormalizer<Input, Slice> {
 export function sliceNormalizer<Input, Draft, Slice extends object>(spec: {
   /** The section's key in the config: the prefix of every issue path. */
   readonly name: string;
-  readonly schema: z.ZodType;
+  /** Its parsed form must fit the draft (so the schema and the slice's type cannot drift apart). */
+  readonly schema: z.ZodType<DeepPartial<Draft> | undefined, unknown>;
   /** A fresh default draft of the slice (what `loadConfig` merges layers over). */
   readonly defaults: () => Draft;
   /** The slice's finalize step, shared with `loadConfig`. */

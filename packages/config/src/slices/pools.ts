@@ -6,20 +6,24 @@
  */
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
+import type { Named } from '../fields/input-types';
 import { toIssue } from '../fields/issues';
-import { type ThresholdConfig, threshold } from '../fields/threshold';
+import { type ThresholdConfig, threshold, type thresholdObject } from '../fields/threshold';
 import {
   bool,
   type Ctx,
   defined,
   durationMillis,
   durationSeconds,
+  type InputOf,
   issue,
+  type Node,
   obj,
   objT,
   pair,
   req,
   text,
+  withInput,
 } from '../fields/zod-fields';
 import { deepFreeze } from '../merge';
 
@@ -126,56 +130,6 @@ export interface PoolsConfig {
   readonly reportWindowMillis: number | null;
 }
 
-/** What may be written in the `pools` section (code, file, overrides). */
-export interface PoolsInput {
-  enabled?: boolean;
-  /** `'5s'`, or seconds as a bare number. */
-  interval?: number | string;
-  intervalMillis?: number;
-  collectTimeout?: number | string;
-  collectTimeoutMillis?: number;
-  maxResources?: number;
-  maxSeriesPerMetric?: number;
-  historySize?: number;
-  kinds?: ResourceKindName[];
-  /** `true` (every kind), a list of categories (`database`, `cache`, `pool`, `http`) and kinds, or `{ enabled, kinds }`. */
-  discovery?: boolean | string[] | { enabled?: boolean; kinds?: string[] };
-  health?: boolean;
-  thresholds?: Array<{
-    resourceId: string;
-    metric: string;
-    warning?: number;
-    critical?: number;
-    direction?: 'above' | 'below';
-    for?: number | string;
-    forMillis?: number;
-    hysteresis?: number;
-    message?: string;
-  }>;
-  anomalyDetection?:
-    | boolean
-    | {
-        enabled?: boolean;
-        windowSize?: number;
-        minPoints?: number;
-        driftPoints?: number;
-        resolveAfter?: number;
-        maxSeries?: number;
-        seasons?: number;
-        watch?: Array<{
-          resourceId: string;
-          metric: string;
-          sensitivity?: number;
-          trainingPeriod?: number | string;
-          trainingPeriodMillis?: number;
-          seasonLength?: number;
-        }>;
-      };
-  /** `'1h'`, or seconds; `null`: from the oldest point kept. */
-  reportWindow?: number | string | null;
-  reportWindowMillis?: number | null;
-}
-
 /** The defaults of the slice: the one home of the resource manager's defaults. */
 export const DEFAULT_POOLS: PoolsConfig = Object.freeze({
   enabled: false,
@@ -197,7 +151,7 @@ const resourceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:\-/@]{0,127}$/, {
 });
 const count = (max: number) => z.number().int().positive().max(max);
 
-const discoveryKinds = z.any().transform((v, ctx): DiscoverableResourceKind[] => {
+const discoveryKindsAny = z.any().transform((v, ctx): DiscoverableResourceKind[] => {
   const allowed = [...Object.keys(DISCOVERY_CATEGORIES), ...DISCOVERABLE_RESOURCE_KINDS];
   if (!Array.isArray(v)) {
     issue(ctx, `expected a list of ${allowed.join('|')}`, v);
@@ -213,10 +167,18 @@ const discoveryKinds = z.any().transform((v, ctx): DiscoverableResourceKind[] =>
   });
   return DISCOVERABLE_RESOURCE_KINDS.filter((k) => kinds.has(k));
 });
+/** Categories (`database`, `cache`, `pool`, `http`) and kinds to discover. */
+const discoveryKinds =
+  withInput<Named<'database' | 'cache' | 'pool' | 'http' | DiscoverableResourceKind>[]>()(discoveryKindsAny);
 
-const discoveryObject = obj({ enabled: bool.optional(), kinds: discoveryKinds.optional() });
+const discoveryObject = obj({
+  /** @default true once the object is written */
+  enabled: bool.optional(),
+  /** @default every discoverable kind */
+  kinds: discoveryKinds.optional(),
+});
 
-const discovery = z.any().transform((v, ctx): PoolsConfig['discovery'] | undefined => {
+const discoveryAny = z.any().transform((v, ctx): PoolsConfig['discovery'] | undefined => {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return { enabled: v, kinds: v ? [...DISCOVERABLE_RESOURCE_KINDS] : [] };
   const r = (Array.isArray(v) ? discoveryKinds : discoveryObject).safeParse(v, { reportInput: true });
@@ -229,9 +191,21 @@ const discovery = z.any().transform((v, ctx): PoolsConfig['discovery'] | undefin
   const enabled = o.enabled ?? true;
   return { enabled, kinds: enabled ? (o.kinds ?? [...DISCOVERABLE_RESOURCE_KINDS]) : [] };
 });
+/** `true` (every kind), a list of categories (`database`, `cache`, `pool`, `http`) and kinds, or `{ enabled, kinds }`. */
+const discovery = withInput<boolean | InputOf<typeof discoveryKinds> | InputOf<typeof discoveryObject>>()(
+  discoveryAny,
+);
 
-const poolThreshold = z.any().transform((v, ctx): PoolThresholdConfig => {
-  const r = obj({ resourceId: req(resourceId), metric: req(text) }).safeParse(
+/** Which series of which resource a pool threshold watches. */
+const poolThresholdTarget = obj({
+  /** The registered resource's id (`main-db`). */
+  resourceId: req(resourceId),
+  /** One of its metrics (`connection_pool_usage`). */
+  metric: req(text),
+});
+
+const poolThresholdAny = z.any().transform((v, ctx): PoolThresholdConfig => {
+  const r = poolThresholdTarget.safeParse(
     v && typeof v === 'object' && !Array.isArray(v)
       ? {
           resourceId: (v as Record<string, unknown>).resourceId,
@@ -249,14 +223,25 @@ const poolThreshold = z.any().transform((v, ctx): PoolThresholdConfig => {
   }
   return { ...r.data!, ...t.data };
 });
+/** `{ resourceId, metric }` and the threshold itself: `{ warning, critical, direction, for, hysteresis, message }`. */
+const poolThreshold = withInput<PoolThresholdInput>()(poolThresholdAny);
+
+/** One per-resource threshold as written: its resource and metric, and the threshold itself. */
+export type PoolThresholdInput = InputOf<typeof poolThresholdTarget> & InputOf<typeof thresholdObject>;
 
 const anomalyWatch = objT(
   {
+    /** The registered resource's id. */
     resourceId: req(resourceId),
+    /** The metric of that resource to watch. */
     metric: req(text),
+    /** 0..1; higher flags smaller deviations. @default the detector's (0.8) */
     sensitivity: z.number().min(0).max(1).optional(),
+    /** Learn only (no alerts) this long after the first point (`'1h'`, or seconds). */
     trainingPeriod: durationSeconds,
+    /** The same in milliseconds (or `'1h'`). @default 0 */
     trainingPeriodMillis: durationMillis,
+    /** Points per season, to compare each point with the same phase of earlier seasons. */
     seasonLength: count(1_000_000).optional(),
   },
   (o, ctx): PoolAnomalyWatchConfig =>
@@ -271,13 +256,21 @@ const anomalyWatch = objT(
 
 const anomalyObject = objT(
   {
+    /** @default true once the object is written */
     enabled: bool.optional(),
+    /** Points in the rolling window that gives the median and MAD. @default 120 */
     windowSize: count(100_000).optional(),
+    /** Points needed (besides the training period) before anything is flagged. @default 30 */
     minPoints: count(100_000).optional(),
+    /** Recent points whose median is compared with the window's, to catch slow drifts (leaks). @default 10 */
     driftPoints: count(100_000).optional(),
+    /** Consecutive normal points before a firing anomaly resolves. @default 5 */
     resolveAfter: count(100_000).optional(),
+    /** Series watched at once; past it `configure` throws. @default 1000 */
     maxSeries: count(1_000_000).optional(),
+    /** Seasons remembered per phase when `seasonLength` is set. @default 3 */
     seasons: count(1000).optional(),
+    /** The series to watch: `{ resourceId, metric, sensitivity?, trainingPeriod?, seasonLength? }` each. */
     watch: z.array(req(anomalyWatch)).optional(),
   },
   (o): PoolAnomalyConfig => {
@@ -286,7 +279,7 @@ const anomalyObject = objT(
   },
 );
 
-const anomalyDetection = z.any().transform((v, ctx): PoolAnomalyConfig | undefined => {
+const anomalyDetectionAny = z.any().transform((v, ctx): PoolAnomalyConfig | undefined => {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return { enabled: v, watch: [] };
   const r = anomalyObject.safeParse(v, { reportInput: true });
@@ -296,8 +289,10 @@ const anomalyDetection = z.any().transform((v, ctx): PoolAnomalyConfig | undefin
   }
   return r.data;
 });
+/** `true`, or `{ enabled, windowSize, minPoints, …, watch }`. */
+const anomalyDetection = withInput<boolean | InputOf<typeof anomalyObject>>()(anomalyDetectionAny);
 
-const nullable = <T>(schema: z.ZodType<T>) =>
+const nullable = <T, I>(schema: z.ZodType<T, I>): Node<T | null | undefined, I | null> =>
   z.any().transform((v, ctx): T | null | undefined => {
     if (v === null) return null;
     const r = schema.safeParse(v, { reportInput: true });
@@ -310,20 +305,35 @@ const nullable = <T>(schema: z.ZodType<T>) =>
 
 const poolsObject = objT(
   {
+    /** Writing the section turns the resource manager on, unless this says otherwise. */
     enabled: bool.optional(),
+    /** How often every resource is collected: `'5s'`, or seconds as a bare number. */
     interval: durationSeconds,
+    /** The same in milliseconds (or `'5s'`); at least 10 ms. @default 5000 */
     intervalMillis: durationMillis,
+    /** Budget of one resource's collection; past it the collection counts as an error (`'5s'`, or seconds). */
     collectTimeout: durationSeconds,
+    /** The same in milliseconds (or `'5s'`). @default 5000 */
     collectTimeoutMillis: durationMillis,
+    /** Resources registered at once; past it `register` throws. @default 1000 */
     maxResources: count(100_000).optional(),
+    /** Distinct label sets per metric per resource; past it new ones are dropped and counted. @default 100 */
     maxSeriesPerMetric: count(100_000).optional(),
+    /** Points kept per series for reports. @default 1440 */
     historySize: count(1_000_000).optional(),
+    /** Built-in kinds registered on the manager. @default all of them */
     kinds: z.array(z.enum(RESOURCE_KINDS)).optional(),
+    /** `true` (every kind), a list of categories (`database`, `cache`, `pool`, `http`) and kinds, or `{ enabled, kinds }`. */
     discovery,
+    /** Each resource's health feeds the readiness check (`resource:<id>`). @default true */
     health: bool.optional(),
+    /** Per-resource thresholds: `{ resourceId, metric, warning?, critical?, direction?, for?, hysteresis?, message? }` each. */
     thresholds: z.array(poolThreshold).optional(),
+    /** `true`, or the detector's options and the series to watch. @default false */
     anomalyDetection,
+    /** Window of `generateReport()` when none is given: `'1h'`, or seconds; `null`: from the oldest point kept. */
     reportWindow: nullable(durationSeconds),
+    /** The same in milliseconds (or `'1h'`). @default null */
     reportWindowMillis: nullable(durationMillis),
   },
   (o, ctx: Ctx): Partial<PoolsConfig> => {
@@ -361,8 +371,10 @@ const poolsObject = objT(
   },
 );
 
-/** The `pools` section as one layer writes it (`true`/`false` or the object) → a partial slice. */
-export const poolsSchema = z.any().transform((v, ctx): Partial<PoolsConfig> | undefined => {
+/** What may be written in the `pools` section (code, file, overrides), besides `true`/`false`. */
+export type PoolsInput = InputOf<typeof poolsObject>;
+
+const poolsAny = z.any().transform((v, ctx): Partial<PoolsConfig> | undefined => {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return { enabled: v };
   const r = poolsObject.safeParse(v, { reportInput: true });
@@ -372,6 +384,8 @@ export const poolsSchema = z.any().transform((v, ctx): Partial<PoolsConfig> | un
   }
   return r.data;
 });
+/** The `pools` section as one layer writes it (`true`/`false` or the object) → a partial slice. */
+export const poolsSchema = withInput<boolean | PoolsInput>()(poolsAny);
 
 /** Cross-field checks on the merged slice (a watched series needs anomaly detection on). */
 export function finalizePools(p: PoolsConfig, issues: ConfigIssue[]): PoolsConfig {

@@ -5,18 +5,20 @@
  */
 import { z } from 'zod';
 import { ExpectedError } from '../duration';
-import type { DurationInput, Named } from '../fields/input-types';
+import type { Named } from '../fields/input-types';
 import {
+  accepts,
   bool,
   custom,
   defined,
   durationMillis,
   durationSeconds,
+  type InputOf,
   obj,
   objT,
   pair,
   reemit,
-  shapeOf,
+  withInput,
 } from '../fields/zod-fields';
 
 /** OpenTelemetry's own diagnostic log level (`OTEL_LOG_LEVEL`). */
@@ -44,33 +46,19 @@ export interface DiagnosticsConfig {
   readonly printSummary: boolean;
 }
 
-export interface ShutdownInput {
-  timeout?: DurationInput;
-  timeoutMillis?: number;
-  handleSignals?: boolean;
-}
-
-/** A list of libraries to instrument, `false` for none, or `{ pg: false, ... }` to turn some off. */
-export type InstrumentationsInput =
-  | Named<InstrumentationName>[]
-  | boolean
-  | Partial<Record<InstrumentationName, boolean>>;
-
-export interface DiagnosticsInput {
-  logLevel?: DiagLogLevelName | Uppercase<DiagLogLevelName>;
-  printSummary?: boolean;
-}
-
 export const DEFAULT_SHUTDOWN: ShutdownConfig = { timeoutMillis: 5000, handleSignals: true };
 
 export const DEFAULT_DIAGNOSTICS: DiagnosticsConfig = { logLevel: 'warn', printSummary: false };
 
 export const shutdownSchema = objT(
-  shapeOf<ShutdownInput>()({
+  {
+    /** One budget for the whole ordered shutdown (`'5s'`, or seconds). */
     timeout: durationSeconds,
+    /** The same in milliseconds (or `'5s'`). @default 5000 */
     timeoutMillis: durationMillis,
+    /** Flush and exit with 128+signal on SIGTERM/SIGINT when the app has no handler of its own. @default true */
     handleSignals: bool.optional(),
-  }),
+  },
   (o, ctx) => {
     const timeoutMillis = pair(ctx, o!, 'timeout');
     if (timeoutMillis === 0) {
@@ -97,7 +85,7 @@ export const INSTRUMENTATION_NAMES = [
 ] as const;
 const instrumentationName = z.enum(INSTRUMENTATION_NAMES);
 
-export const instrumentationsSchema = z.any().transform((v, ctx) => {
+const instrumentationsAny = z.any().transform((v, ctx) => {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return { enabled: v ? [...INSTRUMENTATION_NAMES] : [] };
   if (Array.isArray(v)) {
@@ -120,6 +108,29 @@ export const instrumentationsSchema = z.any().transform((v, ctx) => {
   return { enabled: INSTRUMENTATION_NAMES.filter((n) => r.data?.[n] !== false) };
 });
 
+/** A list of libraries to instrument, `false` for none, or `{ pg: false, ... }` to turn some off. */
+export const instrumentationsSchema = withInput<
+  Named<InstrumentationName>[] | boolean | InstrumentationSwitches
+>()(instrumentationsAny);
+
+/** `{ pg: false }`: every library on but the ones set to `false`. */
+export interface InstrumentationSwitches {
+  /** `node:http` / `https` servers and clients. */
+  http?: boolean;
+  /** `fetch` and undici clients. */
+  undici?: boolean;
+  /** PostgreSQL (`pg`). */
+  pg?: boolean;
+  /** Redis (`ioredis`). */
+  ioredis?: boolean;
+  /** RabbitMQ (`amqplib`). */
+  amqplib?: boolean;
+  /** Express routes and middleware. */
+  express?: boolean;
+  /** Fastify routes and hooks. */
+  fastify?: boolean;
+}
+
 const DIAG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 
 /** `OTEL_LOG_LEVEL` values, any case. */
@@ -132,6 +143,18 @@ export function parseDiagLevel(v: unknown): (typeof DIAG_LEVELS)[number] {
 }
 
 export const diagnosticsSchema = objT(
-  shapeOf<DiagnosticsInput>()({ logLevel: custom(parseDiagLevel), printSummary: bool.optional() }),
+  {
+    /** OpenTelemetry `diag` level (`OTEL_LOG_LEVEL`), any case. @default 'warn' */
+    logLevel: custom(parseDiagLevel, accepts<DiagLogLevelName | Uppercase<DiagLogLevelName>>()),
+    /** Print the startup summary at info level (it is always available at debug). @default false */
+    printSummary: bool.optional(),
+  },
   (o) => defined({ ...o! }),
 );
+
+/** What may be written in the `shutdown` section. */
+export type ShutdownInput = InputOf<typeof shutdownSchema>;
+/** What may be written as `instrumentations`. */
+export type InstrumentationsInput = InputOf<typeof instrumentationsSchema>;
+/** What may be written in the `diagnostics` section. */
+export type DiagnosticsInput = InputOf<typeof diagnosticsSchema>;

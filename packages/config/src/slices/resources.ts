@@ -10,9 +10,10 @@ import { type ParsedCondition, parseCondition } from '../condition';
 export type { ComparisonOperator, ConditionAggregation, ParsedCondition } from '../condition';
 
 import { ExpectedError } from '../duration';
-import type { DurationInput, Mutable, Named } from '../fields/input-types';
-import { type ThresholdConfig, type ThresholdDirection, threshold } from '../fields/threshold';
+import type { Mutable, Named } from '../fields/input-types';
+import { type ThresholdConfig, threshold } from '../fields/threshold';
 import {
+  accepts,
   bool,
   type Ctx,
   custom,
@@ -21,6 +22,7 @@ import {
   durationSeconds,
   headers,
   httpUrl,
+  type InputOf,
   issue,
   obj,
   objT,
@@ -28,8 +30,9 @@ import {
   posInt,
   reemit,
   req,
-  shapeOf,
+  required,
   text,
+  withInput,
 } from '../fields/zod-fields';
 import { sliceNormalizer } from './normalize';
 
@@ -123,78 +126,6 @@ export interface HealthConfig {
   readonly hostAlertsAffectReadiness: boolean;
 }
 
-export type ThresholdInput =
-  | number
-  | {
-      /** A number, or a byte size with its unit (`'512MiB'`). */
-      warning?: number | string;
-      critical?: number | string;
-      direction?: ThresholdDirection;
-      for?: DurationInput;
-      forMillis?: number;
-      hysteresis?: number;
-      message?: string;
-    };
-
-export interface ResourcesInput {
-  enabled?: boolean;
-  /** A bare number is seconds. */
-  interval?: DurationInput;
-  intervalMillis?: number;
-  historySize?: number;
-  containerAware?: boolean;
-  thresholds?: Record<string, ThresholdInput>;
-}
-
-export interface AlertRuleInput {
-  name: string;
-  condition: string;
-  for?: DurationInput;
-  forMillis?: number;
-  /** The seed's name of `for`. */
-  duration?: DurationInput;
-  /** The seed's percentage (0-100] of observations in the window that must meet the condition. */
-  threshold?: number;
-  /** The same as a fraction (`0.1`) or `'10%'`. */
-  share?: number | string;
-  /** Aggregation window; a bare number is seconds. @default '1m' */
-  window?: DurationInput;
-  windowMillis?: number;
-  severity?: Named<'warning' | 'critical'>;
-  message?: string;
-  runbook?: string;
-  labels?: Record<string, string>;
-}
-
-export interface WebhookInput {
-  url: string;
-  /** Allow a link-local / cloud metadata / unspecified address as the endpoint (refused otherwise). */
-  allowLinkLocal?: boolean;
-  headers?: Record<string, string>;
-  timeout?: DurationInput;
-  timeoutMillis?: number;
-  maxRetries?: number;
-}
-
-export type AlertsInput =
-  | AlertRuleInput[]
-  | { rules?: AlertRuleInput[]; webhooks?: Array<string | WebhookInput>; log?: boolean };
-
-export interface HealthInput {
-  enabled?: boolean;
-  path?: string;
-  livenessPath?: string;
-  readinessPath?: string;
-  checkTimeout?: DurationInput;
-  checkTimeoutMillis?: number;
-  cache?: DurationInput;
-  cacheMillis?: number;
-  maxEventLoopDelay?: DurationInput;
-  maxEventLoopDelayMillis?: number;
-  maxMemoryPercent?: number;
-  hostAlertsAffectReadiness?: boolean;
-}
-
 /** The shortest sampling interval of the resource monitor (config and `new ResourceMonitor()` alike). */
 export const MIN_SAMPLE_INTERVAL_MILLIS = 10;
 
@@ -221,14 +152,20 @@ export const DEFAULT_HEALTH: HealthConfig = {
 };
 
 export const resourcesSchema = objT(
-  shapeOf<ResourcesInput>()({
+  {
+    /** @default true */
     enabled: bool.optional(),
+    /** How often the monitor samples; a bare number is seconds (`'5s'`). */
     interval: durationSeconds,
+    /** The same in milliseconds (or `'5s'`); at least 10 ms. @default 5000 */
     intervalMillis: durationMillis,
+    /** Samples kept per metric. @default 720 */
     historySize: posInt.max(1_000_000).optional(),
+    /** Measure CPU and memory against cgroup limits when present. @default true */
     containerAware: bool.optional(),
+    /** Per-metric thresholds: `{ cpu_usage: 80, memory_usage: { warning: 80, critical: 95 } }` (a bare number is a warning level, direction above). */
     thresholds: z.record(text, threshold).optional(),
-  }),
+  },
   (o, ctx) => {
     const r = o!;
     const intervalMillis = pair(ctx, r, 'interval');
@@ -248,22 +185,35 @@ export const resourcesSchema = objT(
 );
 
 const alertRule = objT(
-  shapeOf<AlertRuleInput>()({
+  {
+    /** Unique among the rules. */
     name: text,
+    /** `'cpu_usage > 80'`, `'avg(event_loop_delay_ms) > 100'`, `'memory_usage_bytes > 1GB'`. */
     condition: text,
+    /** The condition must hold this long before the alert fires (`'1m'`, or seconds). */
     for: durationSeconds,
+    /** Aggregation window; a bare number is seconds. @default '1m' */
     window: durationSeconds,
+    /** The same in milliseconds (or `'1m'`). */
     windowMillis: durationMillis,
+    /** `for` in milliseconds (or `'1m'`). @default 0 */
     forMillis: durationMillis,
     // the seed's names (Monitoring Setup Guide): `duration` is `for`, `threshold` a percentage
+    /** The seed's name of `for`. */
     duration: durationSeconds,
+    /** The seed's percentage (0-100] of observations in the window that must meet the condition. */
     threshold: z.number().gt(0).max(100).optional(),
-    share: custom(parseShare),
-    severity: z.enum(['warning', 'critical']).optional(),
+    /** The same as a fraction (`0.1`) or `'10%'`. */
+    share: custom(parseShare, accepts<number | string>()),
+    /** @default 'warning' */
+    severity: withInput<Named<'warning' | 'critical'>>()(z.enum(['warning', 'critical']).optional()),
+    /** Shown with the alert (logs, webhooks). */
     message: z.string().optional(),
+    /** A URL shown with the alert. */
     runbook: httpUrl,
+    /** Extra labels sent with the alert (webhooks, Alertmanager). */
     labels: z.record(text, z.string()).optional(),
-  }),
+  },
   (o, ctx): AlertRuleConfig => {
     const a = o!;
     if (a.duration !== undefined && (a.for !== undefined || a.forMillis !== undefined)) {
@@ -346,32 +296,40 @@ function checkConditionUnits(ctx: Ctx, parsed: AlertRuleConfig['parsed']): void 
   }
 }
 
-const webhook = z
+const webhookObject = objT(
+  {
+    /** Where alert transitions are POSTed (JSON). */
+    url: required(httpUrl),
+    /** Allow a link-local / cloud metadata / unspecified address as the endpoint (refused otherwise). */
+    allowLinkLocal: bool.optional(),
+    /** Extra request headers (e.g. a token). Masked in the startup summary. */
+    headers: headers.optional(),
+    /** Per-request timeout (`'5s'`, or seconds). */
+    timeout: durationSeconds,
+    /** The same in milliseconds (or `'5s'`). @default 5000 */
+    timeoutMillis: durationMillis,
+    /** 0..10. @default 3 */
+    maxRetries: z.number().int().min(0).max(10).optional(),
+  },
+  (o, ctx): WebhookConfig => {
+    const w = o!;
+    if (w.url === undefined) issue(ctx, 'expected an http(s) URL', undefined, ['url']);
+    return {
+      url: w.url!,
+      ...(w.allowLinkLocal === true ? { allowLinkLocal: true as const } : {}),
+      headers: { ...(w.headers ?? {}) },
+      timeoutMillis: pair(ctx, w, 'timeout') ?? 5000,
+      maxRetries: w.maxRetries ?? 3,
+    };
+  },
+);
+
+const webhookAny = z
   .any()
   .transform((v) => (typeof v === 'string' ? { url: v } : v))
-  .pipe(
-    objT(
-      shapeOf<WebhookInput>()({
-        url: httpUrl,
-        allowLinkLocal: bool.optional(),
-        headers: headers.optional(),
-        timeout: durationSeconds,
-        timeoutMillis: durationMillis,
-        maxRetries: z.number().int().min(0).max(10).optional(),
-      }),
-      (o, ctx): WebhookConfig => {
-        const w = o!;
-        if (w.url === undefined) issue(ctx, 'expected an http(s) URL', undefined, ['url']);
-        return {
-          url: w.url!,
-          ...(w.allowLinkLocal === true ? { allowLinkLocal: true as const } : {}),
-          headers: { ...(w.headers ?? {}) },
-          timeoutMillis: pair(ctx, w, 'timeout') ?? 5000,
-          maxRetries: w.maxRetries ?? 3,
-        };
-      },
-    ),
-  );
+  .pipe(webhookObject);
+/** A webhook: its URL alone, or `{ url, headers, timeout, maxRetries }`. */
+const webhook = withInput<string | InputOf<typeof webhookObject>>()(webhookAny);
 
 function uniqueNames(ctx: Ctx, rules: AlertRuleConfig[] | undefined, pathPrefix: PropertyKey[]): void {
   const seen = new Set<string>();
@@ -381,7 +339,16 @@ function uniqueNames(ctx: Ctx, rules: AlertRuleConfig[] | undefined, pathPrefix:
   });
 }
 
-export const alertsSchema = z.any().transform((v, ctx) => {
+const alertsObject = obj({
+  /** `{ name, condition, for?, window?, severity?, message?, runbook?, labels? }` each. */
+  rules: z.array(req(alertRule)).optional(),
+  /** A URL, or `{ url, headers, timeout, maxRetries }`. */
+  webhooks: z.array(req(webhook)).optional(),
+  /** Log every alert event through the logger. @default true */
+  log: bool.optional(),
+});
+
+const alertsAny = z.any().transform((v, ctx) => {
   if (v === undefined) return undefined;
   if (Array.isArray(v)) {
     const r = z.array(req(alertRule)).safeParse(v, { reportInput: true });
@@ -392,13 +359,7 @@ export const alertsSchema = z.any().transform((v, ctx) => {
     uniqueNames(ctx, r.data, []);
     return { rules: r.data };
   }
-  const r = obj(
-    shapeOf<Exclude<AlertsInput, unknown[]>>()({
-      rules: z.array(req(alertRule)).optional(),
-      webhooks: z.array(req(webhook)).optional(),
-      log: bool.optional(),
-    }),
-  ).safeParse(v, { reportInput: true });
+  const r = alertsObject.safeParse(v, { reportInput: true });
   if (!r.success) {
     reemit(ctx, r.error.issues);
     return z.NEVER;
@@ -407,23 +368,48 @@ export const alertsSchema = z.any().transform((v, ctx) => {
   return defined({ ...r.data! });
 });
 
+/** The rules alone, or `{ rules, webhooks, log }`. */
+export const alertsSchema = withInput<AlertRuleInput[] | InputOf<typeof alertsObject>>()(alertsAny);
+
+export type { ThresholdInput } from '../fields/threshold';
+/** One alert rule as written. */
+export type AlertRuleInput = InputOf<typeof alertRule>;
+/** A webhook as written in its object form (a bare URL string is accepted too). */
+export type WebhookInput = InputOf<typeof webhookObject>;
+/** What may be written as `alerts`. */
+export type AlertsInput = InputOf<typeof alertsSchema>;
+/** What may be written in the `resources` section. */
+export type ResourcesInput = InputOf<typeof resourcesSchema>;
+
 const path = z.string().startsWith('/', { error: 'expected a path starting with "/"' });
 
 export const healthSchema = objT(
-  shapeOf<HealthInput>()({
+  {
+    /** @default true */
     enabled: bool.optional(),
+    /** JSON detail of every check. @default '/health' */
     path: path.optional(),
+    /** @default '/health/live' */
     livenessPath: path.optional(),
+    /** @default '/health/ready' */
     readinessPath: path.optional(),
+    /** A check that takes longer fails (`'2s'`, or seconds). */
     checkTimeout: durationSeconds,
+    /** The same in milliseconds (or `'2s'`). @default 2000 */
     checkTimeoutMillis: durationMillis,
+    /** How long an answer is reused (`'1s'`, or seconds). */
     cache: durationSeconds,
+    /** The same in milliseconds (or `'1s'`). @default 1000 */
     cacheMillis: durationMillis,
+    /** Built-in liveness check: event-loop delay p99 above this is unhealthy (`'1s'`, or seconds). */
     maxEventLoopDelay: durationSeconds,
+    /** The same in milliseconds (or `'1s'`). @default 1000 */
     maxEventLoopDelayMillis: durationMillis,
+    /** Built-in readiness check: memory (vs the container limit when known) above this percentage is not ready. @default 95 */
     maxMemoryPercent: z.number().gt(0).max(100).optional(),
+    /** A host-level alert (CPU, memory of the machine) fails readiness only when true. @default false */
     hostAlertsAffectReadiness: bool.optional(),
-  }),
+  },
   (o, ctx) => {
     const h = o!;
     const checkTimeoutMillis = pair(ctx, h, 'checkTimeout');
@@ -445,6 +431,9 @@ export const healthSchema = objT(
     });
   },
 );
+
+/** What may be written in the `health` section. */
+export type HealthInput = InputOf<typeof healthSchema>;
 
 const resourcesNormalizer = sliceNormalizer<ResourcesInput, Mutable<ResourcesConfig>, ResourcesConfig>({
   name: 'resources',

@@ -3,8 +3,7 @@
  * types and defaults live here, once.
  */
 import { z } from 'zod';
-import type { DurationInput } from '../fields/input-types';
-import { custom, durationMillis, obj, shapeOf, text } from '../fields/zod-fields';
+import { accepts, custom, durationMillis, type InputOf, obj, text } from '../fields/zod-fields';
 import {
   DEFAULT_DETECTION_TIMEOUT_MILLIS,
   DEFAULT_RESOURCE_DETECTORS,
@@ -44,22 +43,6 @@ export interface ServiceConfig {
   readonly detectionTimeoutMillis: number;
 }
 
-export interface ServiceInput {
-  name?: string;
-  version?: string;
-  environment?: string;
-  namespace?: string;
-  instanceId?: string;
-  attributes?: Record<string, AttributeScalar>;
-  /**
-   * `true`/`'all'` (the local detectors), `false`/`'none'`, or a list of detector names; a cloud
-   * detector only when named: `['all', 'aws']`.
-   */
-  detectors?: boolean | 'all' | 'none' | Array<ResourceDetectorName | 'all' | 'env'>;
-  /** How long the cloud detectors may take (`'2s'`, or milliseconds). @default 2000 */
-  detectionTimeoutMillis?: DurationInput;
-}
-
 export const DEFAULT_SERVICE: ServiceConfig = {
   name: 'unknown_service:node',
   attributes: {},
@@ -67,15 +50,31 @@ export const DEFAULT_SERVICE: ServiceConfig = {
   detectionTimeoutMillis: DEFAULT_DETECTION_TIMEOUT_MILLIS,
 };
 
-export const serviceSchema = obj(
-  shapeOf<ServiceInput>()({
-    name: text.optional(),
-    version: text.optional(),
-    environment: text.optional(),
-    namespace: text.optional(),
-    instanceId: text.optional(),
-    attributes: z.record(text, z.union([z.string(), z.number(), z.boolean()])).optional(),
-    detectors: custom(parseResourceDetectors),
-    detectionTimeoutMillis: durationMillis,
-  }),
-);
+/** What may be written in the `service` section: the schema, whose input type is {@link ServiceInput}. */
+export const serviceSchema = obj({
+  /** `service.name` (`OTEL_SERVICE_NAME`). @default 'unknown_service:node' */
+  name: text.optional(),
+  /** `service.version` */
+  version: text.optional(),
+  /** `deployment.environment.name` */
+  environment: text.optional(),
+  /** `service.namespace` */
+  namespace: text.optional(),
+  /** `service.instance.id` */
+  instanceId: text.optional(),
+  /** Extra resource attributes, e.g. `{ 'cloud.region': 'eu-west-1' }`. */
+  attributes: z.record(text, z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /**
+   * `true`/`'all'` (the local detectors), `false`/`'none'`, or a list of detector names; a cloud
+   * detector only when named: `['all', 'aws']`.
+   */
+  detectors: custom(
+    parseResourceDetectors,
+    accepts<boolean | 'all' | 'none' | Array<ResourceDetectorName | 'all' | 'env'>>(),
+  ),
+  /** How long the cloud detectors may take (`'2s'`, or milliseconds). @default 2000 */
+  detectionTimeoutMillis: durationMillis,
+});
+
+/** What may be written in the `service` section (code, file, overrides). */
+export type ServiceInput = InputOf<typeof serviceSchema>;

@@ -6,17 +6,17 @@ import { z } from 'zod';
 import { ExpectedError } from '../duration';
 import type { ConfigIssue } from '../errors';
 import { checkEndpoints } from '../fields/endpoint-safety';
-import type { DurationInput, Mutable, Named } from '../fields/input-types';
+import type { Mutable, Named } from '../fields/input-types';
 import {
   DEFAULT_OTLP,
   type DraftOtlp,
   finishOtlp,
   type OtlpEndpointConfig,
-  type OtlpEndpointInput,
   type OtlpPartial,
   otlpVariant,
 } from '../fields/otlp';
 import {
+  accepts,
   bool,
   custom,
   defined,
@@ -24,6 +24,7 @@ import {
   durationSeconds,
   headers,
   httpUrl,
+  type InputOf,
   isPlainObject,
   issue,
   obj,
@@ -31,8 +32,8 @@ import {
   pair,
   posInt,
   req,
-  shapeOf,
   tagged,
+  withInput,
 } from '../fields/zod-fields';
 import { didYouMean } from '../suggest';
 import { type SliceContext, sliceNormalizer } from './normalize';
@@ -130,35 +131,6 @@ export interface TracingConfig {
   readonly attributeValueLengthLimit: number;
 }
 
-export type TraceExporterInput =
-  | Named<'otlp' | 'jaeger' | 'zipkin' | 'console' | 'memory' | 'none'>
-  | ({ type: 'otlp' | 'jaeger' } & OtlpEndpointInput)
-  | {
-      type: 'zipkin';
-      endpoint?: string;
-      allowLinkLocal?: boolean;
-      headers?: Record<string, string>;
-      timeout?: DurationInput;
-      timeoutMillis?: number;
-    }
-  | { type: 'console' }
-  | { type: 'memory'; maxSpans?: number };
-
-export interface TracingInput {
-  enabled?: boolean;
-  /** A ratio 0..1 (parent-based), a sampler name, or `{ type, ratio }`. */
-  sampler?: number | Named<SamplerName> | { type: SamplerName; ratio?: number };
-  /** One exporter (shorthand for `exporters: [x]`). */
-  exporter?: TraceExporterInput;
-  exporters?: TraceExporterInput[];
-  propagators?: Named<PropagatorName>[];
-  batch?: Partial<BatchConfig>;
-  shutdownTimeout?: DurationInput;
-  shutdownTimeoutMillis?: number;
-  /** Longest string attribute value, in characters. @default 4096 */
-  attributeValueLengthLimit?: number;
-}
-
 /**
  * Longest string attribute value of a span: OpenTelemetry sets no limit, so one 10 MB attribute
  * made a 20 MB export request. 4096 characters keep SQL statements and stack frames readable.
@@ -209,14 +181,19 @@ export const traceExporterSchema = tagged(
     otlp: otlpVariant('otlp'),
     jaeger: otlpVariant('jaeger'),
     zipkin: objT(
-      shapeOf<Extract<TraceExporterInput, { type: 'zipkin' }>>()({
+      {
         type: z.literal('zipkin'),
+        /** @default 'http://localhost:9411/api/v2/spans' */
         endpoint: httpUrl,
+        /** Allow a link-local / cloud metadata / unspecified address as the endpoint (refused otherwise). */
         allowLinkLocal: bool.optional(),
+        /** Extra request headers. Masked in the startup summary. */
         headers: headers.optional(),
+        /** Per-export request timeout (`'10s'`, or seconds). */
         timeout: durationSeconds,
+        /** Per-export request timeout in milliseconds (or `'10s'`). @default 10000 */
         timeoutMillis: durationMillis,
-      }),
+      },
       (o, ctx) => ({
         type: 'zipkin' as const,
         endpoint: o!.endpoint ?? 'http://localhost:9411/api/v2/spans',
@@ -227,10 +204,11 @@ export const traceExporterSchema = tagged(
     ),
     console: objT({ type: z.literal('console') }, () => ({ type: 'console' as const })),
     memory: objT(
-      shapeOf<Extract<TraceExporterInput, { type: 'memory' }>>()({
+      {
         type: z.literal('memory'),
+        /** Oldest spans are evicted past this many (and counted). @default 1000 */
         maxSpans: posInt.optional(),
-      }),
+      },
       (o) => ({
         type: 'memory' as const,
         maxSpans: o!.maxSpans ?? 1000,
@@ -245,6 +223,9 @@ export const traceExporterSchema = tagged(
   },
 );
 
+/** One trace exporter as written: a name, or `{ type, ... }`. */
+export type TraceExporterInput = InputOf<typeof traceExporterSchema>;
+
 /** One trace exporter as written → its canonical form (endpoint may still be unset), or `none`. */
 export type PartialTraceExporter =
   | (Exclude<TraceExporterConfig, { type: 'otlp' | 'jaeger' }> & object)
@@ -256,24 +237,46 @@ function dropNone<T extends { type: string }>(list: (T | undefined)[]): Exclude<
 }
 
 export const tracingSchema = objT(
-  shapeOf<TracingInput>()({
+  {
+    /** `false`: no spans are created (a no-op tracer). @default true */
     enabled: bool.optional(),
-    sampler: custom(parseSampler),
-    exporter: traceExporterSchema,
-    exporters: z.array(req(traceExporterSchema)).optional(),
-    propagators: z.array(z.enum(PROPAGATOR_NAMES)).optional(),
-    batch: obj(
-      shapeOf<BatchConfig>()({
-        maxQueueSize: posInt.optional(),
-        maxExportBatchSize: posInt.optional(),
-        scheduledDelayMillis: durationMillis,
-        exportTimeoutMillis: durationMillis,
-      }),
+    /** A ratio 0..1 (parent-based), a sampler name, or `{ type, ratio }`. @default 'parentbased_always_on' */
+    sampler: custom(
+      parseSampler,
+      accepts<
+        | number
+        | Named<SamplerName>
+        | {
+            type: SamplerName;
+            /** 0..1: the share of new traces kept (`*traceidratio`). @default 1 */
+            ratio?: number;
+          }
+      >(),
     ),
+    /** One exporter (shorthand for `exporters: [x]`). */
+    exporter: traceExporterSchema,
+    /** Several at once are allowed; `[]` creates and propagates spans without exporting them. @default ['otlp'] */
+    exporters: z.array(req(traceExporterSchema)).optional(),
+    /** @default ['tracecontext', 'baggage'] */
+    propagators: withInput<Named<PropagatorName>[]>()(z.array(z.enum(PROPAGATOR_NAMES)).optional()),
+    /** BatchSpanProcessor limits (`OTEL_BSP_*`). */
+    batch: obj({
+      /** Spans beyond this are dropped and counted. @default 2048 */
+      maxQueueSize: posInt.optional(),
+      /** @default 512 */
+      maxExportBatchSize: posInt.optional(),
+      /** @default 5000 */
+      scheduledDelayMillis: durationMillis,
+      /** @default 30000 */
+      exportTimeoutMillis: durationMillis,
+    }),
+    /** Budget for `shutdown()`, flush included (`'5s'`, or seconds). */
     shutdownTimeout: durationSeconds,
+    /** Budget for `shutdown()` in milliseconds (or `'5s'`). @default shutdown.timeoutMillis */
     shutdownTimeoutMillis: durationMillis,
+    /** Longest string attribute value, in characters. @default 4096 */
     attributeValueLengthLimit: posInt.optional(),
-  }),
+  },
   (o, ctx) => {
     const t = o!;
     if (t.exporter !== undefined && t.exporters !== undefined) {
@@ -314,6 +317,9 @@ export const tracingSchema = objT(
     });
   },
 );
+
+/** What may be written in the `tracing` section (code, file, overrides). */
+export type TracingInput = InputOf<typeof tracingSchema>;
 
 /** The tracing slice while layers are merged: exporter endpoints and the budget may be unset. */
 export type TracingDraft = Mutable<Omit<TracingConfig, 'exporters' | 'shutdownTimeoutMillis' | 'batch'>> & {

@@ -141,6 +141,29 @@ describe('the pools slice', () => {
     );
   });
 
+  // A threshold or a watched series without its resource or metric was let through before (the
+  // schema's `req()` fields were made optional like every transform), and applied to "undefined".
+  it('requires the resource and the metric of a threshold and of a watched series', () => {
+    const issues = issuesOf(() =>
+      load({
+        pools: {
+          thresholds: [
+            { metric: 'waiting', warning: 5 },
+            { resourceId: 'db', warning: 5 },
+          ],
+          anomalyDetection: { watch: [{ metric: 'waiting' }] },
+        },
+      }),
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'pools.thresholds[0].resourceId', message: 'expected a value, got nothing' },
+        { path: 'pools.thresholds[1].metric', message: 'expected a value, got nothing' },
+        { path: 'pools.anomalyDetection.watch[0].resourceId', message: 'expected a value, got nothing' },
+      ]),
+    );
+  });
+
   it('rejects two thresholds on the same series and watched series with detection off', () => {
     const issues = issuesOf(() =>
       load({
