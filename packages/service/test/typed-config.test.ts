@@ -74,6 +74,27 @@ describe('typed config input', () => {
     expect(config.logging.outputs.map((o) => o.type)).toEqual(['console', 'file']);
   });
 
+  it('accepts an `as const` config and frozen lists (readonly arrays at every depth)', async () => {
+    const AS_CONST = {
+      logging: {
+        outputs: ['console', { type: 'file', rotation: { maxSize: '10MB' } }],
+        redact: ['req.body.card'],
+      },
+      tracing: { sampler: 0.1, exporters: [{ type: 'otlp', endpoint: 'http://collector.test:4318' }] },
+      alerts: [{ name: 'cpu', condition: 'cpu_usage > 80' }],
+      metrics: { durationBuckets: [0.1, 1], http: { ignorePaths: Object.freeze(['/internal']) } },
+      pools: { discovery: ['database'], thresholds: [{ resourceId: 'db', metric: 'waiting', warning: 5 }] },
+      instrumentations: ['http', 'pg'],
+    } as const;
+    const monitoring = startMonitoring(AS_CONST, { env: {}, file: false });
+    try {
+      expect(monitoring.config.metrics.http.ignorePaths).toContain('/internal');
+      expect(monitoring.config.instrumentations.enabled).toEqual(['http', 'pg']);
+    } finally {
+      await monitoring.shutdown();
+    }
+  });
+
   it('accepts a config kept in a const without `as const` (widened strings), checked at run time', () => {
     const MONITORING_CONFIG = {
       logging: { level: 'INFO', format: 'structured', outputs: ['console', 'file'], correlation: true },
