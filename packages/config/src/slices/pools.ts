@@ -181,6 +181,14 @@ const discoveryObject = obj({
 const discoveryAny = z.any().transform((v, ctx): PoolsConfig['discovery'] | undefined => {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return { enabled: v, kinds: v ? [...DISCOVERABLE_RESOURCE_KINDS] : [] };
+  if (v === null || typeof v !== 'object') {
+    issue(
+      ctx,
+      'expected true/false, a list of categories (database, cache, pool, http) and kinds, or { enabled, kinds }',
+      v,
+    );
+    return z.NEVER;
+  }
   const r = (Array.isArray(v) ? discoveryKinds : discoveryObject).safeParse(v, { reportInput: true });
   if (!r.success) {
     for (const i of r.error.issues) ctx.addIssue(i as z.core.$ZodRawIssue);

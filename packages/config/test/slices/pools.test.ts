@@ -143,6 +143,16 @@ describe('the pools slice', () => {
 
   // A threshold or a watched series without its resource or metric was let through before (the
   // schema's `req()` fields were made optional like every transform), and applied to "undefined".
+  it('names the three forms of discovery when it is none of them', () => {
+    expect(issuesOf(() => load({ pools: { discovery: 5 } }))).toEqual([
+      {
+        path: 'pools.discovery',
+        message:
+          'expected true/false, a list of categories (database, cache, pool, http) and kinds, or { enabled, kinds }, got 5',
+      },
+    ]);
+  });
+
   it('requires the resource and the metric of a threshold and of a watched series', () => {
     const issues = issuesOf(() =>
       load({
