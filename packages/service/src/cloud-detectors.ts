@@ -134,7 +134,11 @@ export function isAbsentCloudAttributeWarning(message: string): boolean {
 function warnOnce(name: string, text: string): void {
   if (warned.has(name)) return;
   warned.add(name);
-  diag.warn(`otelkit: service.detectors '${name}': ${text}`);
+  const line = `otelkit: service.detectors '${name}': ${text}`;
+  // Deferred: detection runs while startMonitoring builds the resource, before OpenTelemetry's diag
+  // is routed to the app's logger, so a warning given there and then (a package that did not load
+  // in time, or failed to) was lost. A microtask runs once startMonitoring has returned.
+  queueMicrotask(() => diag.warn(line));
 }
 
 interface Result {

@@ -37,7 +37,9 @@ export interface ServiceConfig {
   readonly detectors: readonly ResourceDetectorName[];
   /**
    * How long the cloud detectors may take: what they have not found by then is left out (one
-   * warning), and exports never wait longer for the resource. Startup never waits for it.
+   * warning), and exports never wait longer for the resource. Startup waits only while a worker
+   * loads the detector packages and names the attributes they fill (typically ~0.1 s, at most
+   * this long), never for the metadata services' answers.
    * @default 2000
    */
   readonly detectionTimeoutMillis: number;
