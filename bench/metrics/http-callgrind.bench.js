@@ -7,14 +7,28 @@
  * timer is pushed out (BENCH_BATCH_DELAY_MS) so batches fill to 512 spans as at full speed.
  * Ratios are bare / variant (1.000 = as cheap as bare `node:http`), like the throughput ratios.
  *
+ * Making the difference mean something (issue 13):
+ * - N1 = 6 000: at 10 % sampling the first 512-span batch leaves at ~5 120 requests, so both runs
+ *   have exported (and JIT-compiled the exporter) before the window starts. With N1 = 2 000 the
+ *   window held the exporter's whole warm-up: ~40k instructions per request of compilation and IC
+ *   misses (callgrind, --perf-basic-prof), charged to tracing.
+ * - NODE_FLAGS (default `--predictable-gc-schedule --single-threaded --trace-gc`, in every server,
+ *   both windows): V8's GC heuristics are partly time-driven (memory reducer, heap growing and
+ *   idle-time scavenges), and valgrind runs the server ~50× slower, so without these the same
+ *   code got 4 or 32 scavenges in a window and a major GC (~175–650M instructions, 35–130k per
+ *   request) in one run and not the next. `--predictable-gc-schedule` fixes heap growing and turns
+ *   the memory reducer and idle scavenges off; `--single-threaded` runs GC and compiler tasks on
+ *   the main thread, so their amount does not depend on thread scheduling. `--trace-gc` lets the
+ *   bench count scavenges and major GCs in each window (printed per repeat): compare variants with
+ *   the same major count, or read the difference as the GC it is.
+ * - REPEATS (default 1): independent pairs per variant, interleaved; median and spread reported.
+ *
  * The tracing cost decomposes by differencing variants (VARIANTS=…, see server.js): tracing-stub-tracer
  * (otelkit's HTTP code around a span, no SDK), tracing-unsampled (every request dropped),
  * tracing-sampled-noexport (every request a full SDK span, not exported), tracing-sampled (and
- * exported), tracing-noexport (10 %, not exported). A major GC landing in one window and not the other
- * moves a variant by tens of thousands of instructions per request: compare variants of one run,
- * and repeat before trusting a difference under ~20k.
+ * exported), tracing-noexport (10 %, not exported).
  *
- *   node bench/metrics/http-callgrind.bench.js        (N1, N2, CONNECTIONS, VARIANTS, PARALLEL env)
+ *   node bench/metrics/http-callgrind.bench.js        (N1, N2, CONNECTIONS, VARIANTS, REPEATS, NODE_FLAGS, PARALLEL env)
  *   NODE=/path/to/node ...                             the servers on another Node (default: this one)
  */
 const os = require('node:os');
@@ -28,8 +42,8 @@ const DEFAULT_NODE_FLAGS = '--predictable-gc-schedule --single-threaded --trace-
 const VARIANTS = (
   process.env.VARIANTS || 'bare,context-floor,metrics,metrics-tracing,instrumentation-http'
 ).split(',');
-const N1 = Number(process.env.N1 || 2000);
-const N2 = Number(process.env.N2 || 7000);
+const N1 = Number(process.env.N1 || 6000);
+const N2 = Number(process.env.N2 || 11000);
 const CONNECTIONS = Number(process.env.CONNECTIONS || 10);
 const REPEATS = Number(process.env.REPEATS || 1);
 const PARALLEL = Number(process.env.PARALLEL || Math.max(1, Math.min(2, os.cpus().length)));
