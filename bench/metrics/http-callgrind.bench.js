@@ -9,9 +9,11 @@
  *
  * Making the difference mean something (issue 13):
  * - N1 = 6 000: at 10 % sampling the first 512-span batch leaves at ~5 120 requests, so both runs
- *   have exported (and JIT-compiled the exporter) before the window starts. With N1 = 2 000 the
- *   window held the exporter's whole warm-up: ~40k instructions per request of compilation and IC
- *   misses (callgrind, --perf-basic-prof), charged to tracing.
+ *   have exported once (and compiled the exporter) before the window starts. In the 2 000–7 000
+ *   window of metrics-tracing, callgrind with --perf-basic-prof put ~42k instructions per request
+ *   in V8's compilers and ~64k in IC misses and property-transition runtime calls: warm-up, not
+ *   steady state. (Under the flags below bare itself measured 80k at 2 000–7 000 and 130k at
+ *   6 000–11 000, with no major GC: compare variants of one window, never across windows.)
  * - NODE_FLAGS (default `--predictable-gc-schedule --single-threaded --trace-gc`, in every server,
  *   both windows): V8's GC heuristics are partly time-driven (memory reducer, heap growing and
  *   idle-time scavenges), and valgrind runs the server ~50× slower, so without these the same
