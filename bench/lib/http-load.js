@@ -37,20 +37,44 @@ async function drive(port, n, { connections = 10, path = '/users/42' } = {}) {
 }
 
 /**
- * Starts `node <args>` under callgrind, waits for the port it prints, drives `n` requests, runs
- * `after(port)` (if given) before stopping it, and resolves with { total, failed, extra }.
+ * Starts `node <nodeArgs> <args>` under callgrind, waits for the port it prints (a line of digits
+ * on stdout), drives `n` requests, runs `after(port)` (if given) before stopping it, and resolves
+ * with { total, failed, extra, gc }. `gc` counts the `--trace-gc` lines the process printed on
+ * stdout (pass `--trace-gc` in `nodeArgs`): { scavenges, marks } (marks = Mark-Compact /
+ * Mark-Sweep, the major collections).
  */
-async function serverInstructions(args, n, { env, node, connections, path, after } = {}) {
-  const run = startUnderCallgrind(args, { ...(env ? { env } : {}), ...(node ? { node } : {}) });
-  const port = await new Promise((resolve, reject) => {
-    run.child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+async function serverInstructions(args, n, { env, node, connections, path, after, nodeArgs = [] } = {}) {
+  const run = startUnderCallgrind([...nodeArgs, ...args], {
+    ...(env ? { env } : {}),
+    ...(node ? { node } : {}),
+  });
+  const gc = { scavenges: 0, marks: 0 };
+  let buffered = '';
+  let onPort;
+  const port = new Promise((resolve, reject) => {
+    onPort = resolve;
     run.exited.then(() => reject(new Error(`${args.join(' ')} exited before listening`)), reject);
   });
-  const failed = await drive(port, n, { connections, path });
-  const extra = after ? await after(port) : undefined;
+  const line = (l) => {
+    if (/^\d+$/.test(l.trim())) onPort?.(Number(l.trim()));
+    else if (/Scavenge/.test(l)) gc.scavenges++;
+    else if (/Mark-Compact|Mark-Sweep|Mark-sweep/.test(l)) gc.marks++;
+  };
+  const stdoutDone = new Promise((resolve) => run.child.stdout.once('close', resolve));
+  run.child.stdout.setEncoding('utf8');
+  run.child.stdout.on('data', (d) => {
+    buffered += d;
+    const lines = buffered.split('\n');
+    buffered = lines.pop();
+    for (const l of lines) line(l);
+  });
+  const failed = await drive(await port, n, { connections, path });
+  const extra = after ? await after(await port) : undefined;
   run.child.kill('SIGTERM');
   const total = await run.exited;
-  return { total, failed, extra };
+  await stdoutDone;
+  if (buffered) line(buffered);
+  return { total, failed, extra, gc };
 }
 
 /** GET `path` on 127.0.0.1:`port` and parse the body as JSON. */

@@ -7,6 +7,7 @@ import {
   withAbort,
 } from '@otelkit/config';
 import { MemorySpanExporter } from './memory-span-exporter';
+import { acceptEncodedSpans } from './otlp-encoded';
 import { createZipkinSend } from './zipkin-send';
 
 /**
@@ -58,16 +59,14 @@ function createOtlpExporter(config: OtlpEndpointConfig, where: string): SpanExpo
       const { OTLPTraceExporter } =
         require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
       const agents = abortableAgents(config.timeoutMillis);
-      return withAbort(
-        hardened(
-          new OTLPTraceExporter({
-            ...base,
-            headers: { ...config.headers },
-            httpAgentOptions: agents.factory as never,
-          }),
-        ),
-        agents.abort,
-      );
+      const exporter = new OTLPTraceExporter({
+        ...base,
+        headers: { ...config.headers },
+        httpAgentOptions: agents.factory as never,
+      });
+      // Spans wait for their batch encoded, not as span objects (see otlp-encoded.ts).
+      acceptEncodedSpans(exporter);
+      return withAbort(hardened(exporter), agents.abort);
     }
     case 'http/json': {
       const { OTLPTraceExporter } =

@@ -9,6 +9,7 @@ import {
   settleWithin,
 } from '@otelkit/config';
 import type { MemorySpanExporter } from '../exporters/memory-span-exporter';
+import { EncodedSpanQueue, EncodedSpans, takesEncodedSpans } from '../exporters/otlp-encoded';
 import type { ExporterStats, TracingStats } from '../types';
 import { sanitizeSpan } from './sanitize-attributes';
 import type { SpanRing } from './span-ring';
@@ -47,8 +48,36 @@ interface MutableExporterStats {
   readonly exporter: SpanExporter;
 }
 
+/** A batch as handed to the exporters: the spans, or their OTLP encoding (see EncodedSpanQueue). */
+type BatchSpans = ReadableSpan[] | EncodedSpans;
+
+/** The queue of ended spans waiting for a batch. */
+interface SpanQueue {
+  readonly length: number;
+  push(span: ReadableSpan): void;
+  /** The oldest `n` (or fewer), removed. */
+  take(n: number): BatchSpans;
+  clear(): void;
+}
+
+class ArrayQueue implements SpanQueue {
+  private readonly _spans: ReadableSpan[] = [];
+  get length(): number {
+    return this._spans.length;
+  }
+  push(span: ReadableSpan): void {
+    this._spans.push(span);
+  }
+  take(n: number): ReadableSpan[] {
+    return this._spans.splice(0, n);
+  }
+  clear(): void {
+    this._spans.length = 0;
+  }
+}
+
 interface Batch {
-  readonly spans: ReadableSpan[];
+  readonly spans: BatchSpans;
   /** Indexes of exporters that have not answered yet. */
   readonly pending: Set<number>;
   anyFailed: boolean;
@@ -84,7 +113,12 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private readonly _delay: number;
   private readonly _exportTimeout: number;
   private readonly _shutdownTimeout: number;
-  private readonly _queue: ReadableSpan[] = [];
+  /**
+   * Ended spans waiting for a batch. When every exporter is otelkit's OTLP http/protobuf exporter,
+   * they wait encoded (EncodedSpanQueue: a few hundred bytes each in one buffer, instead of the
+   * span object graph held until its batch leaves, promoted to the old generation on the way).
+   */
+  private readonly _queue: SpanQueue;
   private _timer: NodeJS.Timeout | undefined;
   private _loop: Promise<void> | undefined;
   private _inFlight: Batch | undefined;
@@ -115,6 +149,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       exported: 0,
       failed: 0,
     }));
+    this._queue =
+      this._exporters.length > 0 && this._exporters.every((e) => takesEncodedSpans(e.exporter))
+        ? new EncodedSpanQueue()
+        : new ArrayQueue();
     this._memory = options.memory;
     this._ring = options.ring;
     // Defaults: the config's (OTEL_BSP_* defaults), one home.
@@ -164,7 +202,16 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       }
       return;
     }
-    this._queue.push(span);
+    try {
+      this._queue.push(span);
+    } catch (err) {
+      // A span the OTLP encoding rejects (the upstream serializer would fail its whole batch):
+      // counted as failed, never silently lost.
+      this._failed++;
+      this._failedByReason.export_error++;
+      diag.warn('@otelkit/tracing: could not encode a span for export', err);
+      return;
+    }
     this._enqueued++;
     if (this._loop !== undefined) return;
     if (this._queue.length >= this._batchSize) {
@@ -272,7 +319,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       this._failedByReason.shutdown += batch.spans.length;
     }
     this._dropShutdown(this._queue.length);
-    this._queue.length = 0;
+    this._queue.clear();
     // Stop waiting for the collector: the flushes (and the keep-alive they hold) end now, and
     // the requests it never answered are cut (their sockets would hold the process for the
     // exporter's own timeout).
@@ -308,7 +355,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
 
   private async _exportLoop(): Promise<void> {
     do {
-      const spans = this._queue.splice(0, this._batchSize);
+      const spans = this._queue.take(this._batchSize);
       if (spans.length === 0) return;
       this._taken += spans.length;
       const done = this._exportBatch(spans);
@@ -318,7 +365,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     } while (this._queue.length >= this._batchSize || this._taken < this._drainTarget);
   }
 
-  private async _exportBatch(spans: ReadableSpan[]): Promise<void> {
+  private async _exportBatch(spans: BatchSpans): Promise<void> {
     const batch: Batch = {
       spans,
       pending: new Set(this._exporters.map((_, i) => i)),
@@ -352,7 +399,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     } else this._exported += spans.length;
   }
 
-  private _exportTo(exporter: SpanExporter, spans: ReadableSpan[], batch?: Batch): Promise<boolean> {
+  private _exportTo(exporter: SpanExporter, spans: BatchSpans, batch?: Batch): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       let done = false;
       const timer = setTimeout(() => {
@@ -384,7 +431,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
         resolve(result.code === ExportResultCode.SUCCESS);
       };
       try {
-        context.with(suppressTracing(context.active()), () => exporter.export(spans, callback));
+        // An EncodedSpans batch only ever goes to exporters that take it (takesEncodedSpans).
+        context.with(suppressTracing(context.active()), () =>
+          exporter.export(spans as ReadableSpan[], callback),
+        );
       } catch (err) {
         callback({
           code: ExportResultCode.FAILED,
@@ -395,10 +445,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   }
 }
 
-async function waitForResources(spans: ReadableSpan[]): Promise<void> {
+async function waitForResources(spans: BatchSpans): Promise<void> {
   const pending = new Set<Promise<void>>();
-  for (const span of spans) {
-    const resource = span.resource;
+  const resources = spans instanceof EncodedSpans ? spans.resources() : spans.map((s) => s.resource);
+  for (const resource of resources) {
     if (resource.asyncAttributesPending && resource.waitForAsyncAttributes) {
       pending.add(resource.waitForAsyncAttributes());
     }
