@@ -262,19 +262,8 @@ function anyValue(w: Writer, value: unknown): void {
   } else if (t === 'object' && value != null) {
     w.tag(6, LEN);
     const list = w.start();
-    const obj = value as Record<string, unknown>;
-    for (const k in obj) {
-      if (!Object.hasOwn(obj, k)) continue;
-      w.tag(1, LEN);
-      const kv = w.start();
-      w.tag(1, LEN);
-      w.string(k);
-      w.tag(2, LEN);
-      const any = w.start();
-      anyValue(w, obj[k]);
-      w.finish(any);
-      w.finish(kv);
-    }
+    // a KeyValueList's `values` (field 1) are KeyValues, as an attribute list's are
+    attributes(w, value as Attributes, 1);
     w.finish(list);
   }
 }
